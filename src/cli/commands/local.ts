@@ -1,0 +1,73 @@
+// `launcher local`: pin a version for this project (`.tool-version`), show the pin, or remove it.
+import path from 'node:path';
+import { Command, Option } from 'clipanion';
+import { LauncherError } from '../../errors.js';
+import { resolveInstalled } from '../../store/installed.js';
+import { removePin, requestForFile, writePin } from '../../version/pin.js';
+import { startDirectory } from '../../version/requested.js';
+import { findVersionFile, VERSION_FILE } from '../../version/version-file.js';
+import { LauncherCommand } from '../launcher-command.js';
+
+export class LocalCommand extends LauncherCommand {
+  static override paths = [['local']];
+  static override usage = Command.Usage({
+    description: "pin this project's version in .tool-version",
+    details: `
+      With a request, writes it to \`.tool-version\` in the current directory (or \`LAUNCHER_DIR\`), replacing the file atomically. An invalid request is refused and nothing is written. The version need not be installed yet: it is installed on first use.
+
+      Without one, prints the request of the nearest version file. \`--unset\` removes this directory's \`.tool-version\`.
+    `,
+    examples: [
+      ['Pin the highest 1.4.x', '$0 local 1.4'],
+      ['Pin an exact version', '$0 local 1.4.2'],
+      ['Show the pin in force for this directory', '$0 local'],
+      ['Remove the pin', '$0 local --unset'],
+    ],
+  });
+
+  unset = Option.Boolean('--unset', false, {
+    description: "Remove this directory's .tool-version",
+  });
+  request = Option.String({ required: false, name: 'request' });
+
+  run() {
+    const dir = startDirectory(this.launcher);
+    const file = path.join(dir, VERSION_FILE);
+    if (this.unset) {
+      if (this.request !== undefined) {
+        throw new LauncherError(
+          'E_USAGE',
+          'launcher local takes either a request or --unset, not both',
+          {
+            hint: 'Run `launcher local --unset` to remove the pin, or `launcher local <request>` to set it.',
+          },
+        );
+      }
+      this.note(removePin(file) ? `removed ${file}` : `there is no ${file} to remove`);
+      return 0;
+    }
+    if (this.request === undefined) {
+      const found = findVersionFile(dir, this.launcher.tool);
+      if (!found) {
+        throw new LauncherError(
+          'E_NO_VERSION',
+          `no version file in ${dir} or any parent directory`,
+          {
+            hint: 'Pin one with `launcher local <version>`, for example `launcher local 1.4`.',
+          },
+        );
+      }
+      this.out(found.request.raw);
+      return 0;
+    }
+    const request = requestForFile(this.request);
+    writePin(file, request);
+    this.out(`${request.raw} (set by ${file})`);
+    if (request.kind !== 'system' && resolveInstalled(this.launcher.paths, request) === null) {
+      this.note(
+        `${request.raw} is not installed yet: it is installed on first use, or now with \`launcher install\`.`,
+      );
+    }
+    return 0;
+  }
+}

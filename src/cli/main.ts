@@ -1,0 +1,50 @@
+// The `launcher` command line: registers the commands and runs one.
+import { Builtins, Cli } from 'clipanion';
+import { ExitCode } from '../errors.js';
+import type { CliContext } from './cli-context.js';
+import { CurrentCommand } from './commands/current.js';
+import { GlobalCommand } from './commands/global.js';
+import { ListCommand } from './commands/list.js';
+import { LocalCommand } from './commands/local.js';
+import { PACKAGE_VERSION } from './package-version.js';
+
+/** Every command of the CLI; later capabilities add theirs here. */
+export const COMMANDS = [CurrentCommand, LocalCommand, GlobalCommand, ListCommand];
+
+/** Build the CLI (exported for tests and for `--help` rendering). */
+export function createCli(): Cli<CliContext> {
+  const cli = new Cli<CliContext>({
+    binaryLabel: 'launcher',
+    binaryName: 'launcher',
+    binaryVersion: PACKAGE_VERSION,
+    enableColors: false,
+  });
+  cli.register(Builtins.HelpCommand);
+  cli.register(Builtins.VersionCommand);
+  for (const command of COMMANDS) cli.register(command);
+  return cli;
+}
+
+/** Run the CLI with `argv` (without node and script) and return the exit code. */
+export async function main(argv: string[], context: Partial<CliContext> = {}): Promise<number> {
+  const ctx: CliContext = {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    colorDepth: 1,
+    cwd: process.cwd(),
+    ...context,
+  };
+  const cli = createCli();
+  let command: ReturnType<typeof cli.process>;
+  try {
+    command = cli.process(argv, ctx);
+  } catch (error) {
+    // Usage mistakes are invalid input (exit 2) and go to stderr, unlike clipanion's default.
+    ctx.stderr.write(cli.error(error, { colored: false }));
+    ctx.stderr.write('\nRun `launcher --help` for the list of commands.\n');
+    return ExitCode.InvalidInput;
+  }
+  return cli.run(command, ctx);
+}

@@ -1,0 +1,110 @@
+// The one error type of the launcher: a stable code, the contract's exit code, and a fix.
+
+/** Exit codes of the contract (spec §9). Nothing else in the code base picks an exit code. */
+export const ExitCode = {
+  Success: 0,
+  Internal: 1,
+  InvalidInput: 2,
+  NoVersionRequested: 3,
+  NoMatchingVersion: 4,
+  Network: 5,
+  Verification: 6,
+  NotInstalled: 7,
+  NotExecutable: 126,
+  NoSuchBin: 127,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * Every failure the launcher reports on purpose, by stable code. Tests and other programs check
+ * these codes, never message text. Each maps to exactly one exit code.
+ */
+export const ErrorCodes = {
+  E_INTERNAL: ExitCode.Internal,
+  E_USAGE: ExitCode.InvalidInput,
+  E_BAD_REQUEST: ExitCode.InvalidInput,
+  E_VERSION_FILE: ExitCode.InvalidInput,
+  E_BAD_CONFIG: ExitCode.InvalidInput,
+  E_BAD_INDEX: ExitCode.InvalidInput,
+  E_BAD_URL: ExitCode.InvalidInput,
+  E_NO_VERSION: ExitCode.NoVersionRequested,
+  E_NO_MATCH: ExitCode.NoMatchingVersion,
+  E_NO_ARTIFACT: ExitCode.NoMatchingVersion,
+  E_NOT_FOUND: ExitCode.NoMatchingVersion,
+  E_NETWORK: ExitCode.Network,
+  E_CHECKSUM: ExitCode.Verification,
+  E_SIZE: ExitCode.Verification,
+  E_UNSAFE_ARCHIVE: ExitCode.Verification,
+  E_BAD_ARCHIVE: ExitCode.Verification,
+  E_MISSING_BIN: ExitCode.Verification,
+  E_NOT_INSTALLED: ExitCode.NotInstalled,
+  E_OFFLINE: ExitCode.NotInstalled,
+  E_NOT_EXECUTABLE: ExitCode.NotExecutable,
+  E_NO_SUCH_BIN: ExitCode.NoSuchBin,
+  E_SHIM_LOOP: ExitCode.InvalidInput,
+  E_IN_USE: ExitCode.InvalidInput,
+  E_SESSION: ExitCode.InvalidInput,
+  E_NO_SESSION: ExitCode.NoVersionRequested,
+  E_IO: ExitCode.Internal,
+} as const satisfies Record<string, ExitCodeValue>;
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export interface LauncherErrorOptions {
+  /** What the user can do about it; printed after a blank line. */
+  hint?: string;
+  cause?: unknown;
+}
+
+/** The base of every error the launcher raises on purpose. */
+export class LauncherError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: ExitCodeValue;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: LauncherErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'LauncherError';
+    this.code = code;
+    this.exitCode = ErrorCodes[code];
+    this.hint = options.hint;
+  }
+}
+
+export function isLauncherError(error: unknown): error is LauncherError {
+  return error instanceof LauncherError;
+}
+
+/** Node's system error shape (`ENOENT`, `EACCES`, …), for narrowing in catch blocks. */
+export function errnoCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The one place errors become text: what went wrong and where, a blank line, then the fix.
+ * Anything that is not a LauncherError is a bug of ours and says so.
+ */
+export function renderError(error: unknown, options: { debug?: boolean } = {}): string {
+  if (isLauncherError(error)) {
+    let text = `launcher: ${error.message}\n`;
+    if (error.hint) text += `\n${error.hint}\n`;
+    if (options.debug && error.cause instanceof Error && error.cause.stack) {
+      text += `\ncaused by: ${error.cause.stack}\n`;
+    }
+    return text;
+  }
+  const detail =
+    error instanceof Error ? (options.debug ? error.stack : error.message) : String(error);
+  return (
+    `launcher: internal error: ${detail}\n\n` +
+    'This is a bug in launcher. Run again with LAUNCHER_DEBUG=1 for the full trace and report it.\n'
+  );
+}
+
+/** The exit code for any thrown value. */
+export function exitCodeOf(error: unknown): ExitCodeValue {
+  return isLauncherError(error) ? error.exitCode : ExitCode.Internal;
+}

@@ -1,0 +1,28 @@
+// The install receipt (spec §4): written last, its presence is what makes a version installed.
+import { readFileSync } from 'node:fs';
+import { type LauncherPaths, receiptPath } from '../paths.js';
+
+/** `versions/<v>/.launcher-install.json`. Fields beyond the contract's four help offline work. */
+export interface InstallReceipt {
+  readonly version: string;
+  readonly url: string;
+  readonly sha256: string;
+  readonly installedAt: string;
+  /** The tool's name, from the index it was installed from. */
+  readonly tool?: string;
+  /** Bin name → path inside the install, as declared by the index. */
+  readonly bins?: Readonly<Record<string, string>>;
+}
+
+/** The receipt of an installed version, or null when there is none (or it is unreadable). */
+export function readReceipt(paths: LauncherPaths, version: string): InstallReceipt | null {
+  try {
+    const data = JSON.parse(readFileSync(receiptPath(paths, version), 'utf8')) as unknown;
+    if (typeof data !== 'object' || data === null) return null;
+    const r = data as Record<string, unknown>;
+    if (typeof r.version !== 'string' || typeof r.sha256 !== 'string') return null;
+    return data as InstallReceipt;
+  } catch {
+    return null;
+  }
+}

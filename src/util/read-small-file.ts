@@ -1,0 +1,68 @@
+// Read a small text file that a user wrote, turning every way it can be unreadable into one answer.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { errnoCode } from '../errors.js';
+
+export type SmallFile =
+  | { readonly status: 'absent' }
+  | { readonly status: 'empty' }
+  | { readonly status: 'text'; readonly text: string }
+  | { readonly status: 'unreadable'; readonly reason: string };
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Open, check and decode a file of at most `maxBytes`. One `open` for a missing file, so a walk
+ * up the directory tree costs one failed system call per directory and name.
+ */
+export function readSmallFile(file: string, maxBytes: number): SmallFile {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'absent' };
+    return { status: 'unreadable', reason: describeErrno(code, error) };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return { status: 'unreadable', reason: 'it is a directory, not a file' };
+    if (!st.isFile()) return { status: 'unreadable', reason: 'it is not a regular file' };
+    if (st.size === 0) return { status: 'empty' };
+    if (st.size > maxBytes) {
+      return {
+        status: 'unreadable',
+        reason: `it is ${st.size} bytes, more than the ${maxBytes} allowed`,
+      };
+    }
+    const buffer = Buffer.alloc(st.size);
+    let filled = 0;
+    while (filled < buffer.length) {
+      const n = readSync(fd, buffer, filled, buffer.length - filled, filled);
+      if (n === 0) break;
+      filled += n;
+    }
+    try {
+      return { status: 'text', text: decoder.decode(buffer.subarray(0, filled)) };
+    } catch {
+      return { status: 'unreadable', reason: 'it is not valid UTF-8 text' };
+    }
+  } catch (error) {
+    return { status: 'unreadable', reason: describeErrno(errnoCode(error), error) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function describeErrno(code: string | undefined, error: unknown): string {
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'it is a symbolic link loop';
+    case 'EISDIR':
+      return 'it is a directory, not a file';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}

@@ -1,0 +1,51 @@
+// Writing and removing pins: the project's `.tool-version` and the global default file.
+import { rmSync } from 'node:fs';
+import { errnoCode, LauncherError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { parseRequest, type Request } from './request.js';
+
+/**
+ * Validate a request for storing in a version file. Files hold one word, so a range with spaces
+ * (`>=1.2.0 <2`) would be read back as something else: it is refused, not silently cut.
+ */
+export function requestForFile(input: string): Request {
+  const request = parseRequest(input);
+  if (/\s/.test(request.raw)) {
+    throw new LauncherError(
+      'E_BAD_REQUEST',
+      `the request "${request.raw}" cannot be stored in a version file`,
+      {
+        hint:
+          'A version file holds one word. Use a range without spaces, such as ^1.2.0, ~1.4 or 1.x, ' +
+          'or set LAUNCHER_VERSION for ranges that need spaces.',
+      },
+    );
+  }
+  return request;
+}
+
+/** Write the request to `file` atomically: the old content stays until the new one is complete. */
+export function writePin(file: string, request: Request): void {
+  try {
+    writeFileAtomic(file, `${request.raw}\n`);
+  } catch (error) {
+    throw new LauncherError('E_IO', `cannot write ${file}: ${(error as Error).message}`, {
+      hint: 'Check that the directory exists and is writable.',
+      cause: error,
+    });
+  }
+}
+
+/** Remove a pin file; true when there was one. */
+export function removePin(file: string): boolean {
+  try {
+    rmSync(file);
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return false;
+    throw new LauncherError('E_IO', `cannot remove ${file}: ${(error as Error).message}`, {
+      hint: 'Check the permissions of the file and its directory.',
+      cause: error,
+    });
+  }
+}

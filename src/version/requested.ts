@@ -1,0 +1,85 @@
+// Which request is in force, and where it came from: env > nearest version file > global default.
+import path from 'node:path';
+import { LauncherError } from '../errors.js';
+import type { LauncherPaths } from '../paths.js';
+import { parseRequest, type Request } from './request.js';
+import { findVersionFile, readVersionFile } from './version-file.js';
+
+export type RequestSource = 'env' | 'file' | 'global';
+
+/** A request together with its source (spec §9 `current --json`). */
+export interface SourcedRequest {
+  readonly request: Request;
+  readonly source: RequestSource;
+  /** The absolute path of the file it was read from, or `LAUNCHER_VERSION`. */
+  readonly origin: string;
+  /** The directory of the version file in use, else the start directory. */
+  readonly projectRoot: string;
+}
+
+export interface RequestContext {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly paths: LauncherPaths;
+  /** The tool's name, needed to read `.tool-versions`; undefined while unknown. */
+  readonly tool: string | undefined;
+}
+
+/** Where the search for a version file starts: `LAUNCHER_DIR` when set, else the cwd. */
+export function startDirectory(ctx: Pick<RequestContext, 'env' | 'cwd'>): string {
+  return ctx.env.LAUNCHER_DIR ? path.resolve(ctx.cwd, ctx.env.LAUNCHER_DIR) : path.resolve(ctx.cwd);
+}
+
+/** The request in force, or null when none is set anywhere. */
+export function findRequest(ctx: RequestContext): SourcedRequest | null {
+  const start = startDirectory(ctx);
+  const fromEnv = ctx.env.LAUNCHER_VERSION;
+  if (fromEnv !== undefined && fromEnv.trim() !== '') {
+    return {
+      request: parseRequest(fromEnv, 'the environment variable LAUNCHER_VERSION'),
+      source: 'env',
+      origin: 'LAUNCHER_VERSION',
+      projectRoot: start,
+    };
+  }
+  const file = findVersionFile(start, ctx.tool);
+  if (file) {
+    return {
+      request: file.request,
+      source: 'file',
+      origin: file.file,
+      projectRoot: path.dirname(file.file),
+    };
+  }
+  const global = readVersionFile(ctx.paths.globalVersionFile);
+  if (global)
+    return { request: global.request, source: 'global', origin: global.file, projectRoot: start };
+  return null;
+}
+
+/** Like findRequest, but a missing request is the documented error (exit 3). */
+export function requireRequest(ctx: RequestContext): SourcedRequest {
+  const found = findRequest(ctx);
+  if (found) return found;
+  throw new LauncherError(
+    'E_NO_VERSION',
+    `no version is set for ${startDirectory(ctx)} (no .tool-version here or above, and no global default)`,
+    {
+      hint:
+        'Pin one for this project with `launcher local <version>`, or set a default for all ' +
+        'projects with `launcher global <version>`.',
+    },
+  );
+}
+
+/** "set by /abs/.tool-version" — how every message names the origin of a request. */
+export function describeOrigin(sourced: SourcedRequest): string {
+  switch (sourced.source) {
+    case 'env':
+      return 'set by LAUNCHER_VERSION';
+    case 'file':
+      return `set by ${sourced.origin}`;
+    case 'global':
+      return `set by ${sourced.origin}, the global default`;
+  }
+}

@@ -1,0 +1,111 @@
+// Finding and reading the project's version file (spec §2): `.tool-version`, or asdf's `.tool-versions`.
+import path from 'node:path';
+import { LauncherError } from '../errors.js';
+import { readSmallFile } from '../util/read-small-file.js';
+import { parseRequest, type Request } from './request.js';
+
+export const VERSION_FILE = '.tool-version';
+export const ASDF_VERSION_FILE = '.tool-versions';
+/** A version file holds one word; anything this large is not one. */
+export const MAX_VERSION_FILE_BYTES = 64 * 1024;
+
+/** A request read from a file, with the file and line it came from. */
+export interface FileRequest {
+  readonly request: Request;
+  readonly file: string;
+  readonly line: number;
+}
+
+const HINT_FIX_FILE =
+  'Put a version such as 1.4.2 (or a range such as 1.4) on the first line, or remove the file.';
+
+/** The meaningful lines of a version file: comments and blanks dropped, 1-based numbers kept. */
+function* meaningfulLines(text: string): Generator<{ words: string[]; line: number }> {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const lines = body.split(/\r\n|\n|\r/);
+  for (let i = 0; i < lines.length; i++) {
+    const content = lines[i]!.replace(/#.*/, '').trim();
+    if (content !== '') yield { words: content.split(/\s+/), line: i + 1 };
+  }
+}
+
+/** Parse the text of a `.tool-version` (or the global default file). */
+export function parseVersionFile(text: string, file: string): FileRequest {
+  for (const { words, line } of meaningfulLines(text)) {
+    return { request: parseRequest(words[0]!, `${file}:${line}`), file, line };
+  }
+  throw new LauncherError('E_VERSION_FILE', `${file} does not name a version (it has no request)`, {
+    hint: HINT_FIX_FILE,
+  });
+}
+
+/** Parse a `.tool-versions` file; null when it has no line for `tool`. */
+export function parseAsdfVersionFile(text: string, file: string, tool: string): FileRequest | null {
+  for (const { words, line } of meaningfulLines(text)) {
+    if (words[0] !== tool) continue;
+    if (words.length < 2) {
+      throw new LauncherError('E_VERSION_FILE', `${file}:${line} names ${tool} but no version`, {
+        hint: `Write the line as "${tool} 1.4.2", or remove it.`,
+      });
+    }
+    return { request: parseRequest(words[1]!, `${file}:${line}`), file, line };
+  }
+  return null;
+}
+
+/**
+ * Read one version file. Returns null when it is missing or 0 bytes (skipped by the rules);
+ * anything unreadable is an error naming the file, never silently skipped.
+ */
+export function readVersionFile(file: string): FileRequest | null {
+  const content = readSmallFile(file, MAX_VERSION_FILE_BYTES);
+  switch (content.status) {
+    case 'absent':
+    case 'empty':
+      return null;
+    case 'unreadable':
+      throw new LauncherError(
+        'E_VERSION_FILE',
+        `cannot read the version file ${file}: ${content.reason}`,
+        {
+          hint: `Make ${file} a small readable text file holding a version, or remove it.`,
+        },
+      );
+    case 'text':
+      return parseVersionFile(content.text, file);
+  }
+}
+
+function readAsdfVersionFile(file: string, tool: string): FileRequest | null {
+  const content = readSmallFile(file, MAX_VERSION_FILE_BYTES);
+  if (content.status === 'absent' || content.status === 'empty') return null;
+  if (content.status === 'unreadable') {
+    throw new LauncherError(
+      'E_VERSION_FILE',
+      `cannot read the version file ${file}: ${content.reason}`,
+      {
+        hint: `Make ${file} readable, or remove it.`,
+      },
+    );
+  }
+  return parseAsdfVersionFile(content.text, file, tool);
+}
+
+/**
+ * The nearest version file from `startDir` up to the root. In each directory `.tool-version`
+ * wins; `.tool-versions` counts only when it has a line for `tool` (unknown tool: not consulted).
+ */
+export function findVersionFile(startDir: string, tool: string | undefined): FileRequest | null {
+  let dir = path.resolve(startDir);
+  for (;;) {
+    const own = readVersionFile(path.join(dir, VERSION_FILE));
+    if (own) return own;
+    if (tool) {
+      const asdf = readAsdfVersionFile(path.join(dir, ASDF_VERSION_FILE), tool);
+      if (asdf) return asdf;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}
