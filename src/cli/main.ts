@@ -6,10 +6,11 @@ import { CurrentCommand } from './commands/current.js';
 import { GlobalCommand } from './commands/global.js';
 import { ListCommand } from './commands/list.js';
 import { LocalCommand } from './commands/local.js';
+import { RehashCommand } from './commands/rehash.js';
 import { PACKAGE_VERSION } from './package-version.js';
 
 /** Every command of the CLI; later capabilities add theirs here. */
-export const COMMANDS = [CurrentCommand, LocalCommand, GlobalCommand, ListCommand];
+export const COMMANDS = [CurrentCommand, LocalCommand, GlobalCommand, ListCommand, RehashCommand];
 
 /** Build the CLI (exported for tests and for `--help` rendering). */
 export function createCli(): Cli<CliContext> {

@@ -1,0 +1,88 @@
+// `launcher rehash`: one shim per bin of every installed version, and none for bins no longer provided.
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LauncherContext } from '../context.js';
+import { listInstalled } from '../store/installed.js';
+import { readReceipt } from '../store/receipt.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { withLock } from '../util/lock-file.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The script every shim runs: the lean shim entry (see docs/architecture.md). */
+export const SHIM_ENTRY = path.join(REPO_ROOT, 'bin', 'launcher-shim.mjs');
+const TEMPLATES = path.join(REPO_ROOT, 'shims');
+// The line that marks a file in the shims directory as ours, so rehash never deletes a user's file.
+const MARKER = 'launcher shim for ';
+const isWindows = process.platform === 'win32';
+
+/** Every bin name provided by at least one installed version. */
+export function providedBins(ctx: LauncherContext): Set<string> {
+  const bins = new Set<string>();
+  for (const version of listInstalled(ctx.paths)) {
+    for (const name of Object.keys(readReceipt(ctx.paths, version)?.bins ?? {})) bins.add(name);
+  }
+  return bins;
+}
+
+/** Quote a word for the template's language: POSIX sh single quotes, or cmd double quotes. */
+function quote(word: string): string {
+  if (isWindows) return `"${word}"`;
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The text of the shim for `bin`. */
+export function renderShim(bin: string, nodePath = process.execPath, entry = SHIM_ENTRY): string {
+  const template = readFileSync(
+    path.join(TEMPLATES, isWindows ? 'launcher-shim.cmd' : 'launcher-shim.sh'),
+    'utf8',
+  );
+  return template
+    .replaceAll('@BIN_ARG@', quote(bin))
+    .replaceAll('@NODE@', quote(nodePath))
+    .replaceAll('@ENTRY@', quote(entry))
+    .replaceAll('@BIN@', bin);
+}
+
+function shimFile(dir: string, bin: string): string {
+  return path.join(dir, isWindows ? `${bin}.cmd` : bin);
+}
+
+/** True when `file` is a shim we wrote (not a user's file that happens to sit there). */
+function isOurShim(file: string): boolean {
+  try {
+    return readFileSync(file, 'utf8').slice(0, 300).includes(MARKER);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Bring the shims directory in line with the installed versions. Concurrent rehashes (from
+ * parallel installs) take turns through a lock, so each one sees a complete, current set.
+ */
+export async function rehash(
+  ctx: LauncherContext,
+): Promise<{ written: string[]; removed: string[] }> {
+  const dir = ctx.paths.shims;
+  mkdirSync(dir, { recursive: true });
+  return withLock(path.join(dir, '.rehash.lock'), () => {
+    const bins = providedBins(ctx);
+    const written: string[] = [];
+    for (const bin of [...bins].sort()) {
+      const file = shimFile(dir, bin);
+      writeFileAtomic(file, renderShim(bin), 0o755);
+      chmodSync(file, 0o755);
+      written.push(bin);
+    }
+    const removed: string[] = [];
+    for (const name of readdirSync(dir)) {
+      const bin = isWindows ? name.replace(/\.cmd$/i, '') : name;
+      const file = path.join(dir, name);
+      if (name.startsWith('.') || bins.has(bin) || !isOurShim(file)) continue;
+      rmSync(file, { force: true });
+      removed.push(bin);
+    }
+    return { written, removed };
+  });
+}
