@@ -1,0 +1,289 @@
+// End to end: the pinning commands through the built CLI, in a temporary home and project.
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { launcher } from '../helpers/cli.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+import { placeVersion } from '../helpers/store.js';
+
+function project(file?: string) {
+  const env = cleanEnv();
+  const dir = tempDir('launcher-project-');
+  if (file !== undefined) writeFileSync(path.join(dir, '.tool-version'), file);
+  return { env, dir, home: env.LAUNCHER_HOME! };
+}
+
+function expectNoStackTrace(stderr: string) {
+  expect(stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  expect(stderr).not.toContain('internal error');
+}
+
+describe('launcher current', () => {
+  it('prints the installed version and the file that set it', async () => {
+    const { env, dir, home } = project('1.4\n');
+    placeVersion(home, '1.4.2');
+    placeVersion(home, '1.4.1');
+    const r = await launcher(['current'], { env, cwd: dir });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toBe(`1.4.2 (set by ${path.join(dir, '.tool-version')})\n`);
+  });
+
+  it('prints the JSON shape of the contract', async () => {
+    const { env, dir, home } = project('1.4\n');
+    placeVersion(home, '1.4.2');
+    const r = await launcher(['current', '--json'], { env, cwd: path.join(dir) });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      tool: 'mycc',
+      request: '1.4',
+      version: '1.4.2',
+      installed: true,
+      source: 'file',
+      origin: path.join(dir, '.tool-version'),
+    });
+  });
+
+  it('reports null and not installed when nothing installed satisfies the request', async () => {
+    const { env, dir, home } = project('2\n');
+    placeVersion(home, '1.4.2');
+    const r = await launcher(['current', '--json'], { env, cwd: dir });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      request: '2',
+      version: null,
+      installed: false,
+      source: 'file',
+    });
+    const text = await launcher(['current'], { env, cwd: dir });
+    expect(text.stdout).toContain('not installed');
+  });
+
+  it('names LAUNCHER_VERSION as the origin when the environment sets it', async () => {
+    const { env, dir, home } = project('1.4\n');
+    placeVersion(home, '2.0.0');
+    const r = await launcher(['current', '--json'], {
+      env: { ...env, LAUNCHER_VERSION: '2' },
+      cwd: dir,
+    });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      source: 'env',
+      origin: 'LAUNCHER_VERSION',
+      version: '2.0.0',
+    });
+  });
+
+  it('exits 3 with the fix when no version is set anywhere', async () => {
+    const { env, dir } = project();
+    const r = await launcher(['current'], { env, cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^launcher: no version is set for .+\n\n.*launcher local/);
+  });
+
+  it.each([
+    [
+      'an invalid request',
+      (d: string) => writeFileSync(path.join(d, '.tool-version'), '1.4.2.7\n'),
+    ],
+    [
+      'a comment-only file',
+      (d: string) => writeFileSync(path.join(d, '.tool-version'), '# nothing\n'),
+    ],
+    ['a directory named .tool-version', (d: string) => mkdirSync(path.join(d, '.tool-version'))],
+    [
+      'a 10 MB file',
+      (d: string) =>
+        writeFileSync(path.join(d, '.tool-version'), Buffer.alloc(10 * 1024 * 1024, 0x31)),
+    ],
+    [
+      'invalid UTF-8',
+      (d: string) => writeFileSync(path.join(d, '.tool-version'), Buffer.from([0xc3, 0x28])),
+    ],
+  ])('exits 2 on %s, naming the file, without a stack trace', async (_name, make) => {
+    const { env, dir } = project();
+    make(dir);
+    const r = await launcher(['current'], { env, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(path.join(dir, '.tool-version'));
+    expect(r.stderr).toMatch(/\n\n\S/);
+    expectNoStackTrace(r.stderr);
+  });
+
+  it('exits 2 on an unreadable version file, naming it', async () => {
+    const { env, dir } = project('1.4.2\n');
+    chmodSync(path.join(dir, '.tool-version'), 0o000);
+    // Root reads any file, so as root the launcher runs as `nobody` to meet a real EACCES.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) {
+      chmodSync(dir, 0o755);
+      chmodSync(env.LAUNCHER_HOME!, 0o777);
+    }
+    const r = await launcher(['current'], {
+      env,
+      cwd: dir,
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `cannot read the version file ${path.join(dir, '.tool-version')}: permission denied`,
+    );
+    expectNoStackTrace(r.stderr);
+  });
+});
+
+describe('launcher local', () => {
+  it('writes the request to .tool-version in the current directory', async () => {
+    const { env, dir } = project();
+    const r = await launcher(['local', 'v1.4'], { env, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(dir, '.tool-version'), 'utf8')).toBe('1.4\n');
+    expect(r.stdout).toBe(`1.4 (set by ${path.join(dir, '.tool-version')})\n`);
+    expect(r.stderr).toContain('not installed yet');
+  });
+
+  it('writes into LAUNCHER_DIR when it is set', async () => {
+    const { env, dir } = project();
+    const other = tempDir();
+    const r = await launcher(['local', '1.4.2'], {
+      env: { ...env, LAUNCHER_DIR: other },
+      cwd: dir,
+    });
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(other, '.tool-version'), 'utf8')).toBe('1.4.2\n');
+    expect(existsSync(path.join(dir, '.tool-version'))).toBe(false);
+  });
+
+  it.each([['..'], ['a/b'], ['1.4.2.7'], ['>=1.2.0 <2']])(
+    'refuses %j (exit 2) and leaves the existing file as it was',
+    async (request) => {
+      const { env, dir } = project('# ours\n1.3.0\n');
+      const r = await launcher(['local', request], { env, cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/\n\n\S/);
+      expect(readFileSync(path.join(dir, '.tool-version'), 'utf8')).toBe('# ours\n1.3.0\n');
+      expect(readdirSync(dir)).toEqual(['.tool-version']);
+    },
+  );
+
+  it('prints the nearest pin without arguments', async () => {
+    const { env, dir } = project('^1.4.0\n');
+    mkdirSync(path.join(dir, 'sub'));
+    const r = await launcher(['local'], { env, cwd: path.join(dir, 'sub') });
+    expect(r).toMatchObject({ code: 0, stdout: '^1.4.0\n' });
+  });
+
+  it('removes the pin with --unset', async () => {
+    const { env, dir } = project('1.4\n');
+    const r = await launcher(['local', '--unset'], { env, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(existsSync(path.join(dir, '.tool-version'))).toBe(false);
+  });
+});
+
+describe('launcher global', () => {
+  it('sets the default that applies where no project pins a version', async () => {
+    const { env, dir, home } = project();
+    placeVersion(home, '1.5.0');
+    expect((await launcher(['global', '1.5'], { env, cwd: dir })).code).toBe(0);
+    expect((await launcher(['global'], { env, cwd: dir })).stdout).toBe('1.5\n');
+    const r = await launcher(['current', '--json'], { env, cwd: dir });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      source: 'global',
+      origin: path.join(home, 'config', 'version'),
+      version: '1.5.0',
+    });
+  });
+
+  it('exits 3 when no global default is set', async () => {
+    const { env, dir } = project();
+    const r = await launcher(['global'], { env, cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('launcher global <version>');
+  });
+
+  it('refuses an invalid request and writes nothing', async () => {
+    const { env, dir, home } = project();
+    const r = await launcher(['global', 'a/b'], { env, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(existsSync(path.join(home, 'config'))).toBe(false);
+  });
+});
+
+describe('launcher list', () => {
+  it('lists installed versions highest first and marks the current one', async () => {
+    const { env, dir, home } = project('1.4\n');
+    for (const v of ['1.4.2', '2.0.0', '1.10.0']) placeVersion(home, v);
+    placeVersion(home, '1.4.9', { receipt: false });
+    const json = await launcher(['list', '--json'], { env, cwd: dir });
+    expect(JSON.parse(json.stdout)).toEqual([
+      { version: '2.0.0', current: false, path: path.join(home, 'versions', '2.0.0') },
+      { version: '1.10.0', current: false, path: path.join(home, 'versions', '1.10.0') },
+      { version: '1.4.2', current: true, path: path.join(home, 'versions', '1.4.2') },
+    ]);
+    const text = await launcher(['list'], { env, cwd: dir });
+    expect(text.stdout).toBe(
+      `  2.0.0\n  1.10.0\n* 1.4.2 (set by ${path.join(dir, '.tool-version')})\n`,
+    );
+  });
+
+  it('still lists when the version file is bad, with a warning', async () => {
+    const { env, dir, home } = project('a/b\n');
+    placeVersion(home, '1.4.2');
+    const r = await launcher(['list', '--json'], { env, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([
+      expect.objectContaining({ version: '1.4.2', current: false }),
+    ]);
+    expect(r.stderr).toContain('warning');
+  });
+
+  it('prints an empty JSON array when nothing is installed', async () => {
+    const { env, dir } = project();
+    expect((await launcher(['list', '--json'], { env, cwd: dir })).stdout).toBe('[]\n');
+  });
+});
+
+describe('the command line itself', () => {
+  it('prints its version', async () => {
+    const { env, dir } = project();
+    const pkg = JSON.parse(
+      readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8'),
+    );
+    expect(await launcher(['--version'], { env, cwd: dir })).toMatchObject({
+      code: 0,
+      stdout: `${pkg.version}\n`,
+    });
+  });
+
+  it('lists the commands in --help', async () => {
+    const { env, dir } = project();
+    const r = await launcher(['--help'], { env, cwd: dir });
+    expect(r.code).toBe(0);
+    for (const command of ['current', 'local', 'global', 'list'])
+      expect(r.stdout).toContain(`launcher ${command}`);
+  });
+
+  it('treats an unknown command as a usage error (exit 2, on stderr)', async () => {
+    const { env, dir } = project();
+    const r = await launcher(['frobnicate'], { env, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('launcher --help');
+  });
+
+  it('reports a broken config.json as invalid input naming it', async () => {
+    const { env, dir, home } = project('1.4\n');
+    mkdirSync(path.join(home, 'config'));
+    writeFileSync(path.join(home, 'config', 'config.json'), '{ not json');
+    const r = await launcher(['current'], { env, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(path.join(home, 'config', 'config.json'));
+    expectNoStackTrace(r.stderr);
+  });
+});

@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LauncherContext } from '../../src/context.js';
+import { rehash, renderShim } from '../../src/shim/rehash.js';
+import { launcher } from '../helpers/cli.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+import { placeVersion } from '../helpers/store.js';
+
+describe('rehash', () => {
+  it('writes one executable shim per bin of every installed version', async () => {
+    const env = cleanEnv();
+    placeVersion(env.LAUNCHER_HOME!, '1.4.2', { bins: { mycc: 'bin/mycc' } });
+    placeVersion(env.LAUNCHER_HOME!, '2.0.0', {
+      bins: { mycc: 'bin/mycc', 'mycc-lsp': 'bin/mycc-lsp' },
+    });
+    placeVersion(env.LAUNCHER_HOME!, '3.0.0', {
+      bins: { 'not-installed': 'bin/x' },
+      receipt: false,
+    });
+    const result = await rehash(new LauncherContext(env));
+    expect(result.written).toEqual(['mycc', 'mycc-lsp']);
+    const shims = path.join(env.LAUNCHER_HOME!, 'shims');
+    expect(readdirSync(shims).sort()).toEqual(['mycc', 'mycc-lsp']);
+    expect(statSync(path.join(shims, 'mycc')).mode & 0o777).toBe(0o755);
+  });
+
+  it('removes shims no installed version provides, but never a file it did not write', async () => {
+    const env = cleanEnv();
+    const shims = path.join(env.LAUNCHER_HOME!, 'shims');
+    placeVersion(env.LAUNCHER_HOME!, '2.0.0', {
+      bins: { mycc: 'bin/mycc', 'mycc-lsp': 'bin/mycc-lsp' },
+    });
+    await rehash(new LauncherContext(env));
+    writeFileSync(path.join(shims, 'users-own-script'), '#!/bin/sh\necho mine\n');
+    rmSync(path.join(env.LAUNCHER_HOME!, 'versions', '2.0.0'), { recursive: true });
+    placeVersion(env.LAUNCHER_HOME!, '1.4.2', { bins: { mycc: 'bin/mycc' } });
+    const result = await rehash(new LauncherContext(env));
+    expect(result.removed).toEqual(['mycc-lsp']);
+    expect(readdirSync(shims).sort()).toEqual(['mycc', 'users-own-script']);
+  });
+
+  it('writes shims that work when the paths contain spaces and quotes', () => {
+    const dir = path.join(tempDir(), "with space and 'quote'");
+    mkdirSync(dir);
+    const entry = path.join(dir, 'entry.mjs');
+    writeFileSync(entry, 'console.log(JSON.stringify(process.argv.slice(2)));\n');
+    const shim = path.join(dir, 'my cc');
+    writeFileSync(shim, renderShim("my'cc", process.execPath, entry), { mode: 0o755 });
+    const r = spawnSync(shim, ['a b', '', '--', 'ü $HOME'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(["my'cc", 'a b', '', '--', 'ü $HOME']);
+  });
+
+  it('survives two rehash commands at once, leaving a complete set', async () => {
+    const env = cleanEnv();
+    for (const v of ['1.0.0', '1.1.0', '1.2.0']) {
+      placeVersion(env.LAUNCHER_HOME!, v, { bins: { [`tool-${v}`]: 'bin/t', mycc: 'bin/mycc' } });
+    }
+    const cwd = tempDir();
+    const results = await Promise.all([
+      launcher(['rehash'], { env, cwd }),
+      launcher(['rehash'], { env, cwd }),
+    ]);
+    for (const r of results) expect(r).toMatchObject({ code: 0 });
+    const shims = path.join(env.LAUNCHER_HOME!, 'shims');
+    expect(readdirSync(shims).sort()).toEqual(['mycc', 'tool-1.0.0', 'tool-1.1.0', 'tool-1.2.0']);
+    expect(existsSync(path.join(shims, '.rehash.lock'))).toBe(false);
+    expect(readFileSync(path.join(shims, 'mycc'), 'utf8')).toContain('launcher shim for mycc');
+  });
+});

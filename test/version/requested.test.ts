@@ -1,0 +1,91 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isLauncherError } from '../../src/errors.js';
+import { launcherPaths } from '../../src/paths.js';
+import { findRequest, requireRequest } from '../../src/version/requested.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+
+function world(options: { file?: string; global?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const env = cleanEnv(options.env);
+  const paths = launcherPaths(env);
+  const project = tempDir();
+  const cwd = path.join(project, 'src');
+  mkdirSync(cwd);
+  if (options.file !== undefined) writeFileSync(path.join(project, '.tool-version'), options.file);
+  if (options.global !== undefined) {
+    mkdirSync(paths.config, { recursive: true });
+    writeFileSync(paths.globalVersionFile, options.global);
+  }
+  return { env, paths, cwd, project, tool: 'mycc' };
+}
+
+describe('which request is in force', () => {
+  it('prefers LAUNCHER_VERSION over the version file', () => {
+    const ctx = world({ file: '1.4', global: '1.3', env: { LAUNCHER_VERSION: '2.0.0' } });
+    expect(findRequest(ctx)).toMatchObject({
+      source: 'env',
+      origin: 'LAUNCHER_VERSION',
+      request: { raw: '2.0.0' },
+    });
+  });
+
+  it('ignores an empty LAUNCHER_VERSION', () => {
+    const ctx = world({ file: '1.4', env: { LAUNCHER_VERSION: '' } });
+    expect(findRequest(ctx)?.source).toBe('file');
+  });
+
+  it('prefers the version file over the global default, and records its directory as project root', () => {
+    const ctx = world({ file: '1.4', global: '1.3' });
+    expect(findRequest(ctx)).toMatchObject({
+      source: 'file',
+      origin: path.join(ctx.project, '.tool-version'),
+      projectRoot: ctx.project,
+      request: { raw: '1.4' },
+    });
+  });
+
+  it('falls back to the global default', () => {
+    const ctx = world({ global: 'latest\n' });
+    expect(findRequest(ctx)).toMatchObject({
+      source: 'global',
+      origin: ctx.paths.globalVersionFile,
+      projectRoot: ctx.cwd,
+    });
+  });
+
+  it('starts the search in LAUNCHER_DIR instead of the cwd', () => {
+    const other = tempDir();
+    writeFileSync(path.join(other, '.tool-version'), '1.9.0');
+    const ctx = world({ file: '1.4', env: { LAUNCHER_DIR: other } });
+    expect(findRequest(ctx)).toMatchObject({
+      source: 'file',
+      origin: path.join(other, '.tool-version'),
+    });
+  });
+
+  it('reports a bad LAUNCHER_VERSION as invalid input naming the variable', () => {
+    const ctx = world({ env: { LAUNCHER_VERSION: 'a/b' } });
+    try {
+      findRequest(ctx);
+      expect.unreachable();
+    } catch (error) {
+      expect(isLauncherError(error) && error.code).toBe('E_BAD_REQUEST');
+      expect((error as Error).message).toContain('LAUNCHER_VERSION');
+    }
+  });
+
+  it('says no version is set (exit 3) with the commands that set one', () => {
+    const ctx = world();
+    try {
+      requireRequest(ctx);
+      expect.unreachable();
+    } catch (error) {
+      if (!isLauncherError(error)) throw error;
+      expect(error.code).toBe('E_NO_VERSION');
+      expect(error.exitCode).toBe(3);
+      expect(error.hint).toContain('launcher local');
+      expect(error.hint).toContain('launcher global');
+    }
+  });
+});
