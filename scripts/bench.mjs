@@ -31,7 +31,7 @@ for (const file of files) {
     failed++;
     sections.push(`## ${file}\n\nFailed (exit ${result.status ?? result.signal}).\n`);
   } else {
-    sections.push(result.stdout.trim() + '\n');
+    sections.push(`${result.stdout.trim()}\n`);
   }
 }
 
@@ -40,6 +40,7 @@ const header =
   `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ` +
   `${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}.\n` +
   'Every figure is a ratio against a baseline measured side by side in the same run.\n';
-if (only.length === 0) writeFileSync(path.join(benchDir, 'RESULTS.md'), `${header}\n${sections.join('\n')}`);
+if (only.length === 0)
+  writeFileSync(path.join(benchDir, 'RESULTS.md'), `${header}\n${sections.join('\n')}`);
 else process.stdout.write(sections.join('\n'));
 process.exitCode = failed ? 1 : 0;
