@@ -42,7 +42,8 @@ export function findRequest(ctx: RequestContext): SourcedRequest | null {
       projectRoot: start,
     };
   }
-  const file = findVersionFile(start, ctx.tool);
+  // The tool's name may cost reading settings and receipts: ask for it only if needed.
+  const file = findVersionFile(start, () => ctx.tool);
   if (file) {
     return {
       request: file.request,

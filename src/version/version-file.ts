@@ -76,9 +76,11 @@ export function readVersionFile(file: string): FileRequest | null {
   }
 }
 
-function readAsdfVersionFile(file: string, tool: string): FileRequest | null {
+function readAsdfVersionFile(file: string, toolName: ToolName): FileRequest | null {
   const content = readSmallFile(file, MAX_VERSION_FILE_BYTES);
   if (content.status === 'absent' || content.status === 'empty') return null;
+  const tool = typeof toolName === 'function' ? toolName() : toolName;
+  if (!tool) return null;
   if (content.status === 'unreadable') {
     throw new LauncherError(
       'E_VERSION_FILE',
@@ -91,19 +93,20 @@ function readAsdfVersionFile(file: string, tool: string): FileRequest | null {
   return parseAsdfVersionFile(content.text, file, tool);
 }
 
+/** The tool's name, or a function that finds it (called only if a `.tool-versions` turns up). */
+export type ToolName = string | undefined | (() => string | undefined);
+
 /**
  * The nearest version file from `startDir` up to the root. In each directory `.tool-version`
  * wins; `.tool-versions` counts only when it has a line for `tool` (unknown tool: not consulted).
  */
-export function findVersionFile(startDir: string, tool: string | undefined): FileRequest | null {
+export function findVersionFile(startDir: string, tool: ToolName): FileRequest | null {
   let dir = path.resolve(startDir);
   for (;;) {
     const own = readVersionFile(path.join(dir, VERSION_FILE));
     if (own) return own;
-    if (tool) {
-      const asdf = readAsdfVersionFile(path.join(dir, ASDF_VERSION_FILE), tool);
-      if (asdf) return asdf;
-    }
+    const asdf = readAsdfVersionFile(path.join(dir, ASDF_VERSION_FILE), tool);
+    if (asdf) return asdf;
     const parent = path.dirname(dir);
     if (parent === dir) return null;
     dir = parent;

@@ -281,7 +281,8 @@ describe('the command line itself', () => {
     const { env, dir, home } = project('1.4\n');
     mkdirSync(path.join(home, 'config'));
     writeFileSync(path.join(home, 'config', 'config.json'), '{ not json');
-    const r = await launcher(['current'], { env, cwd: dir });
+    // --json needs the tool's name, which comes from the settings file.
+    const r = await launcher(['current', '--json'], { env, cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(path.join(home, 'config', 'config.json'));
     expectNoStackTrace(r.stderr);
