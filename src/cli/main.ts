@@ -3,14 +3,28 @@ import { Builtins, Cli } from 'clipanion';
 import { ExitCode } from '../errors.js';
 import type { CliContext } from './cli-context.js';
 import { CurrentCommand } from './commands/current.js';
+import { DiagnosticsCommand } from './commands/diagnostics.js';
 import { GlobalCommand } from './commands/global.js';
 import { ListCommand } from './commands/list.js';
 import { LocalCommand } from './commands/local.js';
+import { InitCommand } from './commands/init.js';
 import { RehashCommand } from './commands/rehash.js';
+import { WhichCommand } from './commands/which.js';
+import { StatusCommand } from './commands/status.js';
 import { PACKAGE_VERSION } from './package-version.js';
 
 /** Every command of the CLI; later capabilities add theirs here. */
-export const COMMANDS = [CurrentCommand, LocalCommand, GlobalCommand, ListCommand, RehashCommand];
+export const COMMANDS = [
+  CurrentCommand,
+  LocalCommand,
+  GlobalCommand,
+  ListCommand,
+  RehashCommand,
+  WhichCommand,
+  InitCommand,
+  StatusCommand,
+  DiagnosticsCommand,
+];
 
 /** Build the CLI (exported for tests and for `--help` rendering). */
 export function createCli(): Cli<CliContext> {

@@ -1,0 +1,42 @@
+// How a document's URI is shown to people and problem matchers: a path relative to the project.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Diagnostic, DiagnosticSeverity } from './diagnostic.js';
+
+/** The file path of a `file:` URI, or null for any other URI (or a malformed one). */
+export function uriToPath(uri: string): string | null {
+  if (!uri.startsWith('file:')) return null;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A document as a path relative to the project root (`src/a.my`, `../lib/b.my`); a non-file URI
+ * is shown as it is, and so is a file on another drive (Windows).
+ */
+export function displayPath(uri: string, projectRoot: string): string {
+  const file = uriToPath(uri);
+  if (file === null) return uri;
+  const relative = path.relative(projectRoot, file);
+  return relative === '' ? '.' : relative;
+}
+
+/** LSP leaves a missing severity to the client; like VS Code, we show it as an error. */
+export function severityOf(diagnostic: Diagnostic): DiagnosticSeverity {
+  return diagnostic.severity ?? 1;
+}
+
+/** A message on one line: problem matchers and line-based tools read one line per problem. */
+export function oneLine(message: string): string {
+  return message.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+
+/** Diagnostics in reading order: by line, then column. */
+export function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return (
+    a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character
+  );
+}

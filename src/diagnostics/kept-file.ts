@@ -1,0 +1,84 @@
+// The latest diagnostics of a project on disk, so they outlive the compiler (spec §8).
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { ensureStateDir, type LauncherPaths, stateSubdir } from '../paths.js';
+import { canonicalProjectRoot } from '../session/project-root.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { readSmallFile } from '../util/read-small-file.js';
+import { type Diagnostic, type FileDiagnostics, isDiagnostic } from './diagnostic.js';
+
+/** The content of a kept-diagnostics file. */
+export interface KeptDiagnostics {
+  /** The canonical project root the file belongs to. */
+  readonly projectRoot: string;
+  /** ISO 8601 time of the last write. */
+  readonly updatedAt: string;
+  /** The tool and version that published last, when known (named in SARIF output). */
+  readonly tool?: string | null;
+  readonly version?: string | null;
+  /** Each document's current diagnostics; a document without any has no entry. */
+  readonly files: ReadonlyMap<string, Diagnostic[]>;
+}
+
+/** Kept diagnostics may name other people's code: private to the user like the sessions. */
+export const KEPT_FILE_MODE = 0o600;
+// Far more than any real project; a bound so a corrupt file cannot exhaust memory.
+const MAX_KEPT_BYTES = 256 * 1024 * 1024;
+
+/** The file holding a project's diagnostics: named by a hash of the canonical project root. */
+export function keptDiagnosticsFile(paths: LauncherPaths, projectRoot: string): string {
+  const key = createHash('sha256').update(canonicalProjectRoot(projectRoot)).digest('hex');
+  return path.join(stateSubdir(paths, 'diagnostics'), `${key.slice(0, 32)}.json`);
+}
+
+/**
+ * Read a project's kept diagnostics; null when there are none yet. A damaged file reads as none
+ * (it is replaced by the next write) and malformed entries are left out, so readers never fail.
+ */
+export function readKeptFile(paths: LauncherPaths, projectRoot: string): KeptDiagnostics | null {
+  const content = readSmallFile(keptDiagnosticsFile(paths, projectRoot), MAX_KEPT_BYTES);
+  if (content.status !== 'text') return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(content.text);
+  } catch {
+    return null;
+  }
+  if (typeof data !== 'object' || data === null) return null;
+  const raw = data as Record<string, unknown>;
+  if (typeof raw.files !== 'object' || raw.files === null || Array.isArray(raw.files)) return null;
+  // A Map, not an object: a URI is data and must never reach a prototype (`__proto__`).
+  const files = new Map<string, Diagnostic[]>();
+  for (const [uri, list] of Object.entries(raw.files as Record<string, unknown>)) {
+    const diagnostics = Array.isArray(list) ? list.filter(isDiagnostic) : [];
+    if (diagnostics.length > 0) files.set(uri, diagnostics);
+  }
+  return {
+    projectRoot: typeof raw.projectRoot === 'string' ? raw.projectRoot : projectRoot,
+    updatedAt: typeof raw.updatedAt === 'string' ? raw.updatedAt : '',
+    tool: typeof raw.tool === 'string' ? raw.tool : null,
+    version: typeof raw.version === 'string' ? raw.version : null,
+    files,
+  };
+}
+
+/** Replace a project's kept diagnostics atomically (readers see the old or the new file). */
+export function writeKeptFile(paths: LauncherPaths, kept: KeptDiagnostics): void {
+  ensureStateDir(paths, 'diagnostics');
+  const content = { ...kept, files: Object.fromEntries(kept.files) };
+  writeFileAtomic(
+    keptDiagnosticsFile(paths, kept.projectRoot),
+    `${JSON.stringify(content)}\n`,
+    KEPT_FILE_MODE,
+  );
+}
+
+/** The documents of a kept set as `[{ uri, diagnostics }]`, sorted by uri. */
+export function listFiles(files: ReadonlyMap<string, Diagnostic[]>): FileDiagnostics[] {
+  return [...files.keys()].sort().map((uri) => ({ uri, diagnostics: files.get(uri)! }));
+}
+
+/** A project's kept diagnostics as `[{ uri, diagnostics }]` sorted by uri (empty when none). */
+export function readKept(paths: LauncherPaths, projectRoot: string): FileDiagnostics[] {
+  return listFiles(readKeptFile(paths, projectRoot)?.files ?? new Map());
+}

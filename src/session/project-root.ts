@@ -1,0 +1,52 @@
+// Which project a directory belongs to: the directory of the version file in use, else itself.
+import { realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { LauncherError } from '../errors.js';
+import { findRequest, type RequestContext, startDirectory } from '../version/requested.js';
+
+/**
+ * The project root of spec §8: the directory of the version file in use, else the start
+ * directory (`dir` when given, else `LAUNCHER_DIR` or the cwd), also when no version is set at
+ * all. An invalid version file is still an error: it is never silently skipped.
+ */
+export function findProjectRoot(ctx: RequestContext, dir?: string): string {
+  const scoped = dir === undefined ? ctx : withStartDirectory(ctx, dir);
+  return findRequest(scoped)?.projectRoot ?? startDirectory(scoped);
+}
+
+/** A context whose search starts in `dir` (what `--dir DIR` means), checked to be a directory. */
+function withStartDirectory(ctx: RequestContext, dir: string): RequestContext {
+  const start = path.resolve(ctx.cwd, dir);
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(start).isDirectory();
+  } catch {
+    // Reported below, with the fix.
+  }
+  if (!isDirectory) {
+    throw new LauncherError('E_USAGE', `--dir ${dir}: ${start} is not a directory`, {
+      hint: 'Pass the directory of a project (or any directory inside it) to --dir.',
+    });
+  }
+  return {
+    env: { ...ctx.env, LAUNCHER_DIR: start },
+    cwd: ctx.cwd,
+    paths: ctx.paths,
+    get tool() {
+      return ctx.tool;
+    },
+  };
+}
+
+/**
+ * One spelling per directory, so that a session, its kept diagnostics and their readers agree
+ * even when one of them reached the project through a symbolic link.
+ */
+export function canonicalProjectRoot(dir: string): string {
+  const absolute = path.resolve(dir);
+  try {
+    return realpathSync.native(absolute);
+  } catch {
+    return absolute;
+  }
+}
