@@ -1,0 +1,74 @@
+// From a resolved version to the file that runs: the bin's path inside the install, checked.
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
+import type { LauncherContext } from '../context.js';
+import { LauncherError } from '../errors.js';
+import { versionDir } from '../paths.js';
+import { listInstalled } from '../store/installed.js';
+import { readReceipt } from '../store/receipt.js';
+import { describeOrigin, type SourcedRequest } from '../version/requested.js';
+import { findSystemBin } from '../version/system.js';
+
+/** The installed versions that provide `bin`, highest first (for the 127 message). */
+export function versionsWithBin(ctx: LauncherContext, bin: string): string[] {
+  return listInstalled(ctx.paths).filter(
+    (v) => readReceipt(ctx.paths, v)?.bins?.[bin] !== undefined,
+  );
+}
+
+/**
+ * The absolute path of `bin` in an installed version. Exit 127 when the version does not
+ * declare it (naming the versions that do), 126 when the file is not executable.
+ */
+export function locateBin(
+  ctx: LauncherContext,
+  bin: string,
+  version: string,
+  sourced: SourcedRequest,
+): string {
+  const rel = readReceipt(ctx.paths, version)?.bins?.[bin];
+  if (rel === undefined) {
+    const others = versionsWithBin(ctx, bin);
+    throw new LauncherError(
+      'E_NO_SUCH_BIN',
+      `${bin} is not part of version ${version} (${describeOrigin(sourced)})`,
+      {
+        hint: others.length
+          ? `These installed versions have ${bin}: ${others.join(', ')}. Pin one with \`launcher local <version>\`.`
+          : `No installed version provides ${bin}. Run \`launcher list-remote\` to see what is available.`,
+      },
+    );
+  }
+  const file = path.join(versionDir(ctx.paths, version), rel);
+  assertExecutable(file, `${bin} of version ${version}`);
+  return file;
+}
+
+/** The `system` request: the first `bin` on PATH outside the shims, or 127. */
+export function locateSystemBin(
+  ctx: LauncherContext,
+  bin: string,
+  sourced: SourcedRequest,
+): string {
+  const found = findSystemBin(bin, ctx.env, ctx.paths.shims);
+  if (found) return found;
+  throw new LauncherError(
+    'E_NO_SUCH_BIN',
+    `no ${bin} on PATH outside the shims (${describeOrigin(sourced)}: system)`,
+    {
+      hint: `Install ${bin} on the system, or pin a managed version with \`launcher local <version>\`.`,
+    },
+  );
+}
+
+function assertExecutable(file: string, what: string): void {
+  try {
+    accessSync(file, constants.X_OK);
+    if (statSync(file).isFile()) return;
+  } catch {
+    // reported below
+  }
+  throw new LauncherError('E_NOT_EXECUTABLE', `${what} at ${file} is not an executable file`, {
+    hint: 'The install looks damaged: reinstall it with `launcher install --force <version>`.',
+  });
+}

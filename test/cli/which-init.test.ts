@@ -1,0 +1,122 @@
+// End to end: `launcher which` and `launcher init`, through the built CLI.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isLauncherError } from '../../src/errors.js';
+import { MAX_SHIM_DEPTH, nextShimDepth } from '../../src/shim/shim-depth.js';
+import { launcher } from '../helpers/cli.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+import { placeVersion } from '../helpers/store.js';
+
+function project(pin: string) {
+  const env = cleanEnv();
+  const dir = tempDir('launcher-project-');
+  writeFileSync(path.join(dir, '.tool-version'), pin);
+  return { env, dir, home: env.LAUNCHER_HOME! };
+}
+
+describe('launcher which', () => {
+  it('prints the absolute path of the bin in the pinned version', async () => {
+    const { env, dir, home } = project('1.4\n');
+    placeVersion(home, '1.4.2', { bins: { mycc: 'bin/mycc' } });
+    const r = await launcher(['which', 'mycc'], { env, cwd: dir });
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: `${path.join(home, 'versions', '1.4.2', 'bin', 'mycc')}\n`,
+    });
+  });
+
+  it('exits 127 naming the versions that do have the bin', async () => {
+    const { env, dir, home } = project('1.4\n');
+    placeVersion(home, '1.4.2', { bins: { mycc: 'bin/mycc' } });
+    placeVersion(home, '2.0.0', { bins: { mycc: 'bin/mycc', 'mycc-lsp': 'bin/mycc-lsp' } });
+    const r = await launcher(['which', 'mycc-lsp'], { env, cwd: dir });
+    expect(r.code).toBe(127);
+    expect(r.stderr).toContain('mycc-lsp is not part of version 1.4.2');
+    expect(r.stderr).toContain('These installed versions have mycc-lsp: 2.0.0');
+  });
+
+  it('exits 126 when the bin is not executable', async () => {
+    const { env, dir, home } = project('1.4.2\n');
+    const versionDir = placeVersion(home, '1.4.2', { bins: { mycc: 'bin/mycc' } });
+    chmodSync(path.join(versionDir, 'bin', 'mycc'), 0o644);
+    const r = await launcher(['which', 'mycc'], { env, cwd: dir });
+    expect(r.code).toBe(126);
+    expect(r.stderr).toContain('not an executable file');
+  });
+
+  it('exits 7 without installing when the pinned version is missing', async () => {
+    const { env, dir } = project('1.4\n');
+    const r = await launcher(['which', 'mycc'], { env, cwd: dir });
+    expect(r.code).toBe(7);
+    expect(r.stderr).toContain('launcher install');
+  });
+
+  it('finds the system bin on PATH, skipping the shims directory', async () => {
+    const { env, dir, home } = project('system\n');
+    const shims = path.join(home, 'shims');
+    const system = tempDir();
+    for (const d of [shims, system]) {
+      mkdirSync(d, { recursive: true });
+      writeFileSync(path.join(d, 'mycc'), '#!/bin/sh\n', { mode: 0o755 });
+    }
+    const r = await launcher(['which', 'mycc'], {
+      env: { ...env, PATH: `${shims}:${system}:${env.PATH}` },
+      cwd: dir,
+    });
+    expect(r).toMatchObject({ code: 0, stdout: `${path.join(system, 'mycc')}\n` });
+  });
+});
+
+describe('launcher init', () => {
+  it.each([
+    ['bash', 'export PATH='],
+    ['zsh', 'export PATH='],
+    ['fish', 'fish_add_path --prepend'],
+    ['pwsh', '$env:PATH ='],
+  ])('prints the PATH snippet for %s', async (shell, expected) => {
+    const env = cleanEnv();
+    const r = await launcher(['init', shell], { env, cwd: tempDir() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(expected);
+    expect(r.stdout).toContain(path.join(env.LAUNCHER_HOME!, 'shims'));
+  });
+
+  it('detects the shell from $SHELL and the snippet really puts the shims first', async () => {
+    const env = cleanEnv({ SHELL: '/bin/bash' });
+    const r = await launcher(['init'], { env, cwd: tempDir() });
+    expect(r.stderr).toContain('detected bash');
+    const shims = path.join(env.LAUNCHER_HOME!, 'shims');
+    const sh = spawnSync('/bin/sh', ['-c', `${r.stdout}\n${r.stdout}\necho "$PATH"`], {
+      encoding: 'utf8',
+      env,
+    });
+    expect(sh.stdout.trim().split(':')[0]).toBe(shims);
+    // Evaluating it twice does not add the directory twice.
+    expect(sh.stdout.split(shims).length - 1).toBe(1);
+  });
+
+  it('refuses an unknown shell with exit 2', async () => {
+    const r = await launcher(['init', 'tcsh'], { env: cleanEnv(), cwd: tempDir() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('bash, zsh, fish, pwsh');
+  });
+});
+
+describe('the shim recursion guard', () => {
+  it('counts one level per shim run', () => {
+    expect(nextShimDepth({}, 'mycc')).toBe(1);
+    expect(nextShimDepth({ LAUNCHER_SHIM_DEPTH: '3' }, 'mycc')).toBe(4);
+  });
+
+  it(`stops after ${MAX_SHIM_DEPTH} nested runs with a clear error`, () => {
+    try {
+      nextShimDepth({ LAUNCHER_SHIM_DEPTH: String(MAX_SHIM_DEPTH) }, 'mycc');
+      expect.unreachable();
+    } catch (error) {
+      expect(isLauncherError(error) && error.code).toBe('E_SHIM_LOOP');
+      expect((error as Error).message).toContain('call itself');
+    }
+  });
+});
