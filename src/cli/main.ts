@@ -5,14 +5,12 @@ import type { CliContext } from './cli-context.js';
 import { CurrentCommand } from './commands/current.js';
 import { DiagnosticsCommand } from './commands/diagnostics.js';
 import { GlobalCommand } from './commands/global.js';
+import { InitCommand } from './commands/init.js';
 import { ListCommand } from './commands/list.js';
 import { LocalCommand } from './commands/local.js';
-import { InitCommand } from './commands/init.js';
-import { InitCommand } from './commands/init.js';
 import { RehashCommand } from './commands/rehash.js';
-import { WhichCommand } from './commands/which.js';
-import { WhichCommand } from './commands/which.js';
 import { StatusCommand } from './commands/status.js';
+import { WhichCommand } from './commands/which.js';
 import { PACKAGE_VERSION } from './package-version.js';
 
 /** Every command of the CLI; later capabilities add theirs here. */
