@@ -1,6 +1,7 @@
 // The `launcher` command line: registers the commands and runs one.
 import { Builtins, Cli } from 'clipanion';
 import { ExitCode } from '../errors.js';
+import { packageVersion } from '../package-root.js';
 import type { CliContext } from './cli-context.js';
 import { CurrentCommand } from './commands/current.js';
 import { DiagnosticsCommand } from './commands/diagnostics.js';
@@ -11,7 +12,6 @@ import { LocalCommand } from './commands/local.js';
 import { RehashCommand } from './commands/rehash.js';
 import { StatusCommand } from './commands/status.js';
 import { WhichCommand } from './commands/which.js';
-import { PACKAGE_VERSION } from './package-version.js';
 
 /** Every command of the CLI; later capabilities add theirs here. */
 export const COMMANDS = [
@@ -31,7 +31,7 @@ export function createCli(): Cli<CliContext> {
   const cli = new Cli<CliContext>({
     binaryLabel: 'launcher',
     binaryName: 'launcher',
-    binaryVersion: PACKAGE_VERSION,
+    binaryVersion: packageVersion(),
     enableColors: false,
   });
   cli.register(Builtins.HelpCommand);

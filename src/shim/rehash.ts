@@ -1,17 +1,17 @@
 // `launcher rehash`: one shim per bin of every installed version, and none for bins no longer provided.
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { LauncherContext } from '../context.js';
+import { packageRoot } from '../package-root.js';
 import { listInstalled } from '../store/installed.js';
 import { readReceipt } from '../store/receipt.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { withLock } from '../util/lock-file.js';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The script every shim runs: the lean shim entry (see docs/architecture.md). */
-export const SHIM_ENTRY = path.join(REPO_ROOT, 'bin', 'launcher-shim.mjs');
-const TEMPLATES = path.join(REPO_ROOT, 'shims');
+export function shimEntry(): string {
+  return path.join(packageRoot(), 'bin', 'launcher-shim.mjs');
+}
 // The line that marks a file in the shims directory as ours, so rehash never deletes a user's file.
 const MARKER = 'launcher shim for ';
 const isWindows = process.platform === 'win32';
@@ -32,9 +32,9 @@ function quote(word: string): string {
 }
 
 /** The text of the shim for `bin`. */
-export function renderShim(bin: string, nodePath = process.execPath, entry = SHIM_ENTRY): string {
+export function renderShim(bin: string, nodePath = process.execPath, entry = shimEntry()): string {
   const template = readFileSync(
-    path.join(TEMPLATES, isWindows ? 'launcher-shim.cmd' : 'launcher-shim.sh'),
+    path.join(packageRoot(), 'shims', isWindows ? 'launcher-shim.cmd' : 'launcher-shim.sh'),
     'utf8',
   );
   return template
