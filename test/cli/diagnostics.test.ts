@@ -1,0 +1,206 @@
+// End to end: `launcher diagnostics` reads what the keeper kept, in every format, once or watching.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import { DiagnosticsKeeper } from '../../src/diagnostics/keeper.js';
+import { launcherPaths } from '../../src/paths.js';
+import { LAUNCHER_BIN, launcher } from '../helpers/cli.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+
+// VS Code's `$tsc` problem pattern, the oracle for `--format tsc`.
+const TSC =
+  /^([^\s].*)[(:](\d+)[,:](\d+)(?:\):\s+|\s+-\s+)(error|warning|info)\s+TS(\d+)\s*:\s*(.*)$/;
+
+function diag(line: number, character: number, extra: Partial<Diagnostic> = {}): Diagnostic {
+  return {
+    range: { start: { line, character }, end: { line, character: character + 1 } },
+    severity: 1,
+    code: 'MYCC001',
+    message: 'undefined name',
+    ...extra,
+  };
+}
+
+/** A project pinned by `.tool-version` at its root, with a sub-directory to run from. */
+function project(pinned = true) {
+  const env = cleanEnv();
+  const root = tempDir('launcher-project-');
+  if (pinned) writeFileSync(path.join(root, '.tool-version'), '1.4.2\n');
+  const sub = path.join(root, 'src', 'deep');
+  mkdirSync(sub, { recursive: true });
+  const uri = (relative: string) => pathToFileURL(path.join(root, relative)).href;
+  const keep = (files: Record<string, Diagnostic[]>, tool?: string) => {
+    const keeper = new DiagnosticsKeeper(launcherPaths(env), root, { tool: tool ?? null });
+    for (const [name, diagnostics] of Object.entries(files)) keeper.update(uri(name), diagnostics);
+    keeper.close();
+  };
+  return { env, root, sub, uri, keep };
+}
+
+describe('launcher diagnostics', () => {
+  it('prints tsc lines that $tsc matches, relative to the version file’s directory, exit 0', async () => {
+    const { env, sub, keep } = project();
+    keep({
+      'src/a.my': [diag(2, 4), diag(0, 0, { severity: 2, code: 'MYCC007', message: 'unused' })],
+      'b.my': [diag(9, 0, { code: undefined, message: 'no code here' })],
+    });
+    const r = await launcher(['diagnostics', '--format', 'tsc'], { env, cwd: sub });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toEqual([
+      'b.my(10,1): error TS0: no code here',
+      `${path.join('src', 'a.my')}(1,1): warning TS007: [MYCC007] unused`,
+      `${path.join('src', 'a.my')}(3,5): error TS001: [MYCC001] undefined name`,
+    ]);
+    for (const line of lines) expect(line).toMatch(TSC);
+    expect(TSC.exec(lines[2]!)?.slice(1)).toEqual([
+      path.join('src', 'a.my'),
+      '3',
+      '5',
+      'error',
+      '001',
+      '[MYCC001] undefined name',
+    ]);
+  });
+
+  it('prints --json as [{ uri, diagnostics }] sorted by uri', async () => {
+    const { env, root, uri, keep } = project();
+    keep({ 'z.my': [diag(1, 1)], 'a.my': [diag(2, 2, { source: 'mycc', tags: [1] })] });
+    const r = await launcher(['diagnostics', '--json'], { env, cwd: root });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { uri: uri('a.my'), diagnostics: [diag(2, 2, { source: 'mycc', tags: [1] })] },
+      { uri: uri('z.my'), diagnostics: [diag(1, 1)] },
+    ]);
+  });
+
+  it('prints SARIF 2.1.0 naming the tool that published', async () => {
+    const { env, root, keep } = project();
+    keep({ 'a.my': [diag(0, 0)] }, 'mycc');
+    const r = await launcher(['diagnostics', '--format', 'sarif'], { env, cwd: root });
+    expect(r.code).toBe(0);
+    const log = JSON.parse(r.stdout);
+    expect(log).toMatchObject({ version: '2.1.0', runs: [{ tool: { driver: { name: 'mycc' } } }] });
+    expect(log.$schema).toMatch(/sarif-schema-2\.1\.0\.json$/);
+    expect(log.runs[0].results[0]).toMatchObject({
+      ruleId: 'MYCC001',
+      level: 'error',
+      message: { text: 'undefined name' },
+      locations: [
+        { physicalLocation: { artifactLocation: { uri: 'a.my' }, region: { startLine: 1 } } },
+      ],
+    });
+  });
+
+  it('finds the project of --dir instead of the cwd', async () => {
+    const { env, sub, keep } = project();
+    keep({ 'a.my': [diag(0, 0)] });
+    const elsewhere = tempDir('launcher-elsewhere-');
+    const r = await launcher(['diagnostics', '--json', '--dir', sub], { env, cwd: elsewhere });
+    expect(JSON.parse(r.stdout)).toHaveLength(1);
+    const here = await launcher(['diagnostics', '--json'], { env, cwd: elsewhere });
+    expect(JSON.parse(here.stdout)).toEqual([]);
+  });
+
+  it('uses the directory itself as the project when no version is set anywhere', async () => {
+    const { env, root, sub, keep } = project(false);
+    keep({ 'a.my': [diag(0, 0)] });
+    const atRoot = await launcher(['diagnostics', '--json'], { env, cwd: root });
+    expect(JSON.parse(atRoot.stdout)).toHaveLength(1);
+    const below = await launcher(['diagnostics', '--json'], { env, cwd: sub });
+    expect(JSON.parse(below.stdout)).toEqual([]);
+  });
+
+  it('prints text by default, and says so when nothing is kept', async () => {
+    const { env, root, keep } = project();
+    const none = await launcher(['diagnostics'], { env, cwd: root });
+    expect(none).toMatchObject({ code: 0, stdout: `no diagnostics kept for ${root}\n` });
+    keep({ 'a.my': [diag(1, 2)] });
+    const some = await launcher(['diagnostics'], { env, cwd: root });
+    expect(some.stdout).toBe('a.my:2:3: error MYCC001: undefined name\n');
+  });
+
+  it('refuses an unknown format or two formats at once (exit 2)', async () => {
+    const { env, root } = project();
+    const unknown = await launcher(['diagnostics', '--format', 'xml'], { env, cwd: root });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown diagnostics format "xml"\n\n.*--format tsc/);
+    const both = await launcher(['diagnostics', '--json', '--format', 'tsc'], { env, cwd: root });
+    expect(both.code).toBe(2);
+    const badDir = await launcher(['diagnostics', '--dir', 'missing'], { env, cwd: root });
+    expect(badDir.code).toBe(2);
+    expect(badDir.stderr).toContain(`${path.join(root, 'missing')} is not a directory`);
+  });
+
+  it('reports a bad version file instead of guessing the project (exit 2)', async () => {
+    const { env, root } = project(false);
+    writeFileSync(path.join(root, '.tool-version'), 'not/a/version\n');
+    const r = await launcher(['diagnostics'], { env, cwd: root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(path.join(root, '.tool-version'));
+  });
+
+  it('--watch --json streams the set on every change, across sessions, until SIGINT (exit 130)', async () => {
+    const { env, sub, uri, keep } = project();
+    keep({ 'a.my': [diag(0, 0)] });
+    const child = spawn(process.execPath, [LAUNCHER_BIN, 'diagnostics', '--watch', '--json'], {
+      env,
+      cwd: sub,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const nextLine = async () => JSON.parse((await lines.next()).value as string);
+    try {
+      expect(await nextLine()).toEqual([{ uri: uri('a.my'), diagnostics: [diag(0, 0)] }]);
+      keep({ 'a.my': [diag(5, 5, { message: 'changed' })] }); // the compiler, again
+      expect(await nextLine()).toEqual([
+        { uri: uri('a.my'), diagnostics: [diag(5, 5, { message: 'changed' })] },
+      ]);
+      // Each step is one write, so no intermediate state can show up between two lines.
+      keep({ 'a.my': [] });
+      expect(await nextLine()).toEqual([]);
+      keep({ 'b.my': [diag(1, 1)] }); // a new session after a restart
+      expect(await nextLine()).toEqual([{ uri: uri('b.my'), diagnostics: [diag(1, 1)] }]);
+    } finally {
+      child.kill('SIGINT');
+    }
+    const [code, signal] = await once(child, 'exit');
+    expect({ code, signal, stderr }).toEqual({ code: 130, signal: null, stderr: '' });
+  });
+
+  it('--watch --format tsc frames each set with tsc’s watch markers', async () => {
+    const { env, root, keep } = project();
+    const child = spawn(
+      process.execPath,
+      [LAUNCHER_BIN, 'diagnostics', '--watch', '--format', 'tsc'],
+      { env, cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const nextLine = async () => (await lines.next()).value as string;
+    try {
+      expect(await nextLine()).toMatch(
+        /^\d\d:\d\d:\d\d - Starting compilation in watch mode\.\.\.$/,
+      );
+      expect(await nextLine()).toMatch(/ - Found 0 errors\. Watching for file changes\.$/);
+      keep({ 'a.my': [diag(0, 0)] });
+      expect(await nextLine()).toMatch(
+        / - File change detected\. Starting incremental compilation/,
+      );
+      expect(await nextLine()).toBe('a.my(1,1): error TS001: [MYCC001] undefined name');
+      expect(await nextLine()).toMatch(/ - Found 1 error\. Watching for file changes\.$/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(143);
+  });
+});
