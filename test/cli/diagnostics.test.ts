@@ -13,8 +13,10 @@ import { LAUNCHER_BIN, launcher } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 
 // VS Code's `$tsc` problem pattern, the oracle for `--format tsc`.
-const TSC =
-  /^([^\s].*)[(:](\d+)[,:](\d+)(?:\):\s+|\s+-\s+)(error|warning|info)\s+TS(\d+)\s*:\s*(.*)$/;
+// biome-ignore lint/complexity/useRegexLiterals: kept character for character as VS Code has it
+const TSC = new RegExp(
+  String.raw`^([^\s].*)[\(:](\d+)[,:](\d+)(?:\):\s+|\s+-\s+)(error|warning|info)\s+TS(\d+)\s*:\s*(.*)$`,
+);
 
 function diag(line: number, character: number, extra: Partial<Diagnostic> = {}): Diagnostic {
   return {

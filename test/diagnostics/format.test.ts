@@ -1,4 +1,5 @@
 // The output formats against their consumers: VS Code's real problem-matcher expressions, SARIF's rules.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -6,18 +7,21 @@ import type { Diagnostic, FileDiagnostics } from '../../src/diagnostics/diagnost
 import { NO_CODE_RULE, type SarifLog, toSarif } from '../../src/diagnostics/format-sarif.js';
 import { formatText } from '../../src/diagnostics/format-text.js';
 import { formatTsc, tscCode, tscWatchMarkers } from '../../src/diagnostics/format-tsc.js';
+import { REPO_ROOT } from '../helpers/cli.js';
 
-// The oracles, copied from VS Code: the `$tsc` problem pattern, and the background markers of the
-// `$tsc-watch` matcher (extensions/typescript-language-features/package.json).
-const TSC =
-  /^([^\s].*)[(:](\d+)[,:](\d+)(?:\):\s+|\s+-\s+)(error|warning|info)\s+TS(\d+)\s*:\s*(.*)$/;
+// The oracles, copied verbatim from VS Code: the `$tsc` problem pattern, and the background
+// markers of the `$tsc-watch` matcher (extensions/typescript-language-features/package.json).
+// biome-ignore lint/complexity/useRegexLiterals: kept character for character as VS Code has it
+const TSC = new RegExp(
+  String.raw`^([^\s].*)[\(:](\d+)[,:](\d+)(?:\):\s+|\s+-\s+)(error|warning|info)\s+TS(\d+)\s*:\s*(.*)$`,
+);
 const TSC_WATCH_BEGIN =
   /^\s*(?:message TS6032:|\[?\D*.{1,2}[:.].{1,2}[:.].{1,2}\D*(├\D*\d{1,2}\D+┤)?(?:\]| -)) (Starting compilation in watch mode|File change detected\. Starting incremental compilation)\.\.\./;
 const TSC_WATCH_END =
   /^\s*(?:message TS6042:|\[?\D*.{1,2}[:.].{1,2}[:.].{1,2}\D*(├\D*\d{1,2}\D+┤)?(?:\]| -)) (?:Compilation complete\.|Found \d+ errors?\.) Watching for file changes\./;
-// The custom matcher docs/ide.md offers, to show the compiler's own code instead of `TS001`.
-const CUSTOM =
-  /^([^\s].*)\((\d+),(\d+)\):\s+(error|warning|info)\s+TS\d+\s*:\s*(?:\[([^\]]+)\]\s*)?(.*)$/;
+// The custom matcher docs/ide.md offers (read from the doc itself), to show the compiler's own code.
+const IDE_DOC = readFileSync(path.join(REPO_ROOT, 'docs', 'ide.md'), 'utf8');
+const CUSTOM = new RegExp(JSON.parse(/"regexp": ("\^.*"),$/m.exec(IDE_DOC)![1]!) as string);
 
 const ROOT = path.resolve('/work/project');
 const uri = (relative: string) => pathToFileURL(path.join(ROOT, relative)).href;
