@@ -7,10 +7,13 @@ import { CurrentCommand } from './commands/current.js';
 import { DiagnosticsCommand } from './commands/diagnostics.js';
 import { GlobalCommand } from './commands/global.js';
 import { InitCommand } from './commands/init.js';
+import { InstallCommand } from './commands/install.js';
 import { ListCommand } from './commands/list.js';
+import { ListRemoteCommand } from './commands/list-remote.js';
 import { LocalCommand } from './commands/local.js';
 import { RehashCommand } from './commands/rehash.js';
 import { StatusCommand } from './commands/status.js';
+import { UninstallCommand } from './commands/uninstall.js';
 import { WhichCommand } from './commands/which.js';
 
 /** Every command of the CLI; later capabilities add theirs here. */
@@ -24,6 +27,9 @@ export const COMMANDS = [
   InitCommand,
   StatusCommand,
   DiagnosticsCommand,
+  InstallCommand,
+  UninstallCommand,
+  ListRemoteCommand,
 ];
 
 /** Build the CLI (exported for tests and for `--help` rendering). */

@@ -1,0 +1,74 @@
+// Choosing the build of a version for this machine, and where to download it from.
+import { LauncherError } from '../errors.js';
+import { checkUrlAllowed } from './dist-url.js';
+import type { DistArtifact, DistIndex, DistVersion } from './index-schema.js';
+
+/** An artifact with its absolute, allowed download URL. */
+export interface ChosenArtifact {
+  readonly artifact: DistArtifact;
+  readonly url: URL;
+}
+
+/** `linux-x64`: how platforms are named in messages. */
+export const platformName = (os: string, arch: string): string => `${os}-${arch}`;
+
+/**
+ * The artifact of `version` for `os`/`arch` (Node's `process.platform`/`process.arch` names).
+ * When none fits, the error lists the platforms the version does have.
+ */
+export function chooseArtifact(
+  index: DistIndex,
+  version: DistVersion,
+  env: NodeJS.ProcessEnv,
+  os: string = process.platform,
+  arch: string = process.arch,
+): ChosenArtifact {
+  const artifact = version.artifacts.find((a) => a.os === os && a.arch === arch);
+  if (!artifact) {
+    const available = [...new Set(version.artifacts.map((a) => platformName(a.os, a.arch)))];
+    throw new LauncherError(
+      'E_NO_ARTIFACT',
+      `${index.tool} ${version.version} has no build for ${platformName(os, arch)} in ${index.url}` +
+        (available.length
+          ? ` (it has builds for ${available.join(', ')})`
+          : ' (it has no builds at all)'),
+      {
+        hint: `Pick a version that has a ${platformName(os, arch)} build (see \`launcher list-remote\`), or ask the vendor for one.`,
+      },
+    );
+  }
+  return { artifact, url: artifactUrl(index, version, artifact, env) };
+}
+
+/**
+ * Resolve an artifact's URL against the index URL and apply the URL rules. A `file:` artifact is
+ * accepted only from a `file:` index: a remote index may not make the launcher read local files.
+ */
+export function artifactUrl(
+  index: DistIndex,
+  version: DistVersion,
+  artifact: DistArtifact,
+  env: NodeJS.ProcessEnv,
+): URL {
+  const what = `the ${platformName(artifact.os, artifact.arch)} build of ${version.version} in ${index.url}`;
+  let url: URL;
+  try {
+    url = new URL(artifact.url, index.url);
+  } catch (error) {
+    throw new LauncherError(
+      'E_BAD_INDEX',
+      `invalid URL ${JSON.stringify(artifact.url)} for ${what}`,
+      {
+        hint: 'Ask the vendor to fix the index: "url" is absolute or relative to the index URL.',
+        cause: error,
+      },
+    );
+  }
+  checkUrlAllowed(url, env, what);
+  if (url.protocol === 'file:' && !index.url.startsWith('file:')) {
+    throw new LauncherError('E_BAD_URL', `refusing the local file ${url.href} named by ${what}`, {
+      hint: 'A remote index may only point at https: (or loopback http:) downloads.',
+    });
+  }
+  return url;
+}

@@ -1,0 +1,75 @@
+// Which distribution index to use, and which URLs the launcher agrees to fetch (spec §3).
+import { LauncherError } from '../errors.js';
+
+/** The pieces of a run that decide the dist URL; `LauncherContext` satisfies it. */
+export interface DistUrlSource {
+  readonly env: NodeJS.ProcessEnv;
+  readonly config: { readonly distUrl?: string };
+}
+
+/** The configured index URL as written (`LAUNCHER_DIST_URL`, else `distUrl`), or undefined. */
+export function configuredDistUrl(source: DistUrlSource): string | undefined {
+  const fromEnv = source.env.LAUNCHER_DIST_URL?.trim();
+  if (fromEnv) return fromEnv;
+  const fromConfig = source.config.distUrl?.trim();
+  return fromConfig ? fromConfig : undefined;
+}
+
+/** The index URL, parsed and allowed by the URL rules; a clear error when none is configured. */
+export function requireDistUrl(source: DistUrlSource): URL {
+  const raw = configuredDistUrl(source);
+  if (raw === undefined) {
+    throw new LauncherError('E_BAD_CONFIG', 'no distribution index is configured', {
+      hint:
+        'Set LAUNCHER_DIST_URL to the URL of the index.json of your compiler vendor, or put ' +
+        '"distUrl": "https://…/index.json" in the launcher settings file (config.json).',
+    });
+  }
+  const where = source.env.LAUNCHER_DIST_URL?.trim() ? 'LAUNCHER_DIST_URL' : 'config.json distUrl';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch (error) {
+    throw new LauncherError('E_BAD_URL', `${where} is not a URL: ${JSON.stringify(raw)}`, {
+      hint: 'Give an absolute URL such as https://example.com/mycc/index.json or file:///srv/dist/index.json.',
+      cause: error,
+    });
+  }
+  checkUrlAllowed(url, source.env, where);
+  return url;
+}
+
+/** Host names that never leave this machine, so plain HTTP to them cannot be intercepted. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+  return /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * Refuse a URL the contract does not allow: `https:`, `file:`, and `http:` only for loopback
+ * hosts unless `LAUNCHER_ALLOW_INSECURE=1`. `what` names where the URL came from.
+ */
+export function checkUrlAllowed(url: URL, env: NodeJS.ProcessEnv, what: string): void {
+  if (url.protocol === 'https:' || url.protocol === 'file:') return;
+  if (url.protocol === 'http:') {
+    if (isLoopbackHost(url.hostname) || env.LAUNCHER_ALLOW_INSECURE === '1') return;
+    throw new LauncherError(
+      'E_BAD_URL',
+      `refusing plain http to ${url.hostname} (${what}: ${url.href})`,
+      {
+        hint:
+          'Use an https: URL. Plain http is allowed only for this machine (localhost, 127.0.0.1, ::1), ' +
+          'or everywhere with LAUNCHER_ALLOW_INSECURE=1 (downloads are still checked by sha256).',
+      },
+    );
+  }
+  throw new LauncherError(
+    'E_BAD_URL',
+    `unsupported URL scheme ${url.protocol} (${what}: ${url.href})`,
+    {
+      hint: 'The launcher fetches https: URLs, file: URLs, and http: URLs on this machine.',
+    },
+  );
+}

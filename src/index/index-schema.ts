@@ -1,0 +1,158 @@
+// The distribution index format (spec §3), validated in full before anything trusts it.
+import semver from 'semver';
+import { LauncherError } from '../errors.js';
+
+/** The newest `schema` this launcher understands. */
+export const SUPPORTED_SCHEMA = 1;
+/** The tool's name doubles as a file name in shims and settings. */
+export const TOOL_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+/** A bin name becomes a shim file name, so it must be a plain file name. */
+const BIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+const MAX_STRIP = 64;
+
+/** One downloadable build of a version for one platform. */
+export interface DistArtifact {
+  readonly os: string;
+  readonly arch: string;
+  /** As written in the index: absolute, or relative to the index URL. */
+  readonly url: string;
+  readonly sha256: string;
+  readonly size: number | undefined;
+  readonly strip: number;
+}
+
+/** One version of the index, with the bins that apply to it (its own, else the top-level ones). */
+export interface DistVersion {
+  readonly version: string;
+  readonly published: string | undefined;
+  readonly bins: Readonly<Record<string, string>>;
+  readonly artifacts: readonly DistArtifact[];
+}
+
+/** A validated index; `versions` is sorted highest first. */
+export interface DistIndex {
+  readonly url: string;
+  readonly schema: number;
+  readonly tool: string;
+  readonly versions: readonly DistVersion[];
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Why a bin path would escape the install directory (or be unusable), or undefined when fine. */
+export function unsafeBinPath(rel: string): string | undefined {
+  if (rel === '' || rel.includes('\0')) return 'it is empty or has a NUL byte';
+  if (rel.includes('\\')) return 'it contains a backslash';
+  if (rel.startsWith('/') || /^[A-Za-z]:/.test(rel)) return 'it is absolute';
+  const parts = rel.split('/');
+  if (parts.includes('..')) return 'it contains ..';
+  if (parts.every((p) => p === '' || p === '.')) return 'it names the install directory itself';
+  return undefined;
+}
+
+/** Parse and validate an index's text. Every error names the index URL and, where one, the version. */
+export function parseIndex(text: string, url: string): DistIndex {
+  const fail = (where: string, what: string): never => {
+    throw new LauncherError('E_BAD_INDEX', `invalid distribution index ${url}: ${where}${what}`, {
+      hint:
+        'The index comes from the compiler vendor: ask them to fix it, or point LAUNCHER_DIST_URL ' +
+        '(or distUrl in config.json) at a corrected copy. docs/index-format.md describes the format.',
+    });
+  };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return fail('', `it is not JSON (${(error as Error).message})`);
+  }
+  if (!isObject(data)) return fail('', 'it is not a JSON object');
+  const { schema, tool } = data;
+  if (typeof schema !== 'number' || !Number.isInteger(schema) || schema < 1) {
+    return fail('', '"schema" must be a positive integer');
+  }
+  if (schema > SUPPORTED_SCHEMA) {
+    return fail(
+      '',
+      `schema ${schema} is newer than this launcher understands (${SUPPORTED_SCHEMA})`,
+    );
+  }
+  if (typeof tool !== 'string' || !TOOL_NAME.test(tool)) {
+    return fail('', `"tool" must match ${TOOL_NAME.source}, got ${JSON.stringify(tool)}`);
+  }
+  const topBins =
+    data.bins === undefined ? {} : parseBins(data.bins, (w) => fail('top-level "bins": ', w));
+  if (!Array.isArray(data.versions)) return fail('', '"versions" must be an array');
+
+  const seen = new Set<string>();
+  const versions = data.versions.map((entry, i): DistVersion => {
+    const label =
+      isObject(entry) && typeof entry.version === 'string' ? entry.version : `#${i + 1}`;
+    const failHere = (what: string): never => fail(`version ${JSON.stringify(label)}: `, what);
+    if (!isObject(entry)) return failHere('each entry of "versions" must be an object');
+    const version = entry.version;
+    if (typeof version !== 'string' || semver.valid(version) !== version) {
+      return failHere('"version" must be an exact semver version such as 1.4.2');
+    }
+    if (seen.has(version)) return failHere('it is listed twice');
+    seen.add(version);
+    if (entry.published !== undefined && typeof entry.published !== 'string') {
+      return failHere('"published" must be a string');
+    }
+    const bins = entry.bins === undefined ? topBins : parseBins(entry.bins, failHere);
+    if (!Array.isArray(entry.artifacts)) return failHere('"artifacts" must be an array');
+    const artifacts = entry.artifacts.map((a, j) =>
+      parseArtifact(a, (w) => failHere(`artifact #${j + 1}: ${w}`)),
+    );
+    return { version, published: entry.published as string | undefined, bins, artifacts };
+  });
+  versions.sort((a, b) => semver.rcompare(a.version, b.version));
+  return { url, schema, tool, versions };
+}
+
+function parseBins(value: unknown, fail: (what: string) => never): Record<string, string> {
+  if (!isObject(value)) return fail('"bins" must be an object of name → path');
+  const bins: Record<string, string> = {};
+  for (const [name, rel] of Object.entries(value)) {
+    if (!BIN_NAME.test(name))
+      return fail(`bin name ${JSON.stringify(name)} is not a plain file name`);
+    if (typeof rel !== 'string') return fail(`bin ${name}: the path must be a string`);
+    const why = unsafeBinPath(rel);
+    if (why) return fail(`bin ${name}: path ${JSON.stringify(rel)} escapes the install (${why})`);
+    bins[name] = rel;
+  }
+  return bins;
+}
+
+function parseArtifact(value: unknown, fail: (what: string) => never): DistArtifact {
+  if (!isObject(value)) return fail('it must be an object');
+  const { os, arch, url, sha256, size, strip } = value;
+  if (typeof os !== 'string' || os === '')
+    return fail('"os" must be a platform name such as linux');
+  if (typeof arch !== 'string' || arch === '')
+    return fail('"arch" must be an architecture such as x64');
+  if (typeof url !== 'string' || url === '') return fail('"url" must be a non-empty string');
+  if (sha256 === undefined) return fail('"sha256" is missing (it is mandatory)');
+  if (typeof sha256 !== 'string' || !SHA256.test(sha256)) {
+    return fail('"sha256" must be 64 lowercase hexadecimal characters');
+  }
+  if (size !== undefined && !(Number.isSafeInteger(size) && (size as number) >= 0)) {
+    return fail('"size" must be a non-negative integer (bytes)');
+  }
+  if (
+    strip !== undefined &&
+    !(Number.isInteger(strip) && (strip as number) >= 0 && (strip as number) <= MAX_STRIP)
+  ) {
+    return fail(`"strip" must be an integer from 0 to ${MAX_STRIP}`);
+  }
+  return {
+    os,
+    arch,
+    url,
+    sha256,
+    size: size as number | undefined,
+    strip: (strip as number | undefined) ?? 0,
+  };
+}

@@ -1,0 +1,143 @@
+// Getting the distribution index: from a file, from the network (revalidated with the cached
+// ETag), or from the cache alone when offline.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { isLauncherError, LauncherError } from '../errors.js';
+import type { LauncherPaths } from '../paths.js';
+import { type DistUrlSource, requireDistUrl } from './dist-url.js';
+import { HttpClient, HttpStatusError } from './http-client.js';
+import { readCachedIndex, writeCachedIndex } from './index-cache.js';
+import { type DistIndex, parseIndex } from './index-schema.js';
+import { withRetries } from './retry.js';
+
+/** An index larger than this is not an index. */
+const MAX_INDEX_BYTES = 32 * 1024 * 1024;
+
+/** What `loadIndex` needs of a run; `LauncherContext` satisfies it. */
+export interface IndexContext extends DistUrlSource {
+  readonly paths: LauncherPaths;
+}
+
+/** How the index was obtained, for messages and tests. */
+export type IndexOrigin = 'file' | 'network' | 'revalidated' | 'cache';
+
+export interface LoadIndexOptions {
+  /** Reuse a client (and its connections) for the downloads that follow. */
+  readonly client?: HttpClient;
+  readonly signal?: AbortSignal;
+  /** Where warnings go (e.g. "using the cached index"); silent when absent. */
+  readonly note?: (line: string) => void;
+}
+
+/** True when `LAUNCHER_OFFLINE=1`: nothing is fetched, the caches must do. */
+export const isOffline = (env: NodeJS.ProcessEnv): boolean => env.LAUNCHER_OFFLINE === '1';
+
+/** True when the index of the configured URL can be had without the network. */
+export function indexAvailableOffline(ctx: IndexContext): boolean {
+  const url = requireDistUrl(ctx);
+  return url.protocol === 'file:' || readCachedIndex(ctx.paths, url.href) !== null;
+}
+
+/**
+ * The validated index of the configured dist URL. A network failure falls back to the cached
+ * copy with a warning; offline, the cache is the only source and its absence is E_OFFLINE.
+ */
+export async function loadIndex(
+  ctx: IndexContext,
+  options: LoadIndexOptions = {},
+): Promise<{ index: DistIndex; origin: IndexOrigin }> {
+  const url = requireDistUrl(ctx);
+  if (url.protocol === 'file:') return { index: await readIndexFile(url), origin: 'file' };
+
+  const cached = readCachedIndex(ctx.paths, url.href);
+  if (isOffline(ctx.env)) {
+    if (cached) return { index: parseIndex(cached.body, url.href), origin: 'cache' };
+    throw new LauncherError(
+      'E_OFFLINE',
+      `LAUNCHER_OFFLINE=1, and the index ${url.href} is not cached`,
+      {
+        hint: 'Run `launcher install` once while online (without LAUNCHER_OFFLINE) so the index is cached.',
+      },
+    );
+  }
+
+  const client = options.client ?? new HttpClient(ctx.env);
+  try {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (cached?.meta.etag) headers['if-none-match'] = cached.meta.etag;
+    if (cached?.meta.lastModified) headers['if-modified-since'] = cached.meta.lastModified;
+    const answer = await withRetries(
+      `the index ${url.href}`,
+      async () => {
+        const res = await client.get(url, { headers, signal: options.signal });
+        if (res.status === 304 && cached) {
+          await res.body.dump();
+          return null;
+        }
+        if (res.status !== 200) {
+          await res.body.dump();
+          throw new HttpStatusError(url, res.status);
+        }
+        return { body: await readLimited(res.body, url.href), headers: res.headers };
+      },
+      { settings: client.settings, signal: options.signal },
+    );
+    if (answer === null)
+      return { index: parseIndex(cached!.body, url.href), origin: 'revalidated' };
+    const index = parseIndex(answer.body, url.href);
+    const header = (name: string) => {
+      const value = answer.headers[name];
+      return typeof value === 'string' ? value : null;
+    };
+    writeCachedIndex(ctx.paths, {
+      url: url.href,
+      body: answer.body,
+      etag: header('etag'),
+      lastModified: header('last-modified'),
+      tool: index.tool,
+    });
+    return { index, origin: 'network' };
+  } catch (error) {
+    if (!cached || !isLauncherError(error) || error.code !== 'E_NETWORK') throw error;
+    options.note?.(`warning: ${error.message}; using the index cached at ${cached.meta.fetchedAt}`);
+    return { index: parseIndex(cached.body, url.href), origin: 'cache' };
+  } finally {
+    if (!options.client) await client.close();
+  }
+}
+
+async function readIndexFile(url: URL): Promise<DistIndex> {
+  let text: string;
+  try {
+    text = await readFile(fileURLToPath(url), 'utf8');
+  } catch (error) {
+    throw new LauncherError(
+      'E_NETWORK',
+      `cannot read the index ${url.href}: ${(error as Error).message}`,
+      {
+        hint: 'Check LAUNCHER_DIST_URL (or distUrl in config.json): the file must exist and be readable.',
+        cause: error,
+      },
+    );
+  }
+  return parseIndex(text, url.href);
+}
+
+async function readLimited(body: AsyncIterable<Buffer>, url: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    total += chunk.length;
+    if (total > MAX_INDEX_BYTES) {
+      throw new LauncherError(
+        'E_BAD_INDEX',
+        `the index ${url} is larger than ${MAX_INDEX_BYTES} bytes`,
+        {
+          hint: 'Check that LAUNCHER_DIST_URL points at an index.json, not at an archive.',
+        },
+      );
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

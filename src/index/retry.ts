@@ -1,0 +1,87 @@
+// Retrying network work with exponential backoff, and saying in words why it finally failed.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { errnoCode, isLauncherError, LauncherError } from '../errors.js';
+import { type HttpSettings, HttpStatusError } from './http-client.js';
+
+const MAX_DELAY_MS = 30_000;
+
+/** Worth another attempt: connection trouble, timeouts, cut-off bodies, 5xx, 408 and 429. */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof HttpStatusError) {
+    return error.status >= 500 || error.status === 408 || error.status === 429;
+  }
+  if (isLauncherError(error)) return false;
+  const name = (error as { name?: unknown } | null)?.name;
+  return name !== 'AbortError';
+}
+
+/** A short, human reason for a network failure. */
+export function describeNetworkError(error: unknown, settings?: HttpSettings): string {
+  if (error instanceof HttpStatusError) return `the server answered ${error.status}`;
+  switch (errnoCode(error)) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return `no connection within ${settings?.connectTimeoutMs ?? '?'} ms`;
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return `no answer within ${settings?.headersTimeoutMs ?? '?'} ms`;
+    case 'UND_ERR_BODY_TIMEOUT':
+      return `the download stalled for ${settings?.bodyTimeoutMs ?? '?'} ms`;
+    case 'UND_ERR_SOCKET':
+    case 'ECONNRESET':
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+    case 'ERR_STREAM_PREMATURE_CLOSE':
+      return 'the connection was cut before the end';
+    case 'ECONNREFUSED':
+      return 'the connection was refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the host name could not be resolved';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** Options of `withRetries`. */
+export interface RetryOptions {
+  readonly settings: HttpSettings;
+  readonly signal?: AbortSignal | undefined;
+  /** Told before each wait, e.g. to print "retrying in 1 s". */
+  readonly onRetry?: (reason: string, delayMs: number, attempt: number) => void;
+}
+
+/**
+ * Run `attempt` until it succeeds, fails in a way that is not retryable, or has been tried
+ * `retries + 1` times. Delays double from `retryDelayMs` with jitter, so parallel clients spread
+ * out. A final network failure becomes E_NETWORK (exit 5) naming `what`; our own errors and an
+ * abort pass through unchanged.
+ */
+export async function withRetries<T>(
+  what: string,
+  attempt: (n: number) => Promise<T>,
+  options: RetryOptions,
+): Promise<T> {
+  const { settings, signal } = options;
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (error) {
+      if (signal?.aborted || isLauncherError(error)) throw error;
+      if (n >= settings.retries || !isRetryable(error)) {
+        const tries = n > 0 ? ` (after ${n + 1} attempts)` : '';
+        throw new LauncherError(
+          'E_NETWORK',
+          `cannot download ${what}: ${describeNetworkError(error, settings)}${tries}`,
+          {
+            hint:
+              'Check the network connection and the proxy settings (HTTPS_PROXY, HTTP_PROXY, ' +
+              'NO_PROXY), then run the command again. For a slow link, raise LAUNCHER_HTTP_TIMEOUT_MS.',
+            cause: error,
+          },
+        );
+      }
+      const base = Math.min(settings.retryDelayMs * 2 ** n, MAX_DELAY_MS);
+      const delay = Math.round(base / 2 + (Math.random() * base) / 2);
+      options.onRetry?.(describeNetworkError(error, settings), delay, n + 1);
+      await sleep(delay, undefined, { signal });
+    }
+  }
+}

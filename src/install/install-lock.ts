@@ -1,0 +1,166 @@
+// One installer per version across processes: a lock file created with O_EXCL that names its
+// owner (pid and process start time), taken over when that owner is gone.
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { errnoCode } from '../errors.js';
+import type { LauncherPaths } from '../paths.js';
+import { isSameProcessAlive, ownStartTime } from '../session/process-identity.js';
+import { lockFile } from './layout.js';
+
+/** What a lock file holds. `nonce` tells two holders with the same pid apart. */
+export interface LockOwner {
+  readonly pid: number;
+  readonly startTime: string | null;
+  readonly nonce: string;
+  readonly acquiredAt: string;
+}
+
+/** A held lock; `release` removes it only while it is still ours. */
+export interface VersionLock {
+  readonly file: string;
+  readonly owner: LockOwner;
+  release(): void;
+}
+
+export interface AcquireOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** Called once per distinct owner we end up waiting for. */
+  readonly onWait?: (owner: LockOwner) => void;
+  /** How often a waiter looks again (default 100 ms). */
+  readonly pollMs?: number;
+}
+
+// A lock file is written right after it is created; one that is still empty after this long
+// was left by a process killed in between.
+const EMPTY_LOCK_GRACE_MS = 2000;
+
+/** The owner recorded in a lock file; 'absent' when there is none, null when unreadable. */
+export function readLockOwner(file: string): LockOwner | null | 'absent' {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return errnoCode(error) === 'ENOENT' ? 'absent' : null;
+  }
+  try {
+    const data = JSON.parse(text) as LockOwner;
+    return Number.isSafeInteger(data.pid) && typeof data.nonce === 'string' ? data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when the lock of `version` is held by a running process. */
+export function isLockHeld(paths: LauncherPaths, version: string): boolean {
+  const file = lockFile(paths, version);
+  const owner = readLockOwner(file);
+  if (owner === 'absent') return false;
+  return owner === null ? !isEmptyAndOld(file) : isSameProcessAlive(owner.pid, owner.startTime);
+}
+
+function isEmptyAndOld(file: string): boolean {
+  try {
+    return Date.now() - statSync(file).mtimeMs > EMPTY_LOCK_GRACE_MS;
+  } catch {
+    return true;
+  }
+}
+
+function tryCreate(file: string, owner: LockOwner): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx', 0o644);
+  } catch (error) {
+    if (errnoCode(error) === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, `${JSON.stringify(owner)}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/**
+ * Remove a lock whose owner is gone. It is moved aside first and its nonce compared: if another
+ * waiter took the lock over in between, we moved a live lock, and it is linked back at once.
+ */
+function takeOver(file: string, stale: LockOwner | null): void {
+  const aside = `${file}.stale-${randomBytes(6).toString('hex')}`;
+  try {
+    renameSync(file, aside);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return;
+    throw error;
+  }
+  const moved = readLockOwner(aside);
+  const wasStale =
+    stale === null
+      ? moved === null
+      : moved !== null && moved !== 'absent' && moved.nonce === stale.nonce;
+  if (!wasStale) {
+    try {
+      linkSync(aside, file);
+    } catch {
+      // A third process created a fresh lock meanwhile; the one we moved stays with its owner's
+      // rename check (see docs/install.md, "the lock").
+    }
+  }
+  rmSync(aside, { force: true });
+}
+
+/**
+ * Take the lock of `version`, waiting (polling) while a live process holds it. A lock whose
+ * owner is dead (or whose pid now belongs to another process) is taken over.
+ */
+export async function acquireVersionLock(
+  paths: LauncherPaths,
+  version: string,
+  options: AcquireOptions = {},
+): Promise<VersionLock> {
+  const file = lockFile(paths, version);
+  mkdirSync(paths.versions, { recursive: true });
+  const owner: LockOwner = {
+    pid: process.pid,
+    startTime: ownStartTime(),
+    nonce: randomBytes(8).toString('hex'),
+    acquiredAt: new Date().toISOString(),
+  };
+  let toldAbout: string | undefined;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    if (tryCreate(file, owner)) return { file, owner, release: () => releaseIfOurs(file, owner) };
+    const current = readLockOwner(file);
+    if (current === 'absent') continue;
+    const alive =
+      current === null ? !isEmptyAndOld(file) : isSameProcessAlive(current.pid, current.startTime);
+    if (!alive) {
+      takeOver(file, current);
+      continue;
+    }
+    if (current !== null && current.nonce !== toldAbout) {
+      toldAbout = current.nonce;
+      options.onWait?.(current);
+    }
+    await sleep(options.pollMs ?? 100, undefined, { signal: options.signal });
+  }
+}
+
+function releaseIfOurs(file: string, owner: LockOwner): void {
+  const current = readLockOwner(file);
+  if (current !== null && current !== 'absent' && current.nonce === owner.nonce) {
+    rmSync(file, { force: true });
+  }
+}

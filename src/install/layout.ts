@@ -1,0 +1,58 @@
+// Names the installer uses beside the versions (staging, trash, locks) and in the download cache.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { LauncherPaths } from '../paths.js';
+
+// Leftover names end in 12 hex characters, so versions with dashes (2.0.0-rc.1) parse back.
+const LEFTOVER = /^\.(staging|trash)-(.+)-([0-9a-f]{12})$/;
+const LOCK_PREFIX = '.lock-';
+
+/** A fresh staging directory for `version`, inside `versions/` so the final rename is atomic. */
+export function newStagingDir(paths: LauncherPaths, version: string): string {
+  return path.join(paths.versions, `.staging-${version}-${randomBytes(6).toString('hex')}`);
+}
+
+/** Where a replaced or uninstalled version goes before it is deleted. */
+export function newTrashDir(paths: LauncherPaths, version: string): string {
+  return path.join(paths.versions, `.trash-${version}-${randomBytes(6).toString('hex')}`);
+}
+
+/** A staging or trash directory name, split into its kind and version; null for anything else. */
+export function parseLeftover(name: string): { kind: 'staging' | 'trash'; version: string } | null {
+  const match = LEFTOVER.exec(name);
+  return match ? { kind: match[1] as 'staging' | 'trash', version: match[2]! } : null;
+}
+
+/** The lock that serialises installs (and uninstalls) of one version across processes. */
+export function lockFile(paths: LauncherPaths, version: string): string {
+  return path.join(paths.versions, `${LOCK_PREFIX}${version}`);
+}
+
+/** The download cache of one version: `cache/downloads/<version>/`. */
+export function downloadDir(paths: LauncherPaths, version: string): string {
+  return path.join(paths.cache, 'downloads', version);
+}
+
+/** The downloads cache root, for the sweep of leftovers. */
+export function downloadsRoot(paths: LauncherPaths): string {
+  return path.join(paths.cache, 'downloads');
+}
+
+/**
+ * The verified archive of an artifact: named by its checksum (so a re-published build is a new
+ * file) and the URL's file name (so a person browsing the cache knows what it is).
+ */
+export function archiveFile(
+  paths: LauncherPaths,
+  version: string,
+  sha256: string,
+  url: URL,
+): string {
+  const base = path.posix.basename(url.pathname).replace(/[^A-Za-z0-9._-]/g, '_') || 'archive';
+  return path.join(downloadDir(paths, version), `${sha256.slice(0, 16)}-${base}`);
+}
+
+/** The partial download of an archive, and the validators needed to resume it. */
+export function partialFiles(archive: string): { part: string; meta: string } {
+  return { part: `${archive}.part`, meta: `${archive}.part.json` };
+}

@@ -1,0 +1,59 @@
+// The last steps of an install, inside staging and then into place: bins checked, receipt
+// written, one rename.
+import { realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { LauncherError } from '../errors.js';
+import { type LauncherPaths, RECEIPT_FILE, versionDir } from '../paths.js';
+import type { InstallReceipt } from '../store/receipt.js';
+import { newTrashDir } from './layout.js';
+
+/** Every declared bin must be a file inside the install with an execute bit. */
+export function checkBins(
+  staging: string,
+  bins: Readonly<Record<string, string>>,
+  what: string,
+): void {
+  const root = realpathSync(staging);
+  for (const [name, rel] of Object.entries(bins)) {
+    const missing = (why: string) =>
+      new LauncherError('E_MISSING_BIN', `${what} declares the bin ${name} at ${rel}, but ${why}`, {
+        hint: 'Nothing was installed. The archive does not match its index entry; tell the vendor.',
+      });
+    let real: string;
+    try {
+      real = realpathSync(path.join(staging, rel));
+    } catch {
+      throw missing('the archive has no such file');
+    }
+    if (!real.startsWith(root + path.sep)) throw missing('it leads outside the install');
+    const st = statSync(real);
+    if (!st.isFile()) throw missing('it is not a file');
+    if (process.platform !== 'win32' && (st.mode & 0o111) === 0)
+      throw missing('it is not executable');
+  }
+}
+
+/** Write the receipt into staging; an archive's own file of that name is replaced, not trusted. */
+export function writeReceipt(staging: string, receipt: InstallReceipt): void {
+  const file = path.join(staging, RECEIPT_FILE);
+  rmSync(file, { recursive: true, force: true });
+  writeFileSync(file, `${JSON.stringify(receipt, null, 2)}\n`, { flag: 'wx', mode: 0o644 });
+}
+
+/**
+ * Rename staging to `versions/<version>`. Whatever is there (a directory without receipt, or the
+ * version being reinstalled) is first moved aside and deleted after, so readers see the old
+ * directory, briefly none, then the new one, never a mix.
+ */
+export function moveIntoPlace(paths: LauncherPaths, version: string, staging: string): string {
+  const target = versionDir(paths, version);
+  let trash: string | undefined = newTrashDir(paths, version);
+  try {
+    renameSync(target, trash);
+  } catch {
+    trash = undefined;
+  }
+  renameSync(staging, target);
+  if (trash) rmSync(trash, { recursive: true, force: true, maxRetries: 2 });
+  return target;
+}

@@ -1,0 +1,65 @@
+// Cleaning up after installers that died: staging and trash directories, partial downloads.
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { errnoCode } from '../errors.js';
+import type { LauncherPaths } from '../paths.js';
+import { isLockHeld } from './install-lock.js';
+import { downloadsRoot, parseLeftover } from './layout.js';
+
+// A lock moved aside during a takeover is deleted at once; one older than this was left by a
+// process killed in the middle of it.
+const STALE_ASIDE_MS = 60_000;
+const STALE_ASIDE = /^\.lock-.+\.stale-[0-9a-f]{12}$/;
+
+function list(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return [];
+    throw error;
+  }
+}
+
+function olderThan(file: string, ms: number): boolean {
+  try {
+    return Date.now() - statSync(file).mtimeMs > ms;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Remove what dead installers left: staging and trash directories under `versions/`, and partial
+ * downloads in the cache, of every version whose lock no live process holds. `ownVersion` is the
+ * version whose lock the caller holds: its staging leftovers are removed too, but its partial
+ * download is kept, because the caller is about to resume it.
+ */
+export function sweepLeftovers(paths: LauncherPaths, ownVersion?: string): string[] {
+  const removed: string[] = [];
+  const remove = (target: string) => {
+    rmSync(target, { recursive: true, force: true, maxRetries: 2 });
+    removed.push(target);
+  };
+  const held = new Map<string, boolean>();
+  const heldByOthers = (version: string) => {
+    if (version === ownVersion) return false;
+    if (!held.has(version)) held.set(version, isLockHeld(paths, version));
+    return held.get(version)!;
+  };
+
+  for (const name of list(paths.versions)) {
+    const target = path.join(paths.versions, name);
+    const leftover = parseLeftover(name);
+    if (leftover && !heldByOthers(leftover.version)) remove(target);
+    else if (STALE_ASIDE.test(name) && olderThan(target, STALE_ASIDE_MS)) remove(target);
+  }
+  const downloads = downloadsRoot(paths);
+  for (const version of list(downloads)) {
+    if (version === ownVersion || heldByOthers(version)) continue;
+    const dir = path.join(downloads, version);
+    for (const name of list(dir)) {
+      if (name.endsWith('.part') || name.endsWith('.part.json')) remove(path.join(dir, name));
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,70 @@
+// Removing an installed version: refused while a session runs it, atomic otherwise (rename the
+// directory away under the version's lock, then delete it).
+import { renameSync, rmSync } from 'node:fs';
+import type { LauncherContext } from '../context.js';
+import { LauncherError } from '../errors.js';
+import { versionDir } from '../paths.js';
+import { listSessions } from '../session/registry.js';
+import { rehash } from '../shim/rehash.js';
+import { isInstalled } from '../store/installed.js';
+import { parseRequest } from '../version/request.js';
+import { acquireVersionLock } from './install-lock.js';
+import { downloadDir, newTrashDir } from './layout.js';
+
+/**
+ * Uninstall the exact version `input`. E_NOT_FOUND (exit 4) when it is not installed, E_IN_USE
+ * when a live session runs it. Its cached archive goes too; the shims are refreshed.
+ */
+export async function uninstallVersion(
+  ctx: LauncherContext,
+  input: string,
+  options: { output: NodeJS.WritableStream | null },
+): Promise<{ version: string }> {
+  const request = parseRequest(input);
+  if (request.kind !== 'exact') {
+    throw new LauncherError(
+      'E_BAD_REQUEST',
+      `uninstall needs an exact version, not ${JSON.stringify(request.raw)}`,
+      {
+        hint: 'Name one installed version, such as 1.4.2 (`launcher list` shows them).',
+      },
+    );
+  }
+  const v = request.version;
+  const { paths } = ctx;
+  const notInstalled = () =>
+    new LauncherError(
+      'E_NOT_FOUND',
+      `${ctx.tool ?? 'version'} ${v} is not installed (in ${paths.versions})`,
+      {
+        hint: '`launcher list` shows the installed versions.',
+      },
+    );
+  if (!isInstalled(paths, v)) throw notInstalled();
+  const users = listSessions(paths).filter((s) => s.version === v);
+  if (users.length > 0) {
+    const who = users
+      .map((s) => `session ${s.session} (pid ${s.pid}, in ${s.projectRoot})`)
+      .join(', ');
+    throw new LauncherError('E_IN_USE', `${v} is in use by ${who}`, {
+      hint: 'Stop it first (`launcher stop --dir <project>`), then run the uninstall again.',
+    });
+  }
+  const lock = await acquireVersionLock(paths, v, {
+    onWait: (owner) =>
+      options.output?.write(
+        `launcher: waiting for process ${owner.pid}, which is installing ${v}…\n`,
+      ),
+  });
+  try {
+    if (!isInstalled(paths, v)) throw notInstalled();
+    const trash = newTrashDir(paths, v);
+    renameSync(versionDir(paths, v), trash);
+    rmSync(trash, { recursive: true, force: true, maxRetries: 2 });
+    rmSync(downloadDir(paths, v), { recursive: true, force: true });
+  } finally {
+    lock.release();
+  }
+  await rehash(ctx);
+  return { version: v };
+}

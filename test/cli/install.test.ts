@@ -1,0 +1,175 @@
+// End to end: `launcher install` through the built CLI against a real loopback distribution.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { launcher, run } from '../helpers/cli.js';
+import { type DistServer, type DistServerOptions, startDistServer } from '../helpers/dist-server.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+
+const servers: DistServer[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+
+async function setup(options: DistServerOptions = { versions: [{ version: '1.4.2' }] }, extra: NodeJS.ProcessEnv = {}) {
+  const server = await startDistServer(options);
+  servers.push(server);
+  const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl, LAUNCHER_HTTP_RETRY_DELAY_MS: '10', ...extra });
+  const home = env.LAUNCHER_HOME!;
+  const cwd = tempDir('launcher-project-');
+  return { server, env, home, cwd, versions: path.join(home, 'versions') };
+}
+
+/** Names under versions/ other than the installed version directories. */
+const leftovers = (versions: string) => readdirSync(versions).filter((n) => n.startsWith('.'));
+
+describe('launcher install', () => {
+  it('installs the highest satisfying version with its receipt, runnable bins and shims', async () => {
+    const { server, env, cwd, home, versions } = await setup({
+      versions: [{ version: '1.3.0' }, { version: '1.4.2' }, { version: '1.4.1' }, { version: '2.0.0' }],
+    });
+    const r = await launcher(['install', '1.4'], { env, cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`installed mycc 1.4.2 in ${path.join(versions, '1.4.2')}\n`);
+    expect(r.stderr).toContain('downloading mycc 1.4.2');
+    const receipt = JSON.parse(readFileSync(path.join(versions, '1.4.2', '.launcher-install.json'), 'utf8'));
+    expect(receipt).toMatchObject({
+      version: '1.4.2',
+      url: new URL(server.archivePath('1.4.2'), server.url).href,
+      tool: 'mycc',
+      bins: { mycc: 'bin/mycc' },
+    });
+    expect(receipt.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(Number.isNaN(Date.parse(receipt.installedAt))).toBe(false);
+    const ran = await run(path.join(versions, '1.4.2', 'bin', 'mycc'), ['--hello'], { env, cwd });
+    expect(ran.stdout).toBe('mycc 1.4.2 --hello\n');
+    expect(readdirSync(path.join(home, 'shims'))).toContain('mycc');
+    expect(readdirSync(versions).sort()).toEqual(['1.4.2']);
+  });
+
+  it('installs the request in force here when none is given', async () => {
+    const { env, cwd, versions } = await setup({ versions: [{ version: '1.4.2' }, { version: '2.0.0' }] });
+    writeFileSync(path.join(cwd, '.tool-version'), '1\n');
+    const r = await launcher(['install'], { env, cwd });
+    expect(r.code).toBe(0);
+    expect(existsSync(path.join(versions, '1.4.2', '.launcher-install.json'))).toBe(true);
+    expect(existsSync(path.join(versions, '2.0.0'))).toBe(false);
+  });
+
+  it('exits 3 without a request given or set anywhere', async () => {
+    const { env, cwd } = await setup();
+    const r = await launcher(['install'], { env, cwd });
+    expect(r.code).toBe(3);
+  });
+
+  it('does nothing (and needs no network) for an exact version that is installed', async () => {
+    const { server, env, cwd } = await setup();
+    expect((await launcher(['install', '1.4.2'], { env, cwd })).code).toBe(0);
+    const before = server.requests.length;
+    const again = await launcher(['install', '1.4.2'], { env, cwd });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('already installed');
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('reinstalls from the verified cache with --force, without downloading again', async () => {
+    const { server, env, cwd, versions } = await setup();
+    expect((await launcher(['install', '1.4.2'], { env, cwd })).code).toBe(0);
+    writeFileSync(path.join(versions, '1.4.2', 'bin', 'mycc'), 'tampered');
+    const r = await launcher(['install', '1.4.2', '--force'], { env, cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('installed mycc 1.4.2');
+    expect(readFileSync(path.join(versions, '1.4.2', 'bin', 'mycc'), 'utf8')).toContain('mycc 1.4.2');
+    expect(server.count(server.archivePath('1.4.2'))).toBe(1);
+    expect(leftovers(versions)).toEqual([]);
+  });
+
+  it('prints nothing with --quiet', async () => {
+    const { env, cwd } = await setup();
+    const r = await launcher(['install', '1.4.2', '--quiet'], { env, cwd });
+    expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('replaces a version directory that has no receipt, which does not count as installed', async () => {
+    const { env, cwd, versions } = await setup();
+    mkdirSync(path.join(versions, '1.4.2', 'bin'), { recursive: true });
+    writeFileSync(path.join(versions, '1.4.2', 'half-written'), 'x');
+    const r = await launcher(['install', '1.4.2'], { env, cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('installed mycc 1.4.2');
+    expect(existsSync(path.join(versions, '1.4.2', 'half-written'))).toBe(false);
+    expect(existsSync(path.join(versions, '1.4.2', '.launcher-install.json'))).toBe(true);
+    expect(leftovers(versions)).toEqual([]);
+  });
+
+  it('exits 4 naming the request and where it came from when nothing satisfies it', async () => {
+    const { server, env, cwd } = await setup();
+    writeFileSync(path.join(cwd, '.tool-version'), '9\n');
+    const r = await launcher(['install'], { env, cwd });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('satisfies 9');
+    expect(r.stderr).toContain(path.join(cwd, '.tool-version'));
+    expect(r.stderr).toContain(server.indexUrl);
+  });
+
+  it('exits 4 naming the platforms a version has when none is this machine', async () => {
+    const { env, cwd } = await setup({
+      versions: [{ version: '1.4.2', platforms: [{ os: 'plan9', arch: 'mips' }, { os: 'aix', arch: 'ppc64' }] }],
+    });
+    const r = await launcher(['install', '1.4.2'], { env, cwd });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('plan9-mips, aix-ppc64');
+  });
+
+  it('uses prereleases only when the request names one', async () => {
+    const { env, cwd, versions } = await setup({ versions: [{ version: '1.4.2' }, { version: '1.5.0-rc.1' }] });
+    expect((await launcher(['install', 'latest'], { env, cwd })).code).toBe(0);
+    expect(readdirSync(versions)).toEqual(['1.4.2']);
+    expect((await launcher(['install', '1.5.0-rc.1'], { env, cwd })).code).toBe(0);
+    expect(readdirSync(versions).sort()).toEqual(['1.4.2', '1.5.0-rc.1']);
+  });
+
+  it('exits 6 and installs nothing when a declared bin is missing or not executable', async () => {
+    const { env, cwd, versions } = await setup({
+      versions: [
+        { version: '1.0.0', files: { 'bin/other': 'x' } },
+        { version: '1.1.0', files: { 'bin/mycc': { content: 'no x bit', mode: 0o644 } } },
+      ],
+    });
+    for (const version of ['1.0.0', '1.1.0']) {
+      const r = await launcher(['install', version], { env, cwd });
+      expect(r.code).toBe(6);
+      expect(r.stderr).toContain('bin mycc');
+    }
+    expect(readdirSync(versions)).toEqual([]);
+  });
+
+  it('refuses plain http to a host that is not this machine (exit 2)', async () => {
+    const { env, cwd } = await setup(undefined, { LAUNCHER_DIST_URL: 'http://dist.example.com/index.json' });
+    const r = await launcher(['install', '1.4.2'], { env, cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('refusing plain http to dist.example.com');
+  });
+
+  it('says how to configure the index when none is set (exit 2)', async () => {
+    const { env, cwd } = await setup(undefined, { LAUNCHER_DIST_URL: '' });
+    const r = await launcher(['install', '1.4.2'], { env, cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('LAUNCHER_DIST_URL');
+  });
+
+  it('installs from a file: index with relative archive URLs', async () => {
+    const { server, env, cwd, versions } = await setup();
+    const dist = tempDir('launcher-dist-');
+    mkdirSync(path.join(dist, 'archives'));
+    writeFileSync(path.join(dist, server.archivePath('1.4.2')), server.archive('1.4.2'));
+    writeFileSync(path.join(dist, 'index.json'), JSON.stringify(server.index));
+    const r = await launcher(['install', '1.4.2'], {
+      env: { ...env, LAUNCHER_DIST_URL: new URL(`file://${dist}/index.json`).href },
+      cwd,
+    });
+    expect(r.code).toBe(0);
+    expect(readdirSync(versions)).toEqual(['1.4.2']);
+    expect(server.requests).toEqual([]);
+  });
+});

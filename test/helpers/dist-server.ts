@@ -1,0 +1,289 @@
+// A real distribution server for tests: `http.createServer` on a loopback port 0, serving an
+// index.json and `.tar.gz` archives built in memory, able to misbehave on demand (cut a
+// download, answer 500, never answer, stall, corrupt bytes, ignore Range) and recording every
+// request it gets. Used by the install tests, and by anyone who needs a distribution to install.
+import { createHash } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { installTree, type TarEntry, tarBuffer, tarGz } from './tar-archive.js';
+
+export type { TarEntry } from './tar-archive.js';
+
+/** A file of an install: text or bytes, with a mode (0644 unless given). */
+export type DistFile = string | Buffer | { content: string | Buffer; mode: number };
+
+/** One version of the distribution. */
+export interface DistVersionSpec {
+  version: string;
+  /** Files of the install, relative to its root. Default: an executable script per bin. */
+  files?: Record<string, DistFile>;
+  /** Raw archive entries, written as given (hostile archives); replaces `files`. */
+  entries?: TarEntry[];
+  /** Ready archive bytes; replaces `files` and `entries`. */
+  archive?: Buffer;
+  /** This version's own bins (else the distribution's). */
+  bins?: Record<string, string>;
+  /** Default 1 for `files` (they sit under `<tool>-<version>/`), 0 otherwise. */
+  strip?: number;
+  published?: string;
+  /** Default: this machine's platform only. */
+  platforms?: Array<{ os: string; arch: string }>;
+  /** Default true: `.tar.gz`; false serves a plain `.tar`. */
+  gzip?: boolean;
+  /** Fields written over the generated artifact entry (a wrong sha256, a missing size…). */
+  artifact?: Record<string, unknown>;
+}
+
+export interface DistServerOptions {
+  /** Default `mycc`. */
+  tool?: string;
+  /** The top-level bins; default `{ <tool>: 'bin/<tool>' }`. */
+  bins?: Record<string, string>;
+  versions: DistVersionSpec[];
+}
+
+/** One way to misbehave, used for one request to a path. */
+export interface Misbehaviour {
+  /** Answer with this status and a short body. */
+  status?: number;
+  /** Send the headers (full length) and this many bytes of the body, then cut the connection. */
+  dropAfter?: number;
+  /** Send this many bytes, then stay silent with the connection open (see `stalled`). */
+  stallAfter?: number;
+  /** Never answer at all. */
+  hang?: boolean;
+  /** Serve the body with one byte changed. */
+  corrupt?: boolean;
+  /** Answer 200 with the whole body even to a Range request. */
+  ignoreRange?: boolean;
+}
+
+/** What the server saw of a request. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  range: string | undefined;
+  ifRange: string | undefined;
+  ifNoneMatch: string | undefined;
+  status: number;
+}
+
+const LAST_MODIFIED = 'Mon, 05 Jan 2026 00:00:00 GMT';
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+/** The script installed for a bin by default: prints the tool, version and arguments. */
+export function binScript(tool: string, version: string): string {
+  return `#!/bin/sh\necho "${tool} ${version} $*"\n`;
+}
+
+export class DistServer {
+  readonly tool: string;
+  /** Every request, in arrival order. */
+  readonly requests: RecordedRequest[] = [];
+  /** The index document served (generated; mutate it, or replace it with `setIndex`). */
+  index: Record<string, unknown>;
+  url = '';
+  indexUrl = '';
+  readonly #files = new Map<string, Buffer>();
+  readonly #archives = new Map<string, string>();
+  readonly #misbehaviours = new Map<string, Misbehaviour[]>();
+  readonly #gates = new Map<string, Promise<unknown>>();
+  readonly #events = new EventEmitter();
+  #rawIndex: string | undefined;
+  readonly #server: http.Server;
+
+  constructor(options: DistServerOptions) {
+    this.tool = options.tool ?? 'mycc';
+    const bins = options.bins ?? { [this.tool]: `bin/${this.tool}` };
+    const versions = options.versions.map((spec) => this.#addVersion(spec, spec.bins ?? bins));
+    this.index = { schema: 1, tool: this.tool, bins, versions };
+    this.#server = http.createServer((req, res) => void this.#handle(req, res));
+  }
+
+  #addVersion(spec: DistVersionSpec, bins: Record<string, string>): Record<string, unknown> {
+    const gzip = spec.gzip ?? true;
+    const strip = spec.strip ?? (spec.files || (!spec.entries && !spec.archive) ? 1 : 0);
+    const files =
+      spec.files ??
+      Object.fromEntries(
+        Object.values(bins).map((rel) => [
+          rel,
+          { content: binScript(this.tool, spec.version), mode: 0o755 },
+        ]),
+      );
+    const entries = spec.entries ?? installTree(`${this.tool}-${spec.version}`, files);
+    const archive = spec.archive ?? (gzip ? tarGz(entries) : tarBuffer(entries));
+    const platforms = spec.platforms ?? [{ os: process.platform, arch: process.arch }];
+    const artifacts = platforms.map(({ os, arch }) => {
+      const name = `archives/${this.tool}-${spec.version}-${os}-${arch}.${gzip ? 'tar.gz' : 'tar'}`;
+      this.#files.set(`/${name}`, archive);
+      this.#archives.set(`${spec.version}/${os}/${arch}`, `/${name}`);
+      return {
+        os,
+        arch,
+        url: name,
+        sha256: sha256(archive),
+        size: archive.length,
+        strip,
+        ...spec.artifact,
+      };
+    });
+    return {
+      version: spec.version,
+      ...(spec.published ? { published: spec.published } : {}),
+      ...(spec.bins ? { bins: spec.bins } : {}),
+      artifacts,
+    };
+  }
+
+  /** Listen on a free loopback port. */
+  async listen(): Promise<this> {
+    this.#server.listen(0, '127.0.0.1');
+    await once(this.#server, 'listening');
+    const { port } = this.#server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${port}/`;
+    this.indexUrl = `${this.url}index.json`;
+    return this;
+  }
+
+  /** Serve this instead of the generated index: a document, or raw text (broken JSON…). */
+  setIndex(doc: unknown): void {
+    this.#rawIndex = typeof doc === 'string' ? doc : JSON.stringify(doc);
+  }
+
+  /** The URL path of a version's archive for a platform (default: this machine). */
+  archivePath(version: string, os: string = process.platform, arch: string = process.arch): string {
+    const found = this.#archives.get(`${version}/${os}/${arch}`);
+    if (!found) throw new Error(`no archive for ${version} ${os}-${arch}`);
+    return found;
+  }
+
+  /** The bytes of a version's archive. */
+  archive(version: string): Buffer {
+    return this.#files.get(this.archivePath(version))!;
+  }
+
+  /** Queue misbehaviours for `path`: the next request gets the first, and so on; then normal. */
+  misbehave(path: string, ...behaviours: Misbehaviour[]): void {
+    this.#misbehaviours.set(path, [...(this.#misbehaviours.get(path) ?? []), ...behaviours]);
+  }
+
+  /** Hold every request to `path` until `until` settles. */
+  gate(path: string, until: Promise<unknown>): void {
+    this.#gates.set(path, until);
+  }
+
+  /** How many requests `path` got. */
+  count(path: string): number {
+    return this.requests.filter((r) => r.path === path).length;
+  }
+
+  /** Resolves once `predicate` holds (checked on every request). */
+  waitFor(predicate: () => boolean): Promise<void> {
+    if (predicate()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!predicate()) return;
+        this.#events.off('request', check);
+        resolve();
+      };
+      this.#events.on('request', check);
+    });
+  }
+
+  /** Resolves when a `stallAfter` answer to `path` has sent its bytes and gone silent. */
+  stalled(path: string): Promise<void> {
+    return new Promise((resolve) => this.#events.once(`stalled ${path}`, () => resolve()));
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise((resolve) => this.#server.close(resolve));
+  }
+
+  async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      range: req.headers.range,
+      ifRange: req.headers['if-range'] as string | undefined,
+      ifNoneMatch: req.headers['if-none-match'],
+      status: 0,
+    };
+    this.requests.push(record);
+    this.#events.emit('request', record);
+    await this.#gates.get(path);
+    const misbehaviour = this.#misbehaviours.get(path)?.shift() ?? {};
+    if (misbehaviour.hang) return;
+    const send = (status: number, headers: http.OutgoingHttpHeaders, body: Buffer) => {
+      record.status = status;
+      res.writeHead(status, { 'content-length': body.length, ...headers });
+      if (misbehaviour.dropAfter !== undefined) {
+        res.write(body.subarray(0, misbehaviour.dropAfter), () => res.socket?.destroy());
+      } else if (misbehaviour.stallAfter !== undefined) {
+        res.write(body.subarray(0, misbehaviour.stallAfter), () =>
+          this.#events.emit(`stalled ${path}`),
+        );
+      } else {
+        res.end(body);
+      }
+    };
+    if (misbehaviour.status !== undefined) {
+      send(
+        misbehaviour.status,
+        { 'content-type': 'text/plain' },
+        Buffer.from('misbehaving on purpose\n'),
+      );
+      return;
+    }
+    const body =
+      path === '/index.json'
+        ? Buffer.from(this.#rawIndex ?? JSON.stringify(this.index))
+        : this.#files.get(path);
+    if (!body) {
+      send(404, { 'content-type': 'text/plain' }, Buffer.from('not found\n'));
+      return;
+    }
+    const etag = `"${sha256(body).slice(0, 16)}"`;
+    const served = misbehaviour.corrupt
+      ? Buffer.from(body.map((b, i) => (i === body.length >> 1 ? b ^ 0xff : b)))
+      : body;
+    const common = { etag, 'last-modified': LAST_MODIFIED, 'accept-ranges': 'bytes' };
+    if (record.ifNoneMatch === etag) {
+      record.status = 304;
+      res.writeHead(304, common).end();
+      return;
+    }
+    const range = /^bytes=(\d+)-$/.exec(record.range ?? '');
+    const rangeValid =
+      record.ifRange === undefined || record.ifRange === etag || record.ifRange === LAST_MODIFIED;
+    if (range && rangeValid && !misbehaviour.ignoreRange) {
+      const start = Number(range[1]);
+      if (start >= served.length) {
+        send(416, { 'content-range': `bytes */${served.length}` }, Buffer.alloc(0));
+        return;
+      }
+      send(
+        206,
+        { ...common, 'content-range': `bytes ${start}-${served.length - 1}/${served.length}` },
+        served.subarray(start),
+      );
+      return;
+    }
+    send(
+      200,
+      {
+        ...common,
+        'content-type': path.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+      },
+      served,
+    );
+  }
+}
+
+/** Start a distribution server; close it with `close()` (e.g. in `afterEach`). */
+export async function startDistServer(options: DistServerOptions): Promise<DistServer> {
+  return new DistServer(options).listen();
+}
