@@ -33,7 +33,8 @@ export interface Diagnostic {
   codeDescription?: { href: string };
   source?: string;
   message: string;
-  tags?: number[];
+  /** 1 Unnecessary, 2 Deprecated. */
+  tags?: (1 | 2)[];
   relatedInformation?: DiagnosticRelatedInformation[];
   data?: unknown;
 }

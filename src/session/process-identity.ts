@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { errnoCode } from '../errors.js';
+import { processExists } from '../util/lock-file.js';
 
 /** What can be learnt about a pid right now. */
 export interface ProcessProbe {
@@ -18,7 +19,7 @@ export interface ProcessProbe {
 export function probeProcess(pid: number): ProcessProbe {
   if (!Number.isInteger(pid) || pid <= 0) return { alive: false, startTime: null };
   if (process.platform === 'linux') return probeLinux(pid);
-  if (!signalReaches(pid)) return { alive: false, startTime: null };
+  if (!processExists(pid)) return { alive: false, startTime: null };
   return { alive: true, startTime: process.platform === 'win32' ? null : psStartTime(pid) };
 }
 
@@ -45,7 +46,7 @@ function probeLinux(pid: number): ProcessProbe {
     // No /proc (unusual containers): fall back to the portable check.
     if (errnoCode(error) === 'ENOENT' && readableProcSelf())
       return { alive: false, startTime: null };
-    return { alive: signalReaches(pid), startTime: null };
+    return { alive: processExists(pid), startTime: null };
   }
   // The command name (field 2) is in parentheses and may itself hold spaces or parentheses.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -66,16 +67,6 @@ function readableProcSelf(): boolean {
     }
   }
   return procSelf;
-}
-
-function signalReaches(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return errnoCode(error) === 'EPERM';
-  }
 }
 
 function psStartTime(pid: number): string | null {
