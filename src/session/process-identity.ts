@@ -14,18 +14,29 @@ export interface ProcessProbe {
 
 /**
  * Probe a pid. On Linux everything comes from `/proc/<pid>/stat` (state and field 22, the start
- * time in clock ticks since boot); elsewhere `kill(pid, 0)` and, where `ps` exists, its `lstart`.
+ * time in clock ticks since boot); elsewhere `kill(pid, 0)` and, where `ps` exists, its `lstart`
+ * (to the second), as `at:<epoch ms>`.
  */
 export function probeProcess(pid: number): ProcessProbe {
   if (!Number.isInteger(pid) || pid <= 0) return { alive: false, startTime: null };
   if (process.platform === 'linux') return probeLinux(pid);
   if (!processExists(pid)) return { alive: false, startTime: null };
-  return { alive: true, startTime: process.platform === 'win32' ? null : psStartTime(pid) };
+  return { alive: true, startTime: process.platform === 'win32' ? null : startTimeFromPs(pid) };
 }
 
-/** The start-time token of this process, recorded so readers can detect a reused pid. */
+/**
+ * The start-time token of this process, recorded so readers can detect a reused pid. Outside
+ * Linux it is computed, not asked of `ps`: a session starts on every compiler call, and spawning
+ * `ps` there would cost more than the rest of the start.
+ */
 export function ownStartTime(): string | null {
-  return probeProcess(process.pid).startTime;
+  if (process.platform === 'linux') return probeProcess(process.pid).startTime;
+  return startTimeFromUptime();
+}
+
+/** This process's start as `at:<epoch ms>`, from the clock and its uptime. */
+export function startTimeFromUptime(): string {
+  return `at:${Math.round(Date.now() - process.uptime() * 1000)}`;
 }
 
 /**
@@ -35,7 +46,21 @@ export function ownStartTime(): string | null {
 export function isSameProcessAlive(pid: number, startTime: string | null): boolean {
   const probe = probeProcess(pid);
   if (!probe.alive) return false;
-  return startTime === null || probe.startTime === null || probe.startTime === startTime;
+  return (
+    startTime === null || probe.startTime === null || sameStartTime(probe.startTime, startTime)
+  );
+}
+
+/**
+ * Whether two start-time tokens are the same start. `/proc` tokens are exact; `at:` times come
+ * from clocks read differently (and `ps` shows whole seconds), so they match within a margin far
+ * below the time it takes for a pid to be reused.
+ */
+export function sameStartTime(a: string, b: string): boolean {
+  if (a.startsWith('at:') && b.startsWith('at:')) {
+    return Math.abs(Number(a.slice(3)) - Number(b.slice(3))) <= 2000;
+  }
+  return a === b;
 }
 
 function probeLinux(pid: number): ProcessProbe {
@@ -69,14 +94,17 @@ function readableProcSelf(): boolean {
   return procSelf;
 }
 
-function psStartTime(pid: number): string | null {
+/** A process's start as `at:<epoch ms>` from `ps -o lstart` (to the second); null without `ps`. */
+export function startTimeFromPs(pid: number): string | null {
   try {
     const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, LC_ALL: 'C' },
       timeout: 2000,
     }).trim();
-    return out === '' ? null : out;
+    const at = Date.parse(out);
+    return Number.isNaN(at) ? null : `at:${at}`;
   } catch {
     return null;
   }

@@ -4,7 +4,13 @@ import { existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from '
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { launcherPaths, stateSubdir } from '../../src/paths.js';
-import { ownStartTime, probeProcess } from '../../src/session/process-identity.js';
+import {
+  ownStartTime,
+  probeProcess,
+  sameStartTime,
+  startTimeFromPs,
+  startTimeFromUptime,
+} from '../../src/session/process-identity.js';
 import { findProjectSession, listSessions } from '../../src/session/registry.js';
 import { newSessionId, SESSION_FIELDS } from '../../src/session/session.js';
 import { type SessionInit, SessionRecord } from '../../src/session/session-record.js';
@@ -227,6 +233,17 @@ describe('probeProcess', () => {
     expect(probeProcess(await deadPid()).alive).toBe(false);
     expect(probeProcess(-1).alive).toBe(false);
   });
+
+  it.runIf(process.platform !== 'win32')(
+    'agrees with ps on when this process started (the check used outside Linux)',
+    () => {
+      const fromPs = startTimeFromPs(process.pid);
+      expect(fromPs).toMatch(/^at:\d+$/);
+      expect(sameStartTime(fromPs!, startTimeFromUptime())).toBe(true);
+      expect(sameStartTime('at:1000000', 'at:1005000')).toBe(false);
+      expect(sameStartTime('4711', '4712')).toBe(false);
+    },
+  );
 
   it.runIf(process.platform === 'linux')('reads the start time from /proc (field 22)', () => {
     const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
