@@ -1,9 +1,10 @@
 // The live side of kept diagnostics: every publishDiagnostics goes through here, writes coalesce.
+import { type Stats, statSync } from 'node:fs';
 import type { LauncherPaths } from '../paths.js';
 import { canonicalProjectRoot } from '../session/project-root.js';
 import { WriteCoalescer } from '../session/write-coalescer.js';
 import type { Diagnostic, FileDiagnostics } from './diagnostic.js';
-import { listFiles, readKeptFile, writeKeptFile } from './kept-file.js';
+import { keptDiagnosticsFile, listFiles, readKeptFile, writeKeptFile } from './kept-file.js';
 
 export interface DiagnosticsKeeperOptions {
   /** Named in the file (and so in SARIF output). */
@@ -24,13 +25,16 @@ export interface DiagnosticsKeeperOptions {
 export class DiagnosticsKeeper {
   readonly projectRoot: string;
   readonly #paths: LauncherPaths;
-  readonly #tool: string | null;
-  readonly #version: string | null;
+  #tool: string | null;
+  #version: string | null;
   /** The project's diagnostics as this process last knew them, pending changes included. */
   #files: Map<string, Diagnostic[]>;
   /** Changes since the last write (`[]` means clear). */
   #pending = new Map<string, Diagnostic[]>();
   readonly #writer: WriteCoalescer;
+  /** The kept file as this keeper last wrote it, to skip re-reading it when nobody else wrote. */
+  #written: Stats | undefined;
+  #closed = false;
 
   constructor(paths: LauncherPaths, projectRoot: string, options: DiagnosticsKeeperOptions = {}) {
     this.#paths = paths;
@@ -49,6 +53,7 @@ export class DiagnosticsKeeper {
    * The array is kept as it is: do not change it afterwards.
    */
   update(uri: string, diagnostics: Diagnostic[]): void {
+    if (this.#closed) return;
     this.#pending.set(uri, diagnostics);
     applyChange(this.#files, uri, diagnostics);
     this.#writer.touch();
@@ -73,23 +78,45 @@ export class DiagnosticsKeeper {
   close(): void {
     this.#writer.flush();
     this.#writer.close();
+    this.#closed = true;
   }
 
   #write(): void {
-    // Another session of the project may have written since: merge into the disk's state.
-    const onDisk = readKeptFile(this.#paths, this.projectRoot);
-    const files = new Map<string, Diagnostic[]>(onDisk?.files);
-    for (const [uri, diagnostics] of this.#pending) applyChange(files, uri, diagnostics);
+    const file = keptDiagnosticsFile(this.#paths, this.projectRoot);
+    let files = this.#files;
+    // Every write renames a new file into place, so the same inode means nobody else wrote since
+    // and our own view is the disk's; otherwise (another session of the project) merge into it.
+    if (!sameFile(statOrUndefined(file), this.#written)) {
+      const onDisk = readKeptFile(this.#paths, this.projectRoot);
+      files = new Map<string, Diagnostic[]>(onDisk?.files);
+      for (const [uri, diagnostics] of this.#pending) applyChange(files, uri, diagnostics);
+      this.#tool ??= onDisk?.tool ?? null;
+      this.#version ??= onDisk?.version ?? null;
+    }
     writeKeptFile(this.#paths, {
       projectRoot: this.projectRoot,
       updatedAt: new Date().toISOString(),
-      tool: this.#tool ?? onDisk?.tool ?? null,
-      version: this.#version ?? onDisk?.version ?? null,
+      tool: this.#tool,
+      version: this.#version,
       files,
     });
+    this.#written = statOrUndefined(file);
     this.#pending.clear();
     this.#files = files;
   }
+}
+
+function statOrUndefined(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+// Where the file system has no inode numbers (0), never assume: re-read.
+function sameFile(a: Stats | undefined, b: Stats | undefined): boolean {
+  return a !== undefined && b !== undefined && a.ino !== 0 && a.ino === b.ino && a.dev === b.dev;
 }
 
 function applyChange(files: Map<string, Diagnostic[]>, uri: string, diagnostics: Diagnostic[]) {

@@ -102,6 +102,28 @@ describe('DiagnosticsKeeper', () => {
     two.update(uri('two.my'), [diag(1, 'from two')]);
     two.flush();
     expect(readKept(paths, root).map((f) => f.uri)).toEqual([uri('one.my'), uri('two.my')]);
+    one.update(uri('three.my'), [diag(1, 'from one, again')]);
+    one.flush();
+    expect(readKept(paths, root).map((f) => f.uri)).toEqual(
+      ['one.my', 'three.my', 'two.my'].map(uri),
+    );
+  });
+
+  it('keeps naming the tool of an earlier session until a new one is given', () => {
+    const { paths, root, uri } = setup();
+    const first = new DiagnosticsKeeper(paths, root, { tool: 'mycc', version: '1.4.2' });
+    first.update(uri('a.my'), [diag(1, 'a')]);
+    first.close();
+    const second = new DiagnosticsKeeper(paths, root);
+    for (const line of [2, 3]) {
+      second.update(uri('a.my'), [diag(line, 'a')]);
+      second.flush();
+      expect(readKeptFile(paths, root)).toMatchObject({ tool: 'mycc', version: '1.4.2' });
+    }
+    const third = new DiagnosticsKeeper(paths, root, { tool: 'mycc', version: '2.0.0' });
+    third.update(uri('a.my'), []);
+    third.flush();
+    expect(readKeptFile(paths, root)).toMatchObject({ tool: 'mycc', version: '2.0.0' });
   });
 
   it.runIf(process.platform !== 'win32')('writes the file 0600 in a 0700 directory', () => {
