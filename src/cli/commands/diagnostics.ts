@@ -106,7 +106,12 @@ function untilStopped(
     const onClosedOutput = () => finish(() => resolve(0));
     const onError = (error: unknown) =>
       finish(() =>
-        reject(new LauncherError('E_IO', 'lost track of the kept diagnostics', { cause: error })),
+        reject(
+          new LauncherError('E_IO', 'lost track of the kept diagnostics while watching them', {
+            hint: 'Run the command again; the diagnostics kept so far are not affected.',
+            cause: error,
+          }),
+        ),
       );
     process.on('SIGINT', onInterrupt);
     process.on('SIGTERM', onTerminate);
