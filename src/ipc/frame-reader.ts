@@ -1,0 +1,138 @@
+// Reads LSP base-protocol frames from a socket, refusing anything malformed or over the size limit.
+import type { Socket } from 'node:net';
+import {
+  AbstractMessageReader,
+  type DataCallback,
+  type Disposable,
+  type Message,
+  type MessageReader,
+} from 'vscode-jsonrpc/node';
+
+/** A broken frame or message: the connection that sent it is closed, nothing else is affected. */
+export class ProtocolError extends Error {
+  override name = 'ProtocolError';
+}
+
+// Headers are a line or two; a peer that sends kilobytes without a blank line is not speaking LSP.
+const MAX_HEADER_BYTES = 8 * 1024;
+const HEADER_END = Buffer.from('\r\n\r\n');
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * vscode-jsonrpc's own reader has no size limit and buffers headers without bound, so this one
+ * replaces it: Content-Length is checked before a single body byte is kept, bodies must be UTF-8
+ * JSON-RPC 2.0, and the first fault fires a ProtocolError and stops reading.
+ */
+export class FrameReader extends AbstractMessageReader implements MessageReader {
+  readonly #socket: Socket;
+  readonly #maxBytes: number;
+  #chunks: Buffer[] = [];
+  #size = 0;
+  #bodyLength = -1;
+  #failed = false;
+  #callback: DataCallback | undefined;
+
+  constructor(socket: Socket, maxBytes: number) {
+    super();
+    this.#socket = socket;
+    this.#maxBytes = maxBytes;
+  }
+
+  listen(callback: DataCallback): Disposable {
+    this.#callback = callback;
+    const onData = (chunk: Buffer) => this.#onData(chunk);
+    const onError = (error: Error) => this.fireError(error);
+    const onClose = () => this.fireClose();
+    this.#socket.on('data', onData).on('error', onError).on('close', onClose);
+    return {
+      dispose: () => {
+        this.#socket.off('data', onData).off('error', onError).off('close', onClose);
+      },
+    };
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.#failed) return;
+    this.#chunks.push(chunk);
+    this.#size += chunk.length;
+    try {
+      while (this.#next()) {}
+    } catch (error) {
+      this.#failed = true;
+      this.#chunks = [];
+      this.fireError(error instanceof ProtocolError ? error : new ProtocolError(String(error)));
+    }
+  }
+
+  // Takes one step (a header or a body) when enough bytes are there; false when it must wait.
+  #next(): boolean {
+    if (this.#bodyLength < 0) {
+      const buffer = this.#flatten();
+      const end = buffer.indexOf(HEADER_END);
+      if (end < 0 || end > MAX_HEADER_BYTES) {
+        if (end > MAX_HEADER_BYTES || buffer.length > MAX_HEADER_BYTES + HEADER_END.length)
+          throw new ProtocolError('malformed frame: no end of headers within 8 KiB');
+        return false;
+      }
+      this.#bodyLength = this.#contentLength(buffer.toString('latin1', 0, end));
+      this.#consume(end + HEADER_END.length);
+    }
+    if (this.#size < this.#bodyLength) return false;
+    const body = this.#flatten().subarray(0, this.#bodyLength);
+    this.#consume(this.#bodyLength);
+    this.#bodyLength = -1;
+    this.#callback?.(parseMessage(body));
+    return this.#size > 0;
+  }
+
+  #contentLength(headers: string): number {
+    let length: number | undefined;
+    for (const line of headers.split('\r\n')) {
+      const colon = line.indexOf(':');
+      if (colon <= 0) throw new ProtocolError(`malformed frame: bad header line "${line}"`);
+      if (line.slice(0, colon).trim().toLowerCase() !== 'content-length') continue;
+      const value = line.slice(colon + 1).trim();
+      if (!/^\d{1,10}$/.test(value))
+        throw new ProtocolError(`malformed frame: Content-Length "${value}" is not a number`);
+      length = Number(value);
+    }
+    if (length === undefined) throw new ProtocolError('malformed frame: no Content-Length header');
+    if (length > this.#maxBytes)
+      throw new ProtocolError(
+        `message of ${length} bytes is over the limit of ${this.#maxBytes} bytes`,
+      );
+    return length;
+  }
+
+  #flatten(): Buffer {
+    if (this.#chunks.length !== 1) this.#chunks = [Buffer.concat(this.#chunks, this.#size)];
+    return this.#chunks[0]!;
+  }
+
+  #consume(bytes: number): void {
+    const rest = this.#flatten().subarray(bytes);
+    this.#chunks = rest.length > 0 ? [rest] : [];
+    this.#size = rest.length;
+  }
+}
+
+function parseMessage(body: Buffer): Message {
+  let value: unknown;
+  try {
+    value = JSON.parse(utf8.decode(body));
+  } catch (error) {
+    throw new ProtocolError(`bad JSON in message body: ${(error as Error).message}`);
+  }
+  if (!isJsonRpcMessage(value)) throw new ProtocolError('message is not JSON-RPC 2.0');
+  return value;
+}
+
+function isJsonRpcMessage(value: unknown): value is Message {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const m = value as Record<string, unknown>;
+  if (m.jsonrpc !== '2.0') return false;
+  const id = m.id;
+  const validId = typeof id === 'string' || typeof id === 'number';
+  if (typeof m.method === 'string') return id === undefined || validId;
+  return (validId || id === null) && ('result' in m || 'error' in m);
+}

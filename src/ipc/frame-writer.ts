@@ -1,0 +1,46 @@
+// Writes JSON-RPC messages as LSP base-protocol frames, one socket write per message.
+import type { Socket } from 'node:net';
+import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-jsonrpc/node';
+import { ProtocolError } from './frame-reader.js';
+
+/**
+ * vscode-jsonrpc's stream writer waits for each write to finish before the next one starts,
+ * which caps a flood of notifications at one message per event-loop turn. This one frames the
+ * message into a single buffer and hands it to the socket at once; the socket keeps the order.
+ */
+export class FrameWriter extends AbstractMessageWriter implements MessageWriter {
+  readonly #socket: Socket;
+  readonly #maxBytes: number;
+
+  constructor(socket: Socket, maxBytes: number) {
+    super();
+    this.#socket = socket;
+    this.#maxBytes = maxBytes;
+    socket.on('error', (error) => this.fireError(error));
+    socket.on('close', () => this.fireClose());
+  }
+
+  write(message: Message): Promise<void> {
+    const json = JSON.stringify(message);
+    const length = Buffer.byteLength(json, 'utf8');
+    if (length > this.#maxBytes) {
+      // Sending it would only make the peer close the connection; refuse it here instead.
+      const error = new ProtocolError(
+        `message of ${length} bytes is over the limit of ${this.#maxBytes} bytes`,
+      );
+      return Promise.reject(error);
+    }
+    const header = `Content-Length: ${length}\r\n\r\n`;
+    const frame = Buffer.allocUnsafe(header.length + length);
+    frame.write(header, 0, 'latin1');
+    frame.write(json, header.length, 'utf8');
+    if (this.#socket.destroyed) return Promise.reject(new Error('the connection is closed'));
+    return new Promise((resolve, reject) => {
+      this.#socket.write(frame, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  end(): void {
+    this.#socket.end();
+  }
+}

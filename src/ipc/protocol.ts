@@ -1,0 +1,95 @@
+// The wire protocol between the launcher and its child (spec §7): method names, shapes, limits.
+
+/** The protocol version this launcher speaks; a hello names the version its sender speaks. */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest message body either side accepts (spec §7); a bigger frame closes the connection. */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+/** How long a fresh connection has to send its hello before it is closed. */
+export const HELLO_TIMEOUT_MS = 5000;
+
+/** Every method name of the protocol, in one place so both ends agree. */
+export const Methods = {
+  hello: 'launcher/hello',
+  ready: 'launcher/ready',
+  log: 'launcher/log',
+  heartbeat: 'launcher/heartbeat',
+  shutdown: 'launcher/shutdown',
+  ping: 'launcher/ping',
+  publishDiagnostics: 'textDocument/publishDiagnostics',
+} as const;
+
+/** The variables a supervised child finds in its environment (spec §6). */
+export const EnvVars = {
+  socket: 'LAUNCHER_SOCKET',
+  token: 'LAUNCHER_TOKEN',
+  session: 'LAUNCHER_SESSION',
+} as const;
+
+/** The first message of every child connection. */
+export interface HelloParams {
+  token: string;
+  pid: number;
+  protocolVersion: number;
+  name?: string;
+  version?: string;
+  /** The child runs a server and will send `launcher/ready` (or be treated as hung). */
+  server?: boolean;
+  /** The child sends `launcher/heartbeat` this often; three missed intervals mean hung. */
+  heartbeatMs?: number;
+}
+
+export interface HelloResult {
+  session: string;
+  protocolVersion: number;
+}
+
+export interface ReadyParams {
+  port: number;
+  host?: string;
+  url?: string;
+}
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+export interface LogParams {
+  level: LogLevel;
+  message: string;
+}
+
+export interface ShutdownParams {
+  reason: string;
+}
+
+/** A position in a document, zero-based as in LSP. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** LSP's Diagnostic, exactly: compilers publish these and IDEs read them unchanged. */
+export interface Diagnostic {
+  range: Range;
+  /** 1 error, 2 warning, 3 information, 4 hint. */
+  severity?: 1 | 2 | 3 | 4;
+  code?: number | string;
+  codeDescription?: { href: string };
+  source?: string;
+  message: string;
+  /** 1 unnecessary, 2 deprecated. */
+  tags?: (1 | 2)[];
+  relatedInformation?: { location: { uri: string; range: Range }; message: string }[];
+  data?: unknown;
+}
+
+export interface PublishDiagnosticsParams {
+  uri: string;
+  version?: number;
+  diagnostics: Diagnostic[];
+}

@@ -1,0 +1,42 @@
+// A JSON-RPC connection over a stream socket with the protocol's framing and size limit.
+import type { Socket } from 'node:net';
+import { createMessageConnection, type Logger, type MessageConnection } from 'vscode-jsonrpc/node';
+import { FrameReader, ProtocolError } from './frame-reader.js';
+import { FrameWriter } from './frame-writer.js';
+import { MAX_MESSAGE_BYTES } from './protocol.js';
+
+export interface RpcConnectionOptions {
+  /** Largest message accepted or sent; default 16 MiB (spec §7). */
+  maxMessageBytes?: number;
+  /**
+   * Called once when the peer sends a malformed frame, bad JSON or an over-size message. The
+   * socket is destroyed right after, so the connection closes; nothing else is affected.
+   */
+  onProtocolError?: (message: string) => void;
+  /** Where vscode-jsonrpc's own complaints go; silent by default. */
+  logger?: Logger;
+}
+
+const silent: Logger = { error() {}, warn() {}, info() {}, log() {} };
+
+/**
+ * The one way this code base speaks JSON-RPC over a socket: the child channel and the session's
+ * control socket both use it. The caller registers its handlers, then calls `listen()`.
+ */
+export function createRpcConnection(
+  socket: Socket,
+  options: RpcConnectionOptions = {},
+): MessageConnection {
+  const maxBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+  const reader = new FrameReader(socket, maxBytes);
+  const writer = new FrameWriter(socket, maxBytes);
+  reader.onError((error) => {
+    if (!(error instanceof ProtocolError)) return;
+    options.onProtocolError?.(error.message);
+    socket.destroy();
+  });
+  const connection = createMessageConnection(reader, writer, options.logger ?? silent);
+  // vscode-jsonrpc leaves requests pending forever when the stream closes; disposing rejects them.
+  connection.onClose(() => connection.dispose());
+  return connection;
+}

@@ -1,0 +1,73 @@
+// Finds endpoints whose owner was killed (nobody accepts on the socket) and removes them.
+import { lstat, readdir, rm } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { errnoCode } from '../errors.js';
+
+// A directory without a socket may belong to a run that is between mkdtemp and listen.
+const ABANDONED_AFTER_MS = 60_000;
+
+/** Name of the socket inside its private directory; short, to leave room under the length limit. */
+export const SOCKET_FILE = 'sock';
+
+/**
+ * Sweep the sockets directory: a socket that refuses connections belongs to a dead run, and so
+ * does a directory that has held no socket for a minute. `onStale` sees each such directory
+ * first (to clean up what that run left behind); then the directory is removed.
+ */
+export async function sweepStaleSockets(
+  socketsDir: string,
+  onStale?: (dir: string) => unknown,
+): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(socketsDir);
+  } catch {
+    return [];
+  }
+  const stale: string[] = [];
+  await Promise.all(
+    names.map(async (name) => {
+      const dir = path.join(socketsDir, name);
+      if (!(await isStale(dir))) return;
+      try {
+        await onStale?.(dir);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+      stale.push(dir);
+    }),
+  );
+  return stale;
+}
+
+async function isStale(dir: string): Promise<boolean> {
+  const socket = path.join(dir, SOCKET_FILE);
+  try {
+    const st = await lstat(socket);
+    if (!st.isSocket()) return false;
+  } catch (error) {
+    if (errnoCode(error) !== 'ENOENT') return false;
+    try {
+      const st = await lstat(dir);
+      return st.isDirectory() && Date.now() - st.mtimeMs > ABANDONED_AFTER_MS;
+    } catch {
+      return false;
+    }
+  }
+  return (await probe(socket)) === 'refused';
+}
+
+// Only a refusal proves the owner is gone; any other failure leaves the socket alone.
+function probe(socket: string): Promise<'alive' | 'refused' | 'unknown'> {
+  return new Promise((resolve) => {
+    const client = net.connect(socket);
+    client.once('connect', () => {
+      client.destroy();
+      resolve('alive');
+    });
+    client.once('error', (error) => {
+      resolve(errnoCode(error) === 'ECONNREFUSED' ? 'refused' : 'unknown');
+    });
+  });
+}

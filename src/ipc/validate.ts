@@ -1,0 +1,90 @@
+// Checks on what arrives over the wire: a child is another program, so nothing it sends is trusted.
+import type {
+  Diagnostic,
+  HelloParams,
+  LogLevel,
+  LogParams,
+  PublishDiagnosticsParams,
+  ReadyParams,
+} from './protocol.js';
+
+/** The outcome of checking one message's params: the typed value, or why it was refused. */
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const TOKEN_PATTERN = /^[0-9a-f]{64}$/;
+const LOG_LEVELS: ReadonlySet<string> = new Set<LogLevel>(['error', 'warn', 'info', 'debug']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optional(record: Record<string, unknown>, key: string, type: 'string' | 'boolean') {
+  return record[key] === undefined || typeof record[key] === type;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** `launcher/hello`: the token's format is checked here, its value by the caller. */
+export function checkHello(params: unknown): Checked<HelloParams> {
+  if (!isRecord(params)) return { ok: false, reason: 'hello params must be an object' };
+  if (typeof params.token !== 'string' || !TOKEN_PATTERN.test(params.token))
+    return { ok: false, reason: 'hello needs "token": 64 lowercase hex characters' };
+  if (!isCount(params.pid) || params.pid === 0)
+    return { ok: false, reason: 'hello needs "pid": a positive integer' };
+  if (!isCount(params.protocolVersion) || params.protocolVersion < 1)
+    return { ok: false, reason: 'hello needs "protocolVersion": a positive integer' };
+  if (!optional(params, 'name', 'string') || !optional(params, 'version', 'string'))
+    return { ok: false, reason: 'hello "name" and "version" must be strings' };
+  if (!optional(params, 'server', 'boolean'))
+    return { ok: false, reason: 'hello "server" must be a boolean' };
+  if (params.heartbeatMs !== undefined && !isCount(params.heartbeatMs))
+    return { ok: false, reason: 'hello "heartbeatMs" must be a non-negative integer' };
+  return { ok: true, value: params as unknown as HelloParams };
+}
+
+/** `launcher/ready`: a TCP port, and optionally where to reach it. */
+export function checkReady(params: unknown): Checked<ReadyParams> {
+  if (!isRecord(params) || !isCount(params.port) || params.port > 65535)
+    return { ok: false, reason: 'ready needs "port": an integer from 0 to 65535' };
+  if (!optional(params, 'host', 'string') || !optional(params, 'url', 'string'))
+    return { ok: false, reason: 'ready "host" and "url" must be strings' };
+  return { ok: true, value: params as unknown as ReadyParams };
+}
+
+/** `launcher/log`: a known level and a message. */
+export function checkLog(params: unknown): Checked<LogParams> {
+  if (!isRecord(params) || typeof params.level !== 'string' || !LOG_LEVELS.has(params.level))
+    return { ok: false, reason: 'log needs "level": error, warn, info or debug' };
+  if (typeof params.message !== 'string') return { ok: false, reason: 'log needs "message"' };
+  return { ok: true, value: params as unknown as LogParams };
+}
+
+/**
+ * `textDocument/publishDiagnostics`: the envelope and each diagnostic's required fields. Only
+ * what a reader relies on is checked, so a flood of notifications stays cheap.
+ */
+export function checkDiagnostics(params: unknown): Checked<PublishDiagnosticsParams> {
+  if (!isRecord(params) || typeof params.uri !== 'string')
+    return { ok: false, reason: 'publishDiagnostics needs "uri": a string' };
+  if (params.version !== undefined && params.version !== null && !Number.isInteger(params.version))
+    return { ok: false, reason: 'publishDiagnostics "version" must be an integer' };
+  if (!Array.isArray(params.diagnostics))
+    return { ok: false, reason: 'publishDiagnostics needs "diagnostics": an array' };
+  for (const item of params.diagnostics as unknown[]) {
+    if (!isDiagnostic(item))
+      return { ok: false, reason: 'each diagnostic needs "range" and "message" (LSP Diagnostic)' };
+  }
+  return { ok: true, value: params as unknown as PublishDiagnosticsParams };
+}
+
+function isDiagnostic(value: unknown): value is Diagnostic {
+  return (
+    isRecord(value) &&
+    typeof value.message === 'string' &&
+    isRecord(value.range) &&
+    isRecord(value.range.start) &&
+    isRecord(value.range.end)
+  );
+}

@@ -1,0 +1,99 @@
+// Accepting child connections: the hello with its token comes first, or the connection is closed.
+import type net from 'node:net';
+import { ErrorCodes, ResponseError } from 'vscode-jsonrpc/node';
+import { type HelloParams, type HelloResult, Methods, PROTOCOL_VERSION } from '../ipc/protocol.js';
+import { createRpcConnection } from '../ipc/rpc-connection.js';
+import { sameToken } from '../ipc/token.js';
+import { checkHello } from '../ipc/validate.js';
+import type { ChildRun } from './child-run.js';
+import type { Clock } from './clock.js';
+
+/** JSON-RPC error code of a refused hello (implementation-defined server error range). */
+export const UNAUTHORIZED = -32001;
+
+/** What the channel needs from the supervisor, and what it reports back. */
+export interface ChannelHost {
+  readonly session: string;
+  readonly helloTimeoutMs: number;
+  readonly clock: Clock;
+  /** The child a hello may belong to: the one running (or still draining) now. */
+  current(): ChildRun | undefined;
+  accepted(run: ChildRun, hello: HelloParams): void;
+  notification(run: ChildRun, method: string, params: unknown): void;
+  disconnected(run: ChildRun): void;
+  /** A connection was closed for breaking the protocol; `run` when it had been accepted. */
+  refused(message: string, run: ChildRun | undefined): void;
+}
+
+/**
+ * Handle every connection made to the child endpoint. Until its hello is accepted a connection
+ * is nobody's: anything else it sends closes it, and nothing it sent is used. A hello is
+ * accepted only with the current child's token, and only once per child.
+ */
+export function acceptChildConnections(server: net.Server, host: ChannelHost): void {
+  server.on('connection', (socket) => handleConnection(socket, host));
+}
+
+function handleConnection(socket: net.Socket, host: ChannelHost): void {
+  // A child may connect and exit at once; its end waits until this connection is read out.
+  host.current()?.hold(new Promise((resolve) => socket.once('close', resolve)));
+  let run: ChildRun | undefined;
+  let refused = false;
+  const connection = createRpcConnection(socket, {
+    onProtocolError: (message) => {
+      if (!refused) host.refused(message, run);
+      refused = true;
+    },
+  });
+  const refuse = (message: string, hello = false) => {
+    refused = true;
+    host.clock.clearTimeout(timer);
+    host.refused(message, undefined);
+    // A refused hello gets its error answer (written synchronously after this returns) first.
+    if (hello) setImmediate(() => socket.end(() => socket.destroy()));
+    else socket.destroy();
+  };
+  const timer = host.clock.setTimeout(
+    () => refuse(`refused a connection: no ${Methods.hello} within ${host.helloTimeoutMs} ms`),
+    host.helloTimeoutMs,
+  );
+  socket.once('close', () => {
+    host.clock.clearTimeout(timer);
+    if (run) host.disconnected(run);
+  });
+
+  connection.onRequest((method, params): HelloResult => {
+    if (refused) throw new ResponseError(UNAUTHORIZED, 'connection refused');
+    if (run) throw new ResponseError(ErrorCodes.MethodNotFound, `unknown method ${method}`);
+    const reason = helloProblem(method, params, host.current());
+    if (reason) {
+      refuse(`refused a connection: ${reason}`, true);
+      throw new ResponseError(UNAUTHORIZED, reason);
+    }
+    run = host.current()!;
+    host.clock.clearTimeout(timer);
+    run.attach(connection, socket);
+    host.accepted(run, params as HelloParams);
+    return { session: host.session, protocolVersion: PROTOCOL_VERSION };
+  });
+  connection.onNotification((method, params) => {
+    if (refused) return;
+    if (run) host.notification(run, method, params);
+    else refuse(`refused a connection: it sent ${method} before ${Methods.hello}`);
+  });
+  connection.listen();
+}
+
+// Why this first request cannot open the channel, or undefined when it can.
+function helloProblem(
+  method: string,
+  params: unknown,
+  run: ChildRun | undefined,
+): string | undefined {
+  if (method !== Methods.hello) return `it sent ${method} before ${Methods.hello}`;
+  const checked = checkHello(params);
+  if (!checked.ok) return checked.reason;
+  if (!run || !sameToken(run.token, checked.value.token)) return 'wrong token';
+  if (run.connection) return `child ${run.pid} is already connected`;
+  return undefined;
+}

@@ -1,0 +1,216 @@
+// One child's life: spawned, asked to stop, escalated, reaped with its group, then done.
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import type { Socket } from 'node:net';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
+import { LauncherError } from '../errors.js';
+import { Methods } from '../ipc/protocol.js';
+import type { Clock, TimerHandle } from './clock.js';
+import { groupAlive, killTree, sendSignal, waitUntilGone } from './process-tree.js';
+import type { ExitCause } from './restart-policy.js';
+import { type SpawnPlan, spawnChild } from './spawn-child.js';
+
+/** How one child ended. */
+export interface ChildEnd {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  cause: ExitCause;
+  /** Milliseconds from spawn to exit, on the supervisor's clock. */
+  uptimeMs: number;
+}
+
+/** How to stop a child: ask over the channel, send a signal, and kill the tree at the timeout. */
+export interface TerminateOptions {
+  /** Send `launcher/shutdown` first when connected. */
+  ask: boolean;
+  reason: string;
+  signal: NodeJS.Signals;
+  /**
+   * Hold the signal back until half the timeout has passed. Used when the child has been asked
+   * over the channel, or already got the signal from the terminal it shares with the launcher.
+   */
+  deferSignal: boolean;
+}
+
+// After the exit, how long buffered output and messages may take to arrive before being cut.
+const DRAIN_MS = 2000;
+
+/** A running child process and the facts the supervisor decides on. */
+export class ChildRun {
+  readonly process: ChildProcess;
+  readonly pid: number;
+  /** The child's own process group, when it has one. */
+  readonly pgid: number | undefined;
+  readonly token: string;
+  readonly startedAt: number;
+  /** The authenticated channel, once the hello has been accepted (at most one, ever). */
+  connection: MessageConnection | undefined;
+  #socket: Socket | undefined;
+  /** Set by whoever takes charge of this child's end (a stop, a restart, the crash handler). */
+  claimed = false;
+  /** Why the launcher judged it hung, if it did. */
+  hungCause: 'ready-timeout' | 'heartbeat-timeout' | undefined;
+  readonly done: Promise<ChildEnd>;
+  readonly #clock: Clock;
+  readonly #stopTimeoutMs: number;
+  readonly #sentSignals = new Set<string>();
+  readonly #holds = new Set<Promise<unknown>>();
+  readonly #timers: TimerHandle[] = [];
+  #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  #stopRequested = false;
+  #terminating = false;
+
+  private constructor(
+    child: ChildProcess,
+    plan: SpawnPlan,
+    token: string,
+    clock: Clock,
+    stopTimeoutMs: number,
+  ) {
+    this.process = child;
+    this.pid = child.pid!;
+    this.pgid = plan.group === 'own' && process.platform !== 'win32' ? this.pid : undefined;
+    this.token = token;
+    this.#clock = clock;
+    this.#stopTimeoutMs = stopTimeoutMs;
+    this.startedAt = clock.now();
+    // Plain listeners, not events.once: a failed kill() emits 'error', which must not reject these.
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.once('exit', (code, signal) => resolve([code, signal])),
+    );
+    const closed = new Promise((resolve) => child.once('close', resolve));
+    this.done = exited.then(async ([code, signal]) => {
+      this.#exit = { code, signal };
+      const uptimeMs = this.#clock.now() - this.startedAt;
+      const cause = this.#classify(code, signal);
+      await this.#reapGroup();
+      await this.#drain(closed);
+      for (const timer of this.#timers) this.#clock.clearTimeout(timer);
+      return { code, signal, cause, uptimeMs };
+    });
+  }
+
+  /** Spawn a child; a program that cannot be started is a LauncherError, as is a spawn failure. */
+  static async start(
+    plan: SpawnPlan,
+    token: string,
+    clock: Clock,
+    stopTimeoutMs: number,
+  ): Promise<ChildRun> {
+    const child = spawnChild(plan);
+    if (child.pid === undefined) {
+      const [error] = (await once(child, 'error').catch((e: unknown) => [e])) as [Error];
+      throw new LauncherError('E_IO', `cannot start ${plan.command}: ${error.message}`, {
+        hint: `Check that ${plan.cwd} exists and that ${plan.command} can be run.`,
+        cause: error,
+      });
+    }
+    // Failed kills are reported by the return value of kill(); this keeps them from throwing.
+    child.on('error', () => {});
+    return new ChildRun(child, plan, token, clock, stopTimeoutMs);
+  }
+
+  /** True once the process itself has exited (its group and channel may still be draining). */
+  get exited(): boolean {
+    return this.#exit !== undefined;
+  }
+
+  /** Adopt the child's authenticated channel; it is closed when the child is done. */
+  attach(connection: MessageConnection, socket: Socket): void {
+    this.connection = connection;
+    this.#socket = socket;
+  }
+
+  /** Whether its channel is open now. */
+  get connected(): boolean {
+    return this.connection !== undefined && this.#socket?.destroyed === false;
+  }
+
+  /** Keep the end of this child open until `settled` does (a connection still being read). */
+  hold(settled: Promise<unknown>): void {
+    const entry = settled.finally(() => this.#holds.delete(entry));
+    this.#holds.add(entry);
+  }
+
+  /** Send a signal on someone's behalf; dying of it then counts as asked for (`signaled`). */
+  signal(name: NodeJS.Signals): void {
+    this.#sentSignals.add(name);
+    sendSignal(this.pid, name);
+  }
+
+  /**
+   * Stop the child: ask (shutdown request), then the signal, then at the stop timeout SIGKILL
+   * for the whole tree. Calling it again while it runs changes nothing; resolves when done.
+   */
+  terminate(options: TerminateOptions, asked = true): Promise<ChildEnd> {
+    if (asked) this.#stopRequested = true;
+    if (this.#terminating || this.exited) return this.done;
+    this.#terminating = true;
+    const timeout = this.#stopTimeoutMs;
+    const sendNow = () => sendSignal(this.pid, options.signal);
+    const asking = options.ask && this.#askToShutDown(options.reason, sendNow);
+    if (asking || options.deferSignal) this.#after(timeout / 2, () => !this.exited && sendNow());
+    else sendNow();
+    this.#after(timeout, () => {
+      // Once the child is gone its pid may be reused: only its group is still ours to kill.
+      if (!this.exited) killTree(this.pid, this.pgid);
+      else if (this.pgid !== undefined) sendSignal(-this.pgid, 'SIGKILL');
+    });
+    return this.done;
+  }
+
+  // Sends `launcher/shutdown`; a refusal or a lost channel brings the signal forward.
+  #askToShutDown(reason: string, sendNow: () => void): boolean {
+    const connection = this.connection;
+    if (!connection || this.#socket?.destroyed) return false;
+    try {
+      connection
+        .sendRequest(Methods.shutdown, { reason })
+        .then(undefined, () => !this.exited && sendNow());
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  #after(ms: number, action: () => void): void {
+    this.#timers.push(this.#clock.setTimeout(action, ms));
+  }
+
+  #classify(code: number | null, signal: NodeJS.Signals | null): ExitCause {
+    if (this.#stopRequested) return 'stopped';
+    if (this.hungCause) return this.hungCause;
+    if (signal) return this.#sentSignals.has(signal) ? 'signaled' : 'killed';
+    return code === 0 ? 'exited' : 'failed';
+  }
+
+  // Whatever is left in the child's group after it exited is ended too: politely, then not.
+  async #reapGroup(): Promise<void> {
+    const pgid = this.pgid;
+    if (pgid === undefined || !groupAlive(pgid)) return;
+    sendSignal(-pgid, 'SIGTERM');
+    if (await waitUntilGone(() => !groupAlive(pgid), this.#stopTimeoutMs)) return;
+    sendSignal(-pgid, 'SIGKILL');
+    await waitUntilGone(() => !groupAlive(pgid), 2000);
+  }
+
+  // Output and messages written just before the exit are still on their way: let them arrive.
+  async #drain(closed: Promise<unknown>): Promise<void> {
+    // Two turns of the event loop, so a connection the child made just before exiting is accepted.
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise((resolve) => {
+      timer = setTimeout(resolve, DRAIN_MS);
+    });
+    const settled = (async () => {
+      await closed;
+      while (this.#holds.size > 0) await Promise.all(this.#holds);
+    })();
+    await Promise.race([settled, limit]);
+    clearTimeout(timer);
+    this.connection?.dispose();
+    this.#socket?.destroy();
+    this.process.stdout?.destroy();
+    this.process.stderr?.destroy();
+  }
+}

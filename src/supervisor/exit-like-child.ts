@@ -1,0 +1,42 @@
+// The launcher's own ending: the same exit code as the child, or death by the same signal.
+import { constants as osConstants } from 'node:os';
+import type { Supervisor } from './supervisor.js';
+import type { SupervisorOutcome } from './types.js';
+
+/**
+ * Exit the current process the way the child ended, so a shell sees the child's status (128+N
+ * for a signal). The signal's handlers are removed and its default action restored first; if
+ * the process survives its own signal (one whose default is to be ignored), it exits 128+N.
+ */
+export function exitLikeChild(outcome: Pick<SupervisorOutcome, 'code' | 'signal'>): never {
+  const { signal } = outcome;
+  if (signal) {
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+    // Delivery to ourselves can land on another thread a moment later: give it that moment.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    const number = osConstants.signals[signal] ?? 0;
+    process.exit(128 + number);
+  }
+  process.exit(outcome.code ?? 1);
+}
+
+/** The signals that stop a supervised run (spec §6). */
+export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * While a child runs, turn the launcher's SIGINT/SIGTERM/SIGHUP into a graceful stop that
+ * passes the same signal on (a child sharing the terminal is not sent Ctrl-C twice: see
+ * `Supervisor.stop`). Returns a function that removes the handlers.
+ */
+export function stopOnSignals(supervisor: Supervisor): () => void {
+  const handlers = STOP_SIGNALS.map((signal) => {
+    const handler = () =>
+      void supervisor.stop(`the launcher received ${signal}`, { signal }).catch(() => {});
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  return () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
+}

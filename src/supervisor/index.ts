@@ -1,0 +1,24 @@
+// `launcher/supervisor`: run a child under supervision (spec §6) and speak the protocol (§7).
+
+export * from '../ipc/index.js';
+export type { Clock, TimerHandle } from './clock.js';
+export { systemClock } from './clock.js';
+export { exitLikeChild, STOP_SIGNALS, stopOnSignals } from './exit-like-child.js';
+export {
+  type ExitCause,
+  RESTART_POLICIES,
+  type RestartPolicy,
+  shouldRestart,
+} from './restart-policy.js';
+export { DEFAULT_SETTINGS, type SupervisionSettings, settingsFromEnv } from './settings.js';
+export { Supervisor } from './supervisor.js';
+export type {
+  ChildExit,
+  ChildHello,
+  ReadyInfo,
+  SupervisorEvents,
+  SupervisorOptions,
+  SupervisorOutcome,
+  SupervisorSnapshot,
+  SupervisorState,
+} from './types.js';

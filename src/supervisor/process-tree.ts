@@ -1,0 +1,126 @@
+// Finding and killing a child's descendants and process group, so none outlives supervision.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { errnoCode } from '../errors.js';
+
+/** One row of the process table. `start` is the Linux start time in clock ticks since boot. */
+export interface ProcessRow {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  start: number | undefined;
+}
+
+/** Every process we can see: from /proc on Linux, from `ps` elsewhere (Windows: none). */
+export function processTable(): ProcessRow[] {
+  if (process.platform === 'linux') return procTable();
+  if (process.platform === 'win32') return [];
+  try {
+    const text = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,pgid='], { encoding: 'utf8' });
+    return text
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/).map(Number))
+      .filter((f) => f.length === 3 && f.every(Number.isInteger))
+      .map(([pid, ppid, pgid]) => ({ pid: pid!, ppid: ppid!, pgid: pgid!, start: undefined }));
+  } catch {
+    return [];
+  }
+}
+
+function procTable(): ProcessRow[] {
+  const rows: ProcessRow[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const row = procRow(Number(name));
+    if (row) rows.push(row);
+  }
+  return rows;
+}
+
+/** One process's row from /proc (Linux), or undefined when it is gone or not Linux. */
+export function procRow(pid: number): ProcessRow | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  // The command name is in parentheses and may itself hold spaces or parentheses.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), start: Number(fields[19]) };
+}
+
+/** The pids below `root` in the process tree, parents before children. */
+export function descendantsOf(root: number, table = processTable()): number[] {
+  const children = new Map<number, number[]>();
+  for (const row of table) {
+    const list = children.get(row.ppid) ?? [];
+    list.push(row.pid);
+    children.set(row.ppid, list);
+  }
+  const found = new Set<number>();
+  const queue = [root];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    for (const child of children.get(pid) ?? []) {
+      if (found.has(child) || child === root) continue;
+      found.add(child);
+      queue.push(child);
+    }
+  }
+  return [...found];
+}
+
+/** Send a signal to one process or (negative id) a group; false when there was none. */
+export function sendSignal(target: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(target, signal);
+    return true;
+  } catch (error) {
+    return errnoCode(error) === 'EPERM';
+  }
+}
+
+/** Whether any process is left in group `pgid` (one we may not signal still counts). */
+export function groupAlive(pgid: number): boolean {
+  return sendSignal(-pgid, 0);
+}
+
+/**
+ * SIGKILL `root`, everything below it and, when given, every member of group `pgid`. The tree is
+ * frozen first (SIGSTOP, walking again until no new process appears), so nothing forks away
+ * between the walk and the kill.
+ */
+export function killTree(root: number, pgid?: number): void {
+  if (process.platform === 'win32') {
+    try {
+      execFileSync('taskkill', ['/pid', String(root), '/T', '/F'], { stdio: 'ignore' });
+    } catch {}
+    return;
+  }
+  if (pgid !== undefined) sendSignal(-pgid, 'SIGSTOP');
+  const frozen = new Set<number>([root]);
+  sendSignal(root, 'SIGSTOP');
+  for (let round = 0; round < 10; round++) {
+    const fresh = descendantsOf(root).filter((pid) => !frozen.has(pid));
+    if (fresh.length === 0) break;
+    for (const pid of fresh) {
+      frozen.add(pid);
+      sendSignal(pid, 'SIGSTOP');
+    }
+  }
+  if (pgid !== undefined) sendSignal(-pgid, 'SIGKILL');
+  for (const pid of frozen) sendSignal(pid, 'SIGKILL');
+}
+
+/**
+ * Resolve true once `gone()` holds, or false after `timeoutMs`. The kernel announces neither the
+ * death of a grandchild nor an empty process group, so this polls, briefly.
+ */
+export async function waitUntilGone(gone: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 1; !gone(); delay = Math.min(delay * 2, 25)) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+  return true;
+}

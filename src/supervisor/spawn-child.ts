@@ -1,0 +1,109 @@
+// Starting the child: no shell, the contract's variables, its own process group or the terminal's.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
+import { LauncherError } from '../errors.js';
+import { EnvVars } from '../ipc/protocol.js';
+
+/** Everything needed to start one child. */
+export interface SpawnPlan {
+  command: string;
+  args: readonly string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdio: 'inherit' | 'pipe';
+  /** `own`: the child leads a new process group; `shared`: it stays in the launcher's. */
+  group: 'own' | 'shared';
+}
+
+/** The child's environment: the base, the version's bin directory first on PATH, the channel. */
+export function childEnv(
+  base: NodeJS.ProcessEnv,
+  channel: { socket: string; token: string; session: string },
+  pathPrepend?: string,
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  if (pathPrepend) {
+    // Windows spells it `Path`; keep whichever spelling the environment already uses.
+    const key = Object.keys(env).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
+    env[key] = env[key] ? `${pathPrepend}${path.delimiter}${env[key]}` : pathPrepend;
+  }
+  env[EnvVars.socket] = channel.socket;
+  env[EnvVars.token] = channel.token;
+  env[EnvVars.session] = channel.session;
+  return env;
+}
+
+/**
+ * Find the program as execvp would (a name with a slash is a path, else the first match on the
+ * child's PATH), so a missing or non-executable bin is a clear error before anything starts.
+ */
+export function resolveCommand(command: string, env: NodeJS.ProcessEnv, cwd: string): string {
+  if (process.platform === 'win32') return command;
+  const candidates = command.includes('/')
+    ? [path.resolve(cwd, command)]
+    : (env.PATH ?? '').split(path.delimiter).map((dir) => path.resolve(cwd, dir || '.', command));
+  let notExecutable: string | undefined;
+  for (const candidate of candidates) {
+    if (!statSync(candidate, { throwIfNoEntry: false })?.isFile()) continue;
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      notExecutable ??= candidate;
+    }
+  }
+  if (notExecutable) {
+    throw new LauncherError('E_NOT_EXECUTABLE', `${notExecutable} is not executable`, {
+      hint: `Make it executable (chmod +x ${notExecutable}), or reinstall the version.`,
+    });
+  }
+  throw new LauncherError('E_NO_SUCH_BIN', `cannot find the program "${command}"`, {
+    hint: command.includes('/')
+      ? `Check that ${path.resolve(cwd, command)} exists.`
+      : 'Check the name, or the PATH given to the supervisor.',
+  });
+}
+
+let setprivPath: string | null | undefined;
+
+// util-linux's setpriv sets the parent-death signal and then execs the program: the child keeps
+// its pid and dies the moment the launcher does, even from SIGKILL. Looked up once.
+function findSetpriv(): string | undefined {
+  if (setprivPath === undefined) {
+    setprivPath = null;
+    if (process.platform === 'linux') {
+      for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(path.delimiter)) {
+        const candidate = path.join(dir || '.', 'setpriv');
+        try {
+          accessSync(candidate, constants.X_OK);
+          setprivPath = candidate;
+          break;
+        } catch {}
+      }
+    }
+  }
+  return setprivPath ?? undefined;
+}
+
+/**
+ * Spawn the child. In its own group it is started through `setpriv --pdeathsig KILL` where that
+ * exists; in the terminal's group it is not, because a child killed at the launcher's death
+ * would orphan its descendants before the watchdog could find them under it.
+ */
+export function spawnChild(plan: SpawnPlan): ChildProcess {
+  const program = resolveCommand(plan.command, plan.env, plan.cwd);
+  const setpriv = plan.group === 'own' ? findSetpriv() : undefined;
+  const [file, args] = setpriv
+    ? [setpriv, ['--pdeathsig', 'KILL', '--', program, ...plan.args]]
+    : [program, [...plan.args]];
+  return spawn(file, args, {
+    cwd: plan.cwd,
+    env: plan.env,
+    argv0: setpriv ? undefined : plan.command,
+    stdio: plan.stdio === 'pipe' ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    detached: plan.group === 'own',
+    shell: false,
+    windowsHide: true,
+  });
+}

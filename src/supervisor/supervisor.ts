@@ -1,0 +1,440 @@
+// The Supervisor: runs one child under the contract of spec §6, controlled like a systemd unit.
+
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { constants as osConstants } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { isatty } from 'node:tty';
+import { LauncherError } from '../errors.js';
+import { createEndpoint, type SocketEndpoint } from '../ipc/endpoint.js';
+import type { HelloParams, PublishDiagnosticsParams } from '../ipc/protocol.js';
+import { newToken } from '../ipc/token.js';
+import { acceptChildConnections } from './child-channel.js';
+import { type ChildEnd, ChildRun } from './child-run.js';
+import { ChildWatch, type HungCause } from './child-watch.js';
+import { type Clock, systemClock, type TimerHandle } from './clock.js';
+import { ControlQueue } from './control-queue.js';
+import { describeEnd } from './describe.js';
+import { forgetChild, killLeftovers, recordChild } from './leftovers.js';
+import { handleMessage } from './messages.js';
+import { type RestartPolicy, RestartTracker, shouldRestart } from './restart-policy.js';
+import { DEFAULT_SETTINGS } from './settings.js';
+import { childEnv, type SpawnPlan } from './spawn-child.js';
+import type {
+  ChildHello,
+  ReadyInfo,
+  SupervisorEvents,
+  SupervisorOptions,
+  SupervisorOutcome,
+  SupervisorSnapshot,
+  SupervisorState,
+} from './types.js';
+import { Watchdog } from './watchdog-client.js';
+
+const FINAL: ReadonlySet<SupervisorState> = new Set(['exited', 'failed']);
+const TERMINAL_SIGNALS: ReadonlySet<string> = new Set(['SIGINT', 'SIGQUIT']);
+
+/**
+ * Supervises one child program. Controls (`start`, `stop`, `restart`, `signal`) run one at a
+ * time in the order sent, each promise settling when that control has been carried out; the
+ * supervisor's own steps (handling a crash, restarting after the backoff) go through the same
+ * queue, so a stop during a backoff cancels the restart and a new child never starts before
+ * the old one and its process group are gone.
+ */
+export class Supervisor extends EventEmitter<SupervisorEvents> {
+  /** The children's stdout and stderr, across restarts, when `stdio` is `pipe`; else null. */
+  readonly stdout: PassThrough | null;
+  readonly stderr: PassThrough | null;
+  readonly session: string;
+  readonly #options: SupervisorOptions;
+  readonly #name: string;
+  readonly #clock: Clock;
+  readonly #policy: RestartPolicy;
+  readonly #stopTimeoutMs: number;
+  readonly #readyTimeoutMs: number;
+  readonly #group: 'own' | 'shared';
+  readonly #tracker: RestartTracker;
+  readonly #queue = new ControlQueue(() => this.#settleWaiters());
+  readonly #diagnostics = new Map<string, PublishDiagnosticsParams>();
+  #waiters: ((outcome: SupervisorOutcome) => void)[] = [];
+  #state: SupervisorState = 'exited';
+  #run: ChildRun | undefined;
+  #watch: ChildWatch | undefined;
+  #hello: ChildHello | null = null;
+  #ready: ReadyInfo | null = null;
+  #endpoint: SocketEndpoint | undefined;
+  #watchdog: Watchdog | undefined;
+  #restarts = 0;
+  #startedAt: number | null = null;
+  #lastEnd: ChildEnd | undefined;
+  #outcome: SupervisorOutcome | undefined;
+  #backoffTimer: TimerHandle | undefined;
+  #generation = 0;
+
+  constructor(options: SupervisorOptions) {
+    super();
+    this.#options = options;
+    this.#name = options.name ?? path.basename(options.command);
+    this.#clock = options.clock ?? systemClock;
+    this.#policy = options.restart ?? DEFAULT_SETTINGS.restart;
+    this.#stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_SETTINGS.stopTimeoutMs;
+    this.#readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_SETTINGS.readyTimeoutMs;
+    this.session = options.sessionId ?? randomBytes(8).toString('hex');
+    const stdio = options.stdio ?? 'inherit';
+    this.stdout = stdio === 'pipe' ? new PassThrough() : null;
+    this.stderr = stdio === 'pipe' ? new PassThrough() : null;
+    this.#group = chooseGroup(options.processGroup ?? 'auto', stdio);
+    this.#tracker = new RestartTracker(
+      {
+        maxRestarts: options.maxRestarts ?? DEFAULT_SETTINGS.maxRestarts,
+        restartWindowMs: options.restartWindowMs ?? DEFAULT_SETTINGS.restartWindowMs,
+        backoffBaseMs: options.backoffBaseMs ?? 200,
+        backoffMaxMs: options.backoffMaxMs ?? 30_000,
+        backoffResetMs: options.backoffResetMs ?? 30_000,
+        random: options.random ?? Math.random,
+      },
+      this.#clock,
+    );
+  }
+
+  /** Start the child; settles once it has been spawned (readiness is the `ready` event). */
+  start(): Promise<void> {
+    return this.#queue.push(() => this.#start());
+  }
+
+  /**
+   * Stop: ask the child (`launcher/shutdown`), then send `signal` (default SIGTERM), then after
+   * the stop timeout SIGKILL its whole tree. Cancels a pending restart. Settles when all is gone.
+   */
+  stop(reason = 'stop requested', options: { signal?: NodeJS.Signals } = {}): Promise<void> {
+    return this.#queue.push(() => this.#stop(reason, options.signal ?? 'SIGTERM'));
+  }
+
+  /** Stop the child as `stop()` does, then start a new one; settles once it is spawned. */
+  restart(): Promise<void> {
+    return this.#queue.push(async () => {
+      const running = this.#run !== undefined || this.#state === 'backoff';
+      this.#cancelBackoff();
+      if (this.#run) await this.#terminate(this.#run, 'restart requested', 'SIGTERM');
+      if (!running) return this.#start();
+      this.#restarts += 1;
+      await this.#spawn();
+    });
+  }
+
+  /** Send a signal to the child; settles once sent. Dying of it is not restarted. */
+  signal(name: NodeJS.Signals): Promise<void> {
+    return this.#queue.push(async () => {
+      if (!(name in osConstants.signals))
+        throw new LauncherError('E_USAGE', `unknown signal ${name}`, {
+          hint: 'Use a signal name such as SIGUSR1 or SIGHUP.',
+        });
+      const run = this.#run;
+      if (!run || run.exited)
+        throw new LauncherError(
+          'E_SESSION',
+          `no child of ${this.#name} is running to receive ${name}`,
+          {
+            hint: 'Start it first, or wait until its restart.',
+          },
+        );
+      run.signal(name);
+    });
+  }
+
+  /** Resolves with the outcome once supervision has ended and no control is pending. */
+  wait(): Promise<SupervisorOutcome> {
+    return new Promise((resolve) => {
+      this.#waiters.push(resolve);
+      this.#settleWaiters();
+    });
+  }
+
+  /** Send a request to the connected child and resolve with its answer. */
+  request(method: string, params?: unknown): Promise<unknown> {
+    return this.#connection().sendRequest(method, params);
+  }
+
+  /** Send a notification to the connected child. */
+  notify(method: string, params?: unknown): Promise<void> {
+    return this.#connection().sendNotification(method, params);
+  }
+
+  /** The latest diagnostics per document, as the child last published them. */
+  diagnostics(): PublishDiagnosticsParams[] {
+    return [...this.#diagnostics.values()];
+  }
+
+  snapshot(): SupervisorSnapshot {
+    const run = this.#run;
+    const iso = (t: number | null | undefined) => (t == null ? null : new Date(t).toISOString());
+    return {
+      state: this.#state,
+      pid: process.pid,
+      childPid: run?.pid ?? null,
+      port: this.#ready?.port ?? null,
+      host: this.#ready?.host ?? null,
+      url: this.#ready?.url ?? null,
+      restarts: this.#restarts,
+      startedAt: iso(this.#startedAt),
+      childStartedAt: iso(run?.startedAt),
+      hello: this.#hello,
+    };
+  }
+
+  async #start(): Promise<void> {
+    if (this.#run) return;
+    if (this.#state === 'backoff') {
+      this.#cancelBackoff();
+      this.#restarts += 1;
+      return this.#spawn();
+    }
+    this.#tracker.reset();
+    this.#restarts = 0;
+    this.#outcome = undefined;
+    this.#startedAt = this.#clock.now();
+    await this.#spawn();
+  }
+
+  async #stop(reason: string, signal: NodeJS.Signals): Promise<void> {
+    const inBackoff = this.#state === 'backoff';
+    this.#cancelBackoff();
+    if (this.#run) return this.#finish(await this.#terminate(this.#run, reason, signal));
+    if (inBackoff && this.#lastEnd) await this.#finish({ ...this.#lastEnd, cause: 'stopped' });
+  }
+
+  // Take charge of the run's end and carry out the stop sequence; resolves when it is all gone.
+  #terminate(run: ChildRun, reason: string, signal: NodeJS.Signals): Promise<ChildEnd> {
+    run.claimed = true;
+    if (!run.exited) this.#setState('stopping');
+    // A child sharing the terminal got Ctrl-C (or Ctrl-\) from it already: give it time first.
+    const deferSignal = this.#group === 'shared' && TERMINAL_SIGNALS.has(signal);
+    return run.terminate({ ask: true, reason, signal, deferSignal });
+  }
+
+  async #spawn(): Promise<void> {
+    const endpoint = await this.#open();
+    const options = this.#options;
+    const token = newToken();
+    const cwd = options.cwd ?? process.cwd();
+    const base = options.env ?? process.env;
+    const env = childEnv(
+      base,
+      { socket: endpoint.address, token, session: this.session },
+      options.pathPrepend,
+    );
+    const plan: SpawnPlan = {
+      command: options.command,
+      args: options.args,
+      cwd,
+      env,
+      stdio: options.stdio ?? 'inherit',
+      group: this.#group,
+    };
+    let run: ChildRun;
+    try {
+      run = await ChildRun.start(plan, token, this.#clock, this.#stopTimeoutMs);
+    } catch (error) {
+      const code = error instanceof LauncherError ? error.exitCode : 1;
+      await this.#finish({ code, signal: null, cause: 'spawn-failed', uptimeMs: 0 });
+      throw error;
+    }
+    this.#run = run;
+    this.#hello = null;
+    this.#ready = null;
+    this.#watchdog?.track(run.pid, run.pgid);
+    if (endpoint.dir) recordChild(endpoint.dir, run.pid, run.pgid);
+    this.#watch = new ChildWatch(this.#clock, (cause, detail) => this.#hung(run, cause, detail));
+    // A child that has not said hello by the time a connection would have to is a plain program.
+    this.#clock.setTimeout(() => {
+      if (this.#run === run && !run.connection && this.#state === 'starting')
+        this.#setState('ready');
+    }, options.helloTimeoutMs ?? 5000);
+    run.process.stdout?.pipe(this.stdout!, { end: false });
+    run.process.stderr?.pipe(this.stderr!, { end: false });
+    run.done.then((end) => this.#ended(run, end));
+    this.#setState('starting');
+  }
+
+  // Every child end passes here first; one nobody asked for is handled in the queue's order.
+  #ended(run: ChildRun, end: ChildEnd): void {
+    this.#watchdog?.forget(run.pid);
+    if (this.#endpoint?.dir) forgetChild(this.#endpoint.dir);
+    if (this.#run === run) {
+      // What the child announced ended with it.
+      this.#watch?.dispose();
+      this.#ready = null;
+      this.#hello = null;
+    }
+    this.emit('exit', { pid: run.pid, ...end });
+    if (!run.claimed) void this.#queue.push(() => this.#afterCrash(run, end)).catch(() => {});
+  }
+
+  async #afterCrash(run: ChildRun, end: ChildEnd): Promise<void> {
+    if (run.claimed || this.#run !== run) return;
+    run.claimed = true;
+    if (!shouldRestart(this.#policy, end.cause)) return this.#finish(end);
+    const decision = this.#tracker.onCrash(run.startedAt);
+    if (!decision.restart) {
+      this.emit('gave-up', { crashes: decision.crashes, cause: end.cause });
+      this.#say(
+        `${this.#name} ended ${decision.crashes} times within the restart window; giving up. ` +
+          `Last: ${describeEnd(end)}.`,
+      );
+      return this.#finish(end, 'failed');
+    }
+    this.#run = undefined;
+    this.#lastEnd = end;
+    this.#setState('backoff');
+    const { delayMs, attempt } = decision;
+    this.emit('restarting', { delayMs, cause: end.cause, attempt });
+    this.#say(
+      `${this.#name} ${describeEnd(end)}; restarting in ${delayMs} ms (restart ${attempt})`,
+    );
+    const generation = this.#generation;
+    this.#backoffTimer = this.#clock.setTimeout(() => {
+      this.#backoffTimer = undefined;
+      void this.#queue.push(() => this.#respawn(generation)).catch(() => {});
+    }, delayMs);
+  }
+
+  async #respawn(generation: number): Promise<void> {
+    if (generation !== this.#generation || this.#state !== 'backoff') return;
+    this.#restarts += 1;
+    await this.#spawn();
+  }
+
+  #cancelBackoff(): void {
+    this.#generation += 1;
+    if (this.#backoffTimer !== undefined) this.#clock.clearTimeout(this.#backoffTimer);
+    this.#backoffTimer = undefined;
+  }
+
+  #hung(run: ChildRun, cause: HungCause, detail: string): void {
+    if (this.#run !== run || run.claimed || run.exited) return;
+    run.hungCause = cause;
+    this.#say(`${this.#name} (pid ${run.pid}) ${detail}; stopping it`);
+    this.#setState('stopping');
+    void run.terminate(
+      { ask: false, reason: detail, signal: 'SIGTERM', deferSignal: false },
+      false,
+    );
+  }
+
+  async #finish(end: ChildEnd, state?: SupervisorState): Promise<void> {
+    this.#outcome = {
+      code: end.code,
+      signal: end.signal,
+      cause: end.cause,
+      restarts: this.#restarts,
+    };
+    this.#run = undefined;
+    this.#watch = undefined;
+    const failed = !['exited', 'stopped', 'signaled'].includes(end.cause);
+    this.#setState(state ?? (failed ? 'failed' : 'exited'));
+    const endpoint = this.#endpoint;
+    this.#endpoint = undefined;
+    this.#watchdog?.close();
+    this.#watchdog = undefined;
+    await endpoint?.close();
+  }
+
+  // The endpoint (and watchdog) live from the first spawn until supervision ends.
+  async #open(): Promise<SocketEndpoint> {
+    if (this.#endpoint) return this.#endpoint;
+    const endpoint = await createEndpoint(this.#options.paths, {
+      prefix: 'c',
+      onStale: killLeftovers,
+    });
+    acceptChildConnections(endpoint.server, {
+      session: this.session,
+      helloTimeoutMs: this.#options.helloTimeoutMs ?? 5000,
+      clock: this.#clock,
+      current: () => this.#run,
+      accepted: (run, hello) => this.#accepted(run, hello),
+      notification: (run, method, params) => {
+        if (run !== this.#run) return;
+        this.#watch?.sawMessage();
+        handleMessage(this.#messageHost, method, params);
+      },
+      disconnected: (run) => {
+        if (run !== this.#run) return;
+        this.#watch?.stopHeartbeats();
+        this.emit('disconnected');
+      },
+      refused: (message, run) => {
+        this.#say(
+          run ? `closed the connection of ${this.#name} (pid ${run.pid}): ${message}` : message,
+        );
+        this.emit('protocol-error', message);
+      },
+    });
+    this.#endpoint = endpoint;
+    if (this.#options.watchdog ?? true) this.#watchdog = Watchdog.start();
+    return endpoint;
+  }
+
+  #accepted(run: ChildRun, hello: HelloParams): void {
+    if (run !== this.#run) return;
+    const { token: _secret, ...shown } = hello;
+    this.#hello = shown;
+    this.emit('connected', shown);
+    if (hello.heartbeatMs) this.#watch?.expectHeartbeats(hello.heartbeatMs);
+    if (hello.server && this.#readyTimeoutMs > 0) {
+      this.#watch?.expectReady(run.startedAt + this.#readyTimeoutMs, this.#readyTimeoutMs);
+    }
+    if (!hello.server && this.#state === 'starting') this.#setState('ready');
+  }
+
+  // What the message handlers may touch; kept narrow so they stay a separate concern.
+  readonly #messageHost = {
+    ready: (info: ReadyInfo) => {
+      this.#watch?.ready();
+      this.#ready = info;
+      this.emit('ready', info);
+      if (this.#state === 'starting' || this.#state === 'ready') this.#setState('ready');
+    },
+    diagnostics: (params: PublishDiagnosticsParams) => {
+      this.#diagnostics.set(params.uri, params);
+      this.emit('diagnostics', params);
+    },
+    log: (level: 'error' | 'warn' | 'info' | 'debug', message: string) =>
+      this.emit('log', { level, message }),
+    invalid: (message: string) => this.emit('protocol-error', message),
+  };
+
+  #connection() {
+    const connection = this.#run?.connection;
+    if (!connection || !this.#run?.connected)
+      throw new LauncherError('E_SESSION', `${this.#name} is not connected to the launcher`, {
+        hint: 'Only a child that speaks the launcher protocol can be sent requests; wait for its "connected" event.',
+      });
+    return connection;
+  }
+
+  #setState(state: SupervisorState): void {
+    this.#state = state;
+    this.emit('state', this.snapshot());
+  }
+
+  #settleWaiters(): void {
+    const outcome = this.#outcome;
+    if (!outcome || !FINAL.has(this.#state) || this.#queue.busy) return;
+    for (const resolve of this.#waiters.splice(0)) resolve(outcome);
+  }
+
+  #say(line: string): void {
+    const log = this.#options.log ?? ((text: string) => process.stderr.write(`${text}\n`));
+    log(`launcher: ${line}`);
+  }
+}
+
+function chooseGroup(
+  choice: 'auto' | 'own' | 'shared',
+  stdio: 'inherit' | 'pipe',
+): 'own' | 'shared' {
+  if (process.platform === 'win32') return 'shared';
+  if (choice !== 'auto') return choice;
+  return stdio === 'inherit' && isatty(0) ? 'shared' : 'own';
+}

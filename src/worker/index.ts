@@ -1,0 +1,109 @@
+// `launcher/worker`: what a compiler written for Node imports to talk to its launcher (spec §7).
+import { errnoCode, LauncherError } from '../errors.js';
+import { connectEndpoint } from '../ipc/endpoint.js';
+import {
+  EnvVars,
+  HELLO_TIMEOUT_MS,
+  type HelloParams,
+  type HelloResult,
+  Methods,
+  PROTOCOL_VERSION,
+} from '../ipc/protocol.js';
+import { createRpcConnection } from '../ipc/rpc-connection.js';
+import { Worker, type WorkerConnection } from './worker-connection.js';
+
+export type {
+  Diagnostic,
+  LogLevel,
+  Position,
+  PublishDiagnosticsParams,
+  Range,
+  ReadyParams,
+} from '../ipc/protocol.js';
+export type { WorkerConnection } from './worker-connection.js';
+
+export interface WorkerOptions {
+  /** The compiler's name, sent in the hello and used in its own messages. */
+  name?: string;
+  version?: string;
+  /** The compiler runs a server and will call `ready()`; until then the launcher waits. */
+  server?: boolean;
+  /** Heartbeat interval; default 1000 when supervised, 0 turns heartbeats off. */
+  heartbeatMs?: number;
+  /** Exit (code 1) when the launcher's connection closes; default true. */
+  lifeline?: boolean;
+  /** Where to read the variables from; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Connect to the launcher that started this process, or resolve null when there is none (the
+ * compiler then runs standalone). The channel's variables are removed from `process.env` either
+ * way, so programs this one starts do not inherit a channel that is not theirs.
+ */
+export async function connect(options: WorkerOptions = {}): Promise<WorkerConnection | null> {
+  const env = options.env ?? process.env;
+  const address = env[EnvVars.socket];
+  const token = env[EnvVars.token];
+  for (const key of Object.values(EnvVars)) delete process.env[key];
+  if (!address || !token) return null;
+  const name = options.name ?? 'worker';
+  let socket: Awaited<ReturnType<typeof connectEndpoint>>;
+  try {
+    socket = await connectEndpoint(address);
+  } catch (error) {
+    throw new LauncherError(
+      'E_SESSION',
+      `${name}: cannot reach the launcher at ${address} (${errnoCode(error) ?? String(error)})`,
+      {
+        hint: 'The launcher that started this process is gone. Run it again, or unset LAUNCHER_SOCKET to run standalone.',
+        cause: error,
+      },
+    );
+  }
+  const connection = createRpcConnection(socket, {
+    onProtocolError: (message) =>
+      process.stderr.write(`${name}: bad message from the launcher: ${message}\n`),
+  });
+  connection.listen();
+  const heartbeatMs = options.heartbeatMs ?? 1000;
+  const hello: HelloParams = {
+    token,
+    pid: process.pid,
+    protocolVersion: PROTOCOL_VERSION,
+    ...(options.name === undefined ? {} : { name: options.name }),
+    ...(options.version === undefined ? {} : { version: options.version }),
+    ...(options.server ? { server: true } : {}),
+    ...(heartbeatMs > 0 ? { heartbeatMs } : {}),
+  };
+  let result: HelloResult;
+  try {
+    result = await withTimeout(
+      connection.sendRequest<HelloResult>(Methods.hello, hello),
+      HELLO_TIMEOUT_MS,
+    );
+  } catch (error) {
+    socket.destroy();
+    throw new LauncherError(
+      'E_SESSION',
+      `${name}: the launcher refused the connection: ${(error as Error).message}`,
+      {
+        hint: 'LAUNCHER_TOKEN must be the one this process was started with; do not copy it between processes.',
+        cause: error,
+      },
+    );
+  }
+  return new Worker(connection, socket, result.session, {
+    name,
+    heartbeatMs,
+    lifeline: options.lifeline ?? true,
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

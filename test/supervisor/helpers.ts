@@ -1,0 +1,145 @@
+// Shared pieces of the supervisor tests: fixtures, a supervisor per test, events and output.
+// Fixtures import the built worker library from dist/ (`npm test` builds first). In-process
+// supervisors run from src/, where there is no compiled watchdog program: tests of the watchdog
+// run the supervising fixture, which uses dist/.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { afterEach } from 'vitest';
+import { launcherPaths } from '../../src/paths.js';
+import {
+  Supervisor,
+  type SupervisorEvents,
+  type SupervisorOptions,
+} from '../../src/supervisor/index.js';
+import { REPO_ROOT } from '../helpers/cli.js';
+import { cleanEnv } from '../helpers/env.js';
+
+export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
+
+/** Command and arguments that run a fixture with this Node. */
+export function fixture(name: string, ...args: string[]): { command: string; args: string[] } {
+  return { command: process.execPath, args: [path.join(FIXTURES, name), ...args] };
+}
+
+const live: Supervisor[] = [];
+afterEach(async () => {
+  await Promise.all(live.splice(0).map((s) => s.stop('test over').catch(() => {})));
+});
+
+export interface TestSupervisor {
+  supervisor: Supervisor;
+  /** The supervisor's own stderr lines. */
+  lines: string[];
+  stdout: () => string;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * A supervisor with short timeouts, piped stdio and a private LAUNCHER_HOME, stopped after the
+ * test. Options override the defaults.
+ */
+export function supervise(
+  child: { command: string; args: string[] },
+  options: Partial<SupervisorOptions> = {},
+): TestSupervisor {
+  const env = options.env ?? cleanEnv();
+  const lines: string[] = [];
+  const supervisor = new Supervisor({
+    ...child,
+    env,
+    paths: launcherPaths(env),
+    stdio: 'pipe',
+    stopTimeoutMs: 1000,
+    helloTimeoutMs: 2000,
+    backoffBaseMs: 0,
+    log: (line) => lines.push(line),
+    ...options,
+  });
+  live.push(supervisor);
+  let out = '';
+  supervisor.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  supervisor.stderr?.resume();
+  return { supervisor, lines, stdout: () => out, env };
+}
+
+/** The next emission of an event (that passes `accept`), as its arguments. */
+export function nextEvent<K extends keyof SupervisorEvents>(
+  supervisor: Supervisor,
+  name: K,
+  accept: (...args: SupervisorEvents[K]) => boolean = () => true,
+): Promise<SupervisorEvents[K]> {
+  return new Promise((resolve) => {
+    const listener = (...args: SupervisorEvents[K]) => {
+      if (!accept(...args)) return;
+      supervisor.off(name, listener as never);
+      resolve(args);
+    };
+    supervisor.on(name, listener as never);
+  });
+}
+
+/** Every emission of an event from now on. */
+export function record<K extends keyof SupervisorEvents>(
+  supervisor: Supervisor,
+  name: K,
+): SupervisorEvents[K][] {
+  const seen: SupervisorEvents[K][] = [];
+  supervisor.on(name, ((...args: SupervisorEvents[K]) => seen.push(args)) as never);
+  return seen;
+}
+
+/** Resolve with the first line of a stream that passes `accept`. */
+export async function lineOf(stream: Readable, accept: (line: string) => boolean): Promise<string> {
+  let pending = '';
+  stream.setEncoding('utf8');
+  for await (const chunk of stream) {
+    pending += chunk as string;
+    const lines = pending.split('\n');
+    pending = lines.pop()!;
+    const found = lines.find(accept);
+    if (found !== undefined) return found;
+  }
+  throw new Error('the stream ended without the line');
+}
+
+/** Whether a process exists (a zombie still counts, as the kernel still holds it). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Resolve once none of `pids` exists, or reject after `ms`. Nothing announces the death of a
+ * process that is not our child, so this polls.
+ */
+export async function allGone(pids: number[], ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (pids.some(alive)) {
+    if (Date.now() > deadline)
+      throw new Error(`still alive after ${ms} ms: ${pids.filter(alive).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Run the supervising fixture (`supervise.mjs`) as a process of its own. */
+export function superviseProcess(
+  child: { command: string; args: string[] },
+  options: Record<string, unknown> = {},
+  env: NodeJS.ProcessEnv = cleanEnv(),
+) {
+  const host = spawn(
+    process.execPath,
+    [path.join(FIXTURES, 'supervise.mjs'), JSON.stringify({ ...child, options })],
+    { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  const exited = once(host, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  return { host, exited, env };
+}

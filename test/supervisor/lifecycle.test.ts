@@ -1,0 +1,148 @@
+// The supervisor's life with well-behaved and stubborn children: start, ready, stop, requests.
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixture, nextEvent, record, supervise } from './helpers.js';
+
+describe('a cooperative server child', () => {
+  it('connects, reports ready with its port, and publishes diagnostics and logs', async () => {
+    const { supervisor } = supervise(fixture('cooperative-server.mjs'));
+    const connected = nextEvent(supervisor, 'connected');
+    const ready = nextEvent(supervisor, 'ready');
+    const diagnostics = nextEvent(supervisor, 'diagnostics');
+    const log = nextEvent(supervisor, 'log');
+    await supervisor.start();
+    const [hello] = await connected;
+    expect(hello).toMatchObject({
+      name: 'coop',
+      version: '1.0.0',
+      server: true,
+      protocolVersion: 1,
+    });
+    expect(hello).not.toHaveProperty('token');
+    const [info] = await ready;
+    expect(info.port).toBeGreaterThan(0);
+    expect(info.url).toBe(`http://127.0.0.1:${info.port}/`);
+    const [published] = await diagnostics;
+    expect(published.uri).toBe('file:///project/main.my');
+    expect(published.diagnostics[0]).toMatchObject({ code: 'E1', message: 'unknown name' });
+    expect((await log)[0]).toEqual({ level: 'info', message: `serving on ${info.port}` });
+    const snapshot = supervisor.snapshot();
+    expect(snapshot).toMatchObject({
+      state: 'ready',
+      port: info.port,
+      pid: process.pid,
+      restarts: 0,
+    });
+    expect(snapshot.childPid).toBe(hello.pid);
+    expect(supervisor.diagnostics()).toEqual([published]);
+  });
+
+  it('stops it gracefully: the shutdown request is answered and the child exits 0 on its own', async () => {
+    const { supervisor, stdout } = supervise(fixture('cooperative-server.mjs'));
+    const ready = nextEvent(supervisor, 'ready');
+    const states = record(supervisor, 'state');
+    const exits = record(supervisor, 'exit');
+    await supervisor.start();
+    await ready;
+    await supervisor.stop('tests are done');
+    expect(exits).toEqual([[expect.objectContaining({ code: 0, signal: null, cause: 'stopped' })]]);
+    expect(stdout()).toContain('stopped: tests are done');
+    expect(states.map(([s]) => s.state)).toEqual(['starting', 'ready', 'stopping', 'exited']);
+    expect(await supervisor.wait()).toEqual({
+      code: 0,
+      signal: null,
+      cause: 'stopped',
+      restarts: 0,
+    });
+    expect(supervisor.snapshot()).toMatchObject({ state: 'exited', childPid: null, port: null });
+  });
+
+  it('forwards requests to the child and its answers back, and unknown ones get -32601', async () => {
+    const { supervisor } = supervise(fixture('cooperative-server.mjs'));
+    const ready = nextEvent(supervisor, 'ready');
+    await supervisor.start();
+    await ready;
+    await expect(supervisor.request('coop/echo', { n: 1 })).resolves.toEqual({
+      echoed: { n: 1 },
+      session: supervisor.session,
+    });
+    await expect(supervisor.request('launcher/ping', {})).resolves.toEqual({});
+    await expect(supervisor.request('coop/no-such-method', {})).rejects.toMatchObject({
+      code: -32601,
+    });
+    await expect(supervisor.notify('coop/anything', {})).resolves.toBeUndefined();
+  });
+
+  it('refuses requests with a clear error while no child is connected', async () => {
+    const { supervisor } = supervise(fixture('ignores-sigterm.mjs'));
+    expect(() => supervisor.request('coop/echo', {})).toThrow(
+      expect.objectContaining({ code: 'E_SESSION' }),
+    );
+    await supervisor.start();
+    expect(() => supervisor.notify('coop/echo', {})).toThrow(
+      expect.objectContaining({ code: 'E_SESSION' }),
+    );
+  });
+});
+
+describe('the child environment', () => {
+  it('holds a private socket, a fresh token, the session and the bin directory first on PATH', async () => {
+    const binDir = path.join(path.sep, 'opt', 'mycc', 'bin');
+    const { supervisor } = supervise(fixture('env-report.mjs'), {
+      pathPrepend: binDir,
+      sessionId: 'session-42',
+    });
+    const log = nextEvent(supervisor, 'log');
+    await supervisor.start();
+    const report = JSON.parse((await log)[0].message);
+    const socket: string = report.before.LAUNCHER_SOCKET;
+    expect(Buffer.byteLength(socket)).toBeLessThanOrEqual(103);
+    expect(statSync(socket).isSocket()).toBe(true);
+    expect(statSync(path.dirname(socket)).mode & 0o777).toBe(0o700);
+    expect(report.before.LAUNCHER_TOKEN).toMatch(/^[0-9a-f]{64}$/);
+    expect(report.before.LAUNCHER_SESSION).toBe('session-42');
+    expect(report.session).toBe('session-42');
+    expect(report.path.split(path.delimiter)[0]).toBe(binDir);
+    // connect() took the variables out of the worker's environment, so its children lack them.
+    expect(report.after).toEqual({
+      LAUNCHER_SOCKET: null,
+      LAUNCHER_TOKEN: null,
+      LAUNCHER_SESSION: null,
+    });
+    expect(report.grandchild).toEqual(report.after);
+    const outcome = await supervisor.wait();
+    expect(outcome).toMatchObject({ code: 0, cause: 'exited' });
+  });
+
+  it('gives each child a new token', async () => {
+    const { supervisor } = supervise(fixture('env-report.mjs'), {
+      restart: 'always',
+      maxRestarts: 1,
+    });
+    const logs = record(supervisor, 'log');
+    const gaveUp = nextEvent(supervisor, 'gave-up');
+    await supervisor.start();
+    await gaveUp;
+    const tokens = logs.map(([l]) => JSON.parse(l.message).before.LAUNCHER_TOKEN);
+    expect(tokens).toHaveLength(2);
+    expect(tokens[0]).not.toBe(tokens[1]);
+  });
+});
+
+describe('a child that ignores SIGTERM', () => {
+  it('is killed with SIGKILL once the stop timeout has passed', async () => {
+    const { supervisor, stdout } = supervise(fixture('ignores-sigterm.mjs'), {
+      stopTimeoutMs: 300,
+    });
+    await supervisor.start();
+    await expect.poll(stdout).toContain('running');
+    await supervisor.stop();
+    expect(stdout()).toContain('ignored SIGTERM');
+    expect(await supervisor.wait()).toMatchObject({
+      code: null,
+      signal: 'SIGKILL',
+      cause: 'stopped',
+    });
+  });
+});
