@@ -2,6 +2,7 @@
 // way, resumed with Range when the server allows it, retried with backoff, and verified (sha256
 // and size) before anyone unpacks it. A verified archive stays cached for the next install.
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import {
   createReadStream,
   createWriteStream,
@@ -14,7 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { isLauncherError, LauncherError } from '../errors.js';
 import type { HttpClient } from '../index/http-client.js';
@@ -235,7 +236,11 @@ async function attempt(
   return { measured: { sha256: hash.digest('hex'), size }, resumed: from > 0 };
 }
 
-/** Append a body to the partial file while hashing and counting it; returns the new size. */
+/**
+ * Append a body to the partial file while hashing and counting it; returns the new size. Unlike
+ * `pipeline`, a failing body does not destroy the file stream: what arrived is flushed to disk,
+ * so the next attempt resumes after it.
+ */
 async function streamInto(
   body: AsyncIterable<Buffer>,
   part: string,
@@ -245,20 +250,21 @@ async function streamInto(
   ctx: DownloadContext,
 ): Promise<number> {
   let size = from;
-  await pipeline(
-    body,
-    async function* (source: AsyncIterable<Buffer>) {
-      for await (const chunk of source) {
-        size += chunk.length;
-        if (expected.size !== undefined && size > expected.size) throw tooLarge(expected);
-        hash.update(chunk);
-        ctx.progress.advance(chunk.length);
-        yield chunk;
-      }
-    },
-    createWriteStream(part, { flags: 'a', highWaterMark: 1 << 20 }),
-    { signal: ctx.signal },
-  );
+  const out = createWriteStream(part, { flags: 'a', highWaterMark: 1 << 20 });
+  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  failed.catch(() => {});
+  try {
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (expected.size !== undefined && size > expected.size) throw tooLarge(expected);
+      hash.update(chunk);
+      ctx.progress.advance(chunk.length);
+      if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
+    }
+  } finally {
+    out.end();
+    await Promise.race([finished(out), failed]);
+  }
   return size;
 }
 
@@ -271,7 +277,7 @@ async function copyLocal(d: ArtifactDownload, ctx: DownloadContext): Promise<Fet
     writeFileSync(part, '');
     const hash = createHash('sha256');
     const size = await streamInto(
-      createReadStream(source, { highWaterMark: 1 << 20 }),
+      createReadStream(source, { highWaterMark: 1 << 20, signal: ctx.signal }),
       part,
       hash,
       0,

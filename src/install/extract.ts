@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { type ReadEntry, Unpack } from 'tar';
 import { LauncherError } from '../errors.js';
 import { ArchiveGuard } from './archive-guard.js';
-import { holdForTest } from './test-hook.js';
+import { announceHold, holdRequested } from './test-hook.js';
 
 export interface ExtractOptions {
   /** Leading path components to remove from every entry. */
@@ -41,8 +41,9 @@ export async function extractArchive(
     });
 
   await new Promise<void>((resolve) => {
-    const source = createReadStream(archive, { highWaterMark: 1 << 20 });
-    let accepted = 0;
+    let holding = holdRequested(options.env, 'extract');
+    // Small reads when holding, so the parser really stops inside the archive.
+    const source = createReadStream(archive, { highWaterMark: holding ? 4096 : 1 << 20 });
     const unpack = new Unpack({
       cwd: staging,
       strip: options.strip,
@@ -61,8 +62,14 @@ export async function extractArchive(
           fail(unsafe(verdict.reason));
           return false;
         }
-        if (!verdict.skip && ++accepted === 2 && holdForTest(options.env, 'extract', staging))
+        if (holding && !verdict.skip && (entry as ReadEntry).type === 'File') {
+          // Frozen in the middle of the first file until a signal arrives; then the rest is read
+          // through like any interruption.
+          holding = false;
+          announceHold('extract', staging);
           source.unpipe();
+          options.signal?.addEventListener('abort', () => source.pipe(unpack), { once: true });
+        }
         return !verdict.skip;
       },
       onwarn: (code, message) => {
@@ -79,6 +86,7 @@ export async function extractArchive(
   });
 
   if (failure !== undefined) throw failure;
+  options.signal?.throwIfAborted();
   const final = guard.finalCheck();
   if (!final.ok) throw unsafe(final.reason);
 }

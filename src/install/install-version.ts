@@ -78,6 +78,7 @@ export async function installVersion(
         env,
       });
       checkBins(staging, plan.version.bins, what);
+      options.signal.throwIfAborted();
       writeReceipt(staging, {
         version: v,
         url: url.href,

@@ -3,7 +3,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { launcher, run } from '../helpers/cli.js';
-import { type DistServer, type DistServerOptions, startDistServer } from '../helpers/dist-server.js';
+import {
+  type DistServer,
+  type DistServerOptions,
+  startDistServer,
+} from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 
 const servers: DistServer[] = [];
@@ -11,10 +15,17 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
 });
 
-async function setup(options: DistServerOptions = { versions: [{ version: '1.4.2' }] }, extra: NodeJS.ProcessEnv = {}) {
+async function setup(
+  options: DistServerOptions = { versions: [{ version: '1.4.2' }] },
+  extra: NodeJS.ProcessEnv = {},
+) {
   const server = await startDistServer(options);
   servers.push(server);
-  const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl, LAUNCHER_HTTP_RETRY_DELAY_MS: '10', ...extra });
+  const env = cleanEnv({
+    LAUNCHER_DIST_URL: server.indexUrl,
+    LAUNCHER_HTTP_RETRY_DELAY_MS: '10',
+    ...extra,
+  });
   const home = env.LAUNCHER_HOME!;
   const cwd = tempDir('launcher-project-');
   return { server, env, home, cwd, versions: path.join(home, 'versions') };
@@ -26,13 +37,20 @@ const leftovers = (versions: string) => readdirSync(versions).filter((n) => n.st
 describe('launcher install', () => {
   it('installs the highest satisfying version with its receipt, runnable bins and shims', async () => {
     const { server, env, cwd, home, versions } = await setup({
-      versions: [{ version: '1.3.0' }, { version: '1.4.2' }, { version: '1.4.1' }, { version: '2.0.0' }],
+      versions: [
+        { version: '1.3.0' },
+        { version: '1.4.2' },
+        { version: '1.4.1' },
+        { version: '2.0.0' },
+      ],
     });
     const r = await launcher(['install', '1.4'], { env, cwd });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`installed mycc 1.4.2 in ${path.join(versions, '1.4.2')}\n`);
     expect(r.stderr).toContain('downloading mycc 1.4.2');
-    const receipt = JSON.parse(readFileSync(path.join(versions, '1.4.2', '.launcher-install.json'), 'utf8'));
+    const receipt = JSON.parse(
+      readFileSync(path.join(versions, '1.4.2', '.launcher-install.json'), 'utf8'),
+    );
     expect(receipt).toMatchObject({
       version: '1.4.2',
       url: new URL(server.archivePath('1.4.2'), server.url).href,
@@ -48,7 +66,9 @@ describe('launcher install', () => {
   });
 
   it('installs the request in force here when none is given', async () => {
-    const { env, cwd, versions } = await setup({ versions: [{ version: '1.4.2' }, { version: '2.0.0' }] });
+    const { env, cwd, versions } = await setup({
+      versions: [{ version: '1.4.2' }, { version: '2.0.0' }],
+    });
     writeFileSync(path.join(cwd, '.tool-version'), '1\n');
     const r = await launcher(['install'], { env, cwd });
     expect(r.code).toBe(0);
@@ -79,7 +99,9 @@ describe('launcher install', () => {
     const r = await launcher(['install', '1.4.2', '--force'], { env, cwd });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('installed mycc 1.4.2');
-    expect(readFileSync(path.join(versions, '1.4.2', 'bin', 'mycc'), 'utf8')).toContain('mycc 1.4.2');
+    expect(readFileSync(path.join(versions, '1.4.2', 'bin', 'mycc'), 'utf8')).toContain(
+      'mycc 1.4.2',
+    );
     expect(server.count(server.archivePath('1.4.2'))).toBe(1);
     expect(leftovers(versions)).toEqual([]);
   });
@@ -114,7 +136,15 @@ describe('launcher install', () => {
 
   it('exits 4 naming the platforms a version has when none is this machine', async () => {
     const { env, cwd } = await setup({
-      versions: [{ version: '1.4.2', platforms: [{ os: 'plan9', arch: 'mips' }, { os: 'aix', arch: 'ppc64' }] }],
+      versions: [
+        {
+          version: '1.4.2',
+          platforms: [
+            { os: 'plan9', arch: 'mips' },
+            { os: 'aix', arch: 'ppc64' },
+          ],
+        },
+      ],
     });
     const r = await launcher(['install', '1.4.2'], { env, cwd });
     expect(r.code).toBe(4);
@@ -122,7 +152,9 @@ describe('launcher install', () => {
   });
 
   it('uses prereleases only when the request names one', async () => {
-    const { env, cwd, versions } = await setup({ versions: [{ version: '1.4.2' }, { version: '1.5.0-rc.1' }] });
+    const { env, cwd, versions } = await setup({
+      versions: [{ version: '1.4.2' }, { version: '1.5.0-rc.1' }],
+    });
     expect((await launcher(['install', 'latest'], { env, cwd })).code).toBe(0);
     expect(readdirSync(versions)).toEqual(['1.4.2']);
     expect((await launcher(['install', '1.5.0-rc.1'], { env, cwd })).code).toBe(0);
@@ -145,7 +177,9 @@ describe('launcher install', () => {
   });
 
   it('refuses plain http to a host that is not this machine (exit 2)', async () => {
-    const { env, cwd } = await setup(undefined, { LAUNCHER_DIST_URL: 'http://dist.example.com/index.json' });
+    const { env, cwd } = await setup(undefined, {
+      LAUNCHER_DIST_URL: 'http://dist.example.com/index.json',
+    });
     const r = await launcher(['install', '1.4.2'], { env, cwd });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('refusing plain http to dist.example.com');

@@ -1,0 +1,142 @@
+// Security regressions: hostile archives, built byte by byte in the test, are refused whole
+// (exit 6) before anything lands outside the staging directory, and nothing stays in versions/.
+
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { launcher } from '../helpers/cli.js';
+import { type DistServer, startDistServer, type TarEntry } from '../helpers/dist-server.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+
+const servers: DistServer[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+
+const GOOD: TarEntry[] = [
+  { type: 'dir', path: 'bin/' },
+  { path: 'bin/mycc', content: '#!/bin/sh\necho ok\n', mode: 0o755 },
+];
+
+/**
+ * Serve an archive of `entries` (after a good bin, so the first entries really are written),
+ * run `launcher install`, and return what the test needs to look around.
+ */
+async function installHostile(entries: (outside: string) => TarEntry[]) {
+  const env = cleanEnv();
+  const home = env.LAUNCHER_HOME!;
+  // A directory beside versions/: "../../outside" from a staging directory in versions/.
+  const outside = path.join(home, 'outside');
+  mkdirSync(outside);
+  writeFileSync(path.join(outside, 'secret'), 'do not touch');
+  const server = await startDistServer({
+    versions: [{ version: '1.0.0', entries: [...GOOD, ...entries(outside)] }],
+  });
+  servers.push(server);
+  const result = await launcher(['install', '1.0.0'], {
+    env: { ...env, LAUNCHER_DIST_URL: server.indexUrl },
+    cwd: tempDir('launcher-project-'),
+  });
+  const versions = path.join(home, 'versions');
+  return { result, home, outside, versions, cache: path.join(home, 'cache', 'downloads', '1.0.0') };
+}
+
+function expectRefused(r: Awaited<ReturnType<typeof installHostile>>) {
+  expect(r.result.code).toBe(6);
+  expect(r.result.stderr).toContain('refusing to unpack mycc 1.0.0');
+  expect(readdirSync(r.versions)).toEqual([]);
+  expect(readdirSync(r.outside)).toEqual(['secret']);
+  expect(statSync(path.join(r.outside, 'secret')).nlink).toBe(1);
+  expect(readdirSync(r.home).sort()).toEqual(['cache', 'outside', 'versions']);
+}
+
+describe('hostile archives', () => {
+  it('refuses an entry with an absolute path', async () => {
+    const r = await installHostile((outside) => [
+      { path: path.join(outside, 'absolute'), content: 'x' },
+    ]);
+    expectRefused(r);
+    expect(r.result.stderr).toContain('is an absolute path');
+  });
+
+  it('refuses an entry that climbs out with ../', async () => {
+    const r = await installHostile(() => [
+      { path: '../../outside/dotdot', content: 'x' },
+      { path: '../escaped', content: 'x' },
+    ]);
+    expectRefused(r);
+    expect(r.result.stderr).toContain('contains ..');
+  });
+
+  it('refuses a symbolic link to /etc and the file written through it', async () => {
+    const name = `launcher-test-${randomBytes(6).toString('hex')}`;
+    const r = await installHostile(() => [
+      { type: 'symlink', path: 'etc', target: '/etc' },
+      { path: `etc/${name}`, content: 'x' },
+    ]);
+    expectRefused(r);
+    expect(existsSync(`/etc/${name}`)).toBe(false);
+    expect(r.result.stderr).toContain('points outside the install');
+  });
+
+  it('refuses a relative symbolic link that leads outside, and the file written through it', async () => {
+    const r = await installHostile(() => [
+      { type: 'symlink', path: 'out', target: '../../outside' },
+      { path: 'out/through-link', content: 'x' },
+    ]);
+    expectRefused(r);
+  });
+
+  it('refuses a file written through a symbolic link even when the link points inside', async () => {
+    const r = await installHostile(() => [
+      { type: 'dir', path: 'p/' },
+      { type: 'symlink', path: 'p/q', target: '..' },
+      { type: 'symlink', path: 'p/q/r', target: '..' },
+      { path: 'p/q/r/outside/chained', content: 'x' },
+    ]);
+    expectRefused(r);
+    expect(r.result.stderr).toContain('written through the symbolic link p/q');
+  });
+
+  it('refuses a hard link to a file outside the install', async () => {
+    const r = await installHostile(() => [
+      { type: 'hardlink', path: 'stolen', target: '../../outside/secret' },
+    ]);
+    expectRefused(r);
+    expect(r.result.stderr).toContain('hard link');
+  });
+
+  it('refuses a hard link with an absolute target', async () => {
+    const r = await installHostile((outside) => [
+      { type: 'hardlink', path: 'stolen', target: path.join(outside, 'secret') },
+    ]);
+    expectRefused(r);
+  });
+
+  it('refuses a character device node', async () => {
+    const r = await installHostile(() => [
+      { type: 'chardev', path: 'bin/null', major: 1, minor: 3 },
+    ]);
+    expectRefused(r);
+    expect(r.result.stderr).toContain('is a character device');
+  });
+
+  it('refuses a block device node', async () => {
+    const r = await installHostile(() => [{ type: 'blockdev', path: 'disk', major: 8, minor: 0 }]);
+    expectRefused(r);
+    expect(r.result.stderr).toContain('is a block device');
+  });
+
+  it('refuses a fifo', async () => {
+    const r = await installHostile(() => [{ type: 'fifo', path: 'pipe' }]);
+    expectRefused(r);
+    expect(r.result.stderr).toContain('is a fifo');
+  });
+
+  it('drops the cached archive of a refused install', async () => {
+    const r = await installHostile(() => [{ type: 'fifo', path: 'pipe' }]);
+    expectRefused(r);
+    expect(readdirSync(r.cache)).toEqual([]);
+  });
+});

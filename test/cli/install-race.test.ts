@@ -1,0 +1,173 @@
+// One installer per version across processes, and clean recovery from installers that died:
+// real `launcher install` processes racing, waiting, and killed mid-way.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, readdirSync, statSync, watch } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LAUNCHER_BIN, launcher } from '../helpers/cli.js';
+import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+
+const servers: DistServer[] = [];
+const children: ChildProcess[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const server of servers.splice(0)) await server.close();
+});
+
+async function setup(files?: Record<string, { content: Buffer | string; mode: number }>) {
+  const server = await startDistServer({
+    versions: [{ version: '1.0.0', ...(files ? { files } : {}) }],
+  });
+  servers.push(server);
+  const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
+  const home = env.LAUNCHER_HOME!;
+  return {
+    server,
+    env,
+    home,
+    cwd: tempDir('launcher-project-'),
+    versions: path.join(home, 'versions'),
+  };
+}
+
+/** Start `launcher install` and collect its stderr as it comes. */
+function startInstall(env: NodeJS.ProcessEnv, cwd: string, args = ['install', '1.0.0']) {
+  const child = spawn(process.execPath, [LAUNCHER_BIN, ...args], {
+    env,
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = once(child, 'close').then(([code, signal]) => ({ code, signal, stderr }));
+  const sawOnStderr = (text: string) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (stderr.includes(text)) {
+          child.stderr!.off('data', check);
+          resolve();
+        }
+      };
+      child.stderr!.on('data', check);
+      check();
+    });
+  return { child, exited, sawOnStderr, stderr: () => stderr };
+}
+
+/** Resolves once the partial download of 1.0.0 holds bytes (watched, not polled). */
+function partialHasBytes(home: string): Promise<void> {
+  const dir = path.join(home, 'cache');
+  mkdirSync(dir, { recursive: true });
+  return new Promise((resolve) => {
+    const check = () => {
+      const downloads = path.join(dir, 'downloads', '1.0.0');
+      const parts = existsSync(downloads)
+        ? readdirSync(downloads).filter((n) => n.endsWith('.part'))
+        : [];
+      if (parts.some((n) => statSync(path.join(downloads, n)).size > 0)) {
+        watcher.close();
+        resolve();
+      }
+    };
+    const watcher = watch(dir, { recursive: true }, check);
+    check();
+  });
+}
+
+const bigBin = () => ({ 'bin/mycc': { content: randomBytes(2 * 1024 * 1024), mode: 0o755 } });
+
+describe('concurrent installs', () => {
+  it('lets eight racing processes all succeed with exactly one download and one version directory', async () => {
+    const { server, env, cwd, versions } = await setup();
+    const archivePath = server.archivePath('1.0.0');
+    // Hold the archive until all eight have fetched the index, so they really do overlap.
+    server.gate(
+      archivePath,
+      server.waitFor(() => server.count('/index.json') >= 8),
+    );
+    const runs = Array.from({ length: 8 }, () => startInstall(env, cwd));
+    const results = await Promise.all(runs.map((r) => r.exited));
+    for (const result of results) expect(result).toMatchObject({ code: 0, signal: null });
+    expect(server.count(archivePath)).toBe(1);
+    expect(readdirSync(versions)).toEqual(['1.0.0']);
+    const waited = results.filter((r) =>
+      /waiting for process \d+, which is installing mycc 1\.0\.0/.test(r.stderr),
+    );
+    expect(waited.length).toBeGreaterThan(0);
+  });
+});
+
+describe('installers that die', () => {
+  it('recovers from an installer killed during the download: the next install succeeds, nothing left over', async () => {
+    const { server, env, cwd, versions, home } = await setup(bigBin());
+    const archivePath = server.archivePath('1.0.0');
+    server.misbehave(archivePath, { stallAfter: 512 * 1024 });
+    const first = startInstall(env, cwd);
+    await Promise.all([server.stalled(archivePath), partialHasBytes(home)]);
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    expect(existsSync(path.join(versions, '.lock-1.0.0'))).toBe(true);
+
+    const second = await launcher(['install', '1.0.0'], { env, cwd });
+    expect(second.code).toBe(0);
+    expect(readdirSync(versions)).toEqual(['1.0.0']);
+    // The lock of the dead installer was taken over, and its partial download resumed.
+    expect(server.requests.filter((r) => r.path === archivePath).at(-1)!.range).toMatch(
+      /^bytes=\d+-$/,
+    );
+    const cached = readdirSync(path.join(home, 'cache', 'downloads', '1.0.0'));
+    expect(cached.filter((n) => n.includes('.part'))).toEqual([]);
+  });
+
+  it('recovers from an installer killed while unpacking: its staging directory is removed', async () => {
+    const { env, cwd, versions } = await setup(bigBin());
+    // Test hook (docs/install.md): freeze the installer once unpacking has begun.
+    const first = startInstall({ ...env, LAUNCHER_TEST_HOLD: 'extract' }, cwd);
+    await first.sawOnStderr('launcher-test-hook: holding at extract');
+    expect(readdirSync(versions).some((n) => n.startsWith('.staging-1.0.0-'))).toBe(true);
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = await launcher(['install', '1.0.0'], { env, cwd });
+    expect(second.code).toBe(0);
+    expect(readdirSync(versions)).toEqual(['1.0.0']);
+  });
+
+  it('removes what it started and dies of the signal when interrupted during the download', async () => {
+    const { server, env, cwd, versions, home } = await setup(bigBin());
+    const archivePath = server.archivePath('1.0.0');
+    server.misbehave(archivePath, { stallAfter: 512 * 1024 });
+    const first = startInstall(env, cwd);
+    await Promise.all([server.stalled(archivePath), partialHasBytes(home)]);
+    first.child.kill('SIGINT');
+    expect(await first.exited).toMatchObject({ code: null, signal: 'SIGINT' });
+    expect(readdirSync(versions)).toEqual([]);
+    // The partial download stays in the cache so the next install resumes it.
+    const next = await launcher(['install', '1.0.0'], { env, cwd });
+    expect(next.code).toBe(0);
+    expect(server.requests.filter((r) => r.path === archivePath).at(-1)!.range).toMatch(
+      /^bytes=\d+-$/,
+    );
+    expect(
+      readdirSync(path.join(home, 'cache', 'downloads', '1.0.0')).filter((n) =>
+        n.includes('.part'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('removes its staging directory and dies of SIGTERM when terminated while unpacking', async () => {
+    const { env, cwd, versions } = await setup(bigBin());
+    const first = startInstall({ ...env, LAUNCHER_TEST_HOLD: 'extract' }, cwd);
+    await first.sawOnStderr('launcher-test-hook: holding at extract');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toMatchObject({ code: null, signal: 'SIGTERM' });
+    expect(readdirSync(versions)).toEqual([]);
+  });
+});

@@ -1,0 +1,207 @@
+// Downloads against a real loopback server that misbehaves on demand: resume, retries, timeouts,
+// wrong bytes, refused ranges, and the verified cache.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isLauncherError, type LauncherError } from '../../src/errors.js';
+import { HttpClient } from '../../src/index/http-client.js';
+import { obtainArchive } from '../../src/install/download.js';
+import { archiveFile, partialFiles } from '../../src/install/layout.js';
+import { createProgress } from '../../src/install/progress.js';
+import { launcherPaths } from '../../src/paths.js';
+import { startDistServer } from '../helpers/dist-server.js';
+import { cleanEnv } from '../helpers/env.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+// Incompressible content, so the archive is large enough to cut in half meaningfully.
+const bigFile = randomBytes(200_000);
+
+async function setup(env: NodeJS.ProcessEnv = {}) {
+  const server = await startDistServer({
+    versions: [{ version: '1.0.0', files: { 'bin/mycc': { content: bigFile, mode: 0o755 } } }],
+  });
+  const fullEnv = cleanEnv({
+    LAUNCHER_HTTP_RETRY_DELAY_MS: '5',
+    LAUNCHER_HTTP_TIMEOUT_MS: '2000',
+    ...env,
+  });
+  const client = new HttpClient(fullEnv);
+  cleanups.push(async () => {
+    await client.close();
+    await server.close();
+  });
+  const paths = launcherPaths(fullEnv);
+  const archivePath = server.archivePath('1.0.0');
+  const url = new URL(archivePath, server.url);
+  const bytes = server.archive('1.0.0');
+  const artifact = (
+    server.index.versions as Array<{ artifacts: Array<{ sha256: string; size: number }> }>
+  )[0]!.artifacts[0]!;
+  const lines: string[] = [];
+  const output = { write: (s: string) => lines.push(s) } as unknown as NodeJS.WritableStream;
+  const download = (expected: { sha256?: string; size?: number | undefined } = {}) =>
+    obtainArchive(
+      {
+        url,
+        archive: archiveFile(paths, '1.0.0', artifact.sha256, url),
+        expected: {
+          sha256: expected.sha256 ?? artifact.sha256,
+          size: 'size' in expected ? expected.size : artifact.size,
+          what: 'mycc 1.0.0',
+        },
+      },
+      {
+        env: fullEnv,
+        client: () => client,
+        progress: createProgress(output, { label: 'mycc 1.0.0' }),
+      },
+    );
+  return { server, paths, archivePath, bytes, artifact, download, lines, env: fullEnv };
+}
+
+async function failure(promise: Promise<unknown>): Promise<LauncherError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isLauncherError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('downloading an artifact', () => {
+  it('resumes with a Range request after the connection is cut half-way', async () => {
+    const { server, archivePath, bytes, download } = await setup();
+    const half = bytes.length >> 1;
+    server.misbehave(archivePath, { dropAfter: half });
+    const result = await download();
+    expect(result.downloaded).toBe(true);
+    const hits = server.requests.filter((r) => r.path === archivePath);
+    expect(hits).toHaveLength(2);
+    expect(hits[0]!.range).toBeUndefined();
+    expect(hits[1]!.range).toMatch(/^bytes=\d+-$/);
+    expect(Number(hits[1]!.range!.slice(6, -1))).toBeGreaterThan(0);
+    expect(hits[1]!.ifRange).toBeDefined();
+    expect(hits[1]!.status).toBe(206);
+  });
+
+  it('starts over when the server refuses the Range request', async () => {
+    const { server, archivePath, bytes, download } = await setup();
+    server.misbehave(archivePath, { dropAfter: bytes.length >> 1 }, { ignoreRange: true });
+    await download();
+    const hits = server.requests.filter((r) => r.path === archivePath);
+    expect(hits.map((h) => h.status)).toEqual([200, 200]);
+    expect(hits[1]!.range).toBeDefined();
+  });
+
+  it('starts over when the file changed since the partial download (validator mismatch)', async () => {
+    const { server, archivePath, bytes, download, paths, artifact } = await setup();
+    const url = new URL(archivePath, server.url);
+    const { part, meta } = partialFiles(archiveFile(paths, '1.0.0', artifact.sha256, url));
+    mkdirSync(path.dirname(part), { recursive: true });
+    writeFileSync(part, bytes.subarray(0, 1000));
+    writeFileSync(
+      meta,
+      JSON.stringify({ url: url.href, etag: '"an-older-build"', lastModified: null }),
+    );
+    await download();
+    const hit = server.requests.find((r) => r.path === archivePath)!;
+    expect(hit).toMatchObject({ range: 'bytes=1000-', ifRange: '"an-older-build"', status: 200 });
+  });
+
+  it('retries 5xx answers with backoff and succeeds on the third attempt', async () => {
+    const { server, archivePath, download, lines } = await setup();
+    server.misbehave(archivePath, { status: 500 }, { status: 503 });
+    await download();
+    expect(server.requests.filter((r) => r.path === archivePath).map((r) => r.status)).toEqual([
+      500, 503, 200,
+    ]);
+    expect(lines.join('')).toContain('retrying in');
+  });
+
+  it('gives up with E_NETWORK (exit 5) when the server never answers, after finite retries', async () => {
+    const { server, archivePath, download } = await setup({
+      LAUNCHER_HTTP_TIMEOUT_MS: '200',
+      LAUNCHER_HTTP_RETRIES: '1',
+    });
+    server.misbehave(archivePath, { hang: true }, { hang: true });
+    const error = await failure(download());
+    expect(error.code).toBe('E_NETWORK');
+    expect(error.exitCode).toBe(5);
+    expect(error.message).toContain('no answer within 200 ms');
+    expect(server.count(archivePath)).toBe(2);
+  });
+
+  it('gives up at once on a 404 (not retried)', async () => {
+    const { server, archivePath, download } = await setup();
+    server.misbehave(archivePath, { status: 404 });
+    const error = await failure(download());
+    expect(error.code).toBe('E_NETWORK');
+    expect(server.count(archivePath)).toBe(1);
+  });
+
+  it('rejects bytes that do not match the checksum (exit 6) and keeps no cache entry', async () => {
+    const { server, archivePath, download, paths } = await setup();
+    server.misbehave(archivePath, { corrupt: true });
+    const error = await failure(download());
+    expect(error.code).toBe('E_CHECKSUM');
+    expect(error.exitCode).toBe(6);
+    expect(readdirSync(path.join(paths.cache, 'downloads', '1.0.0'))).toEqual([]);
+  });
+
+  it('stops a download that grows past the declared size (exit 6)', async () => {
+    const { bytes, download, paths } = await setup();
+    const error = await failure(download({ size: bytes.length - 10 }));
+    expect(error.code).toBe('E_SIZE');
+    expect(readdirSync(path.join(paths.cache, 'downloads', '1.0.0'))).toEqual([]);
+  });
+
+  it('reuses a verified archive from the cache without any request', async () => {
+    const { server, download } = await setup();
+    await download();
+    const before = server.requests.length;
+    const again = await download();
+    expect(again.downloaded).toBe(false);
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('discards a cached archive that no longer verifies and downloads it again', async () => {
+    const { server, archivePath, download } = await setup();
+    const first = await download();
+    writeFileSync(first.file, 'damaged in the cache');
+    const again = await download();
+    expect(again.downloaded).toBe(true);
+    expect(server.count(archivePath)).toBe(2);
+  });
+
+  it('refuses to download when offline and the archive is not cached (exit 7)', async () => {
+    const { server, download } = await setup({ LAUNCHER_OFFLINE: '1' });
+    const error = await failure(download());
+    expect(error.code).toBe('E_OFFLINE');
+    expect(error.exitCode).toBe(7);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('writes plain progress lines when the output is not a terminal', async () => {
+    const { download, lines } = await setup();
+    await download();
+    expect(lines[0]).toMatch(
+      /^downloading mycc 1\.0\.0 from http:\/\/127\.0\.0\.1:\d+\/archives\/.+ \(.+ KiB\)\n$/,
+    );
+    expect(lines[1]).toMatch(/^downloaded .+ in .+ s \(.+\/s\)\n$/);
+    expect(lines).toHaveLength(2);
+  });
+
+  it('leaves only the verified archive in the cache', async () => {
+    const { download, paths } = await setup();
+    const { file } = await download();
+    expect(existsSync(file)).toBe(true);
+    expect(readdirSync(path.dirname(file))).toEqual([path.basename(file)]);
+    expect(path.dirname(file)).toBe(path.join(paths.cache, 'downloads', '1.0.0'));
+  });
+});
