@@ -13,6 +13,13 @@ export class ProtocolError extends Error {
   override name = 'ProtocolError';
 }
 
+/**
+ * A notification the reader queues behind the last real message when the stream closes. The
+ * connection announces its close only when this comes out of its queue, so every message that
+ * arrived before the close is handled first (vscode-jsonrpc drops its queue on close).
+ */
+export const END_OF_STREAM = '$/launcher/endOfStream';
+
 // Headers are a line or two; a peer that sends kilobytes without a blank line is not speaking LSP.
 const MAX_HEADER_BYTES = 8 * 1024;
 const HEADER_END = Buffer.from('\r\n\r\n');
@@ -30,6 +37,8 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
   #size = 0;
   #bodyLength = -1;
   #failed = false;
+  #ended = false;
+  #closed = false;
   #callback: DataCallback | undefined;
 
   constructor(socket: Socket, maxBytes: number) {
@@ -42,13 +51,23 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
     this.#callback = callback;
     const onData = (chunk: Buffer) => this.#onData(chunk);
     const onError = (error: Error) => this.fireError(error);
-    const onClose = () => this.fireClose();
+    const onClose = () => {
+      this.#ended = true;
+      callback({ jsonrpc: '2.0', method: END_OF_STREAM } as Message);
+    };
     this.#socket.on('data', onData).on('error', onError).on('close', onClose);
     return {
       dispose: () => {
         this.#socket.off('data', onData).off('error', onError).off('close', onClose);
       },
     };
+  }
+
+  /** The end-of-stream marker came out of the connection's queue: now the stream is closed. */
+  finish(): void {
+    if (!this.#ended || this.#closed) return;
+    this.#closed = true;
+    this.fireClose();
   }
 
   #onData(chunk: Buffer): void {

@@ -16,8 +16,8 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
     super();
     this.#socket = socket;
     this.#maxBytes = maxBytes;
+    // Only the reader announces the close, once every message received has been handled.
     socket.on('error', (error) => this.fireError(error));
-    socket.on('close', () => this.fireClose());
   }
 
   write(message: Message): Promise<void> {

@@ -1,7 +1,7 @@
 // A JSON-RPC connection over a stream socket with the protocol's framing and size limit.
 import type { Socket } from 'node:net';
 import { createMessageConnection, type Logger, type MessageConnection } from 'vscode-jsonrpc/node';
-import { FrameReader, ProtocolError } from './frame-reader.js';
+import { END_OF_STREAM, FrameReader, ProtocolError } from './frame-reader.js';
 import { FrameWriter } from './frame-writer.js';
 import { MAX_MESSAGE_BYTES } from './protocol.js';
 
@@ -22,6 +22,7 @@ const silent: Logger = { error() {}, warn() {}, info() {}, log() {} };
 /**
  * The one way this code base speaks JSON-RPC over a socket: the child channel and the session's
  * control socket both use it. The caller registers its handlers, then calls `listen()`.
+ * `onClose` fires once every message that arrived before the socket closed has been handled.
  */
 export function createRpcConnection(
   socket: Socket,
@@ -36,6 +37,7 @@ export function createRpcConnection(
     socket.destroy();
   });
   const connection = createMessageConnection(reader, writer, options.logger ?? silent);
+  connection.onNotification(END_OF_STREAM, () => reader.finish());
   // vscode-jsonrpc leaves requests pending forever when the stream closes; disposing rejects them.
   connection.onClose(() => connection.dispose());
   return connection;

@@ -13,7 +13,8 @@ export const SOCKET_FILE = 'sock';
 /**
  * Sweep the sockets directory: a socket that refuses connections belongs to a dead run, and so
  * does a directory that has held no socket for a minute. `onStale` sees each such directory
- * first (to clean up what that run left behind); then the directory is removed.
+ * first (to clean up what that run left behind); then the directory is removed. Without
+ * `onStale`, a stale directory holding more than its socket is left for a sweep that has one.
  */
 export async function sweepStaleSockets(
   socketsDir: string,
@@ -30,6 +31,8 @@ export async function sweepStaleSockets(
     names.map(async (name) => {
       const dir = path.join(socketsDir, name);
       if (!(await isStale(dir))) return;
+      // Something besides the socket (a record of a child) is for an owner who knows it.
+      if (!onStale && (await readdir(dir)).some((entry) => entry !== SOCKET_FILE)) return;
       try {
         await onStale?.(dir);
       } finally {

@@ -35,8 +35,6 @@ export function acceptChildConnections(server: net.Server, host: ChannelHost): v
 }
 
 function handleConnection(socket: net.Socket, host: ChannelHost): void {
-  // A child may connect and exit at once; its end waits until this connection is read out.
-  host.current()?.hold(new Promise((resolve) => socket.once('close', resolve)));
   let run: ChildRun | undefined;
   let refused = false;
   const connection = createRpcConnection(socket, {
@@ -45,6 +43,8 @@ function handleConnection(socket: net.Socket, host: ChannelHost): void {
       refused = true;
     },
   });
+  // A child may connect and exit at once; its end waits until this connection is read out.
+  host.current()?.hold(new Promise((resolve) => connection.onClose(resolve)));
   const refuse = (message: string, hello = false) => {
     refused = true;
     host.clock.clearTimeout(timer);
@@ -57,7 +57,7 @@ function handleConnection(socket: net.Socket, host: ChannelHost): void {
     () => refuse(`refused a connection: no ${Methods.hello} within ${host.helloTimeoutMs} ms`),
     host.helloTimeoutMs,
   );
-  socket.once('close', () => {
+  connection.onClose(() => {
     host.clock.clearTimeout(timer);
     if (run) host.disconnected(run);
   });

@@ -344,7 +344,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async #open(): Promise<SocketEndpoint> {
     if (this.#endpoint) return this.#endpoint;
     const endpoint = await createEndpoint(this.#options.paths, {
-      prefix: 'c',
+      prefix: 'w',
       onStale: killLeftovers,
     });
     acceptChildConnections(endpoint.server, {

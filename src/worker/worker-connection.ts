@@ -61,7 +61,7 @@ export class Worker implements WorkerConnection {
       return {};
     });
     connection.onRequest(Methods.ping, () => ({}));
-    socket.on('close', () => this.#lost());
+    connection.onClose(() => this.#lost());
     socket.unref();
     if (settings.heartbeatMs > 0) {
       this.#heartbeat = setInterval(() => this.#send(Methods.heartbeat, {}), settings.heartbeatMs);

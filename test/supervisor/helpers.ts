@@ -5,7 +5,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import { afterEach } from 'vitest';
 import { launcherPaths } from '../../src/paths.js';
 import {
@@ -32,7 +31,10 @@ export interface TestSupervisor {
   supervisor: Supervisor;
   /** The supervisor's own stderr lines. */
   lines: string[];
+  /** Everything the children wrote to stdout so far. */
   stdout: () => string;
+  /** Resolves with the first stdout line (of any child) matching `pattern`, once it is there. */
+  line: (pattern: RegExp) => Promise<string>;
   env: NodeJS.ProcessEnv;
 }
 
@@ -59,11 +61,24 @@ export function supervise(
   });
   live.push(supervisor);
   let out = '';
+  const waiting = new Set<() => void>();
   supervisor.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     out += chunk;
+    for (const check of waiting) check();
   });
   supervisor.stderr?.resume();
-  return { supervisor, lines, stdout: () => out, env };
+  const line = (pattern: RegExp) =>
+    new Promise<string>((resolve) => {
+      const check = () => {
+        const found = out.split('\n').find((l) => pattern.test(l));
+        if (found === undefined) return;
+        waiting.delete(check);
+        resolve(found);
+      };
+      waiting.add(check);
+      check();
+    });
+  return { supervisor, lines, stdout: () => out, line, env };
 }
 
 /** The next emission of an event (that passes `accept`), as its arguments. */
@@ -90,20 +105,6 @@ export function record<K extends keyof SupervisorEvents>(
   const seen: SupervisorEvents[K][] = [];
   supervisor.on(name, ((...args: SupervisorEvents[K]) => seen.push(args)) as never);
   return seen;
-}
-
-/** Resolve with the first line of a stream that passes `accept`. */
-export async function lineOf(stream: Readable, accept: (line: string) => boolean): Promise<string> {
-  let pending = '';
-  stream.setEncoding('utf8');
-  for await (const chunk of stream) {
-    pending += chunk as string;
-    const lines = pending.split('\n');
-    pending = lines.pop()!;
-    const found = lines.find(accept);
-    if (found !== undefined) return found;
-  }
-  throw new Error('the stream ended without the line');
 }
 
 /** Whether a process exists (a zombie still counts, as the kernel still holds it). */

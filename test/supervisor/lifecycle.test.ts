@@ -132,11 +132,11 @@ describe('the child environment', () => {
 
 describe('a child that ignores SIGTERM', () => {
   it('is killed with SIGKILL once the stop timeout has passed', async () => {
-    const { supervisor, stdout } = supervise(fixture('ignores-sigterm.mjs'), {
+    const { supervisor, stdout, line } = supervise(fixture('ignores-sigterm.mjs'), {
       stopTimeoutMs: 300,
     });
     await supervisor.start();
-    await expect.poll(stdout).toContain('running');
+    await line(/^running$/);
     await supervisor.stop();
     expect(stdout()).toContain('ignored SIGTERM');
     expect(await supervisor.wait()).toMatchObject({

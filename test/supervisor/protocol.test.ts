@@ -1,0 +1,113 @@
+// The channel's defences: only the child's own hello opens it, and bad input closes only it.
+import { describe, expect, it } from 'vitest';
+import { fixture, nextEvent, record, supervise } from './helpers.js';
+
+// Everything a child can make the supervisor use; none of it may appear for a refused child.
+const USED = ['connected', 'ready', 'diagnostics', 'log'] as const;
+
+function raw(scenario: string, options = {}) {
+  const test = supervise(fixture('raw-child.mjs', scenario), { name: 'mycc', ...options });
+  const used = USED.flatMap((name) => record(test.supervisor, name).map(() => name));
+  const uses = USED.map((name) => record(test.supervisor, name));
+  const errors = record(test.supervisor, 'protocol-error');
+  return { ...test, used: () => uses.flat().length + used.length, errors };
+}
+
+// The child is still supervised afterwards: it runs, and a stop ends it the usual way.
+async function stillSupervised(t: ReturnType<typeof raw>): Promise<void> {
+  expect(t.supervisor.snapshot().childPid).not.toBeNull();
+  await t.supervisor.stop();
+  expect(await t.supervisor.wait()).toMatchObject({ code: 0, cause: 'stopped' });
+}
+
+describe('a connection that does not authenticate', () => {
+  it('is refused on a wrong token, and nothing it sends is used', async () => {
+    const t = raw('wrong-token');
+    await t.supervisor.start();
+    await t.line(/^closed$/);
+    expect(t.stdout()).toBe('error -32001\nclosed\n');
+    expect(t.errors).toEqual([['refused a connection: wrong token']]);
+    expect(t.lines).toContain('launcher: refused a connection: wrong token');
+    expect(t.used()).toBe(0);
+    await stillSupervised(t);
+  });
+
+  it('is closed when anything comes before the hello', async () => {
+    const t = raw('notify-first');
+    await t.supervisor.start();
+    await t.line(/^closed$/);
+    expect(t.stdout()).toBe('closed\n');
+    expect(t.errors).toEqual([
+      ['refused a connection: it sent launcher/ready before launcher/hello'],
+    ]);
+    expect(t.used()).toBe(0);
+    await stillSupervised(t);
+  });
+
+  it('is closed when no hello comes within the hello timeout', async () => {
+    const t = raw('silent', { helloTimeoutMs: 200 });
+    await t.supervisor.start();
+    await t.line(/^closed$/);
+    expect(t.errors).toEqual([['refused a connection: no launcher/hello within 200 ms']]);
+    await stillSupervised(t);
+  });
+
+  it('accepts only one connection per child', async () => {
+    const t = raw('twice');
+    await t.supervisor.start();
+    await t.line(/^second closed$/);
+    expect(t.stdout()).toContain('accepted\n');
+    expect(t.stdout()).toContain('error -32001\n');
+    expect(t.stdout()).not.toMatch(/^closed$/m);
+    expect(t.errors[0]?.[0]).toMatch(/^refused a connection: child \d+ is already connected$/);
+    await stillSupervised(t);
+  });
+});
+
+describe('a connected child that breaks the framing', () => {
+  const cases = [
+    ['garbage', /^malformed frame: bad header line/],
+    ['bad-json', /^bad JSON in message body/],
+    ['oversized', /^message of 16777217 bytes is over the limit of 16777216 bytes$/],
+  ] as const;
+  for (const [scenario, reason] of cases) {
+    it(`loses its connection with a log line (${scenario}), and stays supervised`, async () => {
+      const t = raw(scenario);
+      const disconnected = nextEvent(t.supervisor, 'disconnected');
+      await t.supervisor.start();
+      await t.line(/^closed$/);
+      await disconnected;
+      expect(t.stdout()).toBe('accepted\nclosed\n');
+      expect(t.errors).toHaveLength(1);
+      expect(t.errors[0]?.[0]).toMatch(reason);
+      const pid = t.supervisor.snapshot().childPid;
+      expect(t.lines).toContain(
+        `launcher: closed the connection of mycc (pid ${pid}): ${t.errors[0]?.[0]}`,
+      );
+      await stillSupervised(t);
+    });
+  }
+
+  it('gets -32601 for a request the launcher does not know, and keeps its connection', async () => {
+    const t = raw('unknown-request');
+    await t.supervisor.start();
+    await t.line(/^error -32601$/);
+    expect(t.stdout()).toBe('accepted\nerror -32601\n');
+    expect(t.errors).toEqual([]);
+    await stillSupervised(t);
+  });
+});
+
+describe('a flood of diagnostics', () => {
+  it('delivers all 10 000 in order, and the last one is the one kept', async () => {
+    const { supervisor } = supervise(fixture('flood.mjs', '10000'));
+    const seen = record(supervisor, 'diagnostics');
+    await supervisor.start();
+    expect(await supervisor.wait()).toMatchObject({ code: 0, cause: 'exited' });
+    expect(seen).toHaveLength(10_000);
+    expect(
+      seen.every(([d], i) => d.version === i && d.diagnostics[0]?.message === `problem ${i}`),
+    ).toBe(true);
+    expect(supervisor.diagnostics()).toEqual([seen[9999]?.[0]]);
+  });
+});
