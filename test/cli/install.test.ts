@@ -1,8 +1,9 @@
 // End to end: `launcher install` through the built CLI against a real loopback distribution.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { launcher, run } from '../helpers/cli.js';
+import { launcher } from '../helpers/cli.js';
 import {
   type DistServer,
   type DistServerOptions,
@@ -59,8 +60,9 @@ describe('launcher install', () => {
     });
     expect(receipt.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(Number.isNaN(Date.parse(receipt.installedAt))).toBe(false);
-    const ran = await run(path.join(versions, '1.4.2', 'bin', 'mycc'), ['--hello'], { env, cwd });
-    expect(ran.stdout).toBe('mycc 1.4.2 --hello\n');
+    expect(
+      execFileSync(path.join(versions, '1.4.2', 'bin', 'mycc'), ['--hello'], { encoding: 'utf8' }),
+    ).toBe('mycc 1.4.2 --hello\n');
     expect(readdirSync(path.join(home, 'shims'))).toContain('mycc');
     expect(readdirSync(versions).sort()).toEqual(['1.4.2']);
   });
@@ -174,6 +176,28 @@ describe('launcher install', () => {
       expect(r.stderr).toContain('bin mycc');
     }
     expect(readdirSync(versions)).toEqual([]);
+  });
+
+  it('installs a plain .tar whose bin is a symbolic link inside the install', async () => {
+    const { env, cwd, versions } = await setup({
+      versions: [
+        {
+          version: '1.0.0',
+          gzip: false,
+          entries: [
+            { type: 'dir', path: 'libexec/' },
+            { path: 'libexec/mycc-real', content: '#!/bin/sh\necho real "$@"\n', mode: 0o755 },
+            { type: 'dir', path: 'bin/' },
+            { type: 'symlink', path: 'bin/mycc', target: '../libexec/mycc-real' },
+          ],
+        },
+      ],
+    });
+    const r = await launcher(['install', '1.0.0'], { env, cwd });
+    expect(r.code).toBe(0);
+    expect(
+      execFileSync(path.join(versions, '1.0.0', 'bin', 'mycc'), ['x'], { encoding: 'utf8' }),
+    ).toBe('real x\n');
   });
 
   it('refuses plain http to a host that is not this machine (exit 2)', async () => {

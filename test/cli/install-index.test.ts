@@ -1,0 +1,132 @@
+// End to end: `launcher list-remote`, and what `install` and `list-remote` do with a bad index.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { launcher } from '../helpers/cli.js';
+import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+
+const servers: DistServer[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+
+async function setup() {
+  const server = await startDistServer({
+    versions: [
+      { version: '1.3.0', published: '2025-11-01T00:00:00Z' },
+      { version: '2.0.0-rc.1' },
+      { version: '1.4.2', published: '2026-01-10T00:00:00Z' },
+      { version: '1.10.0', platforms: [{ os: 'plan9', arch: 'mips' }] },
+    ],
+  });
+  servers.push(server);
+  const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
+  return { server, env, cwd: tempDir('launcher-project-'), home: env.LAUNCHER_HOME! };
+}
+
+describe('launcher list-remote', () => {
+  it('prints the JSON shape of the contract, highest first, marking installed versions', async () => {
+    const { env, cwd } = await setup();
+    expect((await launcher(['install', '1.4.2', '--quiet'], { env, cwd })).code).toBe(0);
+    const r = await launcher(['list-remote', '--json'], { env, cwd });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { version: '2.0.0-rc.1', installed: false },
+      { version: '1.10.0', installed: false },
+      { version: '1.4.2', installed: true, published: '2026-01-10T00:00:00Z' },
+      { version: '1.3.0', installed: false, published: '2025-11-01T00:00:00Z' },
+    ]);
+  });
+
+  it('lists only the versions that satisfy a request', async () => {
+    const { env, cwd } = await setup();
+    const r = await launcher(['list-remote', '1', '--json'], { env, cwd });
+    expect(JSON.parse(r.stdout).map((e: { version: string }) => e.version)).toEqual([
+      '1.10.0',
+      '1.4.2',
+      '1.3.0',
+    ]);
+  });
+
+  it('prints one line per version, saying which have no build for this machine', async () => {
+    const { env, cwd } = await setup();
+    const r = await launcher(['list-remote'], { env, cwd });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.map((l) => l.split(' ')[0])).toEqual(['2.0.0-rc.1', '1.10.0', '1.4.2', '1.3.0']);
+    expect(lines[1]).toContain(`no ${process.platform}-${process.arch} build`);
+    expect(lines[2]).toContain('2026-01-10');
+  });
+
+  it('works offline from the cached index, and exits 7 when there is none', async () => {
+    const { server, env, cwd } = await setup();
+    const offline = { ...env, LAUNCHER_OFFLINE: '1' };
+    const cold = await launcher(['list-remote'], { env: offline, cwd });
+    expect(cold.code).toBe(7);
+    expect(cold.stderr).toContain(server.indexUrl);
+    expect((await launcher(['list-remote'], { env, cwd })).code).toBe(0);
+    const before = server.requests.length;
+    const warm = await launcher(['list-remote', '--json'], { env: offline, cwd });
+    expect(warm.code).toBe(0);
+    expect(JSON.parse(warm.stdout)).toHaveLength(4);
+    expect(server.requests.length).toBe(before);
+  });
+});
+
+describe('a bad index', () => {
+  const artifact = (extra: Record<string, unknown> = {}) => ({
+    os: process.platform,
+    arch: process.arch,
+    url: 'a.tar.gz',
+    sha256: 'b'.repeat(64),
+    ...extra,
+  });
+  const cases: Array<[string, Record<string, unknown>, string]> = [
+    [
+      'a newer schema',
+      { schema: 2, tool: 'mycc', versions: [{ version: '1.0.0', artifacts: [artifact()] }] },
+      'schema 2',
+    ],
+    [
+      'a missing sha256',
+      {
+        schema: 1,
+        tool: 'mycc',
+        versions: [{ version: '1.0.0', artifacts: [artifact({ sha256: undefined })] }],
+      },
+      'version "1.0.0"',
+    ],
+    [
+      'an invalid version',
+      { schema: 1, tool: 'mycc', versions: [{ version: '1.0.0.7', artifacts: [artifact()] }] },
+      'version "1.0.0.7"',
+    ],
+    [
+      'a bin path ../x',
+      {
+        schema: 1,
+        tool: 'mycc',
+        versions: [{ version: '1.0.0', bins: { mycc: '../x' }, artifacts: [artifact()] }],
+      },
+      'version "1.0.0"',
+    ],
+  ];
+
+  it.each(cases)(
+    'with %s: list-remote and install exit 2 naming the URL and the version',
+    async (_what, doc, words) => {
+      const { server, env, cwd, home } = await setup();
+      server.setIndex(doc);
+      for (const args of [['list-remote'], ['install', '1.0.0']]) {
+        const r = await launcher(args, { env, cwd });
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain(`invalid distribution index ${server.indexUrl}`);
+        expect(r.stderr).toContain(words);
+        expect(r.stderr).not.toContain('internal error');
+      }
+      expect(server.requests.filter((r) => r.path !== '/index.json')).toEqual([]);
+      expect(existsSync(path.join(home, 'versions', '1.0.0'))).toBe(false);
+    },
+  );
+});

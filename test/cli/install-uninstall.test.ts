@@ -1,0 +1,87 @@
+// End to end: `launcher uninstall` removes a version atomically, refuses what it must.
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { launcherPaths } from '../../src/paths.js';
+import { SessionRecord } from '../../src/session/session-record.js';
+import { launcher } from '../helpers/cli.js';
+import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+import { placeVersion } from '../helpers/store.js';
+
+const servers: DistServer[] = [];
+const sessions: SessionRecord[] = [];
+afterEach(async () => {
+  for (const session of sessions.splice(0)) session.remove();
+  for (const server of servers.splice(0)) await server.close();
+});
+
+async function installed(...versions: string[]) {
+  const server = await startDistServer({ versions: versions.map((version) => ({ version })) });
+  servers.push(server);
+  const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
+  const cwd = tempDir('launcher-project-');
+  for (const version of versions) {
+    expect((await launcher(['install', version, '--quiet'], { env, cwd })).code).toBe(0);
+  }
+  const home = env.LAUNCHER_HOME!;
+  return { env, cwd, home, versions: path.join(home, 'versions') };
+}
+
+describe('launcher uninstall', () => {
+  it('removes the version, its cached archive and the shims nothing else provides', async () => {
+    const { env, cwd, home, versions } = await installed('1.4.2');
+    expect(existsSync(path.join(home, 'shims', 'mycc'))).toBe(true);
+    const r = await launcher(['uninstall', '1.4.2'], { env, cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('uninstalled mycc 1.4.2\n');
+    expect(readdirSync(versions)).toEqual([]);
+    expect(existsSync(path.join(home, 'cache', 'downloads', '1.4.2'))).toBe(false);
+    expect(existsSync(path.join(home, 'shims', 'mycc'))).toBe(false);
+  });
+
+  it('keeps the other versions and their shims', async () => {
+    const { env, cwd, home, versions } = await installed('1.4.2', '2.0.0');
+    expect((await launcher(['uninstall', '2.0.0'], { env, cwd })).code).toBe(0);
+    expect(readdirSync(versions)).toEqual(['1.4.2']);
+    expect(existsSync(path.join(home, 'shims', 'mycc'))).toBe(true);
+  });
+
+  it('exits 4 for a version that is not installed, and for a directory without receipt', async () => {
+    const env = cleanEnv();
+    const cwd = tempDir();
+    placeVersion(env.LAUNCHER_HOME!, '1.0.0', { receipt: false });
+    for (const version of ['9.9.9', '1.0.0']) {
+      const r = await launcher(['uninstall', version], { env, cwd });
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain(`${version} is not installed`);
+    }
+  });
+
+  it('wants an exact version (exit 2)', async () => {
+    const env = cleanEnv();
+    placeVersion(env.LAUNCHER_HOME!, '1.4.2');
+    const r = await launcher(['uninstall', '1.4'], { env, cwd: tempDir() });
+    expect(r.code).toBe(2);
+    expect(existsSync(path.join(env.LAUNCHER_HOME!, 'versions', '1.4.2'))).toBe(true);
+  });
+
+  it('refuses to remove a version a running session uses', async () => {
+    const env = cleanEnv();
+    const home = env.LAUNCHER_HOME!;
+    placeVersion(home, '1.4.2');
+    // This test process plays the supervisor of a live session running 1.4.2.
+    const session = SessionRecord.create(launcherPaths(env), {
+      tool: 'mycc',
+      bin: 'mycc',
+      version: '1.4.2',
+      cwd: home,
+      projectRoot: home,
+    });
+    sessions.push(session);
+    const r = await launcher(['uninstall', '1.4.2'], { env, cwd: tempDir() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`in use by session ${session.id}`);
+    expect(existsSync(path.join(home, 'versions', '1.4.2', '.launcher-install.json'))).toBe(true);
+  });
+});

@@ -1,0 +1,186 @@
+// The index format: what is accepted, what is refused, and that every refusal names the URL
+// and the version.
+import { describe, expect, it } from 'vitest';
+import { isLauncherError, type LauncherError } from '../../src/errors.js';
+import { artifactUrl, chooseArtifact } from '../../src/index/artifact.js';
+import { parseIndex } from '../../src/index/index-schema.js';
+
+const URL_ = 'https://dist.example.com/mycc/index.json';
+const SHA = 'a'.repeat(64);
+
+function doc(overrides: Record<string, unknown> = {}, version: Record<string, unknown> = {}) {
+  return {
+    schema: 1,
+    tool: 'mycc',
+    bins: { mycc: 'bin/mycc' },
+    versions: [
+      {
+        version: '1.4.2',
+        artifacts: [
+          { os: 'linux', arch: 'x64', url: 'mycc-1.4.2.tar.gz', sha256: SHA, size: 10, strip: 1 },
+        ],
+        ...version,
+      },
+    ],
+    ...overrides,
+  };
+}
+
+function refusal(text: string): LauncherError {
+  try {
+    parseIndex(text, URL_);
+  } catch (error) {
+    if (isLauncherError(error)) return error;
+    throw error;
+  }
+  throw new Error('the index was accepted');
+}
+
+describe('parseIndex', () => {
+  it('accepts the contract example, ignores unknown fields and sorts versions highest first', () => {
+    const index = parseIndex(
+      JSON.stringify({
+        ...doc({ homepage: 'https://x' }),
+        versions: [
+          { version: '1.2.0', artifacts: [], extra: true },
+          { version: '1.10.0', artifacts: [] },
+          { version: '2.0.0-rc.1', artifacts: [] },
+        ],
+      }),
+      URL_,
+    );
+    expect(index.versions.map((v) => v.version)).toEqual(['2.0.0-rc.1', '1.10.0', '1.2.0']);
+    expect(index.tool).toBe('mycc');
+  });
+
+  it("lets a version's own bins replace the top-level ones", () => {
+    const index = parseIndex(JSON.stringify(doc({}, { bins: { 'mycc-lsp': 'bin/lsp' } })), URL_);
+    expect(index.versions[0]!.bins).toEqual({ 'mycc-lsp': 'bin/lsp' });
+    expect(parseIndex(JSON.stringify(doc()), URL_).versions[0]!.bins).toEqual({ mycc: 'bin/mycc' });
+  });
+
+  it('defaults strip to 0 and keeps size optional', () => {
+    const index = parseIndex(
+      JSON.stringify(
+        doc({}, { artifacts: [{ os: 'linux', arch: 'x64', url: 'a.tar', sha256: SHA }] }),
+      ),
+      URL_,
+    );
+    expect(index.versions[0]!.artifacts[0]).toMatchObject({ strip: 0, size: undefined });
+  });
+
+  it.each([
+    ['a newer schema', doc({ schema: 2 }), 'schema 2'],
+    ['a missing schema', doc({ schema: undefined }), '"schema"'],
+    ['a bad tool name', doc({ tool: 'My CC' }), '"tool"'],
+    ['versions not an array', doc({ versions: {} }), '"versions"'],
+    ['bad JSON', '{"schema": 1,', 'not JSON'],
+  ])('refuses %s (exit 2), naming the URL', (_what, input, words) => {
+    const error = refusal(typeof input === 'string' ? input : JSON.stringify(input));
+    expect(error.code).toBe('E_BAD_INDEX');
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toContain(URL_);
+    expect(error.message).toContain(words);
+  });
+
+  it.each([
+    ['a missing sha256', { artifacts: [{ os: 'linux', arch: 'x64', url: 'a.tgz' }] }, 'sha256'],
+    [
+      'an uppercase sha256',
+      { artifacts: [{ os: 'linux', arch: 'x64', url: 'a.tgz', sha256: 'A'.repeat(64) }] },
+      'sha256',
+    ],
+    [
+      'a short sha256',
+      { artifacts: [{ os: 'linux', arch: 'x64', url: 'a.tgz', sha256: 'abc' }] },
+      'sha256',
+    ],
+    ['a bin path with ..', { bins: { mycc: '../x' } }, 'escapes the install'],
+    ['an absolute bin path', { bins: { mycc: '/usr/bin/mycc' } }, 'absolute'],
+    ['a bin path with a backslash', { bins: { mycc: 'bin\\mycc' } }, 'backslash'],
+    ['a bin name that is a path', { bins: { '../mycc': 'bin/mycc' } }, 'plain file name'],
+    [
+      'a negative size',
+      { artifacts: [{ os: 'linux', arch: 'x64', url: 'a', sha256: SHA, size: -1 }] },
+      'size',
+    ],
+    [
+      'a bad strip',
+      { artifacts: [{ os: 'linux', arch: 'x64', url: 'a', sha256: SHA, strip: 'one' }] },
+      'strip',
+    ],
+  ])('refuses %s, naming the URL and the version', (_what, version, words) => {
+    const error = refusal(JSON.stringify(doc({}, version)));
+    expect(error.code).toBe('E_BAD_INDEX');
+    expect(error.message).toContain(URL_);
+    expect(error.message).toContain('version "1.4.2"');
+    expect(error.message).toContain(words);
+  });
+
+  it.each(['1.4.2.7', 'v1.4.2', '1.4', 'latest', ''])(
+    'refuses the invalid version string %j',
+    (version) => {
+      const error = refusal(JSON.stringify(doc({}, { version })));
+      expect(error.code).toBe('E_BAD_INDEX');
+      expect(error.message).toContain(URL_);
+      expect(error.message).toContain('exact semver');
+    },
+  );
+
+  it('refuses a version listed twice', () => {
+    const twice = doc();
+    twice.versions.push({ ...twice.versions[0]! });
+    expect(refusal(JSON.stringify(twice)).message).toContain('listed twice');
+  });
+});
+
+describe('choosing the artifact', () => {
+  const index = parseIndex(
+    JSON.stringify(
+      doc(
+        {},
+        {
+          artifacts: [
+            { os: 'linux', arch: 'x64', url: 'linux.tar.gz', sha256: SHA },
+            { os: 'darwin', arch: 'arm64', url: 'https://cdn.example.com/mac.tar.gz', sha256: SHA },
+          ],
+        },
+      ),
+    ),
+    URL_,
+  );
+  const version = index.versions[0]!;
+
+  it('picks the build of this platform and resolves its URL against the index URL', () => {
+    expect(chooseArtifact(index, version, {}, 'linux', 'x64').url.href).toBe(
+      'https://dist.example.com/mycc/linux.tar.gz',
+    );
+    expect(chooseArtifact(index, version, {}, 'darwin', 'arm64').url.href).toBe(
+      'https://cdn.example.com/mac.tar.gz',
+    );
+  });
+
+  it('says which platforms exist when none fits (exit 4)', () => {
+    try {
+      chooseArtifact(index, version, {}, 'win32', 'x64');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'E_NO_ARTIFACT', exitCode: 4 });
+      expect((error as Error).message).toContain('linux-x64, darwin-arm64');
+    }
+  });
+
+  it('refuses a local file named by a remote index, and plain http to another host', () => {
+    const local = { ...version.artifacts[0]!, url: 'file:///etc/passwd' };
+    expect(() => artifactUrl(index, version, local, {})).toThrow(
+      expect.objectContaining({ code: 'E_BAD_URL' }),
+    );
+    const http = { ...version.artifacts[0]!, url: 'http://cdn.example.com/a.tgz' };
+    expect(() => artifactUrl(index, version, http, {})).toThrow(
+      expect.objectContaining({ code: 'E_BAD_URL' }),
+    );
+    expect(artifactUrl(index, version, http, { LAUNCHER_ALLOW_INSECURE: '1' }).protocol).toBe(
+      'http:',
+    );
+  });
+});

@@ -1,0 +1,131 @@
+// Fetching the index against a real loopback server: ETag revalidation, the cache, offline mode,
+// retries and fallbacks.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LauncherContext } from '../../src/context.js';
+import { isLauncherError, type LauncherError } from '../../src/errors.js';
+import { loadIndex } from '../../src/index/load-index.js';
+import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+
+const servers: DistServer[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+
+async function setup() {
+  const server = await startDistServer({ versions: [{ version: '1.0.0' }, { version: '1.1.0' }] });
+  servers.push(server);
+  const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl, LAUNCHER_HTTP_RETRY_DELAY_MS: '5' });
+  const ctx = (extra: NodeJS.ProcessEnv = {}) =>
+    new LauncherContext({ ...env, ...extra }, tempDir());
+  const notes: string[] = [];
+  const load = (extra: NodeJS.ProcessEnv = {}) =>
+    loadIndex(ctx(extra), { note: (line) => notes.push(line) });
+  return { server, env, ctx, load, notes };
+}
+
+async function failure(promise: Promise<unknown>): Promise<LauncherError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isLauncherError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('loading the index', () => {
+  it('revalidates the cached index with If-None-Match and uses the cache on 304', async () => {
+    const { server, load } = await setup();
+    const first = await load();
+    expect(first.origin).toBe('network');
+    expect(server.requests[0]!.ifNoneMatch).toBeUndefined();
+    const second = await load();
+    expect(second.origin).toBe('revalidated');
+    expect(server.requests[1]).toMatchObject({
+      ifNoneMatch: expect.stringMatching(/^".+"$/),
+      status: 304,
+    });
+    expect(second.index.versions.map((v) => v.version)).toEqual(['1.1.0', '1.0.0']);
+  });
+
+  it('replaces the cached index when the server has a new one', async () => {
+    const { server, load } = await setup();
+    await load();
+    server.setIndex({ ...server.index, versions: [] });
+    const again = await load();
+    expect(again.origin).toBe('network');
+    expect(again.index.versions).toEqual([]);
+  });
+
+  it('uses only the cache when offline, without any request', async () => {
+    const { server, load } = await setup();
+    await load();
+    const before = server.requests.length;
+    const offline = await load({ LAUNCHER_OFFLINE: '1' });
+    expect(offline.origin).toBe('cache');
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('says so (exit 7) when offline and the index was never fetched', async () => {
+    const { server, load } = await setup();
+    const error = await failure(load({ LAUNCHER_OFFLINE: '1' }));
+    expect(error).toMatchObject({ code: 'E_OFFLINE', exitCode: 7 });
+    expect(error.message).toContain(server.indexUrl);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('retries 5xx answers for the index', async () => {
+    const { server, load } = await setup();
+    server.misbehave('/index.json', { status: 500 }, { status: 502 });
+    expect((await load()).origin).toBe('network');
+    expect(server.requests.map((r) => r.status)).toEqual([500, 502, 200]);
+  });
+
+  it('fails with exit 5 when the index never answers and nothing is cached', async () => {
+    const { server, load } = await setup();
+    server.misbehave('/index.json', { hang: true });
+    const error = await failure(
+      load({ LAUNCHER_HTTP_TIMEOUT_MS: '100', LAUNCHER_HTTP_RETRIES: '0' }),
+    );
+    expect(error).toMatchObject({ code: 'E_NETWORK', exitCode: 5 });
+  });
+
+  it('falls back to the cached index with a warning when the server cannot be reached', async () => {
+    const { server, load, notes } = await setup();
+    await load();
+    server.misbehave('/index.json', { status: 503 }, { status: 503 });
+    const fallback = await load({ LAUNCHER_HTTP_RETRIES: '1' });
+    expect(fallback.origin).toBe('cache');
+    expect(notes.join('\n')).toContain('using the index cached at');
+  });
+
+  it('never caches a bad index: the last good one stays', async () => {
+    const { server, load } = await setup();
+    await load();
+    server.setIndex({ schema: 9, tool: 'mycc', versions: [] });
+    expect((await failure(load())).code).toBe('E_BAD_INDEX');
+    expect((await load({ LAUNCHER_OFFLINE: '1' })).index.versions).toHaveLength(2);
+  });
+
+  it('reads a file: index directly, also offline', async () => {
+    const { server, load } = await setup();
+    const dir = tempDir();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'index.json'), JSON.stringify(server.index));
+    const url = pathToFileURL(path.join(dir, 'index.json')).href;
+    const loaded = await load({ LAUNCHER_DIST_URL: url, LAUNCHER_OFFLINE: '1' });
+    expect(loaded.origin).toBe('file');
+    expect(loaded.index.url).toBe(url);
+  });
+
+  it("gives the context the tool's name from the cached index", async () => {
+    const { ctx, load } = await setup();
+    expect(ctx().tool).toBeUndefined();
+    await load();
+    expect(ctx().tool).toBe('mycc');
+  });
+});

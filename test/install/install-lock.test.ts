@@ -1,0 +1,204 @@
+// The per-version install lock and the sweep of leftovers, with real processes as owners.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  acquireVersionLock,
+  type LockOwner,
+  readLockOwner,
+} from '../../src/install/install-lock.js';
+import { lockFile } from '../../src/install/layout.js';
+import { sweepLeftovers } from '../../src/install/sweep.js';
+import { launcherPaths } from '../../src/paths.js';
+import { probeProcess } from '../../src/session/process-identity.js';
+import { cleanEnv } from '../helpers/env.js';
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+
+function home() {
+  const paths = launcherPaths(cleanEnv());
+  mkdirSync(paths.versions, { recursive: true });
+  return paths;
+}
+
+/** A process that runs until killed: a live lock owner that is not us. */
+async function liveProcess(): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['-e', 'process.stdout.write("up"); setInterval(() => {}, 1e6)'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  children.push(child);
+  await once(child.stdout!, 'data');
+  return child;
+}
+
+/** The pid of a process that has exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await once(child, 'exit');
+  return child.pid!;
+}
+
+function writeLock(file: string, owner: Partial<LockOwner>) {
+  writeFileSync(
+    file,
+    JSON.stringify({ startTime: null, nonce: 'someone-else', acquiredAt: '', ...owner }),
+  );
+}
+
+describe('the install lock', () => {
+  it('is a file naming our pid and start time, removed on release', async () => {
+    const paths = home();
+    const lock = await acquireVersionLock(paths, '1.0.0');
+    const owner = readLockOwner(lockFile(paths, '1.0.0'));
+    expect(owner).toMatchObject({
+      pid: process.pid,
+      startTime: probeProcess(process.pid).startTime,
+    });
+    lock.release();
+    expect(existsSync(lockFile(paths, '1.0.0'))).toBe(false);
+  });
+
+  it('makes a second installer wait, telling it once for whom, until the first releases', async () => {
+    const paths = home();
+    const first = await acquireVersionLock(paths, '1.0.0');
+    const waitedFor: number[] = [];
+    const second = acquireVersionLock(paths, '1.0.0', {
+      pollMs: 10,
+      onWait: (owner) => {
+        waitedFor.push(owner.pid);
+        first.release();
+      },
+    });
+    const lock = await second;
+    expect(waitedFor).toEqual([process.pid]);
+    expect(readLockOwner(lock.file)).toMatchObject({ nonce: lock.owner.nonce });
+    lock.release();
+  });
+
+  it('waits for a live process of someone else, and takes over once it is gone', async () => {
+    const paths = home();
+    const child = await liveProcess();
+    const file = lockFile(paths, '1.0.0');
+    writeLock(file, { pid: child.pid!, startTime: probeProcess(child.pid!).startTime });
+    const lock = await acquireVersionLock(paths, '1.0.0', {
+      pollMs: 10,
+      onWait: (owner) => {
+        expect(owner.pid).toBe(child.pid);
+        child.kill('SIGKILL');
+      },
+    });
+    expect(readLockOwner(file)).toMatchObject({ pid: process.pid });
+    lock.release();
+  });
+
+  it('takes over at once a lock whose owner has exited', async () => {
+    const paths = home();
+    const file = lockFile(paths, '1.0.0');
+    writeLock(file, { pid: await deadPid() });
+    let waited = false;
+    const lock = await acquireVersionLock(paths, '1.0.0', { onWait: () => (waited = true) });
+    expect(waited).toBe(false);
+    lock.release();
+  });
+
+  it('takes over a lock whose pid now belongs to another process (start time differs)', async () => {
+    const paths = home();
+    const file = lockFile(paths, '1.0.0');
+    writeLock(file, { pid: process.pid, startTime: 'a-process-long-gone' });
+    const lock = await acquireVersionLock(paths, '1.0.0');
+    expect(readLockOwner(file)).toMatchObject({ nonce: lock.owner.nonce });
+    lock.release();
+  });
+
+  it('takes over an empty lock file left by a process killed right after creating it', async () => {
+    const paths = home();
+    const file = lockFile(paths, '1.0.0');
+    writeFileSync(file, '');
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(file, past, past);
+    const lock = await acquireVersionLock(paths, '1.0.0');
+    lock.release();
+  });
+
+  it('never removes a lock that is no longer its own', async () => {
+    const paths = home();
+    const lock = await acquireVersionLock(paths, '1.0.0');
+    writeLock(lock.file, { pid: process.pid, nonce: 'the-new-owner' });
+    lock.release();
+    expect(JSON.parse(readFileSync(lock.file, 'utf8')).nonce).toBe('the-new-owner');
+  });
+
+  it('stops waiting when aborted', async () => {
+    const paths = home();
+    const first = await acquireVersionLock(paths, '1.0.0');
+    const controller = new AbortController();
+    const second = acquireVersionLock(paths, '1.0.0', {
+      signal: controller.signal,
+      onWait: () => controller.abort(),
+    });
+    await expect(second).rejects.toThrow();
+    first.release();
+  });
+});
+
+describe('the sweep of leftovers', () => {
+  it('removes staging, trash and partial downloads of dead runs, and keeps those of live ones', async () => {
+    const paths = home();
+    const child = await liveProcess();
+    writeLock(lockFile(paths, '1.0.0'), {
+      pid: child.pid!,
+      startTime: probeProcess(child.pid!).startTime,
+    });
+    writeLock(lockFile(paths, '2.0.0'), { pid: await deadPid() });
+    const dirs = {
+      liveStaging: path.join(paths.versions, '.staging-1.0.0-0123456789ab'),
+      deadStaging: path.join(paths.versions, '.staging-2.0.0-0123456789ab'),
+      unlockedStaging: path.join(paths.versions, '.staging-3.0.0-rc.1-0123456789ab'),
+      deadTrash: path.join(paths.versions, '.trash-2.0.0-0123456789ab'),
+      installed: path.join(paths.versions, '2.0.0'),
+    };
+    for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+    const cache = path.join(paths.cache, 'downloads');
+    const files = {
+      livePart: path.join(cache, '1.0.0', 'x.tar.gz.part'),
+      deadPart: path.join(cache, '2.0.0', 'x.tar.gz.part'),
+      deadPartMeta: path.join(cache, '2.0.0', 'x.tar.gz.part.json'),
+      verified: path.join(cache, '2.0.0', 'x.tar.gz'),
+    };
+    for (const file of Object.values(files)) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, 'x');
+    }
+    sweepLeftovers(paths);
+    expect(existsSync(dirs.liveStaging)).toBe(true);
+    expect(existsSync(dirs.deadStaging)).toBe(false);
+    expect(existsSync(dirs.unlockedStaging)).toBe(false);
+    expect(existsSync(dirs.deadTrash)).toBe(false);
+    expect(existsSync(dirs.installed)).toBe(true);
+    expect(existsSync(files.livePart)).toBe(true);
+    expect(existsSync(files.deadPart)).toBe(false);
+    expect(existsSync(files.deadPartMeta)).toBe(false);
+    expect(existsSync(files.verified)).toBe(true);
+  });
+
+  it("removes the caller's own staging leftovers but keeps its partial download to resume", () => {
+    const paths = home();
+    const staging = path.join(paths.versions, '.staging-1.0.0-0123456789ab');
+    const part = path.join(paths.cache, 'downloads', '1.0.0', 'x.tar.gz.part');
+    mkdirSync(staging, { recursive: true });
+    mkdirSync(path.dirname(part), { recursive: true });
+    writeFileSync(part, 'x');
+    sweepLeftovers(paths, '1.0.0');
+    expect(existsSync(staging)).toBe(false);
+    expect(existsSync(part)).toBe(true);
+  });
+});
