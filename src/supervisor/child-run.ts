@@ -6,7 +6,15 @@ import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { LauncherError } from '../errors.js';
 import { Methods } from '../ipc/protocol.js';
 import type { Clock, TimerHandle } from './clock.js';
-import { groupAlive, killTree, sendSignal, waitUntilGone } from './process-tree.js';
+import {
+  descendantRows,
+  groupAlive,
+  killTree,
+  type ProcessRow,
+  sendSignal,
+  stillRunning,
+  waitUntilGone,
+} from './process-tree.js';
 import type { ExitCause } from './restart-policy.js';
 import { type SpawnPlan, spawnChild } from './spawn-child.js';
 
@@ -59,6 +67,8 @@ export class ChildRun {
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   #stopRequested = false;
   #terminating = false;
+  // Without a group of its own, the child's descendants as they were when the stop began.
+  #descendants: ProcessRow[] = [];
 
   private constructor(
     child: ChildProcess,
@@ -146,6 +156,9 @@ export class ChildRun {
     if (asked) this.#stopRequested = true;
     if (this.#terminating || this.exited) return this.done;
     this.#terminating = true;
+    // A child that exits on its own orphans its descendants; without a group to find them by,
+    // remember who they were before anything is sent.
+    if (this.pgid === undefined) this.#descendants = descendantRows(this.pid);
     const timeout = this.#stopTimeoutMs;
     const sendNow = () => sendSignal(this.pid, options.signal);
     const asking = options.ask && this.#askToShutDown(options.reason, sendNow);
@@ -184,14 +197,22 @@ export class ChildRun {
     return code === 0 ? 'exited' : 'failed';
   }
 
-  // Whatever is left in the child's group after it exited is ended too: politely, then not.
+  // Whatever is left of the tree after the child exited is ended too: politely, then not. That is
+  // its process group, or else the descendants noted when the stop began.
   async #reapGroup(): Promise<void> {
     const pgid = this.pgid;
-    if (pgid === undefined || !groupAlive(pgid)) return;
-    sendSignal(-pgid, 'SIGTERM');
-    if (await waitUntilGone(() => !groupAlive(pgid), this.#stopTimeoutMs)) return;
-    sendSignal(-pgid, 'SIGKILL');
-    await waitUntilGone(() => !groupAlive(pgid), 2000);
+    const rows = this.#descendants;
+    const left = () =>
+      pgid === undefined ? rows.filter(stillRunning).length > 0 : groupAlive(pgid);
+    const send = (signal: NodeJS.Signals) => {
+      if (pgid !== undefined) sendSignal(-pgid, signal);
+      else for (const row of rows.filter(stillRunning)) sendSignal(row.pid, signal);
+    };
+    if (!left()) return;
+    send('SIGTERM');
+    if (await waitUntilGone(() => !left(), this.#stopTimeoutMs)) return;
+    send('SIGKILL');
+    await waitUntilGone(() => !left(), 2000);
   }
 
   // Output and messages written just before the exit are still on their way: let them arrive.

@@ -9,6 +9,8 @@ export interface ProcessRow {
   ppid: number;
   pgid: number;
   start: number | undefined;
+  /** A zombie has ended; it only waits for its parent (or init) to collect its status. */
+  zombie: boolean;
 }
 
 /** Every process we can see: from /proc on Linux, from `ps` elsewhere (Windows: none). */
@@ -21,7 +23,13 @@ export function processTable(): ProcessRow[] {
       .split('\n')
       .map((line) => line.trim().split(/\s+/).map(Number))
       .filter((f) => f.length === 3 && f.every(Number.isInteger))
-      .map(([pid, ppid, pgid]) => ({ pid: pid!, ppid: ppid!, pgid: pgid!, start: undefined }));
+      .map(([pid, ppid, pgid]) => ({
+        pid: pid!,
+        ppid: ppid!,
+        pgid: pgid!,
+        start: undefined,
+        zombie: false,
+      }));
   } catch {
     return [];
   }
@@ -47,7 +55,13 @@ export function procRow(pid: number): ProcessRow | undefined {
   }
   // The command name is in parentheses and may itself hold spaces or parentheses.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), start: Number(fields[19]) };
+  return {
+    pid,
+    ppid: Number(fields[1]),
+    pgid: Number(fields[2]),
+    start: Number(fields[19]),
+    zombie: fields[0] === 'Z',
+  };
 }
 
 /** The pids below `root` in the process tree, parents before children. */
@@ -70,6 +84,20 @@ export function descendantsOf(root: number, table = processTable()): number[] {
   return [...found];
 }
 
+/** The rows of `root`'s descendants now, to find them again once they have been orphaned. */
+export function descendantRows(root: number): ProcessRow[] {
+  const table = processTable();
+  const wanted = new Set(descendantsOf(root, table));
+  return table.filter((row) => wanted.has(row.pid));
+}
+
+/** Whether the process of a row still runs, and is the same one (Linux compares start times). */
+export function stillRunning(row: ProcessRow): boolean {
+  if (process.platform !== 'linux') return sendSignal(row.pid, 0);
+  const now = procRow(row.pid);
+  return now !== undefined && now.start === row.start && !now.zombie;
+}
+
 /** Send a signal to one process or (negative id) a group; false when there was none. */
 export function sendSignal(target: number, signal: NodeJS.Signals | 0): boolean {
   try {
@@ -80,9 +108,15 @@ export function sendSignal(target: number, signal: NodeJS.Signals | 0): boolean 
   }
 }
 
-/** Whether any process is left in group `pgid` (one we may not signal still counts). */
+/**
+ * Whether any live process is left in group `pgid` (one we may not signal still counts). On
+ * Linux, zombies do not count: they have ended, and an init that is slow to collect orphans
+ * would otherwise hold up a restart.
+ */
 export function groupAlive(pgid: number): boolean {
-  return sendSignal(-pgid, 0);
+  if (!sendSignal(-pgid, 0)) return false;
+  if (process.platform !== 'linux') return true;
+  return processTable().some((row) => row.pgid === pgid && !row.zombie);
 }
 
 /**

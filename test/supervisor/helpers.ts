@@ -4,7 +4,9 @@
 // run the supervising fixture, which uses dist/.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { afterEach } from 'vitest';
 import { launcherPaths } from '../../src/paths.js';
 import {
@@ -60,17 +62,23 @@ export function supervise(
     ...options,
   });
   live.push(supervisor);
-  let out = '';
+  supervisor.stderr?.resume();
+  const out = watchText(supervisor.stdout!);
+  return { supervisor, lines, stdout: out.text, line: out.line, env };
+}
+
+/** Follow what a stream writes: all of it so far, and the first line matching a pattern. */
+export function watchText(stream: Readable) {
+  let text = '';
   const waiting = new Set<() => void>();
-  supervisor.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
+  stream.setEncoding('utf8').on('data', (chunk: string) => {
+    text += chunk;
     for (const check of waiting) check();
   });
-  supervisor.stderr?.resume();
   const line = (pattern: RegExp) =>
     new Promise<string>((resolve) => {
       const check = () => {
-        const found = out.split('\n').find((l) => pattern.test(l));
+        const found = text.split('\n').find((l) => pattern.test(l));
         if (found === undefined) return;
         waiting.delete(check);
         resolve(found);
@@ -78,7 +86,7 @@ export function supervise(
       waiting.add(check);
       check();
     });
-  return { supervisor, lines, stdout: () => out, line, env };
+  return { text: () => text, line };
 }
 
 /** The next emission of an event (that passes `accept`), as its arguments. */
@@ -107,13 +115,18 @@ export function record<K extends keyof SupervisorEvents>(
   return seen;
 }
 
-/** Whether a process exists (a zombie still counts, as the kernel still holds it). */
+/** Whether a process is still running: a zombie has ended, even if nobody collected it yet. */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
   }
 }
 
@@ -142,5 +155,5 @@ export function superviseProcess(
     { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   const exited = once(host, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  return { host, exited, env };
+  return { host, exited, env, stdout: watchText(host.stdout!), stderr: watchText(host.stderr!) };
 }

@@ -1,0 +1,137 @@
+// The supervisor as a process among processes: output, exit status, signals, and no orphans.
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { launcherPaths } from '../../src/paths.js';
+import { Supervisor } from '../../src/supervisor/index.js';
+import { cleanEnv } from '../helpers/env.js';
+import { alive, allGone, fixture, supervise, superviseProcess } from './helpers.js';
+
+const FOUR_MIB = 4 * 1024 * 1024;
+
+// What big-stdout.mjs writes: the alphabet, over and over.
+function expectedDigest(size: number): string {
+  const bytes = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) bytes[i] = 97 + ((i % 65536) % 26);
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+describe("the child's output", () => {
+  it('arrives whole through inherited stdio: 4 MiB, byte for byte', async () => {
+    const run = superviseProcess(fixture('big-stdout.mjs'));
+    const [code] = await run.exited;
+    expect(code).toBe(0);
+    const out = Buffer.from(run.stdout.text(), 'latin1');
+    expect(out.length).toBe(FOUR_MIB);
+    expect(createHash('sha256').update(out).digest('hex')).toBe(expectedDigest(FOUR_MIB));
+  });
+
+  it('arrives whole through piped stdio: 4 MiB, byte for byte', async () => {
+    const { supervisor } = supervise(fixture('big-stdout.mjs'));
+    const chunks: Buffer[] = [];
+    supervisor.stdout!.removeAllListeners('data').on('data', (chunk: Buffer | string) => {
+      chunks.push(Buffer.from(chunk as string, 'utf8'));
+    });
+    await supervisor.start();
+    expect(await supervisor.wait()).toMatchObject({ code: 0, cause: 'exited' });
+    const out = Buffer.concat(chunks);
+    expect(out.length).toBe(FOUR_MIB);
+    expect(createHash('sha256').update(out).digest('hex')).toBe(expectedDigest(FOUR_MIB));
+  });
+});
+
+describe('the launcher ends like its child', () => {
+  it('exits with the child’s exit code', async () => {
+    const run = superviseProcess(fixture('crash.mjs', '7'), { restart: 'no' });
+    expect(await run.exited).toEqual([7, null]);
+  });
+
+  for (const signal of ['SIGTERM', 'SIGABRT'] as const) {
+    it(`dies of the same signal when the child died of ${signal}`, async () => {
+      const run = superviseProcess(fixture('crash.mjs', signal), { restart: 'no' });
+      expect(await run.exited).toEqual([null, signal]);
+    });
+  }
+
+  it('stops the child gracefully on SIGTERM and passes its exit status on', async () => {
+    const run = superviseProcess(fixture('cooperative-server.mjs'));
+    await run.stderr.line(/^@event ready /);
+    run.host.kill('SIGTERM');
+    expect(await run.exited).toEqual([0, null]);
+    expect(run.stdout.text()).toBe('stopped: the launcher received SIGTERM\n');
+  });
+});
+
+describe('no descendant outlives supervision', () => {
+  it('kills the grandchildren in the child’s process group when it stops', async () => {
+    const { supervisor, line } = supervise(fixture('grandchild-spawner.mjs'), {
+      processGroup: 'own',
+    });
+    await supervisor.start();
+    const pids = JSON.parse(await line(/^\{/));
+    await supervisor.stop();
+    expect([alive(pids.child), alive(pids.grandchild)]).toEqual([false, false]);
+  });
+
+  it('kills the descendants of a child sharing the launcher’s process group when it stops', async () => {
+    const { supervisor, line } = supervise(fixture('grandchild-spawner.mjs'), {
+      processGroup: 'shared',
+      stopTimeoutMs: 300,
+    });
+    await supervisor.start();
+    const pids = JSON.parse(await line(/^\{/));
+    // The child exits on SIGTERM and so orphans its grandchild, which ignores SIGTERM: only the
+    // descendants noted when the stop began lead the supervisor to it.
+    await supervisor.stop();
+    expect([alive(pids.child), alive(pids.grandchild)]).toEqual([false, false]);
+  });
+
+  for (const processGroup of ['own', 'shared'] as const) {
+    it(`leaves no descendant 2 s after the supervising process is SIGKILLed (${processGroup} group)`, async () => {
+      const run = superviseProcess(fixture('grandchild-spawner.mjs'), { processGroup });
+      const pids = JSON.parse(await run.stdout.line(/^\{/));
+      expect([alive(pids.child), alive(pids.grandchild)]).toEqual([true, true]);
+      run.host.kill('SIGKILL');
+      await run.exited;
+      await allGone([pids.child, pids.grandchild], 2000);
+    });
+  }
+
+  it('ends a worker through its lifeline alone when the launcher is SIGKILLed', async () => {
+    // No watchdog and no parent-death signal: only the closed connection can end this child.
+    const run = superviseProcess(fixture('lifeline-worker.mjs'), {
+      processGroup: 'shared',
+      watchdog: false,
+    });
+    const { child } = JSON.parse(await run.stdout.line(/^\{/));
+    run.host.kill('SIGKILL');
+    await run.exited;
+    await allGone([child], 2000);
+  });
+
+  it('finishes what a killed launcher left behind when the next supervisor starts', async () => {
+    const env = cleanEnv();
+    // Without the watchdog, the parent-death signal ends the child but not its grandchild.
+    const run = superviseProcess(
+      fixture('grandchild-spawner.mjs'),
+      { processGroup: 'own', watchdog: false },
+      env,
+    );
+    const pids = JSON.parse(await run.stdout.line(/^\{/));
+    run.host.kill('SIGKILL');
+    await run.exited;
+    await allGone([pids.child], 2000);
+    expect(alive(pids.grandchild)).toBe(true);
+    const next = new Supervisor({
+      ...fixture('crash.mjs', '0'),
+      env,
+      paths: launcherPaths(env),
+      stdio: 'pipe',
+      log: () => {},
+    });
+    next.stdout!.resume();
+    next.stderr!.resume();
+    await next.start();
+    await next.wait();
+    expect(alive(pids.grandchild)).toBe(false);
+  });
+});
