@@ -13,9 +13,13 @@ const VERSIONS = ['1.4.2', '1.5.0', '2.0.0'];
 describe('sample distribution build', () => {
   const root = suiteDir('mycc-dist-build-');
 
-  it('produces byte-identical archives and index.json on every build', async () => {
+  it('produces byte-identical archives and index.json on every build, whatever the umask', async () => {
     const first = await buildSampleDist(path.join(root(), 'a'));
-    const second = await buildSampleDist(path.join(root(), 'b'));
+    // A builder with a stricter umask (and a second run) must not change a byte.
+    const umask = process.umask(0o077);
+    const second = await buildSampleDist(path.join(root(), 'b')).finally(() =>
+      process.umask(umask),
+    );
     const names = readdirSync(first.outDir).sort();
     expect(names).toEqual(['index.json', ...VERSIONS.map((v) => `mycc-${v}.tar.gz`)]);
     expect(readdirSync(second.outDir).sort()).toEqual(names);
