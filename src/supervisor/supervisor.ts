@@ -6,6 +6,7 @@ import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { isatty } from 'node:tty';
+import { ParameterStructures } from 'vscode-jsonrpc/node';
 import { LauncherError } from '../errors.js';
 import { createEndpoint, type SocketEndpoint } from '../ipc/endpoint.js';
 import type { HelloParams, PublishDiagnosticsParams } from '../ipc/protocol.js';
@@ -151,14 +152,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     });
   }
 
-  /** Send a request to the connected child and resolve with its answer. */
+  /** Send a request to the connected child and resolve with its answer (or its error). */
   request(method: string, params?: unknown): Promise<unknown> {
-    return this.#connection().sendRequest(method, params);
+    return this.#connection().sendRequest(method, ...asSent(params));
   }
 
   /** Send a notification to the connected child. */
   notify(method: string, params?: unknown): Promise<void> {
-    return this.#connection().sendNotification(method, params);
+    return this.#connection().sendNotification(method, ...asSent(params));
   }
 
   /** The latest diagnostics per document, as the child last published them. */
@@ -428,6 +429,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const log = this.#options.log ?? ((text: string) => process.stderr.write(`${text}\n`));
     log(`launcher: ${line}`);
   }
+}
+
+// vscode-jsonrpc would wrap an array in another array: spread it, by position, so the child
+// receives params exactly as given. No params (or null) sends none.
+function asSent(params: unknown): unknown[] {
+  if (params === undefined || params === null) return [];
+  if (Array.isArray(params)) return [ParameterStructures.byPosition, ...params];
+  return [params];
 }
 
 function chooseGroup(

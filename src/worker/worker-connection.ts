@@ -1,6 +1,6 @@
 // The child's end of the channel: what a compiler calls to report back to its launcher.
 import type { Socket } from 'node:net';
-import type { MessageConnection } from 'vscode-jsonrpc/node';
+import { ErrorCodes, type MessageConnection, ResponseError } from 'vscode-jsonrpc/node';
 import { type Diagnostic, type LogLevel, Methods, type ReadyParams } from '../ipc/protocol.js';
 
 /** The child's connection to its launcher (spec §7). */
@@ -39,6 +39,7 @@ export class Worker implements WorkerConnection {
   readonly #connection: MessageConnection;
   readonly #socket: Socket;
   readonly #settings: WorkerSettings;
+  readonly #handlers = new Map<string, (params: unknown) => unknown>();
   #heartbeat: NodeJS.Timeout | undefined;
   #onShutdown: ((reason: string) => void | Promise<void>) | undefined;
   #closing = false;
@@ -54,13 +55,19 @@ export class Worker implements WorkerConnection {
     this.#socket = socket;
     this.session = session;
     this.#settings = settings;
-    connection.onRequest(Methods.shutdown, (params: unknown) => {
+    this.#handlers.set(Methods.shutdown, (params: unknown) => {
       const reason = (params as { reason?: unknown } | null)?.reason;
       // The answer is written right after this returns; the handler runs after that.
       setImmediate(() => void this.#shutDown(typeof reason === 'string' ? reason : 'shutdown'));
       return {};
     });
-    connection.onRequest(Methods.ping, () => ({}));
+    this.#handlers.set(Methods.ping, () => ({}));
+    // One handler for all: it sees the params exactly as sent (vscode-jsonrpc spreads arrays).
+    connection.onRequest((method, params) => {
+      const handler = this.#handlers.get(method);
+      if (!handler) throw new ResponseError(ErrorCodes.MethodNotFound, `unknown method ${method}`);
+      return handler(params);
+    });
     connection.onClose(() => this.#lost());
     socket.unref();
     if (settings.heartbeatMs > 0) {
@@ -89,7 +96,7 @@ export class Worker implements WorkerConnection {
   }
 
   onRequest(method: string, handler: (params: unknown) => unknown | Promise<unknown>): void {
-    this.#connection.onRequest(method, (params: unknown) => handler(params));
+    this.#handlers.set(method, handler);
   }
 
   close(): void {

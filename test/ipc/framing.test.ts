@@ -1,0 +1,169 @@
+// The framing over a real socket: odd chunking, the size limit, and malformed input.
+import net from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_MESSAGE_BYTES } from '../../src/ipc/protocol.js';
+import { createRpcConnection } from '../../src/ipc/rpc-connection.js';
+import { tempDir } from '../helpers/env.js';
+
+const open: net.Server[] = [];
+afterEach(() => {
+  for (const server of open.splice(0)) server.close();
+});
+
+function frame(message: object | string): Buffer {
+  const body = Buffer.from(typeof message === 'string' ? message : JSON.stringify(message));
+  return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]);
+}
+
+const note = (n: number) => ({ jsonrpc: '2.0', method: 'test/note', params: { n } });
+
+/**
+ * A server whose connection records every notification and protocol error, and a raw client
+ * socket to feed it bytes. `closed` resolves when the server side's connection has closed.
+ */
+async function channel(maxMessageBytes?: number) {
+  const address = path.join(tempDir(), 'sock');
+  const server = net.createServer();
+  open.push(server);
+  await new Promise<void>((resolve) => server.listen(address, resolve));
+  const notes: unknown[] = [];
+  const errors: string[] = [];
+  const accepted = new Promise<{ closed: Promise<void> }>((resolve) => {
+    server.once('connection', (socket) => {
+      const connection = createRpcConnection(socket, {
+        maxMessageBytes,
+        onProtocolError: (message) => errors.push(message),
+      });
+      connection.onNotification((_method, params) => {
+        notes.push(params);
+      });
+      const closed = new Promise<void>((done) => connection.onClose(() => done()));
+      connection.listen();
+      resolve({ closed });
+    });
+  });
+  const client = net.connect(address);
+  client.on('error', () => {});
+  await new Promise((resolve) => client.once('connect', resolve));
+  const { closed } = await accepted;
+  return { client, notes, errors, closed };
+}
+
+describe('reading frames', () => {
+  it('reads messages split at every byte, and several messages in one write', async () => {
+    const c = await channel();
+    const bytes = Buffer.concat([frame(note(1)), frame(note(2)), frame(note(3))]);
+    for (const byte of bytes.subarray(0, 40)) c.client.write(Buffer.from([byte]));
+    c.client.end(bytes.subarray(40));
+    await c.closed;
+    expect(c.notes).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect(c.errors).toEqual([]);
+  });
+
+  it('handles every message that arrived before the peer closed', async () => {
+    const c = await channel();
+    c.client.end(Buffer.concat(Array.from({ length: 5000 }, (_, i) => frame(note(i)))));
+    await c.closed;
+    expect(c.notes).toHaveLength(5000);
+    expect(c.notes.at(-1)).toEqual({ n: 4999 });
+  });
+
+  it('accepts any header case and a Content-Type header', async () => {
+    const c = await channel();
+    const body = JSON.stringify(note(7));
+    c.client.end(
+      `content-length: ${body.length}\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n${body}`,
+    );
+    await c.closed;
+    expect(c.notes).toEqual([{ n: 7 }]);
+  });
+
+  it('accepts a message of exactly 16 MiB', async () => {
+    const c = await channel();
+    const head = '{"jsonrpc":"2.0","method":"test/note","params":{"s":"';
+    const tail = '"}}';
+    const body = head + 'x'.repeat(MAX_MESSAGE_BYTES - head.length - tail.length) + tail;
+    expect(Buffer.byteLength(body)).toBe(MAX_MESSAGE_BYTES);
+    c.client.end(frame(body));
+    await c.closed;
+    expect(c.errors).toEqual([]);
+    expect(c.notes).toHaveLength(1);
+  });
+});
+
+describe('malformed input closes the connection with the reason', () => {
+  const cases: [string, Buffer, RegExp][] = [
+    [
+      'a body one byte over the limit',
+      frame('x'.repeat(1025)),
+      /^message of 1025 bytes is over the limit of 1024 bytes$/,
+    ],
+    [
+      'no Content-Length',
+      Buffer.from('Content-Type: x\r\n\r\n{}'),
+      /^malformed frame: no Content-Length header$/,
+    ],
+    [
+      'a Content-Length that is not a number',
+      Buffer.from('Content-Length: 12a\r\n\r\n'),
+      /is not a number/,
+    ],
+    [
+      'a header line without a colon',
+      Buffer.from('hello\r\n\r\n'),
+      /^malformed frame: bad header line "hello"$/,
+    ],
+    [
+      '8 KiB without the end of the headers',
+      Buffer.alloc(9000, 'a'),
+      /no end of headers within 8 KiB/,
+    ],
+    ['bad JSON', frame('{"jsonrpc": "2.0", "method": '), /^bad JSON in message body/],
+    [
+      'invalid UTF-8',
+      frame(Buffer.from([0x7b, 0xff, 0x7d]).toString('latin1')),
+      /^bad JSON in message body/,
+    ],
+    [
+      'JSON that is not JSON-RPC 2.0',
+      frame({ jsonrpc: '1.0', method: 'x' }),
+      /^message is not JSON-RPC 2.0$/,
+    ],
+    ['a JSON array', frame([note(1)] as unknown as object), /^message is not JSON-RPC 2.0$/],
+  ];
+  for (const [what, bytes, reason] of cases) {
+    it(`on ${what}, keeping the messages before it`, async () => {
+      const c = await channel(1024);
+      c.client.write(Buffer.concat([frame(note(1)), bytes]));
+      await c.closed;
+      expect(c.notes).toEqual([{ n: 1 }]);
+      expect(c.errors).toHaveLength(1);
+      expect(c.errors[0]).toMatch(reason);
+    });
+  }
+});
+
+describe('writing frames', () => {
+  it('refuses to send a message over the limit, and sends nothing', async () => {
+    const address = path.join(tempDir(), 'sock');
+    const server = net.createServer();
+    open.push(server);
+    await new Promise<void>((resolve) => server.listen(address, resolve));
+    const received: Buffer[] = [];
+    server.on('connection', (socket) => socket.on('data', (chunk) => received.push(chunk)));
+    const socket = net.connect(address);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const connection = createRpcConnection(socket, { maxMessageBytes: 100 });
+    connection.listen();
+    await expect(connection.sendNotification('test/big', { s: 'x'.repeat(200) })).rejects.toThrow(
+      /over the limit of 100 bytes/,
+    );
+    await connection.sendNotification('test/small', {});
+    socket.end();
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(Buffer.concat(received).toString()).toBe(
+      frame({ jsonrpc: '2.0', method: 'test/small', params: {} }).toString(),
+    );
+  });
+});

@@ -1,0 +1,79 @@
+// The settings a user gives: environment over config.json over the spec's defaults.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, settingsFromEnv } from '../../src/supervisor/settings.js';
+
+describe('settingsFromEnv', () => {
+  it('uses the spec’s defaults when nothing is set', () => {
+    expect(settingsFromEnv({}, {})).toEqual({
+      restart: 'on-abnormal',
+      maxRestarts: 5,
+      restartWindowMs: 60_000,
+      readyTimeoutMs: 30_000,
+      stopTimeoutMs: 5000,
+    });
+    expect(settingsFromEnv({})).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('lets config.json set each value, and the environment override it', () => {
+    const config = {
+      restart: 'always',
+      maxRestarts: 2,
+      restartWindowMs: 1000,
+      readyTimeoutMs: 2000,
+      stopTimeoutMs: 3000,
+    };
+    expect(settingsFromEnv({}, config)).toEqual(config);
+    const env = {
+      LAUNCHER_RESTART: 'no',
+      LAUNCHER_MAX_RESTARTS: '9',
+      LAUNCHER_RESTART_WINDOW_MS: '10',
+      LAUNCHER_READY_TIMEOUT_MS: '0',
+      LAUNCHER_STOP_TIMEOUT_MS: '300',
+    };
+    expect(settingsFromEnv(env, config)).toEqual({
+      restart: 'no',
+      maxRestarts: 9,
+      restartWindowMs: 10,
+      readyTimeoutMs: 0,
+      stopTimeoutMs: 300,
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(
+      settingsFromEnv({ LAUNCHER_RESTART: '', LAUNCHER_STOP_TIMEOUT_MS: '' }, { stopTimeoutMs: 7 }),
+    ).toMatchObject({
+      restart: 'on-abnormal',
+      stopTimeoutMs: 7,
+    });
+  });
+
+  it('refuses an unknown restart policy, naming where it came from', () => {
+    expect(() => settingsFromEnv({ LAUNCHER_RESTART: 'sometimes' })).toThrow(
+      expect.objectContaining({
+        code: 'E_BAD_CONFIG',
+        message: expect.stringContaining('LAUNCHER_RESTART'),
+      }),
+    );
+    expect(() => settingsFromEnv({}, { restart: 'maybe' })).toThrow(
+      expect.objectContaining({
+        code: 'E_BAD_CONFIG',
+        message: expect.stringContaining('config.json'),
+      }),
+    );
+  });
+
+  for (const value of ['-1', '1.5', 'ten', '1e3', ' ']) {
+    it(`refuses LAUNCHER_STOP_TIMEOUT_MS="${value}" with the variable named and a fix`, () => {
+      let error: unknown;
+      try {
+        settingsFromEnv({ LAUNCHER_STOP_TIMEOUT_MS: value });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toMatchObject({ code: 'E_BAD_CONFIG', exitCode: 2 });
+      expect((error as Error).message).toContain('LAUNCHER_STOP_TIMEOUT_MS');
+      expect((error as { hint: string }).hint).toContain('milliseconds');
+    });
+  }
+});

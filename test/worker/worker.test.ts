@@ -1,0 +1,189 @@
+// The worker library, from the compiler's side: standalone, the handshake, messages, shutdown.
+import net from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type MessageConnection, ParameterStructures, ResponseError } from 'vscode-jsonrpc/node';
+import { createRpcConnection } from '../../src/ipc/rpc-connection.js';
+import { newToken } from '../../src/ipc/token.js';
+import { connect, type WorkerConnection } from '../../src/worker/index.js';
+import { tempDir } from '../helpers/env.js';
+import { fixture, nextEvent, supervise } from '../supervisor/helpers.js';
+
+const cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const step of cleanup.splice(0)) step();
+});
+
+interface Seen {
+  method: string;
+  params: unknown;
+}
+
+/**
+ * A stand-in launcher: accepts one connection, answers the hello with session "s-1" (or refuses
+ * it), and records every notification. Lifeline off in these tests: the test process stays.
+ */
+async function fakeLauncher(options: { refuse?: boolean } = {}) {
+  const address = path.join(tempDir(), 'sock');
+  const token = newToken();
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(address, resolve));
+  const seen: Seen[] = [];
+  const waiters: (() => void)[] = [];
+  let hello: unknown;
+  const launcher = new Promise<{ connection: MessageConnection; socket: net.Socket }>((resolve) => {
+    server.once('connection', (socket) => {
+      const connection = createRpcConnection(socket);
+      connection.onRequest('launcher/hello', (params: unknown) => {
+        hello = params;
+        if (options.refuse) throw new ResponseError(-32001, 'wrong token');
+        return { session: 's-1', protocolVersion: 1 };
+      });
+      connection.onNotification((method, params) => {
+        seen.push({ method, params });
+        for (const wake of waiters.splice(0)) wake();
+      });
+      connection.listen();
+      resolve({ connection, socket });
+    });
+  });
+  cleanup.push(() => server.close());
+  const env = { LAUNCHER_SOCKET: address, LAUNCHER_TOKEN: token, LAUNCHER_SESSION: 's-1' };
+  const until = async (count: number, method?: string) => {
+    const matching = () => seen.filter((s) => !method || s.method === method);
+    while (matching().length < count) await new Promise<void>((wake) => waiters.push(wake));
+    return matching();
+  };
+  return { env, token, launcher, seen, until, hello: () => hello };
+}
+
+async function connected(env: NodeJS.ProcessEnv, extra = {}): Promise<WorkerConnection> {
+  const worker = await connect({ env, lifeline: false, heartbeatMs: 0, ...extra });
+  expect(worker).not.toBeNull();
+  cleanup.push(() => worker!.close());
+  return worker!;
+}
+
+describe('connect()', () => {
+  it('resolves null when no launcher started this process, and clears the channel variables', async () => {
+    process.env.LAUNCHER_SESSION = 'left-over';
+    expect(await connect({ env: { LAUNCHER_SESSION: 'x' } })).toBeNull();
+    expect(process.env.LAUNCHER_SESSION).toBeUndefined();
+  });
+
+  it('says hello with the token, its pid, the protocol version and what it is', async () => {
+    const fake = await fakeLauncher();
+    const worker = await connected(fake.env, {
+      name: 'mycc',
+      version: '1.4.2',
+      server: true,
+      heartbeatMs: 250,
+    });
+    expect(worker.session).toBe('s-1');
+    expect(fake.hello()).toEqual({
+      token: fake.token,
+      pid: process.pid,
+      protocolVersion: 1,
+      name: 'mycc',
+      version: '1.4.2',
+      server: true,
+      heartbeatMs: 250,
+    });
+  });
+
+  it('fails with a clear error when the launcher refuses the hello', async () => {
+    const fake = await fakeLauncher({ refuse: true });
+    await expect(connect({ env: fake.env, lifeline: false })).rejects.toMatchObject({
+      code: 'E_SESSION',
+      message: expect.stringContaining('refused'),
+    });
+  });
+
+  it('fails with a clear error when the launcher’s socket is gone', async () => {
+    const env = { LAUNCHER_SOCKET: path.join(tempDir(), 'gone'), LAUNCHER_TOKEN: newToken() };
+    await expect(connect({ env, name: 'mycc' })).rejects.toMatchObject({
+      code: 'E_SESSION',
+      message: expect.stringContaining('cannot reach the launcher'),
+    });
+  });
+});
+
+describe('a connected worker', () => {
+  it('sends ready, diagnostics and log messages in the protocol’s shapes', async () => {
+    const fake = await fakeLauncher();
+    const worker = await connected(fake.env);
+    const range = { start: { line: 1, character: 2 }, end: { line: 1, character: 5 } };
+    worker.ready({ port: 8080, host: '127.0.0.1' });
+    worker.publishDiagnostics('file:///a.my', [{ range, message: 'bad' }], 3);
+    worker.publishDiagnostics('file:///b.my', []);
+    worker.log('warn', 'careful');
+    expect(await fake.until(4)).toEqual([
+      { method: 'launcher/ready', params: { port: 8080, host: '127.0.0.1' } },
+      {
+        method: 'textDocument/publishDiagnostics',
+        params: { uri: 'file:///a.my', version: 3, diagnostics: [{ range, message: 'bad' }] },
+      },
+      {
+        method: 'textDocument/publishDiagnostics',
+        params: { uri: 'file:///b.my', diagnostics: [] },
+      },
+      { method: 'launcher/log', params: { level: 'warn', message: 'careful' } },
+    ]);
+  });
+
+  it('sends heartbeats at the interval it announced', async () => {
+    const fake = await fakeLauncher();
+    await connected(fake.env, { heartbeatMs: 20 });
+    expect(await fake.until(3, 'launcher/heartbeat')).toHaveLength(3);
+  });
+
+  it('answers ping, its own requests with their params as sent, and -32601 for the rest', async () => {
+    const fake = await fakeLauncher();
+    const worker = await connected(fake.env);
+    worker.onRequest('mycc/sum', (params) => (params as number[]).reduce((a, b) => a + b, 0));
+    worker.onRequest('mycc/later', async (params) => ({ later: params }));
+    const { connection } = await fake.launcher;
+    await expect(connection.sendRequest('launcher/ping', {})).resolves.toEqual({});
+    await expect(connection.sendRequest('mycc/later', { a: 1 })).resolves.toEqual({
+      later: { a: 1 },
+    });
+    const sum = connection.sendRequest('mycc/sum', ParameterStructures.byPosition, 1, 2, 3);
+    await expect(sum).resolves.toBe(6);
+    await expect(connection.sendRequest('mycc/nothing', {})).rejects.toMatchObject({
+      code: -32601,
+    });
+  });
+
+  it('flushes everything on close(), then ends the stream', async () => {
+    const fake = await fakeLauncher();
+    const worker = await connected(fake.env);
+    for (let i = 0; i < 2000; i++) worker.log('debug', `line ${i} ${'x'.repeat(200)}`);
+    worker.close();
+    const { connection } = await fake.launcher;
+    await new Promise<void>((resolve) => connection.onClose(() => resolve()));
+    expect(fake.seen).toHaveLength(2000);
+    // After close() messages are dropped, not thrown at the compiler.
+    expect(() => worker.log('info', 'too late')).not.toThrow();
+  });
+});
+
+describe('shutdown, under a real supervisor', () => {
+  it('answers and exits 0 by itself when the compiler registered no handler', async () => {
+    // lifeline-worker ignores SIGTERM: only the worker library's own exit can end it with 0.
+    const { supervisor, line } = supervise(fixture('lifeline-worker.mjs'), { stopTimeoutMs: 2000 });
+    await supervisor.start();
+    await line(/^\{/);
+    await supervisor.stop();
+    expect(await supervisor.wait()).toMatchObject({ code: 0, signal: null, cause: 'stopped' });
+  });
+
+  it('exits 1 when the compiler’s shutdown handler throws', async () => {
+    const { supervisor, line } = supervise(fixture('shutdown-throws.mjs'), { stopTimeoutMs: 2000 });
+    const connectedEvent = nextEvent(supervisor, 'connected');
+    await supervisor.start();
+    await connectedEvent;
+    await line(/^connected$/);
+    await supervisor.stop();
+    expect(await supervisor.wait()).toMatchObject({ code: 1, signal: null, cause: 'stopped' });
+  });
+});
