@@ -1,25 +1,12 @@
 // Diagnostics in LSP's shape (0-based positions, UTF-16 columns), the codes, and the text format.
+import type { Diagnostic as LspDiagnostic, Position, Range } from '../../../src/worker/index.js';
 
-/** A 0-based position, as LSP and the launcher's wire protocol use it. */
-export interface Position {
-  line: number;
-  character: number;
-}
-
-/** A half-open source range. */
-export interface Range {
-  start: Position;
-  end: Position;
-}
-
-/** One LSP diagnostic; structurally what the worker library's `publishDiagnostics` takes. */
-export interface Diagnostic {
-  range: Range;
+/** LSP's Diagnostic as the worker library publishes it, with the fields mycc always fills. */
+export type Diagnostic = LspDiagnostic & {
   severity: 1 | 2 | 3 | 4;
   code: string;
   source: 'mycc';
-  message: string;
-}
+};
 
 /** The stable codes; other tools (and tests) match on these, never on the message. */
 export const Codes = {
