@@ -44,7 +44,7 @@ export const ErrorCodes = {
   E_SHIM_LOOP: ExitCode.InvalidInput,
   E_IN_USE: ExitCode.InvalidInput,
   E_SESSION: ExitCode.InvalidInput,
-  E_NO_SESSION: ExitCode.NoVersionRequested,
+  E_NO_SESSION: ExitCode.InvalidInput,
   E_IO: ExitCode.Internal,
 } as const satisfies Record<string, ExitCodeValue>;
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -5,6 +5,7 @@ import { packageVersion } from '../package-root.js';
 import type { CliContext } from './cli-context.js';
 import { CurrentCommand } from './commands/current.js';
 import { DiagnosticsCommand } from './commands/diagnostics.js';
+import { ExecCommand } from './commands/exec.js';
 import { GlobalCommand } from './commands/global.js';
 import { InitCommand } from './commands/init.js';
 import { InstallCommand } from './commands/install.js';
@@ -12,7 +13,9 @@ import { ListCommand } from './commands/list.js';
 import { ListRemoteCommand } from './commands/list-remote.js';
 import { LocalCommand } from './commands/local.js';
 import { RehashCommand } from './commands/rehash.js';
+import { RestartCommand } from './commands/restart.js';
 import { StatusCommand } from './commands/status.js';
+import { StopCommand } from './commands/stop.js';
 import { UninstallCommand } from './commands/uninstall.js';
 import { WhichCommand } from './commands/which.js';
 
@@ -27,6 +30,9 @@ export const COMMANDS = [
   InitCommand,
   StatusCommand,
   DiagnosticsCommand,
+  RestartCommand,
+  StopCommand,
+  ExecCommand,
   InstallCommand,
   UninstallCommand,
   ListRemoteCommand,

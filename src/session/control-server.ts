@@ -114,9 +114,15 @@ export class ControlServer {
     for (const s of this.#subscribers) s.diagnostics(uri, diagnostics, version);
   }
 
-  /** Stop listening and drop every client. */
+  /**
+   * Stop listening and let every client go. Controls already received finish first (a stop that
+   * ends the session is still answered), their answers are flushed, then connections end.
+   */
   async close(): Promise<void> {
-    for (const socket of this.#connections) socket.destroy();
+    const grace = new Promise((resolve) => setTimeout(resolve, 1000).unref());
+    await Promise.race([this.#queue, grace]);
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const socket of this.#connections) socket.end();
     await this.#endpoint.close();
   }
 

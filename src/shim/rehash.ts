@@ -1,7 +1,11 @@
 // `launcher rehash`: one shim per bin of every installed version, and none for bins no longer provided.
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LauncherContext } from '../context.js';
+import { configuredDistUrl } from '../index/dist-url.js';
+import { readCachedIndex } from '../index/index-cache.js';
+import { parseIndex } from '../index/index-schema.js';
 import { packageRoot } from '../package-root.js';
 import { listInstalled } from '../store/installed.js';
 import { readReceipt } from '../store/receipt.js';
@@ -16,13 +20,35 @@ export function shimEntry(): string {
 const MARKER = 'launcher shim for ';
 const isWindows = process.platform === 'win32';
 
-/** Every bin name provided by at least one installed version. */
+/**
+ * Every bin name provided by an installed version or declared by the configured index, so a
+ * bin has its shim (and auto-installs on first use) before any version of it is installed.
+ * Only the cached (or local `file:`) index is read: rehash never touches the network.
+ */
 export function providedBins(ctx: LauncherContext): Set<string> {
   const bins = new Set<string>();
   for (const version of listInstalled(ctx.paths)) {
     for (const name of Object.keys(readReceipt(ctx.paths, version)?.bins ?? {})) bins.add(name);
   }
+  for (const name of indexBins(ctx)) bins.add(name);
   return bins;
+}
+
+function indexBins(ctx: LauncherContext): string[] {
+  const raw = configuredDistUrl(ctx);
+  if (!raw) return [];
+  try {
+    const url = new URL(raw);
+    const text =
+      url.protocol === 'file:'
+        ? readFileSync(fileURLToPath(url), 'utf8')
+        : readCachedIndex(ctx.paths, url.href)?.body;
+    if (text === undefined) return [];
+    return parseIndex(text, url.href).versions.flatMap((v) => Object.keys(v.bins));
+  } catch {
+    // An unusable index adds no shims here; install and list-remote report what is wrong.
+    return [];
+  }
 }
 
 /** Quote a word for the template's language: POSIX sh single quotes, or cmd double quotes. */

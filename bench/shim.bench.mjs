@@ -1,0 +1,125 @@
+// bench/shim: what a compiler call through the shim costs, against bare `node` start-up (the floor
+// for any Node launcher), the compiler run directly, and rbenv's shim when rbenv is installed.
+// Runs are interleaved round by round so machine noise hits every variant alike; medians reported.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
+const work = mkdtempSync(path.join(os.tmpdir(), 'launcher-bench-shim-'));
+
+try {
+  // A native one-line compiler, installed as version 1.0.0 with its receipt.
+  const home = path.join(work, 'home');
+  const binDir = path.join(home, 'versions', '1.0.0', 'bin');
+  mkdirSync(binDir, { recursive: true });
+  writeFileSync(
+    path.join(work, 'mycc.c'),
+    '#include <stdio.h>\nint main(void){puts("ok");return 0;}\n',
+  );
+  const cc = spawnSync('cc', ['-O2', '-o', path.join(binDir, 'mycc'), path.join(work, 'mycc.c')]);
+  if (cc.status !== 0) throw new Error(`cc failed: ${cc.stderr}`);
+  writeFileSync(
+    path.join(home, 'versions', '1.0.0', '.launcher-install.json'),
+    JSON.stringify({
+      version: '1.0.0',
+      url: 'file:///bench',
+      sha256: '0'.repeat(64),
+      installedAt: new Date().toISOString(),
+      tool: 'mycc',
+      bins: { mycc: 'bin/mycc' },
+    }),
+  );
+  const project = path.join(work, 'project');
+  mkdirSync(project);
+  writeFileSync(path.join(project, '.tool-version'), '1.0.0\n');
+  const empty = path.join(work, 'empty.mjs');
+  writeFileSync(empty, '');
+
+  const baseEnv = { ...process.env, LAUNCHER_HOME: home };
+  for (const key of Object.keys(baseEnv))
+    if (key.startsWith('LAUNCHER_') && key !== 'LAUNCHER_HOME') delete baseEnv[key];
+  const rehash = spawnSync(process.execPath, [path.join(root, 'bin', 'launcher'), 'rehash'], {
+    env: baseEnv,
+  });
+  if (rehash.status !== 0) throw new Error(`rehash failed: ${rehash.stderr}`);
+  const shim = path.join(home, 'shims', 'mycc');
+
+  const variants = [
+    ['bare node (empty file)', process.execPath, [empty]],
+    ['launcher shim → native mycc', shim, []],
+    ['native mycc directly', path.join(binDir, 'mycc'), []],
+  ];
+  const rbenvSetup = setUpRbenv(work, path.join(binDir, 'mycc'));
+  if (rbenvSetup) variants.push(['rbenv shim → native mycc', rbenvSetup.shim, [], rbenvSetup.env]);
+
+  const caFile = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt'].find(
+    (f) => {
+      try {
+        return spawnSync('test', ['-r', f]).status === 0;
+      } catch {
+        return false;
+      }
+    },
+  );
+  const modes = [['without NODE_EXTRA_CA_CERTS', undefined]];
+  if (caFile) modes.push([`with NODE_EXTRA_CA_CERTS=${caFile}`, caFile]);
+
+  let report = `## shim\n\nWall time of one compiler call, median of ${ROUNDS} interleaved rounds.\n`;
+  for (const [label, ca] of modes) {
+    const env = { ...baseEnv };
+    delete env.NODE_EXTRA_CA_CERTS;
+    if (ca) env.NODE_EXTRA_CA_CERTS = ca;
+    const times = variants.map(() => []);
+    for (let round = 0; round < ROUNDS + 3; round++) {
+      variants.forEach(([name, file, args, extraEnv], i) => {
+        const start = process.hrtime.bigint();
+        const r = spawnSync(file, args, {
+          cwd: project,
+          env: { ...env, ...extraEnv },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        const ms = Number(process.hrtime.bigint() - start) / 1e6;
+        if (r.status !== 0) throw new Error(`${name} failed (${r.status}): ${r.stderr}`);
+        if (round >= 3) times[i].push(ms); // the first rounds warm the disk cache
+      });
+    }
+    const medians = times.map(median);
+    const floor = medians[0];
+    report += `\n### ${label}\n\n| variant | median ms | × bare node |\n|---|---:|---:|\n`;
+    variants.forEach(([name], i) => {
+      report += `| ${name} | ${medians[i].toFixed(1)} | ${(medians[i] / floor).toFixed(2)} |\n`;
+    });
+    process.stderr.write(
+      `bench shim: ${label}: shim ${(medians[1] / floor).toFixed(2)}× bare node\n`,
+    );
+  }
+  report += `\nGoal: shim / bare node ≤ 1.25.${rbenvSetup ? '' : ' (rbenv is not installed here: `apt-get install rbenv` adds it to the comparison.)'}\n`;
+  process.stdout.write(report);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+// rbenv's own shim for the same native binary, when rbenv is on PATH.
+function setUpRbenv(dir, nativeBin) {
+  const which = spawnSync('sh', ['-c', 'command -v rbenv'], { encoding: 'utf8' });
+  if (which.status !== 0) return null;
+  const rbenvRoot = path.join(dir, 'rbenv');
+  const versionBin = path.join(rbenvRoot, 'versions', '1.0.0', 'bin');
+  mkdirSync(versionBin, { recursive: true });
+  spawnSync('cp', [nativeBin, path.join(versionBin, 'mycc')]);
+  chmodSync(path.join(versionBin, 'mycc'), 0o755);
+  writeFileSync(path.join(dir, 'project', '.ruby-version'), '1.0.0\n');
+  const env = { RBENV_ROOT: rbenvRoot };
+  const rehash = spawnSync('rbenv', ['rehash'], { env: { ...process.env, ...env } });
+  if (rehash.status !== 0) return null;
+  return { shim: path.join(rbenvRoot, 'shims', 'mycc'), env };
+}

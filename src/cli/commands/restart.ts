@@ -1,0 +1,32 @@
+// `launcher restart`: give the project's live session a fresh compiler process.
+import { Command, Option } from 'clipanion';
+import { LauncherError } from '../../errors.js';
+import { controlSession, projectSession } from '../../session/act-on-session.js';
+import { LauncherCommand } from '../launcher-command.js';
+
+export class RestartCommand extends LauncherCommand {
+  static override paths = [['restart']];
+  static override usage = Command.Usage({
+    description: "restart the project's running compiler",
+    details: `
+      Asks the live session of this project (or of \`--dir\`) to stop its compiler gracefully and start a new one, and waits until that is done. Exits 2 when the project has no live session.
+    `,
+    examples: [['Restart the compiler of this project', '$0 restart']],
+  });
+
+  dir = Option.String('--dir', { description: 'Act on the project of DIR instead of the cwd' });
+
+  async run() {
+    const { projectRoot, session } = projectSession(this.launcher, this.dir);
+    if (!session) {
+      throw new LauncherError('E_NO_SESSION', `no live session for the project ${projectRoot}`, {
+        hint: 'Start the compiler through its shim (or `launcher exec <bin>`) first; `launcher status` lists live sessions.',
+      });
+    }
+    await controlSession(session, 'restart');
+    this.note(
+      `restarted ${session.tool ?? session.bin} ${session.version} (session ${session.session})`,
+    );
+    return 0;
+  }
+}

@@ -1,0 +1,30 @@
+// `launcher stop`: stop the project's running compiler gracefully.
+import { Command, Option } from 'clipanion';
+import { controlSession, projectSession } from '../../session/act-on-session.js';
+import { LauncherCommand } from '../launcher-command.js';
+
+export class StopCommand extends LauncherCommand {
+  static override paths = [['stop']];
+  static override usage = Command.Usage({
+    description: "stop the project's running compiler",
+    details: `
+      Asks the live session of this project (or of \`--dir\`) to stop: the compiler is asked to shut down, then signalled, then killed with its process tree after the stop timeout. Waits until it is done. With no live session there is nothing to do, and it says so and exits 0.
+    `,
+    examples: [['Stop the compiler of this project', '$0 stop']],
+  });
+
+  dir = Option.String('--dir', { description: 'Act on the project of DIR instead of the cwd' });
+
+  async run() {
+    const { projectRoot, session } = projectSession(this.launcher, this.dir);
+    if (!session) {
+      this.note(`no live session for the project ${projectRoot}: nothing to stop`);
+      return 0;
+    }
+    await controlSession(session, 'stop');
+    this.note(
+      `stopped ${session.tool ?? session.bin} ${session.version} (session ${session.session})`,
+    );
+    return 0;
+  }
+}

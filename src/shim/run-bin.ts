@@ -1,0 +1,73 @@
+// What a shim call and `launcher exec` do: resolve the version, install it if missing, and run
+// the bin under the supervisor as a session; the launcher then ends the way the child ended.
+import path from 'node:path';
+import type { LauncherContext } from '../context.js';
+import { ensureVersion } from '../install/ensure-version.js';
+import { LiveSession } from '../session/live-session.js';
+import { exitLikeChild, stopOnSignals } from '../supervisor/exit-like-child.js';
+import type { SupervisorOutcome } from '../supervisor/types.js';
+import { requireRequest } from '../version/requested.js';
+import { locateBin, locateSystemBin } from './locate-bin.js';
+import { nextShimDepth, SHIM_DEPTH_VAR } from './shim-depth.js';
+
+/** Everything needed to run one bin, before anything runs. */
+export interface PreparedRun {
+  readonly bin: string;
+  readonly args: string[];
+  readonly file: string;
+  readonly version: string;
+  readonly projectRoot: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Resolve `bin` for the context's directory: the recursion guard, the request in force, the
+ * installed (or now installed) version, and the checked path of the bin in it.
+ */
+export async function prepareRun(
+  ctx: LauncherContext,
+  bin: string,
+  args: string[],
+  progress: NodeJS.WritableStream | null,
+): Promise<PreparedRun> {
+  const depth = nextShimDepth(ctx.env, bin);
+  const env = { ...ctx.env, [SHIM_DEPTH_VAR]: String(depth) };
+  const sourced = requireRequest(ctx);
+  if (sourced.request.kind === 'system') {
+    const file = locateSystemBin(ctx, bin, sourced);
+    return { bin, args, file, version: 'system', projectRoot: sourced.projectRoot, env };
+  }
+  const { version } = await ensureVersion(ctx, sourced, { progress });
+  const file = locateBin(ctx, bin, version, sourced);
+  return { bin, args, file, version, projectRoot: sourced.projectRoot, env };
+}
+
+/** Run a prepared bin as a session and wait for the supervision to end. */
+export async function superviseRun(
+  ctx: LauncherContext,
+  run: PreparedRun,
+): Promise<SupervisorOutcome> {
+  const live = await LiveSession.start({
+    ctx,
+    bin: run.bin,
+    file: run.file,
+    args: run.args,
+    version: run.version,
+    tool: ctx.tool ?? null,
+    projectRoot: run.projectRoot,
+    env: run.env,
+    ...(run.version === 'system' ? {} : { pathPrepend: path.dirname(run.file) }),
+  });
+  const unhook = stopOnSignals(live.supervisor);
+  try {
+    return await live.wait();
+  } finally {
+    unhook();
+  }
+}
+
+/** The whole shim call: prepare, supervise, then exit exactly like the child. */
+export async function runBin(ctx: LauncherContext, bin: string, args: string[]): Promise<never> {
+  const run = await prepareRun(ctx, bin, args, process.stderr);
+  exitLikeChild(await superviseRun(ctx, run));
+}

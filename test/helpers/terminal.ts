@@ -1,0 +1,120 @@
+// A real terminal for tests: an interactive `sh` in tmux (send-keys, capture-pane), or, where tmux
+// is not installed, in a pseudo-terminal opened by Python's standard `pty` module.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+export interface Terminal {
+  /** Type text (a newline presses Enter). */
+  type(text: string): void;
+  /** Press Ctrl-C. */
+  ctrlC(): void;
+  /** Wait until the screen matches, and return the match. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Everything shown so far (tmux: the pane's text). */
+  screen(): string;
+  close(): void;
+}
+
+// LAUNCHER_TEST_TERMINAL=pty forces the fallback, to check it on a machine that has tmux.
+const hasTmux =
+  process.env.LAUNCHER_TEST_TERMINAL !== 'pty' && spawnSync('tmux', ['-V']).status === 0;
+/** Which terminal the tests get; both are real terminals with job control. */
+export const TERMINAL_KIND = hasTmux ? 'tmux' : 'python pty';
+
+/** Open a terminal running an interactive POSIX shell in `cwd` with `env`. */
+export function openTerminal(env: NodeJS.ProcessEnv, cwd: string): Terminal {
+  const shellEnv = { ...env, PS1: '$ ', ENV: '' };
+  return hasTmux ? tmuxTerminal(shellEnv, cwd) : ptyTerminal(shellEnv, cwd);
+}
+
+async function poll(
+  read: () => string,
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = read().match(pattern);
+    if (match) return match;
+    if (Date.now() > deadline)
+      throw new Error(`the terminal never showed ${pattern}; it shows:\n${read()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function tmuxTerminal(env: NodeJS.ProcessEnv, cwd: string): Terminal {
+  const socket = `launcher-test-${randomBytes(6).toString('hex')}`;
+  const tmux = (...args: string[]) =>
+    spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { env, encoding: 'utf8' });
+  const started = tmux(
+    'new-session',
+    '-d',
+    '-s',
+    't',
+    '-x',
+    '200',
+    '-y',
+    '50',
+    '-c',
+    cwd,
+    '/bin/sh',
+  );
+  if (started.status !== 0) throw new Error(`tmux did not start: ${started.stderr}`);
+  const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', 't').stdout;
+  return {
+    type: (text) => {
+      for (const [i, line] of text.split('\n').entries()) {
+        if (i > 0) tmux('send-keys', '-t', 't', 'Enter');
+        if (line) tmux('send-keys', '-t', 't', '-l', line);
+      }
+    },
+    ctrlC: () => tmux('send-keys', '-t', 't', 'C-c'),
+    waitFor: (pattern, timeoutMs = 15_000) => poll(screen, pattern, timeoutMs),
+    screen,
+    close: () => tmux('kill-server'),
+  };
+}
+
+// Python copies its stdin to the terminal and the terminal to its stdout: a terminal emulator
+// reduced to what the tests need.
+const PTY_DRIVER = `
+import os, pty, select, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv('/bin/sh', ['sh', '-i'])
+while True:
+    r, _, _ = select.select([fd, 0], [], [])
+    if fd in r:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        os.write(1, data)
+    if 0 in r:
+        data = os.read(0, 65536)
+        if not data:
+            break
+        os.write(fd, data)
+`;
+
+function ptyTerminal(env: NodeJS.ProcessEnv, cwd: string): Terminal {
+  const child: ChildProcess = spawn('python3', ['-c', PTY_DRIVER], {
+    env,
+    cwd,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let shown = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    shown += chunk;
+  });
+  const screen = () => shown.replace(/\r/g, '');
+  return {
+    type: (text) => child.stdin!.write(text.replace(/\n/g, '\r')),
+    ctrlC: () => child.stdin!.write('\x03'),
+    waitFor: (pattern, timeoutMs = 15_000) => poll(screen, pattern, timeoutMs),
+    screen,
+    close: () => child.kill('SIGKILL'),
+  };
+}

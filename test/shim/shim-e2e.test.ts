@@ -1,0 +1,211 @@
+// End to end through the real shim: a distribution served over loopback HTTP, a temporary home,
+// auto-install on first use, and the compiler's arguments, output, exit status and signals.
+import { spawn } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { launcher, run } from '../helpers/cli.js';
+import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+import { openTerminal, TERMINAL_KIND, type Terminal } from '../helpers/terminal.js';
+
+// The compiler of this distribution: a shell script whose first argument picks a behaviour.
+const MYCC = (version: string) => `#!/bin/sh
+case "$1" in
+  argv) shift; exec node "$(dirname "$0")/../lib/argv.js" "$@" ;;
+  exit) exit "$2" ;;
+  die) kill -s "$2" $$; sleep 5 ;;
+  read) printf 'name? '; read line; echo "got: $line" ;;
+  trap-int) trap 'echo got-INT; exit 130' INT; echo waiting; while :; do sleep 0.05; done ;;
+  sleep) echo waiting; sleep 30 ;;
+  trap-term) trap 'echo got-TERM; exit 0' TERM HUP; echo waiting; while :; do sleep 0.05; done ;;
+  *) echo "mycc ${version} $*" ;;
+esac
+`;
+const ARGV_JS = 'process.stdout.write(JSON.stringify(process.argv.slice(2)) + "\\n");\n';
+
+const servers: DistServer[] = [];
+const terminals: Terminal[] = [];
+afterEach(async () => {
+  for (const t of terminals.splice(0)) t.close();
+  for (const s of servers.splice(0)) await s.close();
+});
+
+async function world(pin = '1.4') {
+  const server = await startDistServer({
+    versions: ['1.4.2', '2.0.0'].map((version) => ({
+      version,
+      files: { 'bin/mycc': { content: MYCC(version), mode: 0o755 }, 'lib/argv.js': ARGV_JS },
+    })),
+  });
+  servers.push(server);
+  const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl, LAUNCHER_RESTART: 'no' });
+  const project = tempDir('launcher-project-');
+  writeFileSync(path.join(project, '.tool-version'), `${pin}\n`);
+  const rehash = await launcher(['rehash'], { env, cwd: project });
+  expect(rehash.code).toBe(0);
+  const shim = path.join(env.LAUNCHER_HOME!, 'shims', 'mycc');
+  return { server, env, project, shim, home: env.LAUNCHER_HOME! };
+}
+
+/** Run a shell command line and return what it printed; `$?` of the shim is shown by the line. */
+function sh(script: string, env: NodeJS.ProcessEnv, cwd: string) {
+  return run('/bin/sh', ['-c', script], { env, cwd });
+}
+
+describe('the shim', () => {
+  it('runs the version pinned in each of two sibling projects, installing each on first use', async () => {
+    const { env, project, shim, server } = await world('1.4');
+    const sibling = path.join(path.dirname(project), `${path.basename(project)}-sibling`);
+    mkdirSync(sibling);
+    writeFileSync(path.join(sibling, '.tool-version'), '2.0.0\n');
+    try {
+      const [a, b] = await Promise.all([
+        run(shim, ['hello'], { env, cwd: project }),
+        run(shim, ['hello'], { env, cwd: sibling }),
+      ]);
+      expect(a).toMatchObject({ code: 0, stdout: 'mycc 1.4.2 hello\n' });
+      expect(b).toMatchObject({ code: 0, stdout: 'mycc 2.0.0 hello\n' });
+      expect(server.count(server.archivePath('1.4.2'))).toBe(1);
+      expect(server.count(server.archivePath('2.0.0'))).toBe(1);
+    } finally {
+      writeFileSync(path.join(sibling, '.tool-version'), '');
+    }
+  });
+
+  it('installs on first use with progress on stderr, keeping stdout for the compiler alone', async () => {
+    const { env, project, shim } = await world();
+    const first = await run(shim, ['argv', 'x'], { env, cwd: project });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toBe('["x"]\n');
+    expect(first.stderr).toMatch(/1\.4\.2/);
+    const second = await run(shim, ['argv', 'y'], { env, cwd: project });
+    expect(second).toMatchObject({ code: 0, stdout: '["y"]\n', stderr: '' });
+  });
+
+  it.each([
+    [['--version']],
+    [['--help']],
+    [['--']],
+    [['a b', '', '  ']],
+    [['ünïcødé', '日本語', '🙂']],
+    [['-x', '--', '--y=z', '-']],
+    [['$HOME', '*', '`id`', '"quoted"', "'single'", 'a\\b', 'semi;colon']],
+    [['line\nbreak', '\ttab']],
+  ])('passes the arguments %j through untouched', async (args) => {
+    const { env, project, shim } = await world();
+    const r = await run(shim, ['argv', ...args], { env, cwd: project });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout.split('\n').filter(Boolean).at(-1)!)).toEqual(args);
+  });
+
+  it('exits with the exit codes 0, 1, 42 and 255 of the compiler', async () => {
+    const { env, project, shim } = await world();
+    const r = await sh(
+      `for c in 0 1 42 255; do "$SHIM" exit $c; echo "code=$?"; done`,
+      { ...env, SHIM: shim },
+      project,
+    );
+    expect(r.stdout).toBe('code=0\ncode=1\ncode=42\ncode=255\n');
+  });
+
+  it.each([
+    ['TERM', 143],
+    ['SEGV', 139],
+    ['KILL', 137],
+  ])(
+    'dies of the same signal when the compiler dies of SIG%s (the shell sees %i)',
+    async (signal, status) => {
+      const { env, project, shim } = await world();
+      const r = await sh(
+        `"$SHIM" die ${signal}; echo "status=$?"`,
+        { ...env, SHIM: shim },
+        project,
+      );
+      expect(r.stdout).toContain(`status=${status}`);
+    },
+  );
+
+  it.each([['SIGTERM'], ['SIGHUP']])(
+    'stops the compiler gracefully on %s to the shim',
+    async (signal) => {
+      const { env, project, shim } = await world();
+      await run(shim, ['warm-up'], { env, cwd: project });
+      const child = spawn(shim, ['trap-term'], {
+        env,
+        cwd: project,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+      });
+      await expect.poll(() => out, { timeout: 10_000 }).toContain('waiting');
+      child.kill(signal as NodeJS.Signals);
+      const code = await new Promise<number | null>((resolve) =>
+        child.on('close', (c) => resolve(c)),
+      );
+      expect(out.match(/got-TERM/g)).toHaveLength(1);
+      expect(code).toBe(0);
+    },
+  );
+
+  describe(`in a real terminal (${TERMINAL_KIND})`, () => {
+    async function terminalIn(env: NodeJS.ProcessEnv, project: string, shim: string) {
+      await run(shim, ['warm-up'], { env, cwd: project });
+      const term = openTerminal({ ...env, SHIM: shim }, project);
+      terminals.push(term);
+      await term.waitFor(/[$#] $/m);
+      return term;
+    }
+
+    it('delivers Ctrl-C to the compiler exactly once, and the shell sees 130', async () => {
+      const { env, project, shim } = await world();
+      const term = await terminalIn(env, project, shim);
+      term.type('"$SHIM" trap-int; echo "EXIT=$?"\n');
+      await term.waitFor(/^waiting$/m);
+      term.ctrlC();
+      await term.waitFor(/EXIT=\d+/);
+      expect(term.screen()).toContain('EXIT=130');
+      expect(term.screen().match(/got-INT/g)).toHaveLength(1);
+    });
+
+    it('exits 130 when Ctrl-C kills a compiler that does not handle it', async () => {
+      const { env, project, shim } = await world();
+      const term = await terminalIn(env, project, shim);
+      term.type('"$SHIM" sleep\n');
+      await term.waitFor(/^waiting$/m);
+      term.ctrlC();
+      // A job killed by Ctrl-C ends the whole command line, so `$?` is read at the next prompt.
+      await term.waitFor(/\^C\n[$#] $/m);
+      term.type('echo "EXIT=$?"\n');
+      await term.waitFor(/^EXIT=\d+/m);
+      expect(term.screen()).toMatch(/^EXIT=130$/m);
+    });
+
+    it('lets an interactive compiler read a line from the terminal', async () => {
+      const { env, project, shim } = await world();
+      const term = await terminalIn(env, project, shim);
+      term.type('"$SHIM" read; echo "EXIT=$?"\n');
+      await term.waitFor(/name\? $/m);
+      term.type('Ada Lovelace\n');
+      await term.waitFor(/EXIT=\d+/);
+      expect(term.screen()).toContain('got: Ada Lovelace');
+      expect(term.screen()).toContain('EXIT=0');
+    });
+  });
+
+  it('stops a shim that resolves to itself with the recursion guard', async () => {
+    const { env, project, shim } = await world('system');
+    // A directory on PATH with a link back to the shim: `system` would find the shim again.
+    const loop = tempDir();
+    symlinkSync(shim, path.join(loop, 'mycc'));
+    const r = await run(shim, ['hello'], {
+      env: { ...env, PATH: `${loop}:${env.PATH}` },
+      cwd: project,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('call itself');
+    expect(r.stderr).toContain('launcher which mycc');
+  });
+});
