@@ -22,6 +22,9 @@ export type Token = Span &
     | { kind: 'end' }
   );
 
+// Sticky, so they match at an offset without copying the rest of the text.
+const NUMBER = /[0-9]+(\.[0-9]+)?/y;
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 const OPERATORS = new Set(['=', '+', '-', '*', '/', '(', ')', ',', ';']);
 const ESCAPES: Record<string, string> = {
   n: '\n',
@@ -57,14 +60,14 @@ export function tokenize(
     } else if (ch === '#') {
       while (i < end && text[i] !== '\n') i++;
     } else if (/[0-9]/.test(ch)) {
-      const match = /^[0-9]+(\.[0-9]+)?/.exec(text.slice(i, end))!;
-      i += match[0].length;
-      tokens.push({ kind: 'number', value: Number(match[0]), start: from, end: i });
+      const match = matchAt(NUMBER, text, i);
+      i += match.length;
+      tokens.push({ kind: 'number', value: Number(match), start: from, end: i });
     } else if (/[A-Za-z_]/.test(ch)) {
-      const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i, end))!;
-      i += match[0].length;
-      if (match[0] === 'let') tokens.push({ kind: 'let', start: from, end: i });
-      else tokens.push({ kind: 'ident', name: match[0], start: from, end: i });
+      const match = matchAt(NAME, text, i);
+      i += match.length;
+      if (match === 'let') tokens.push({ kind: 'let', start: from, end: i });
+      else tokens.push({ kind: 'ident', name: match, start: from, end: i });
     } else if (ch === '"' || ch === '`') {
       const literal = readQuoted(text, i, end, sink);
       i = literal.end;
@@ -100,6 +103,11 @@ export function tokenize(
   }
   tokens.push({ kind: 'end', start: end, end });
   return tokens;
+}
+
+function matchAt(pattern: RegExp, text: string, offset: number): string {
+  pattern.lastIndex = offset;
+  return pattern.exec(text)![0];
 }
 
 /** Reads a `"…"` or `` `…` `` literal starting at `start`; only backticks form `${…}` parts. */

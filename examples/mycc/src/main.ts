@@ -100,9 +100,10 @@ async function startServing(root: string): Promise<number | null> {
     stopping ??= (async () => {
       stderr(`mycc: stopping (${reason})`);
       await serving.stop();
-      // Closing after the shutdown answer has gone out; then nothing holds the process open. The
-      // unref'd timer fires only if something still does, so a stop always ends in an exit.
-      setImmediate(() => connection?.close());
+      // After a launcher/shutdown the worker library exits once this settles. After a signal,
+      // saying goodbye leaves nothing holding the process open; the unref'd timer fires only if
+      // something still does, so a stop always ends in an exit.
+      connection?.close();
       setTimeout(() => process.exit(0), 1000).unref();
     })();
     return stopping;

@@ -26,25 +26,21 @@ const DEBOUNCE_MS = 40;
 /** Starts serving `root`; resolves once the server listens and the first diagnostics are out. */
 export async function serve(root: string, features: Features, hooks: ServeHooks): Promise<Serving> {
   let generation = 0;
-  let current: Snapshot = {
-    tool: 'mycc',
-    version: MYCC_VERSION,
-    generation,
-    root,
-    files: [],
-    errors: 0,
-    warnings: 0,
-  };
-  let waiters: Array<() => void> = [];
+  const header = { tool: 'mycc', version: MYCC_VERSION } as const;
+  let current: Snapshot = { ...header, generation, root, files: [], errors: 0, warnings: 0 };
+  const waiters: Array<() => void> = [];
 
   const recompile = () => {
+    let result: ReturnType<typeof compileProject>;
+    try {
+      result = compileProject(root, features);
+    } catch (error) {
+      // The directory itself went away or became unreadable: keep serving the last result.
+      warn(`cannot compile ${root}: ${(error as Error).message}`);
+      return;
+    }
     const previous = new Set(current.files.map((f) => f.uri));
-    current = {
-      tool: 'mycc',
-      version: MYCC_VERSION,
-      generation: ++generation,
-      ...compileProject(root, features),
-    };
+    current = { ...header, generation: ++generation, ...result };
     for (const file of current.files) {
       previous.delete(file.uri);
       hooks.publish?.(file.uri, file.diagnostics);
@@ -56,6 +52,10 @@ export async function serve(root: string, features: Features, hooks: ServeHooks)
       `compiled ${current.files.length} file(s): ${current.errors} error(s), ${current.warnings} warning(s)`,
     );
     for (const wake of waiters.splice(0)) wake();
+  };
+  const warn = (message: string) => {
+    hooks.say(`mycc: ${message}`);
+    hooks.log?.('warn', message);
   };
 
   const project: ServedProject = {
@@ -76,7 +76,7 @@ export async function serve(root: string, features: Features, hooks: ServeHooks)
     clearTimeout(timer);
     timer = setTimeout(recompile, DEBOUNCE_MS);
   });
-  watcher.on('error', (error) => hooks.log?.('warn', `watching ${root} failed: ${error.message}`));
+  watcher.on('error', (error) => warn(`watching ${root} failed: ${error.message}`));
 
   hooks.say(`mycc ${MYCC_VERSION}: listening on ${http.url}`);
   hooks.ready?.({ port: http.port, host: '127.0.0.1', url: http.url });
@@ -87,7 +87,6 @@ export async function serve(root: string, features: Features, hooks: ServeHooks)
       clearTimeout(timer);
       watcher.close();
       for (const wake of waiters.splice(0)) wake();
-      waiters = [];
       await http.close();
     },
   };
