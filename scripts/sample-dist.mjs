@@ -11,7 +11,7 @@ import { create } from 'tar';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = 'examples/mycc/src/main.ts';
 
-/** Where `npm`-style callers get the distribution when they name no directory (gitignored). */
+/** Where the distribution goes when no directory is named: `.sample-dist/`, gitignored. */
 export const DEFAULT_OUT_DIR = path.join(ROOT, '.sample-dist');
 
 /** The versions built, oldest first; see examples/mycc/README.md for what each one adds. */
@@ -106,7 +106,9 @@ function packageJson(version) {
 export function samplePlatforms(current = { os: process.platform, arch: process.arch }) {
   const all = [...SAMPLE_PLATFORMS];
   if (!all.some((p) => p.os === current.os && p.arch === current.arch)) all.push(current);
-  return all.sort((a, b) => a.os.localeCompare(b.os) || a.arch.localeCompare(b.arch));
+  // Plain code-unit order, not localeCompare: the index must not depend on the builder's locale.
+  const key = (p) => `${p.os}-${p.arch}`;
+  return all.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 /**
