@@ -12,6 +12,7 @@ import { InstallCommand } from './commands/install.js';
 import { ListCommand } from './commands/list.js';
 import { ListRemoteCommand } from './commands/list-remote.js';
 import { LocalCommand } from './commands/local.js';
+import { LspCommand } from './commands/lsp.js';
 import { RehashCommand } from './commands/rehash.js';
 import { RestartCommand } from './commands/restart.js';
 import { StatusCommand } from './commands/status.js';
@@ -33,6 +34,7 @@ export const COMMANDS = [
   RestartCommand,
   StopCommand,
   ExecCommand,
+  LspCommand,
   InstallCommand,
   UninstallCommand,
   ListRemoteCommand,

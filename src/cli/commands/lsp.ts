@@ -1,0 +1,48 @@
+// `launcher lsp`: the language server that shows the pinned compiler's diagnostics in an editor.
+import { Command, Option } from 'clipanion';
+import { LauncherError } from '../../errors.js';
+import { runLspBridge } from '../../lsp/bridge.js';
+import { startForEditor } from '../../lsp/start-session.js';
+import { LauncherCommand } from '../launcher-command.js';
+
+export class LspCommand extends LauncherCommand {
+  static override paths = [['lsp']];
+  static override usage = Command.Usage({
+    description: "a language server on stdio for the project's compiler diagnostics",
+    details: `
+      Speaks LSP on stdin/stdout. After \`initialize\` it finds the project from \`rootUri\`, publishes the diagnostics kept from the last run, attaches to the project's live session (waiting for one to appear, and following restarts and new sessions) and forwards every diagnostics update. Compiler crashes and restarts show as \`window/showMessage\`.
+
+      With \`--start -- <bin> <args…>\` it runs that bin supervised itself (installing it if needed) and stops it on \`shutdown\`, \`exit\`, or when the editor closes stdin. See docs/ide.md for editor set-up.
+    `,
+    examples: [
+      ['Attach to whatever compiler runs in the project', '$0 lsp'],
+      ['Run the compiler server for the editor', '$0 lsp --start -- mycc serve'],
+    ],
+  });
+
+  start = Option.Boolean('--start', false, {
+    description: 'Run the bin that follows `--` supervised',
+  });
+  command = Option.Rest({ name: 'bin and arguments' });
+
+  async run(): Promise<number> {
+    const [bin, ...args] = this.command;
+    if (this.start && !bin) {
+      throw new LauncherError('E_USAGE', 'launcher lsp --start needs the bin to run', {
+        hint: 'Name it after `--`, for example `launcher lsp --start -- mycc serve`.',
+      });
+    }
+    const log = (line: string) => this.note(line);
+    const code = await runLspBridge({
+      ctx: this.launcher,
+      input: this.context.stdin,
+      output: this.context.stdout,
+      log,
+      ...(this.start && bin
+        ? { start: (root: string) => startForEditor(this.context.env, root, bin, args, log) }
+        : {}),
+    });
+    // LSP: after `exit` the server process ends, whatever (stdin, timers) would keep it alive.
+    return process.exit(code);
+  }
+}

@@ -1,0 +1,183 @@
+// `launcher lsp`: a language server on stdio that shows the pinned compiler's diagnostics in any
+// LSP editor. It follows the project's live session through its control socket, re-attaching
+// after restarts and new sessions, and never writes anything but LSP frames to its output.
+import { fileURLToPath } from 'node:url';
+import {
+  createMessageConnection,
+  type MessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-jsonrpc/node';
+import type { LauncherContext } from '../context.js';
+import type { Diagnostic, FileDiagnostics } from '../diagnostics/diagnostic.js';
+import { readKept } from '../diagnostics/kept-file.js';
+import { packageVersion } from '../package-root.js';
+import { connectControl, subscribe } from '../session/control-client.js';
+import { findProjectRoot } from '../session/project-root.js';
+import { findProjectSession } from '../session/registry.js';
+import type { Session } from '../session/session.js';
+
+/** A session the bridge started itself (`--start`). */
+export interface StartedSession {
+  readonly control: string;
+  stop(): Promise<void>;
+}
+
+export interface BridgeOptions {
+  readonly ctx: LauncherContext;
+  readonly input: NodeJS.ReadableStream;
+  readonly output: NodeJS.WritableStream;
+  /** Where the bridge's own messages go (never the LSP output). */
+  readonly log: (line: string) => void;
+  /** With `--start`: runs the bin supervised, once the project is known. */
+  readonly start?: (projectRoot: string) => Promise<StartedSession>;
+  /** How often to look for a live session while there is none (default 250 ms). */
+  readonly pollMs?: number;
+}
+
+const MessageType = { Error: 1, Warning: 2, Info: 3 } as const;
+
+/** The directory the editor opened, from `initialize`'s parameters. */
+function workspaceDir(params: {
+  rootUri?: string | null;
+  rootPath?: string | null;
+  workspaceFolders?: { uri: string }[] | null;
+}): string | undefined {
+  const uri = params.rootUri ?? params.workspaceFolders?.[0]?.uri;
+  if (uri?.startsWith('file:')) return fileURLToPath(uri);
+  return params.rootPath ?? undefined;
+}
+
+/** Run the bridge until the editor says `exit` or closes its end; resolves to the exit code. */
+export function runLspBridge(options: BridgeOptions): Promise<number> {
+  const { ctx, log } = options;
+  const connection: MessageConnection = createMessageConnection(
+    new StreamMessageReader(options.input),
+    new StreamMessageWriter(options.output),
+  );
+  const published = new Set<string>();
+  let projectRoot: string | undefined;
+  let started: StartedSession | undefined;
+  let shutdownRequested = false;
+  let closed = false;
+  let detach: (() => void) | undefined;
+
+  const publish = (uri: string, diagnostics: Diagnostic[], version?: number) => {
+    if (diagnostics.length) published.add(uri);
+    else published.delete(uri);
+    const params = version === undefined ? { uri, diagnostics } : { uri, diagnostics, version };
+    void connection.sendNotification('textDocument/publishDiagnostics', params).catch(() => {});
+  };
+  // A full set replaces what the editor shows: URIs missing from it are cleared.
+  const publishAll = (sets: FileDiagnostics[]) => {
+    const fresh = new Set(sets.map((s) => s.uri));
+    for (const uri of [...published]) if (!fresh.has(uri)) publish(uri, []);
+    for (const set of sets) publish(set.uri, set.diagnostics);
+  };
+  const showMessage = (type: number, message: string) =>
+    void connection.sendNotification('window/showMessage', { type, message }).catch(() => {});
+
+  const describe = (s: Session) => `${s.tool ?? s.bin} ${s.version}`;
+  const onState = (previous: Session | undefined, next: Session) => {
+    if (previous && next.restarts > previous.restarts) {
+      showMessage(
+        MessageType.Warning,
+        `${describe(next)} stopped unexpectedly and was restarted (restart ${next.restarts}).`,
+      );
+    }
+    if (next.state === 'failed' && previous?.state !== 'failed') {
+      showMessage(
+        MessageType.Error,
+        `${describe(next)} keeps crashing; launcher gave up after ${next.restarts} restarts.`,
+      );
+    }
+  };
+
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  // Follow the project's live session for as long as the bridge runs.
+  const follow = async (root: string) => {
+    while (!closed) {
+      const address = started?.control ?? findProjectSession(ctx.paths, root)?.control;
+      if (!address) {
+        await sleep(options.pollMs ?? 250);
+        continue;
+      }
+      try {
+        const client = await connectControl(address);
+        detach = () => client.close();
+        let last: Session | undefined;
+        const result = await subscribe(client, {
+          onState: (session) => {
+            onState(last, session);
+            last = session;
+          },
+          onDiagnostics: ({ uri, diagnostics, version }) => publish(uri, diagnostics, version),
+        });
+        last = result.state;
+        publishAll(result.diagnostics);
+        await client.closed;
+      } catch (error) {
+        log(
+          `launcher lsp: cannot attach to the session at ${address}: ${(error as Error).message}`,
+        );
+      }
+      if (!closed) await sleep(options.pollMs ?? 250);
+    }
+  };
+
+  connection.onRequest('initialize', (params: Parameters<typeof workspaceDir>[0] | null) => {
+    const dir = workspaceDir(params ?? {}) ?? ctx.cwd;
+    projectRoot = findProjectRoot(ctx, dir);
+    return {
+      capabilities: { textDocumentSync: 0 },
+      serverInfo: { name: 'launcher', version: packageVersion() },
+    };
+  });
+
+  connection.onNotification('initialized', () => {
+    const root = projectRoot ?? findProjectRoot(ctx);
+    publishAll(readKept(ctx.paths, root));
+    void (async () => {
+      if (options.start) {
+        try {
+          started = await options.start(root);
+        } catch (error) {
+          showMessage(
+            MessageType.Error,
+            `launcher could not start the compiler: ${(error as Error).message}`,
+          );
+          log(`launcher lsp: ${(error as Error).message}`);
+          return;
+        }
+      }
+      await follow(root);
+    })();
+  });
+
+  const stopStarted = async () => {
+    const session = started;
+    started = undefined;
+    if (session) await session.stop();
+  };
+
+  connection.onRequest('shutdown', async () => {
+    shutdownRequested = true;
+    await stopStarted();
+    return null;
+  });
+
+  return new Promise<number>((resolve) => {
+    const finish = async (code: number) => {
+      if (closed) return;
+      closed = true;
+      detach?.();
+      await stopStarted();
+      connection.dispose();
+      resolve(code);
+    };
+    connection.onNotification('exit', () => void finish(shutdownRequested ? 0 : 1));
+    connection.onClose(() => void finish(shutdownRequested ? 0 : 1));
+    connection.listen();
+  });
+}

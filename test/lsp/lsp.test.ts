@@ -1,0 +1,171 @@
+// `launcher lsp --start` driven by an LSP client written with vscode-jsonrpc, around the sample
+// compiler: diagnostics arrive, follow file changes, survive a crash and restart, and shutdown
+// leaves no process behind.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-jsonrpc/node';
+import { processExists } from '../../src/util/lock-file.js';
+import { SAMPLES, useSampleDist } from '../examples/sample-fixture.js';
+import { LAUNCHER_BIN, launcher } from '../helpers/cli.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+
+const { dist } = useSampleDist();
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+interface Diagnostic {
+  code?: string;
+  message: string;
+}
+
+function startLsp(args: string[]) {
+  const env = cleanEnv({
+    LAUNCHER_DIST_URL: pathToFileURL(dist().indexPath).href,
+    LAUNCHER_STOP_TIMEOUT_MS: '3000',
+  });
+  const project = tempDir('launcher-lsp-');
+  writeFileSync(path.join(project, '.tool-version'), '1.5\n');
+  copyFileSync(path.join(SAMPLES, 'broken.my'), path.join(project, 'broken.my'));
+  const child = spawn(process.execPath, [LAUNCHER_BIN, 'lsp', ...args], {
+    env,
+    cwd: project,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => resolve(code)),
+  );
+  const client = createMessageConnection(
+    new StreamMessageReader(child.stdout!),
+    new StreamMessageWriter(child.stdin!),
+  );
+  const diagnostics = new Map<string, Diagnostic[]>();
+  const messages: string[] = [];
+  client.onNotification(
+    'textDocument/publishDiagnostics',
+    (p: { uri: string; diagnostics: Diagnostic[] }) => {
+      diagnostics.set(p.uri, p.diagnostics);
+    },
+  );
+  client.onNotification('window/showMessage', (p: { message: string }) => messages.push(p.message));
+  client.listen();
+  const uri = (file: string) => pathToFileURL(path.join(project, file)).href;
+  const codes = (file: string) => diagnostics.get(uri(file))?.map((d) => d.code);
+  return { env, project, client, diagnostics, messages, exited, uri, codes, stderr: () => stderr };
+}
+
+describe('launcher lsp --start', () => {
+  it('publishes the compiler diagnostics, follows changes and restarts, and stops cleanly', async () => {
+    const lsp = startLsp(['--start', '--', 'mycc', 'serve']);
+    const init = await lsp.client.sendRequest<{ serverInfo: { name: string } }>('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(lsp.project).href,
+      capabilities: {},
+    });
+    expect(init.serverInfo.name).toBe('launcher');
+    await lsp.client.sendNotification('initialized', {});
+    onTestFailed(() =>
+      console.error(`launcher lsp wrote on stderr:\n${lsp.stderr()}\nmessages: ${lsp.messages}`),
+    );
+
+    // The sample's errors arrive, installed and started on demand.
+    await expect
+      .poll(() => lsp.codes('broken.my'), { timeout: 30_000 })
+      .toEqual(expect.arrayContaining(['MYCC001']));
+
+    // Fixing the file clears them.
+    writeFileSync(path.join(lsp.project, 'broken.my'), 'let x = 1\nprint(x)\n');
+    await expect.poll(() => lsp.codes('broken.my'), { timeout: 15_000 }).toEqual([]);
+
+    // A crash is restarted by the supervisor and shown to the user; diagnostics keep flowing.
+    const [session] = JSON.parse(
+      (await launcher(['status', '--json'], { env: lsp.env, cwd: lsp.project })).stdout,
+    );
+    expect(session).toMatchObject({ state: 'ready', restarts: 0 });
+    await fetch(`http://127.0.0.1:${session.port}/crash?signal=SIGKILL`);
+    await expect.poll(() => lsp.messages.join('\n'), { timeout: 15_000 }).toContain('restarted');
+    writeFileSync(path.join(lsp.project, 'broken.my'), 'print(nope)\n');
+    await expect.poll(() => lsp.codes('broken.my'), { timeout: 15_000 }).toEqual(['MYCC001']);
+    const [restarted] = JSON.parse(
+      (await launcher(['status', '--json'], { env: lsp.env, cwd: lsp.project })).stdout,
+    );
+    expect(restarted.childPid).not.toBe(session.childPid);
+
+    // shutdown, exit: the compiler is stopped and nothing is left running.
+    await lsp.client.sendRequest('shutdown');
+    await lsp.client.sendNotification('exit');
+    expect(await lsp.exited).toBe(0);
+    expect(processExists(restarted.childPid)).toBe(false);
+    expect(lsp.stderr()).not.toContain('internal error');
+    expect(
+      JSON.parse((await launcher(['status', '--json'], { env: lsp.env, cwd: lsp.project })).stdout),
+    ).toEqual([]);
+  });
+
+  it('stops the compiler when the editor closes its end without shutdown', async () => {
+    const lsp = startLsp(['--start', '--', 'mycc', 'serve']);
+    await lsp.client.sendRequest('initialize', {
+      processId: null,
+      rootUri: pathToFileURL(lsp.project).href,
+      capabilities: {},
+    });
+    await lsp.client.sendNotification('initialized', {});
+    await expect.poll(() => lsp.codes('broken.my'), { timeout: 30_000 }).toBeDefined();
+    const [session] = JSON.parse(
+      (await launcher(['status', '--json'], { env: lsp.env, cwd: lsp.project })).stdout,
+    );
+    lsp.client.dispose();
+    children[0]!.stdin!.end();
+    expect(await lsp.exited).toBe(1);
+    expect(processExists(session.childPid)).toBe(false);
+  });
+});
+
+describe('launcher lsp (attaching)', () => {
+  it('publishes the kept diagnostics, then follows a session started later', async () => {
+    const lsp = startLsp([]);
+    // Diagnostics kept from an earlier run are shown at once.
+    const check = await launcher(['exec', 'mycc', 'check', 'broken.my'], {
+      env: lsp.env,
+      cwd: lsp.project,
+    });
+    expect(check.code).toBe(1);
+    await lsp.client.sendRequest('initialize', {
+      processId: null,
+      rootUri: pathToFileURL(lsp.project).href,
+      capabilities: {},
+    });
+    await lsp.client.sendNotification('initialized', {});
+    await expect
+      .poll(() => lsp.codes('broken.my'), { timeout: 10_000 })
+      .toEqual(expect.arrayContaining(['MYCC001']));
+
+    // A compiler server started afterwards is found and followed.
+    const server = spawn(process.execPath, [LAUNCHER_BIN, 'exec', 'mycc', 'serve'], {
+      env: lsp.env,
+      cwd: lsp.project,
+      stdio: 'ignore',
+    });
+    children.push(server);
+    writeFileSync(path.join(lsp.project, 'broken.my'), 'let x = 1\nprint(x)\n');
+    await expect.poll(() => lsp.codes('broken.my'), { timeout: 20_000 }).toEqual([]);
+    server.kill('SIGTERM');
+    await lsp.client.sendRequest('shutdown');
+    await lsp.client.sendNotification('exit');
+    expect(await lsp.exited).toBe(0);
+    expect(lsp.stderr()).not.toContain('internal error');
+  });
+});
