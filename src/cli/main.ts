@@ -5,6 +5,7 @@ import { packageVersion } from '../package-root.js';
 import type { CliContext } from './cli-context.js';
 import { CurrentCommand } from './commands/current.js';
 import { DiagnosticsCommand } from './commands/diagnostics.js';
+import { DoctorCommand } from './commands/doctor.js';
 import { ExecCommand } from './commands/exec.js';
 import { GlobalCommand } from './commands/global.js';
 import { InitCommand } from './commands/init.js';
@@ -29,6 +30,7 @@ export const COMMANDS = [
   RehashCommand,
   WhichCommand,
   InitCommand,
+  DoctorCommand,
   StatusCommand,
   DiagnosticsCommand,
   RestartCommand,

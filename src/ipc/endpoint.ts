@@ -45,18 +45,7 @@ export async function createEndpoint(
   }
   const socketsDir = ensureStateDir(paths, 'sockets');
   const prefix = `${options.prefix ?? 's'}-`;
-  // mkdtemp appends six characters; check the final length before creating anything.
-  const expected = path.join(socketsDir, `${prefix}XXXXXX`, SOCKET_FILE);
-  const bytes = Buffer.byteLength(expected);
-  if (bytes > MAX_SOCKET_PATH_BYTES) {
-    throw new LauncherError(
-      'E_BAD_CONFIG',
-      `the socket path ${expected} would be ${bytes} bytes, more than the ${MAX_SOCKET_PATH_BYTES} a Unix socket allows`,
-      {
-        hint: 'Set LAUNCHER_HOME (or XDG_RUNTIME_DIR) to a shorter directory, such as ~/.launcher.',
-      },
-    );
-  }
+  checkSocketPathFits(socketsDir, prefix);
   await sweepStaleSockets(socketsDir, options.onStale);
   const dir = await mkdtemp(path.join(socketsDir, prefix));
   const address = path.join(dir, SOCKET_FILE);
@@ -78,6 +67,26 @@ export async function createEndpoint(
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The path a socket made under `socketsDir` will have, checked against the limit before anything
+ * is created (also by `launcher doctor`). Throws E_BAD_CONFIG, with the fix, when it is too long.
+ */
+export function checkSocketPathFits(socketsDir: string, prefix = 's-'): string {
+  // mkdtemp appends six characters to the prefix.
+  const expected = path.join(socketsDir, `${prefix}XXXXXX`, SOCKET_FILE);
+  const bytes = Buffer.byteLength(expected);
+  if (bytes > MAX_SOCKET_PATH_BYTES) {
+    throw new LauncherError(
+      'E_BAD_CONFIG',
+      `the socket path ${expected} would be ${bytes} bytes, more than the ${MAX_SOCKET_PATH_BYTES} a Unix socket allows`,
+      {
+        hint: 'Set LAUNCHER_HOME (or XDG_RUNTIME_DIR) to a shorter directory, such as ~/.launcher.',
+      },
+    );
+  }
+  return expected;
 }
 
 function listen(server: net.Server, address: string): Promise<void> {

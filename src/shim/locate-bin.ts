@@ -61,7 +61,8 @@ export function locateSystemBin(
   );
 }
 
-function assertExecutable(file: string, what: string): void {
+/** E_NOT_EXECUTABLE (126) unless `file` is an executable file; also used by `launcher doctor`. */
+export function assertExecutable(file: string, what: string): void {
   try {
     accessSync(file, constants.X_OK);
     if (statSync(file).isFile()) return;

@@ -1,0 +1,56 @@
+// Reading back the shims `launcher rehash` wrote: which bin each is for, and the Node and entry it runs.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** A shim as found on disk. `node` and `entry` are null when its command line cannot be read. */
+export interface ShimFile {
+  readonly bin: string;
+  readonly file: string;
+  readonly node: string | null;
+  readonly entry: string | null;
+}
+
+// The marker line every shim carries (`# launcher shim for mycc: …`, `rem` in .cmd files);
+// files without it are the user's own and are left out.
+const MARKER = /^(?:#|rem) launcher shim for (.+?): /m;
+
+/** The shims in `dir`, by bin name; an absent directory has none. */
+export function shimFiles(dir: string): ShimFile[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  const found: ShimFile[] = [];
+  for (const name of names) {
+    if (name.startsWith('.')) continue;
+    const file = path.join(dir, name);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    const bin = MARKER.exec(text.slice(0, 300))?.[1];
+    if (bin === undefined) continue;
+    const [node, entry] = commandWords(text);
+    found.push({ bin, file, node: node ?? null, entry: entry ?? null });
+  }
+  return found;
+}
+
+/**
+ * The words of the shim's command line: after `exec` in the POSIX template (single-quoted, with
+ * `'\''` for a quote), or the first line not starting with `@`/`rem` in the .cmd template
+ * (double-quoted). Only the quoted words are taken: the rest is `"$@"` or `%*`.
+ */
+function commandWords(text: string): string[] {
+  const posix = /^exec (.*)$/m.exec(text);
+  if (posix)
+    return [...posix[1]!.matchAll(/'((?:[^']|'\\'')*)'/g)].map((m) =>
+      m[1]!.replaceAll(`'\\''`, "'"),
+    );
+  const cmd = text.split(/\r?\n/).find((line) => line.startsWith('"'));
+  return cmd ? [...cmd.matchAll(/"([^"]*)"/g)].map((m) => m[1]!) : [];
+}

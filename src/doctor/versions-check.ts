@@ -1,0 +1,41 @@
+// Doctor: every installed version is intact: its receipt reads, and each declared bin is executable.
+import path from 'node:path';
+import { isLauncherError } from '../errors.js';
+import type { LauncherPaths } from '../paths.js';
+import { assertExecutable } from '../shim/locate-bin.js';
+import { listInstalled, versionDir } from '../store/installed.js';
+import { readReceipt } from '../store/receipt.js';
+import { type Finding, fail, ok } from './check.js';
+
+/** One finding per installed version (a version directory with a receipt). */
+export function checkVersions(paths: LauncherPaths): Finding[] {
+  const versions = listInstalled(paths);
+  if (versions.length === 0) return [ok(`installed versions: none yet in ${paths.versions}`)];
+  return versions.map((version) => checkVersion(paths, version));
+}
+
+function checkVersion(paths: LauncherPaths, version: string): Finding {
+  const reinstall = `reinstall it: \`launcher install --force ${version}\``;
+  const receipt = readReceipt(paths, version);
+  const what = `version ${version} is intact`;
+  if (receipt === null) {
+    return fail(
+      what,
+      `its install receipt in ${versionDir(paths, version)} cannot be read`,
+      reinstall,
+    );
+  }
+  const bins = Object.entries(receipt.bins ?? {});
+  const broken: string[] = [];
+  for (const [bin, rel] of bins) {
+    try {
+      assertExecutable(path.join(versionDir(paths, version), rel), `${bin} of version ${version}`);
+    } catch (error) {
+      if (!isLauncherError(error)) throw error;
+      broken.push(error.message);
+    }
+  }
+  if (broken.length > 0) return fail(what, broken.join('; '), reinstall);
+  const name = receipt.tool ? `${receipt.tool} ${version}` : `version ${version}`;
+  return ok(`${name} is intact (${bins.length} bin${bins.length === 1 ? '' : 's'})`);
+}

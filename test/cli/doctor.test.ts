@@ -1,0 +1,157 @@
+// End to end: `launcher doctor` through the built CLI, in a temporary home, against real problems.
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { launcher } from '../helpers/cli.js';
+import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+import { placeVersion } from '../helpers/store.js';
+
+const servers: DistServer[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+
+/** A home with mycc 1.4.2 installed from a real distribution and shimmed, shims first on PATH. */
+async function healthyHome() {
+  const server = await startDistServer({ versions: [{ version: '1.4.2' }] });
+  servers.push(server);
+  const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl, LAUNCHER_HTTP_RETRY_DELAY_MS: '10' });
+  const home = env.LAUNCHER_HOME!;
+  const shims = path.join(home, 'shims');
+  env.PATH = `${shims}${path.delimiter}${process.env.PATH}`;
+  const cwd = tempDir('launcher-project-');
+  expect((await launcher(['install', '1.4.2', '--quiet'], { env, cwd })).code).toBe(0);
+  expect((await launcher(['rehash'], { env, cwd })).code).toBe(0);
+  return { env, home, shims, cwd };
+}
+
+/** The report's line for a check (the ✓/✗ line) and the fix line under it, if any. */
+function reportOf(stdout: string, fragment: string) {
+  const lines = stdout.split('\n');
+  const at = lines.findIndex((line) => line.includes(fragment));
+  return { line: lines[at], fix: lines[at + 1]?.startsWith('  fix: ') ? lines[at + 1] : undefined };
+}
+
+/** A loopback port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('launcher doctor', () => {
+  it('passes every check, exit 0, for an installed, shimmed version with the shims first on PATH', async () => {
+    const { env, cwd } = await healthyHome();
+    const r = await launcher(['doctor'], { env, cwd });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).not.toContain('✗');
+    expect(r.stdout).toMatch(/\nno problems found \(\d+ passed\)\n$/);
+    expect(reportOf(r.stdout, 'is on PATH').line).toMatch(/^✓ shims directory /);
+    expect(reportOf(r.stdout, '`mycc` on PATH runs the shim').line).toMatch(/^✓/);
+    expect(reportOf(r.stdout, 'distribution index').line).toMatch(/^✓ .*\(mycc, 1 version\)$/);
+    expect(reportOf(r.stdout, 'mycc 1.4.2 is intact').line).toBe('✓ mycc 1.4.2 is intact (1 bin)');
+    expect(reportOf(r.stdout, 'every shim runs').line).toMatch(/^✓/);
+    expect(r.code).toBe(0);
+  });
+
+  it('exits 1 when the shims directory is not on PATH, with `launcher init` as the fix', async () => {
+    const { env, cwd } = await healthyHome();
+    const r = await launcher(['doctor'], { env: { ...env, PATH: process.env.PATH }, cwd });
+    expect(r.code).toBe(1);
+    const { line, fix } = reportOf(r.stdout, 'is on PATH');
+    expect(line).toMatch(/^✗ shims directory .*: it is not/);
+    expect(fix).toMatch(/launcher init/);
+    expect(r.stdout).toMatch(/\n1 problem found/);
+  });
+
+  it('names the other copy of a bin that comes before the shim on PATH', async () => {
+    const { env, shims, cwd } = await healthyHome();
+    const elsewhere = tempDir('launcher-other-bin-');
+    const other = path.join(elsewhere, 'mycc');
+    writeFileSync(other, '#!/bin/sh\necho not the shim\n', { mode: 0o755 });
+    const PATH = [elsewhere, shims, process.env.PATH].join(path.delimiter);
+    const r = await launcher(['doctor'], { env: { ...env, PATH }, cwd });
+    expect(r.code).toBe(1);
+    const { line, fix } = reportOf(r.stdout, '`mycc` on PATH runs the shim');
+    expect(line).toContain(`✗ \`mycc\` on PATH runs the shim: it runs ${other} instead`);
+    expect(fix).toContain(`put ${shims} before ${elsewhere} on PATH`);
+  });
+
+  it('reports a version whose bin is not executable, with the reinstall command', async () => {
+    const env = cleanEnv();
+    const home = env.LAUNCHER_HOME!;
+    env.PATH = `${path.join(home, 'shims')}${path.delimiter}${process.env.PATH}`;
+    const dir = placeVersion(home, '1.4.2', { bins: { mycc: 'bin/mycc', 'mycc-lsp': 'bin/lsp' } });
+    chmodSync(path.join(dir, 'bin', 'lsp'), 0o644);
+    const cwd = tempDir();
+    expect((await launcher(['rehash'], { env, cwd })).code).toBe(0);
+    const r = await launcher(['doctor'], { env, cwd });
+    expect(r.code).toBe(1);
+    const { line, fix } = reportOf(r.stdout, 'version 1.4.2 is intact');
+    expect(line).toContain('mycc-lsp of version 1.4.2');
+    expect(line).toContain('not an executable file');
+    expect(fix).toBe('  fix: reinstall it: `launcher install --force 1.4.2`');
+  });
+
+  it('reports an unreachable distribution index', async () => {
+    const port = await closedPort();
+    const url = `http://127.0.0.1:${port}/index.json`;
+    const env = cleanEnv({ LAUNCHER_DIST_URL: url, LAUNCHER_HTTP_RETRY_DELAY_MS: '10' });
+    env.PATH = `${path.join(env.LAUNCHER_HOME!, 'shims')}${path.delimiter}${process.env.PATH}`;
+    const r = await launcher(['doctor'], { env, cwd: tempDir() });
+    expect(r.code).toBe(1);
+    const { line, fix } = reportOf(r.stdout, 'distribution index');
+    expect(line).toContain(`✗ distribution index ${url} is reachable and valid:`);
+    expect(line).toContain('the connection was refused');
+    expect(fix).toContain('proxy');
+  });
+
+  it('warns, without failing, when no distribution index is configured', async () => {
+    const env = cleanEnv();
+    env.PATH = `${path.join(env.LAUNCHER_HOME!, 'shims')}${path.delimiter}${process.env.PATH}`;
+    const r = await launcher(['doctor'], { env, cwd: tempDir() });
+    const { line, fix } = reportOf(r.stdout, 'distribution index');
+    expect(line).toMatch(/^! distribution index: none is configured/);
+    expect(fix).toContain('LAUNCHER_DIST_URL');
+    expect(fix).toContain('distUrl');
+    expect(r.stdout).toMatch(/\nno problems found \(\d+ passed, 1 warning\)\n$/);
+    expect(r.code).toBe(0);
+  });
+
+  it('reports a state directory other users can enter, and leaves its mode alone', async () => {
+    const env = cleanEnv();
+    const state = path.join(env.LAUNCHER_HOME!, 'state');
+    mkdirSync(state, { recursive: true });
+    chmodSync(state, 0o755);
+    env.PATH = `${path.join(env.LAUNCHER_HOME!, 'shims')}${path.delimiter}${process.env.PATH}`;
+    const r = await launcher(['doctor'], { env, cwd: tempDir() });
+    expect(r.code).toBe(1);
+    const { line, fix } = reportOf(r.stdout, `${state} is private`);
+    expect(line).toContain('its mode is 0755');
+    expect(fix).toBe(`  fix: \`chmod 700 ${state}\``);
+    expect(statSync(state).mode & 0o777).toBe(0o755);
+  });
+
+  it('reports shims whose Node.js is gone, with `launcher rehash` as the fix', async () => {
+    const env = cleanEnv();
+    const home = env.LAUNCHER_HOME!;
+    const shims = path.join(home, 'shims');
+    env.PATH = `${shims}${path.delimiter}${process.env.PATH}`;
+    placeVersion(home, '1.4.2');
+    const cwd = tempDir();
+    expect((await launcher(['rehash'], { env, cwd })).code).toBe(0);
+    // What a shim written by a Node.js that was since moved away looks like.
+    const shim = path.join(shims, 'mycc');
+    const gone = path.join(tempDir(), 'old-node', 'bin', 'node');
+    writeFileSync(shim, readFileSync(shim, 'utf8').replace(`'${process.execPath}'`, `'${gone}'`));
+    const r = await launcher(['doctor'], { env, cwd });
+    expect(r.code).toBe(1);
+    const { line, fix } = reportOf(r.stdout, `shim ${shim} is current`);
+    expect(line).toContain(`the Node.js it runs, ${gone}, is gone`);
+    expect(fix).toContain('launcher rehash');
+  });
+});
