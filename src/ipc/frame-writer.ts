@@ -11,6 +11,7 @@ import { ProtocolError } from './frame-reader.js';
 export class FrameWriter extends AbstractMessageWriter implements MessageWriter {
   readonly #socket: Socket;
   readonly #maxBytes: number;
+  #corked = false;
 
   constructor(socket: Socket, maxBytes: number) {
     super();
@@ -34,9 +35,20 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
     const frame = Buffer.allocUnsafe(header.length + length);
     frame.write(header, 0, 'latin1');
     frame.write(json, header.length, 'utf8');
-    if (this.#socket.destroyed) return Promise.reject(new Error('the connection is closed'));
+    const socket = this.#socket;
+    if (socket.destroyed) return Promise.reject(new Error('the connection is closed'));
+    // Messages written in the same tick leave in one system call (a flood of diagnostics would
+    // otherwise pay one each); the batch is flushed before anything else runs.
+    if (!this.#corked) {
+      this.#corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        this.#corked = false;
+        socket.uncork();
+      });
+    }
     return new Promise((resolve, reject) => {
-      this.#socket.write(frame, (error) => (error ? reject(error) : resolve()));
+      socket.write(frame, (error) => (error ? reject(error) : resolve()));
     });
   }
 

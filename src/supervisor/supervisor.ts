@@ -9,7 +9,11 @@ import { isatty } from 'node:tty';
 import { ParameterStructures } from 'vscode-jsonrpc/node';
 import { LauncherError } from '../errors.js';
 import { createEndpoint, type SocketEndpoint } from '../ipc/endpoint.js';
-import type { HelloParams, PublishDiagnosticsParams } from '../ipc/protocol.js';
+import {
+  HELLO_TIMEOUT_MS,
+  type HelloParams,
+  type PublishDiagnosticsParams,
+} from '../ipc/protocol.js';
 import { newToken } from '../ipc/token.js';
 import { acceptChildConnections } from './child-channel.js';
 import { type ChildEnd, ChildRun } from './child-run.js';
@@ -54,6 +58,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly #policy: RestartPolicy;
   readonly #stopTimeoutMs: number;
   readonly #readyTimeoutMs: number;
+  readonly #helloTimeoutMs: number;
   readonly #group: 'own' | 'shared';
   readonly #tracker: RestartTracker;
   readonly #queue = new ControlQueue(() => this.#settleWaiters());
@@ -81,6 +86,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.#policy = options.restart ?? DEFAULT_SETTINGS.restart;
     this.#stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_SETTINGS.stopTimeoutMs;
     this.#readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_SETTINGS.readyTimeoutMs;
+    this.#helloTimeoutMs = options.helloTimeoutMs ?? HELLO_TIMEOUT_MS;
     this.session = options.sessionId ?? randomBytes(8).toString('hex');
     const stdio = options.stdio ?? 'inherit';
     this.stdout = stdio === 'pipe' ? new PassThrough() : null;
@@ -215,28 +221,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   async #spawn(): Promise<void> {
-    const endpoint = await this.#open();
-    const options = this.#options;
-    const token = newToken();
-    const cwd = options.cwd ?? process.cwd();
-    const base = options.env ?? process.env;
-    const env = childEnv(
-      base,
-      { socket: endpoint.address, token, session: this.session },
-      options.pathPrepend,
-    );
-    const plan: SpawnPlan = {
-      command: options.command,
-      args: options.args,
-      cwd,
-      env,
-      stdio: options.stdio ?? 'inherit',
-      group: this.#group,
-    };
     let run: ChildRun;
     try {
-      run = await ChildRun.start(plan, token, this.#clock, this.#stopTimeoutMs);
+      run = await this.#startChild();
     } catch (error) {
+      // Nothing could be started: supervision ends here, and wait() learns why.
       const code = error instanceof LauncherError ? error.exitCode : 1;
       await this.#finish({ code, signal: null, cause: 'spawn-failed', uptimeMs: 0 });
       throw error;
@@ -245,17 +234,34 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.#hello = null;
     this.#ready = null;
     this.#watchdog?.track(run.pid, run.pgid);
-    if (endpoint.dir) recordChild(endpoint.dir, run.pid, run.pgid);
+    if (this.#endpoint?.dir) recordChild(this.#endpoint.dir, run.pid, run.pgid);
     this.#watch = new ChildWatch(this.#clock, (cause, detail) => this.#hung(run, cause, detail));
     // A child that has not said hello by the time a connection would have to is a plain program.
     this.#clock.setTimeout(() => {
       if (this.#run === run && !run.connection && this.#state === 'starting')
         this.#setState('ready');
-    }, options.helloTimeoutMs ?? 5000);
+    }, this.#helloTimeoutMs);
     run.process.stdout?.pipe(this.stdout!, { end: false });
     run.process.stderr?.pipe(this.stderr!, { end: false });
     run.done.then((end) => this.#ended(run, end));
+    this.emit('starting', { pid: run.pid });
     this.#setState('starting');
+  }
+
+  async #startChild(): Promise<ChildRun> {
+    const endpoint = await this.#open();
+    const options = this.#options;
+    const token = newToken();
+    const channel = { socket: endpoint.address, token, session: this.session };
+    const plan: SpawnPlan = {
+      command: options.command,
+      args: options.args,
+      cwd: options.cwd ?? process.cwd(),
+      env: childEnv(options.env ?? process.env, channel, options.pathPrepend),
+      stdio: options.stdio ?? 'inherit',
+      group: this.#group,
+    };
+    return ChildRun.start(plan, token, this.#clock, this.#stopTimeoutMs);
   }
 
   // Every child end passes here first; one nobody asked for is handled in the queue's order.
@@ -303,7 +309,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async #respawn(generation: number): Promise<void> {
     if (generation !== this.#generation || this.#state !== 'backoff') return;
     this.#restarts += 1;
-    await this.#spawn();
+    await this.#spawn().catch((error: unknown) => {
+      this.#say(`cannot restart ${this.#name}: ${(error as Error).message}`);
+    });
   }
 
   #cancelBackoff(): void {
@@ -350,7 +358,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     });
     acceptChildConnections(endpoint.server, {
       session: this.session,
-      helloTimeoutMs: this.#options.helloTimeoutMs ?? 5000,
+      helloTimeoutMs: this.#helloTimeoutMs,
       clock: this.#clock,
       current: () => this.#run,
       accepted: (run, hello) => this.#accepted(run, hello),

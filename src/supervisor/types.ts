@@ -101,6 +101,8 @@ export interface ReadyInfo {
 /** Every event, with its arguments. */
 export interface SupervisorEvents {
   state: [SupervisorSnapshot];
+  /** A child was spawned (the first, or a restart). */
+  starting: [{ pid: number }];
   connected: [ChildHello];
   disconnected: [];
   ready: [ReadyInfo];

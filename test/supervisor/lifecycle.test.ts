@@ -1,7 +1,8 @@
 // The supervisor's life with well-behaved and stubborn children: start, ready, stop, requests.
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cleanEnv, tempDir } from '../helpers/env.js';
 import { fixture, nextEvent, record, supervise } from './helpers.js';
 
 describe('a cooperative server child', () => {
@@ -43,7 +44,9 @@ describe('a cooperative server child', () => {
     const ready = nextEvent(supervisor, 'ready');
     const states = record(supervisor, 'state');
     const exits = record(supervisor, 'exit');
+    const starting = nextEvent(supervisor, 'starting');
     await supervisor.start();
+    expect((await starting)[0].pid).toBe(supervisor.snapshot().childPid);
     await ready;
     await supervisor.stop('tests are done');
     expect(exits).toEqual([[expect.objectContaining({ code: 0, signal: null, cause: 'stopped' })]]);
@@ -144,5 +147,37 @@ describe('a child that ignores SIGTERM', () => {
       signal: 'SIGKILL',
       cause: 'stopped',
     });
+  });
+});
+
+describe('a child that cannot be started', () => {
+  it('fails start() with E_NO_SUCH_BIN for a missing program, and wait() ends with 127', async () => {
+    const { supervisor } = supervise({ command: 'no-such-program-here', args: [] });
+    await expect(supervisor.start()).rejects.toMatchObject({ code: 'E_NO_SUCH_BIN' });
+    expect(await supervisor.wait()).toEqual({
+      code: 127,
+      signal: null,
+      cause: 'spawn-failed',
+      restarts: 0,
+    });
+    expect(supervisor.snapshot().state).toBe('failed');
+  });
+
+  it('fails start() with E_NOT_EXECUTABLE for a file without the execute bit, and wait() ends with 126', async () => {
+    const file = path.join(tempDir(), 'mycc');
+    writeFileSync(file, '#!/bin/sh\n', { mode: 0o644 });
+    const { supervisor } = supervise({ command: file, args: [] });
+    await expect(supervisor.start()).rejects.toMatchObject({ code: 'E_NOT_EXECUTABLE' });
+    expect(await supervisor.wait()).toMatchObject({ code: 126, cause: 'spawn-failed' });
+  });
+
+  it('fails start() when no socket can be made, and wait() still ends', async () => {
+    const home = path.join(tempDir(), 'h'.repeat(90));
+    mkdirSync(home);
+    const { supervisor } = supervise(fixture('crash.mjs', '0'), {
+      env: cleanEnv({ LAUNCHER_HOME: home }),
+    });
+    await expect(supervisor.start()).rejects.toMatchObject({ code: 'E_BAD_CONFIG' });
+    expect(await supervisor.wait()).toMatchObject({ code: 2, cause: 'spawn-failed' });
   });
 });
