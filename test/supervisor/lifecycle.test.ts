@@ -3,7 +3,8 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanEnv, tempDir } from '../helpers/env.js';
-import { fixture, nextEvent, record, supervise } from './helpers.js';
+import { FakeClock } from './fake-clock.js';
+import { alive, fixture, nextEvent, record, supervise } from './helpers.js';
 
 describe('a cooperative server child', () => {
   it('connects, reports ready with its port, and publishes diagnostics and logs', async () => {
@@ -179,5 +180,40 @@ describe('a child that cannot be started', () => {
     });
     await expect(supervisor.start()).rejects.toMatchObject({ code: 'E_BAD_CONFIG' });
     expect(await supervisor.wait()).toMatchObject({ code: 2, cause: 'spawn-failed' });
+  });
+});
+
+describe('Ctrl-C and the terminal', () => {
+  it('holds SIGINT back from a child sharing the terminal, which already got it, for half the stop timeout', async () => {
+    const clock = new FakeClock();
+    const { supervisor, line } = supervise(fixture('ignores-sigterm.mjs'), {
+      processGroup: 'shared',
+      stopTimeoutMs: 1000,
+      clock,
+    });
+    await supervisor.start();
+    await line(/^running$/);
+    const pid = supervisor.snapshot().childPid!;
+    const stopping = nextEvent(supervisor, 'state', (s) => s.state === 'stopping');
+    const stopped = supervisor.stop('interrupted', { signal: 'SIGINT' });
+    await stopping;
+    expect(clock.pending()).toContain(500);
+    expect(alive(pid)).toBe(true);
+    clock.advance(500);
+    await stopped;
+    expect(await supervisor.wait()).toMatchObject({ signal: 'SIGINT', cause: 'stopped' });
+  });
+
+  it('passes SIGINT on at once to a child in its own process group', async () => {
+    const clock = new FakeClock();
+    const { supervisor, line } = supervise(fixture('ignores-sigterm.mjs'), {
+      processGroup: 'own',
+      stopTimeoutMs: 1000,
+      clock,
+    });
+    await supervisor.start();
+    await line(/^running$/);
+    await supervisor.stop('interrupted', { signal: 'SIGINT' });
+    expect(await supervisor.wait()).toMatchObject({ signal: 'SIGINT', cause: 'stopped' });
   });
 });

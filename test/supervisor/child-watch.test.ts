@@ -1,0 +1,77 @@
+// Readiness and heartbeat deadlines, on a clock the test moves by hand.
+import { describe, expect, it } from 'vitest';
+import { ChildWatch, type HungCause } from '../../src/supervisor/child-watch.js';
+import { FakeClock } from './fake-clock.js';
+
+function watch() {
+  const clock = new FakeClock();
+  const hung: [HungCause, string][] = [];
+  const w = new ChildWatch(clock, (cause, detail) => hung.push([cause, detail]));
+  return { clock, hung, w };
+}
+
+describe('heartbeats', () => {
+  it('judge a child hung after three intervals without a message, not before', () => {
+    const { clock, hung, w } = watch();
+    w.expectHeartbeats(100);
+    clock.advance(299);
+    expect(hung).toEqual([]);
+    clock.advance(1);
+    expect(hung).toEqual([['heartbeat-timeout', 'sent no heartbeat for 300 ms']]);
+  });
+
+  it('count any message as a sign of life', () => {
+    const { clock, hung, w } = watch();
+    w.expectHeartbeats(100);
+    for (let i = 0; i < 10; i++) {
+      clock.advance(250);
+      w.sawMessage();
+    }
+    expect(hung).toEqual([]);
+    clock.advance(300);
+    expect(hung).toHaveLength(1);
+  });
+
+  it('are no longer expected once the channel has closed', () => {
+    const { clock, hung, w } = watch();
+    w.expectHeartbeats(100);
+    w.stopHeartbeats();
+    clock.advance(10_000);
+    expect(hung).toEqual([]);
+  });
+});
+
+describe('readiness', () => {
+  it('judges a child hung at the deadline unless it reported ready', () => {
+    const late = watch();
+    late.w.expectReady(late.clock.now() + 1000, 1000);
+    late.clock.advance(1000);
+    expect(late.hung).toEqual([['ready-timeout', 'did not report ready within 1000 ms']]);
+
+    const prompt = watch();
+    prompt.w.expectReady(prompt.clock.now() + 1000, 1000);
+    prompt.clock.advance(999);
+    prompt.w.ready();
+    prompt.clock.advance(10_000);
+    expect(prompt.hung).toEqual([]);
+  });
+
+  it('counts the deadline from the start, even when the hello came late', () => {
+    const { clock, hung, w } = watch();
+    const start = clock.now();
+    clock.advance(800);
+    w.expectReady(start + 1000, 1000);
+    clock.advance(200);
+    expect(hung).toHaveLength(1);
+  });
+
+  it('stops everything when disposed', () => {
+    const { clock, hung, w } = watch();
+    w.expectReady(clock.now() + 100, 100);
+    w.expectHeartbeats(10);
+    w.dispose();
+    clock.advance(10_000);
+    expect(hung).toEqual([]);
+    expect(clock.pending()).toEqual([]);
+  });
+});
