@@ -158,13 +158,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     });
   }
 
-  /** Send a request to the connected child and resolve with its answer (or its error). */
-  request(method: string, params?: unknown): Promise<unknown> {
+  /**
+   * Send a request to the connected child and resolve with its answer (or reject with its
+   * error). Rejects with E_SESSION when no child is connected; stays pending until the child
+   * answers or its connection closes.
+   */
+  async request(method: string, params?: unknown): Promise<unknown> {
     return this.#connection().sendRequest(method, ...asSent(params));
   }
 
-  /** Send a notification to the connected child. */
-  notify(method: string, params?: unknown): Promise<void> {
+  /** Send a notification to the connected child; rejects with E_SESSION when none is. */
+  async notify(method: string, params?: unknown): Promise<void> {
     return this.#connection().sendNotification(method, ...asSent(params));
   }
 

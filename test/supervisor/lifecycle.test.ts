@@ -80,13 +80,9 @@ describe('a cooperative server child', () => {
 
   it('refuses requests with a clear error while no child is connected', async () => {
     const { supervisor } = supervise(fixture('ignores-sigterm.mjs'));
-    expect(() => supervisor.request('coop/echo', {})).toThrow(
-      expect.objectContaining({ code: 'E_SESSION' }),
-    );
+    await expect(supervisor.request('coop/echo', {})).rejects.toMatchObject({ code: 'E_SESSION' });
     await supervisor.start();
-    expect(() => supervisor.notify('coop/echo', {})).toThrow(
-      expect.objectContaining({ code: 'E_SESSION' }),
-    );
+    await expect(supervisor.notify('coop/echo', {})).rejects.toMatchObject({ code: 'E_SESSION' });
   });
 });
 
