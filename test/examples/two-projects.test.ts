@@ -46,7 +46,9 @@ describe('two projects at once', () => {
     expect([one.version, two.version]).toEqual(['1.4.2', '2.0.0']);
     expect(one.port).not.toBe(two.port);
     for (const s of [one, two]) {
-      const page = await (await fetch(`http://127.0.0.1:${s.port}/`)).json();
+      const page = (await (await fetch(`http://127.0.0.1:${s.port}/`)).json()) as {
+        version: string;
+      };
       expect(page.version).toBe(s.version);
     }
     for (const dir of projects) expect((await launcher(['stop'], { env, cwd: dir })).code).toBe(0);

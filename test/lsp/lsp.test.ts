@@ -60,7 +60,9 @@ function startLsp(args: string[]) {
       diagnostics.set(p.uri, p.diagnostics);
     },
   );
-  client.onNotification('window/showMessage', (p: { message: string }) => messages.push(p.message));
+  client.onNotification('window/showMessage', (p: { message: string }) => {
+    messages.push(p.message);
+  });
   client.listen();
   const uri = (file: string) => pathToFileURL(path.join(project, file)).href;
   const codes = (file: string) => diagnostics.get(uri(file))?.map((d) => d.code);
