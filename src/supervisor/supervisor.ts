@@ -8,34 +8,25 @@ import { PassThrough } from 'node:stream';
 import { isatty } from 'node:tty';
 import { ParameterStructures } from 'vscode-jsonrpc/node';
 import { LauncherError } from '../errors.js';
-import { createEndpoint, type SocketEndpoint } from '../ipc/endpoint.js';
-import {
-  HELLO_TIMEOUT_MS,
-  type HelloParams,
-  type PublishDiagnosticsParams,
-} from '../ipc/protocol.js';
+import { HELLO_TIMEOUT_MS, type PublishDiagnosticsParams } from '../ipc/protocol.js';
 import { newToken } from '../ipc/token.js';
-import { acceptChildConnections } from './child-channel.js';
+import { ChildEndpoint } from './child-endpoint.js';
+import { ChildReports } from './child-reports.js';
 import { type ChildEnd, ChildRun } from './child-run.js';
-import { ChildWatch, type HungCause } from './child-watch.js';
+import type { HungCause } from './child-watch.js';
 import { type Clock, systemClock, type TimerHandle } from './clock.js';
 import { ControlQueue } from './control-queue.js';
 import { describeEnd } from './describe.js';
-import { forgetChild, killLeftovers, recordChild } from './leftovers.js';
-import { handleMessage } from './messages.js';
 import { type RestartPolicy, RestartTracker, shouldRestart } from './restart-policy.js';
 import { DEFAULT_SETTINGS } from './settings.js';
 import { childEnv, type SpawnPlan } from './spawn-child.js';
 import type {
-  ChildHello,
-  ReadyInfo,
   SupervisorEvents,
   SupervisorOptions,
   SupervisorOutcome,
   SupervisorSnapshot,
   SupervisorState,
 } from './types.js';
-import { Watchdog } from './watchdog-client.js';
 
 const FINAL: ReadonlySet<SupervisorState> = new Set(['exited', 'failed']);
 const TERMINAL_SIGNALS: ReadonlySet<string> = new Set(['SIGINT', 'SIGQUIT']);
@@ -66,11 +57,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #waiters: ((outcome: SupervisorOutcome) => void)[] = [];
   #state: SupervisorState = 'exited';
   #run: ChildRun | undefined;
-  #watch: ChildWatch | undefined;
-  #hello: ChildHello | null = null;
-  #ready: ReadyInfo | null = null;
-  #endpoint: SocketEndpoint | undefined;
-  #watchdog: Watchdog | undefined;
+  #reports: ChildReports | undefined;
+  #endpoint: ChildEndpoint | undefined;
   #restarts = 0;
   #startedAt: number | null = null;
   #lastEnd: ChildEnd | undefined;
@@ -184,13 +172,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       state: this.#state,
       pid: process.pid,
       childPid: run?.pid ?? null,
-      port: this.#ready?.port ?? null,
-      host: this.#ready?.host ?? null,
-      url: this.#ready?.url ?? null,
+      port: this.#reports?.ready?.port ?? null,
+      host: this.#reports?.ready?.host ?? null,
+      url: this.#reports?.ready?.url ?? null,
       restarts: this.#restarts,
       startedAt: iso(this.#startedAt),
       childStartedAt: iso(run?.startedAt),
-      hello: this.#hello,
+      hello: this.#reports?.hello ?? null,
     };
   }
 
@@ -235,16 +223,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       throw error;
     }
     this.#run = run;
-    this.#hello = null;
-    this.#ready = null;
-    this.#watchdog?.track(run.pid, run.pgid);
-    if (this.#endpoint?.dir) recordChild(this.#endpoint.dir, run.pid, run.pgid);
-    this.#watch = new ChildWatch(this.#clock, (cause, detail) => this.#hung(run, cause, detail));
-    // A child that has not said hello by the time a connection would have to is a plain program.
-    this.#clock.setTimeout(() => {
-      if (this.#run === run && !run.connection && this.#state === 'starting')
-        this.#setState('ready');
-    }, this.#helloTimeoutMs);
+    this.#endpoint?.adopt(run);
+    this.#reports = new ChildReports(
+      run,
+      {
+        clock: this.#clock,
+        readyTimeoutMs: this.#readyTimeoutMs,
+        helloTimeoutMs: this.#helloTimeoutMs,
+      },
+      this.#reportsHost(run),
+    );
     run.process.stdout?.pipe(this.stdout!, { end: false });
     run.process.stderr?.pipe(this.stderr!, { end: false });
     run.done.then((end) => this.#ended(run, end));
@@ -270,13 +258,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   // Every child end passes here first; one nobody asked for is handled in the queue's order.
   #ended(run: ChildRun, end: ChildEnd): void {
-    this.#watchdog?.forget(run.pid);
-    if (this.#endpoint?.dir) forgetChild(this.#endpoint.dir);
+    this.#endpoint?.release(run);
     if (this.#run === run) {
-      // What the child announced ended with it.
-      this.#watch?.dispose();
-      this.#ready = null;
-      this.#hello = null;
+      // What the child announced (its port, its hello) ended with it.
+      this.#reports?.dispose();
+      this.#reports = undefined;
     }
     this.emit('exit', { pid: run.pid, ...end });
     if (!run.claimed) void this.#queue.push(() => this.#afterCrash(run, end)).catch(() => {});
@@ -343,79 +329,56 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       restarts: this.#restarts,
     };
     this.#run = undefined;
-    this.#watch = undefined;
     const failed = !['exited', 'stopped', 'signaled'].includes(end.cause);
     this.#setState(state ?? (failed ? 'failed' : 'exited'));
     const endpoint = this.#endpoint;
     this.#endpoint = undefined;
-    this.#watchdog?.close();
-    this.#watchdog = undefined;
     await endpoint?.close();
   }
 
-  // The endpoint (and watchdog) live from the first spawn until supervision ends.
-  async #open(): Promise<SocketEndpoint> {
-    if (this.#endpoint) return this.#endpoint;
-    const endpoint = await createEndpoint(this.#options.paths, {
-      prefix: 'w',
-      onStale: killLeftovers,
-    });
-    acceptChildConnections(endpoint.server, {
-      session: this.session,
-      helloTimeoutMs: this.#helloTimeoutMs,
-      clock: this.#clock,
-      current: () => this.#run,
-      accepted: (run, hello) => this.#accepted(run, hello),
-      notification: (run, method, params) => {
-        if (run !== this.#run) return;
-        this.#watch?.sawMessage();
-        handleMessage(this.#messageHost, method, params);
+  // The endpoint (and what guards against orphans) lives from the first spawn to the end.
+  async #open(): Promise<ChildEndpoint> {
+    this.#endpoint ??= await ChildEndpoint.open(
+      this.#options.paths,
+      {
+        session: this.session,
+        helloTimeoutMs: this.#helloTimeoutMs,
+        clock: this.#clock,
+        current: () => this.#run,
+        accepted: (run, hello) => this.#reportsOf(run)?.accepted(hello),
+        notification: (run, method, params) => this.#reportsOf(run)?.notification(method, params),
+        disconnected: (run) => this.#reportsOf(run)?.disconnected(),
+        refused: (message, run) => {
+          const line = run ? `closed the connection of ${this.#name} (pid ${run.pid}): ` : '';
+          this.#say(line + message);
+          this.emit('protocol-error', message);
+        },
       },
-      disconnected: (run) => {
-        if (run !== this.#run) return;
-        this.#watch?.stopHeartbeats();
-        this.emit('disconnected');
-      },
-      refused: (message, run) => {
-        this.#say(
-          run ? `closed the connection of ${this.#name} (pid ${run.pid}): ${message}` : message,
-        );
-        this.emit('protocol-error', message);
-      },
-    });
-    this.#endpoint = endpoint;
-    if (this.#options.watchdog ?? true) this.#watchdog = Watchdog.start();
-    return endpoint;
+      this.#options.watchdog ?? true,
+    );
+    return this.#endpoint;
   }
 
-  #accepted(run: ChildRun, hello: HelloParams): void {
-    if (run !== this.#run) return;
-    const { token: _secret, ...shown } = hello;
-    this.#hello = shown;
-    this.emit('connected', shown);
-    if (hello.heartbeatMs) this.#watch?.expectHeartbeats(hello.heartbeatMs);
-    if (hello.server && this.#readyTimeoutMs > 0) {
-      this.#watch?.expectReady(run.startedAt + this.#readyTimeoutMs, this.#readyTimeoutMs);
-    }
-    if (!hello.server && this.#state === 'starting') this.#setState('ready');
+  // Reports of a child that is no longer the current one are not used.
+  #reportsOf(run: ChildRun): ChildReports | undefined {
+    return run === this.#run ? this.#reports : undefined;
   }
 
-  // What the message handlers may touch; kept narrow so they stay a separate concern.
-  readonly #messageHost = {
-    ready: (info: ReadyInfo) => {
-      this.#watch?.ready();
-      this.#ready = info;
-      this.emit('ready', info);
-      if (this.#state === 'starting' || this.#state === 'ready') this.#setState('ready');
-    },
-    diagnostics: (params: PublishDiagnosticsParams) => {
-      this.#diagnostics.set(params.uri, params);
-      this.emit('diagnostics', params);
-    },
-    log: (level: 'error' | 'warn' | 'info' | 'debug', message: string) =>
-      this.emit('log', { level, message }),
-    invalid: (message: string) => this.emit('protocol-error', message),
-  };
+  #reportsHost(run: ChildRun) {
+    return {
+      emit: <K extends keyof SupervisorEvents>(event: K, ...args: SupervisorEvents[K]) => {
+        this.emit(event, ...(args as never));
+      },
+      ready: () => {
+        if (this.#state === 'starting' || this.#state === 'ready') this.#setState('ready');
+      },
+      diagnostics: (params: PublishDiagnosticsParams) => {
+        this.#diagnostics.set(params.uri, params);
+        this.emit('diagnostics', params);
+      },
+      hung: (cause: HungCause, detail: string) => this.#hung(run, cause, detail),
+    };
+  }
 
   #connection() {
     const connection = this.#run?.connection;

@@ -1,0 +1,57 @@
+// What lives from the first child to the end of supervision: the socket, the watchdog, the record.
+
+import type { SocketEndpoint } from '../ipc/endpoint.js';
+import { createEndpoint } from '../ipc/endpoint.js';
+import type { LauncherPaths } from '../paths.js';
+import { acceptChildConnections, type ChannelHost } from './child-channel.js';
+import type { ChildRun } from './child-run.js';
+import { forgetChild, killLeftovers, recordChild } from './leftovers.js';
+import { Watchdog } from './watchdog-client.js';
+
+/**
+ * The child endpoint with everything that guards against orphans: the watchdog is told of each
+ * child, and a record next to the socket lets a later run finish what a killed launcher left.
+ * Opening it sweeps the endpoints of dead runs, killing their leftovers.
+ */
+export class ChildEndpoint {
+  readonly #endpoint: SocketEndpoint;
+  readonly #watchdog: Watchdog | undefined;
+
+  private constructor(endpoint: SocketEndpoint, watchdog: Watchdog | undefined) {
+    this.#endpoint = endpoint;
+    this.#watchdog = watchdog;
+  }
+
+  static async open(
+    paths: LauncherPaths,
+    host: ChannelHost,
+    watchdog: boolean,
+  ): Promise<ChildEndpoint> {
+    const endpoint = await createEndpoint(paths, { prefix: 'w', onStale: killLeftovers });
+    acceptChildConnections(endpoint.server, host);
+    return new ChildEndpoint(endpoint, watchdog ? Watchdog.start() : undefined);
+  }
+
+  /** What `LAUNCHER_SOCKET` holds. */
+  get address(): string {
+    return this.#endpoint.address;
+  }
+
+  /** A child was spawned: from now on it does not outlive the launcher. */
+  adopt(run: ChildRun): void {
+    this.#watchdog?.track(run.pid, run.pgid);
+    if (this.#endpoint.dir) recordChild(this.#endpoint.dir, run.pid, run.pgid);
+  }
+
+  /** The child and its group are gone: nothing left to guard. */
+  release(run: ChildRun): void {
+    this.#watchdog?.forget(run.pid);
+    if (this.#endpoint.dir) forgetChild(this.#endpoint.dir);
+  }
+
+  /** Supervision is over: the watchdog ends (killing nothing) and the socket goes. */
+  async close(): Promise<void> {
+    this.#watchdog?.close();
+    await this.#endpoint.close();
+  }
+}
