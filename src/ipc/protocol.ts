@@ -1,4 +1,8 @@
 // The wire protocol between the launcher and its child (spec §7): method names, shapes, limits.
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+
+/** LSP's Diagnostic and its parts: one definition for the whole launcher. */
+export type { Diagnostic, Position, Range } from '../diagnostics/diagnostic.js';
 
 /** The protocol version this launcher speaks; a hello names the version its sender speaks. */
 export const PROTOCOL_VERSION = 1;
@@ -60,32 +64,6 @@ export interface LogParams {
 
 export interface ShutdownParams {
   reason: string;
-}
-
-/** A position in a document, zero-based as in LSP. */
-export interface Position {
-  line: number;
-  character: number;
-}
-
-export interface Range {
-  start: Position;
-  end: Position;
-}
-
-/** LSP's Diagnostic, exactly: compilers publish these and IDEs read them unchanged. */
-export interface Diagnostic {
-  range: Range;
-  /** 1 error, 2 warning, 3 information, 4 hint. */
-  severity?: 1 | 2 | 3 | 4;
-  code?: number | string;
-  codeDescription?: { href: string };
-  source?: string;
-  message: string;
-  /** 1 unnecessary, 2 deprecated. */
-  tags?: (1 | 2)[];
-  relatedInformation?: { location: { uri: string; range: Range }; message: string }[];
-  data?: unknown;
 }
 
 export interface PublishDiagnosticsParams {
