@@ -5,10 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { isLauncherError, LauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
 import { type DistUrlSource, requireDistUrl } from './dist-url.js';
-import { HttpClient, HttpStatusError } from './http-client.js';
+import { HttpClient } from './http-client.js';
+import { HttpStatusError, isOffline } from './http-settings.js';
 import { readCachedIndex, writeCachedIndex } from './index-cache.js';
 import { type DistIndex, parseIndex } from './index-schema.js';
 import { withRetries } from './retry.js';
+
+export { isOffline } from './http-settings.js';
 
 /** An index larger than this is not an index. */
 const MAX_INDEX_BYTES = 32 * 1024 * 1024;
@@ -27,15 +30,6 @@ export interface LoadIndexOptions {
   readonly signal?: AbortSignal;
   /** Where warnings go (e.g. "using the cached index"); silent when absent. */
   readonly note?: (line: string) => void;
-}
-
-/** True when `LAUNCHER_OFFLINE=1`: nothing is fetched, the caches must do. */
-export const isOffline = (env: NodeJS.ProcessEnv): boolean => env.LAUNCHER_OFFLINE === '1';
-
-/** True when the index of the configured URL can be had without the network. */
-export function indexAvailableOffline(ctx: IndexContext): boolean {
-  const url = requireDistUrl(ctx);
-  return url.protocol === 'file:' || readCachedIndex(ctx.paths, url.href) !== null;
 }
 
 /**

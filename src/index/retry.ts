@@ -1,7 +1,7 @@
 // Retrying network work with exponential backoff, and saying in words why it finally failed.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, isLauncherError, LauncherError } from '../errors.js';
-import { type HttpSettings, HttpStatusError } from './http-client.js';
+import { type HttpSettings, HttpStatusError } from './http-settings.js';
 
 const MAX_DELAY_MS = 30_000;
 

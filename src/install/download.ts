@@ -19,8 +19,7 @@ import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { isLauncherError, LauncherError } from '../errors.js';
 import type { HttpClient } from '../index/http-client.js';
-import { HttpStatusError } from '../index/http-client.js';
-import { isOffline } from '../index/load-index.js';
+import { HttpStatusError, isOffline } from '../index/http-settings.js';
 import { withRetries } from '../index/retry.js';
 import { partialFiles } from './layout.js';
 import type { Progress } from './progress.js';
@@ -44,8 +43,8 @@ export interface ArtifactDownload {
 /** What a download needs of its run. */
 export interface DownloadContext {
   readonly env: NodeJS.ProcessEnv;
-  /** The HTTP client, created on first use (a cached archive needs none). */
-  readonly client: () => HttpClient;
+  /** The HTTP client, created (and the HTTP library loaded) on first use: a cached archive needs none. */
+  readonly client: () => Promise<HttpClient>;
   readonly progress: Progress;
   readonly signal?: AbortSignal | undefined;
 }
@@ -137,7 +136,7 @@ async function fetchToPartial(
   allowResume: boolean,
 ): Promise<Fetched> {
   if (d.url.protocol === 'file:') return copyLocal(d, ctx);
-  const client = ctx.client();
+  const client = await ctx.client();
   return withRetries(d.expected.what, () => attempt(d, ctx, client, allowResume), {
     settings: client.settings,
     signal: ctx.signal,

@@ -1,16 +1,16 @@
-// Installing what a request asks for: consult the index, pick the highest satisfying version,
-// install it (once, across processes), refresh the shims.
+// Installing what a request asks for: pick the highest satisfying version of the index, install
+// it (once, across processes), refresh the shims. The HTTP client is loaded only when the index
+// or an archive must really be fetched.
 import type { LauncherContext } from '../context.js';
 import { LauncherError } from '../errors.js';
 import { chooseArtifact } from '../index/artifact.js';
-import { HttpClient } from '../index/http-client.js';
+import type { HttpClient } from '../index/http-client.js';
 import type { DistIndex, DistVersion } from '../index/index-schema.js';
-import { loadIndex } from '../index/load-index.js';
 import { versionDir } from '../paths.js';
 import { rehash } from '../shim/rehash.js';
 import { isInstalled } from '../store/installed.js';
 import { highestSatisfying, type Request } from '../version/request.js';
-import { installVersion } from './install-version.js';
+import { type InstallPlan, installVersion } from './install-version.js';
 import { interruptible } from './interrupt.js';
 import { sweepLeftovers } from './sweep.js';
 
@@ -27,7 +27,7 @@ export interface InstallOptions {
   readonly force?: boolean | undefined;
 }
 
-/** What an install did. */
+/** What an install did. `tool` is unknown only when nothing had to be fetched or installed. */
 export interface InstallOutcome {
   readonly tool: string | undefined;
   readonly version: string;
@@ -57,7 +57,9 @@ export function pickVersion(index: DistIndex, target: InstallTarget): DistVersio
 
 /**
  * Install the highest version satisfying `target` (nothing to do when it is installed, unless
- * `force`). Ctrl-C or kill removes what was started and re-raises the signal.
+ * `force`). An exact request takes the version's lock before fetching anything, so installers
+ * that race for one version wait without touching the network. Ctrl-C or kill removes what was
+ * started and re-raises the signal.
  */
 export async function installRequest(
   ctx: LauncherContext,
@@ -70,47 +72,59 @@ export async function installRequest(
       hint: '`system` means the compiler already on your PATH; name a version such as 1.4.2 to install one.',
     });
   }
-  if (request.kind === 'exact' && !options.force && isInstalled(ctx.paths, request.version)) {
+  const alreadyThere = (version: string, tool: string | undefined): InstallOutcome => {
     sweepLeftovers(ctx.paths);
-    return {
-      tool: ctx.tool,
-      version: request.version,
-      dir: versionDir(ctx.paths, request.version),
-      installedNow: false,
-    };
+    return { tool, version, dir: versionDir(ctx.paths, version), installedNow: false };
+  };
+  if (request.kind === 'exact' && !options.force && isInstalled(ctx.paths, request.version)) {
+    return alreadyThere(request.version, ctx.tool);
   }
   return interruptible(async (signal) => {
     let client: HttpClient | undefined;
-    const getClient = () => {
-      client ??= new HttpClient(ctx.env);
+    const getClient = async () => {
+      if (!client) {
+        const { HttpClient } = await import('../index/http-client.js');
+        client = new HttpClient(ctx.env);
+      }
       return client;
     };
+    const fetchIndex = async () => {
+      const { loadIndex } = await import('../index/load-index.js');
+      const note = (line: string) => options.output?.write(`launcher: ${line}\n`);
+      return (await loadIndex(ctx, { client: await getClient(), signal, note })).index;
+    };
+    const planOf = (index: DistIndex, chosen: DistVersion): InstallPlan => ({
+      tool: index.tool,
+      version: chosen,
+      artifact: chooseArtifact(index, chosen, ctx.env),
+    });
     try {
-      const { index } = await loadIndex(ctx, {
-        client: getClient(),
-        signal,
-        note: (line) => options.output?.write(`launcher: ${line}\n`),
-      });
-      const chosen = pickVersion(index, target);
-      const v = chosen.version;
-      if (!options.force && isInstalled(ctx.paths, v)) {
-        sweepLeftovers(ctx.paths);
-        return { tool: index.tool, version: v, dir: versionDir(ctx.paths, v), installedNow: false };
+      let version: string;
+      let plan: () => Promise<InstallPlan>;
+      if (request.kind === 'exact') {
+        version = request.version;
+        plan = async () => {
+          const index = await fetchIndex();
+          return planOf(index, pickVersion(index, target));
+        };
+      } else {
+        const index = await fetchIndex();
+        const chosen = pickVersion(index, target);
+        version = chosen.version;
+        if (!options.force && isInstalled(ctx.paths, version))
+          return alreadyThere(version, index.tool);
+        plan = async () => planOf(index, chosen);
       }
-      const artifact = chooseArtifact(index, chosen, ctx.env);
-      const done = await installVersion(
-        ctx,
-        { tool: index.tool, version: chosen, artifact },
-        {
-          output: options.output,
-          quiet: options.quiet,
-          force: options.force,
-          client: getClient,
-          signal,
-        },
-      );
+      const done = await installVersion(ctx, version, {
+        plan,
+        output: options.output,
+        quiet: options.quiet,
+        force: options.force,
+        client: getClient,
+        signal,
+      });
       if (done.installedNow) await rehash(ctx);
-      return { tool: index.tool, version: v, ...done };
+      return { version, ...done };
     } finally {
       await client?.close();
     }

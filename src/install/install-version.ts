@@ -1,5 +1,5 @@
-// Installing one exact version under its lock: download (or reuse the cache), verify, unpack into
-// staging, check the bins, write the receipt, rename into place.
+// Installing one exact version under its lock: plan it from the index, download (or reuse the
+// cache), verify, unpack into staging, check the bins, write the receipt, rename into place.
 import { mkdirSync, rmSync } from 'node:fs';
 import type { LauncherContext } from '../context.js';
 import { isLauncherError } from '../errors.js';
@@ -9,7 +9,6 @@ import type { DistVersion } from '../index/index-schema.js';
 import { versionDir } from '../paths.js';
 import { isInstalled } from '../store/installed.js';
 import { obtainArchive } from './download.js';
-import { extractArchive } from './extract.js';
 import { acquireVersionLock } from './install-lock.js';
 import { archiveFile, newStagingDir } from './layout.js';
 import { checkBins, moveIntoPlace, writeReceipt } from './place.js';
@@ -24,51 +23,58 @@ export interface InstallPlan {
 }
 
 export interface InstallVersionOptions {
+  /**
+   * Produces the plan; called only under the lock and only if the version is still missing, so
+   * installers that merely waited never fetch the index or load the HTTP client.
+   */
+  readonly plan: () => Promise<InstallPlan>;
   /** Where progress, waiting notes and warnings go; null for silence. */
   readonly output: NodeJS.WritableStream | null;
   /** No progress output (waiting notes and warnings still appear). */
   readonly quiet?: boolean | undefined;
   /** Reinstall even when the version is installed. */
   readonly force?: boolean | undefined;
-  readonly client: () => HttpClient;
+  readonly client: () => Promise<HttpClient>;
   readonly signal: AbortSignal;
 }
 
 /**
- * Install `plan` unless (checked again under the lock) it is already installed. The lock is
+ * Install `version` unless (checked again under the lock) it is already installed. The lock is
  * released only after the receipt is written and the rename done; on any failure the staging
  * directory is removed and `versions/` is as it was.
  */
 export async function installVersion(
   ctx: LauncherContext,
-  plan: InstallPlan,
+  version: string,
   options: InstallVersionOptions,
-): Promise<{ dir: string; installedNow: boolean }> {
+): Promise<{ dir: string; installedNow: boolean; tool: string | undefined }> {
   const { paths, env } = ctx;
-  const v = plan.version.version;
-  const { url, artifact } = plan.artifact;
-  const label = `${plan.tool} ${v}`;
-  const lock = await acquireVersionLock(paths, v, {
+  const lock = await acquireVersionLock(paths, version, {
     signal: options.signal,
     onWait: (owner) =>
       options.output?.write(
-        `launcher: waiting for process ${owner.pid}, which is installing ${label}…\n`,
+        `launcher: waiting for process ${owner.pid}, which is installing ${ctx.tool ? `${ctx.tool} ` : ''}${version}…\n`,
       ),
   });
   try {
-    sweepLeftovers(paths, v);
-    if (!options.force && isInstalled(paths, v))
-      return { dir: versionDir(paths, v), installedNow: false };
-
+    sweepLeftovers(paths, version);
+    if (!options.force && isInstalled(paths, version)) {
+      return { dir: versionDir(paths, version), installedNow: false, tool: ctx.tool };
+    }
+    const plan = await options.plan();
+    const { url, artifact } = plan.artifact;
+    const label = `${plan.tool} ${version}`;
     const what = `${label} (${url.href})`;
     const progress = createProgress(options.output, { quiet: options.quiet, label });
-    const archive = archiveFile(paths, v, artifact.sha256, url);
+    const archive = archiveFile(paths, version, artifact.sha256, url);
     const { file } = await obtainArchive(
       { url, archive, expected: { sha256: artifact.sha256, size: artifact.size, what } },
       { env, client: options.client, progress, signal: options.signal },
     );
 
-    const staging = newStagingDir(paths, v);
+    // node-tar is loaded only by the process that unpacks.
+    const { extractArchive } = await import('./extract.js');
+    const staging = newStagingDir(paths, version);
     mkdirSync(staging, { recursive: true });
     try {
       await extractArchive(file, staging, {
@@ -80,14 +86,14 @@ export async function installVersion(
       checkBins(staging, plan.version.bins, what);
       options.signal.throwIfAborted();
       writeReceipt(staging, {
-        version: v,
+        version,
         url: url.href,
         sha256: artifact.sha256,
         installedAt: new Date().toISOString(),
         tool: plan.tool,
         bins: plan.version.bins,
       });
-      return { dir: moveIntoPlace(paths, v, staging), installedNow: true };
+      return { dir: moveIntoPlace(paths, version, staging), installedNow: true, tool: plan.tool };
     } catch (error) {
       rmSync(staging, { recursive: true, force: true, maxRetries: 2 });
       // A verified archive that cannot be installed is of no use to keep.

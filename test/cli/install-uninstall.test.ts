@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { launcherPaths } from '../../src/paths.js';
 import { SessionRecord } from '../../src/session/session-record.js';
 import { launcher } from '../helpers/cli.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { type DistServer, type DistVersionSpec, startDistServer } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { placeVersion } from '../helpers/store.js';
 
@@ -16,28 +16,42 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
 });
 
-async function installed(...versions: string[]) {
-  const server = await startDistServer({ versions: versions.map((version) => ({ version })) });
+async function installed(...specs: Array<string | DistVersionSpec>) {
+  const versions = specs.map((spec) => (typeof spec === 'string' ? { version: spec } : spec));
+  const server = await startDistServer({ versions });
   servers.push(server);
   const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
   const cwd = tempDir('launcher-project-');
-  for (const version of versions) {
+  for (const { version } of versions) {
     expect((await launcher(['install', version, '--quiet'], { env, cwd })).code).toBe(0);
   }
   const home = env.LAUNCHER_HOME!;
-  return { env, cwd, home, versions: path.join(home, 'versions') };
+  return { server, env, cwd, home, versions: path.join(home, 'versions') };
 }
 
 describe('launcher uninstall', () => {
-  it('removes the version, its cached archive and the shims nothing else provides', async () => {
+  it('removes the version and its cached archive', async () => {
     const { env, cwd, home, versions } = await installed('1.4.2');
-    expect(existsSync(path.join(home, 'shims', 'mycc'))).toBe(true);
     const r = await launcher(['uninstall', '1.4.2'], { env, cwd });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('uninstalled mycc 1.4.2\n');
     expect(readdirSync(versions)).toEqual([]);
     expect(existsSync(path.join(home, 'cache', 'downloads', '1.4.2'))).toBe(false);
-    expect(existsSync(path.join(home, 'shims', 'mycc'))).toBe(false);
+  });
+
+  it('refreshes the shims: a bin no installed version nor the index provides loses its shim', async () => {
+    const { server, env, cwd, home } = await installed('1.4.2', {
+      version: '2.0.0',
+      bins: { mycc: 'bin/mycc', 'mycc-lsp': 'bin/mycc-lsp' },
+    });
+    expect(existsSync(path.join(home, 'shims', 'mycc-lsp'))).toBe(true);
+    // The vendor withdraws 2.0.0; list-remote refreshes the cached index.
+    const index = server.index as { versions: Array<{ version: string }> };
+    server.setIndex({ ...index, versions: index.versions.filter((v) => v.version !== '2.0.0') });
+    expect((await launcher(['list-remote'], { env, cwd })).code).toBe(0);
+    expect((await launcher(['uninstall', '2.0.0'], { env, cwd })).code).toBe(0);
+    expect(existsSync(path.join(home, 'shims', 'mycc-lsp'))).toBe(false);
+    expect(existsSync(path.join(home, 'shims', 'mycc'))).toBe(true);
   });
 
   it('keeps the other versions and their shims', async () => {

@@ -57,7 +57,7 @@ async function setup(env: NodeJS.ProcessEnv = {}) {
       },
       {
         env: fullEnv,
-        client: () => client,
+        client: async () => client,
         progress: createProgress(output, { label: 'mycc 1.0.0' }),
       },
     );

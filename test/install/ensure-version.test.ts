@@ -152,14 +152,22 @@ function staticGraph(entry: string): Set<string> {
 }
 
 describe('the shim path stays lean', () => {
+  const heavy = (graph: Set<string>) =>
+    [...graph].filter(
+      (m) => m === 'undici' || m === 'tar' || m.startsWith('undici/') || m.startsWith('tar/'),
+    );
+
   it('reaches neither undici nor tar through static imports of ensure-version', () => {
     const graph = staticGraph(path.join(REPO_ROOT, 'dist', 'install', 'ensure-version.js'));
     expect(graph.size).toBeGreaterThan(3);
-    const heavy = [...graph].filter(
-      (m) => m === 'undici' || m === 'tar' || m.startsWith('undici/') || m.startsWith('tar/'),
-    );
-    expect(heavy).toEqual([]);
+    expect(heavy(graph)).toEqual([]);
     // The install machinery is behind a dynamic import.
     expect([...graph].some((m) => m.endsWith('install-request.js'))).toBe(false);
+  });
+
+  it('loads undici and tar only in the installer that fetches and unpacks, not in one that waits', () => {
+    const graph = staticGraph(path.join(REPO_ROOT, 'dist', 'install', 'install-request.js'));
+    expect([...graph].some((m) => m.endsWith('install-lock.js'))).toBe(true);
+    expect(heavy(graph)).toEqual([]);
   });
 });

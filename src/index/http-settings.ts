@@ -1,0 +1,58 @@
+// HTTP settings from the environment, and the error for an unusable answer: what the install
+// path needs before (and without) loading the HTTP client.
+import { LauncherError } from '../errors.js';
+
+/** Timeouts and retry counts, from the environment (see docs/install.md). */
+export interface HttpSettings {
+  readonly connectTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  /** The longest silence allowed between two chunks of a body. */
+  readonly bodyTimeoutMs: number;
+  /** Attempts after the first one, for network errors and 5xx answers. */
+  readonly retries: number;
+  /** The first backoff delay; it doubles on each retry. */
+  readonly retryDelayMs: number;
+}
+
+function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new LauncherError(
+      'E_USAGE',
+      `${name} must be a non-negative number, got ${JSON.stringify(raw)}`,
+      {
+        hint: `Unset ${name}, or give it a number such as ${fallback}.`,
+      },
+    );
+  }
+  return value;
+}
+
+/** `LAUNCHER_HTTP_TIMEOUT_MS` sets all three timeouts; retries and their delay have their own. */
+export function httpSettings(env: NodeJS.ProcessEnv): HttpSettings {
+  const timeout = env.LAUNCHER_HTTP_TIMEOUT_MS;
+  const all =
+    timeout === undefined ? undefined : envNumber(env, 'LAUNCHER_HTTP_TIMEOUT_MS', 30_000);
+  return {
+    connectTimeoutMs: all ?? 10_000,
+    headersTimeoutMs: all ?? 30_000,
+    bodyTimeoutMs: all ?? 30_000,
+    retries: Math.floor(envNumber(env, 'LAUNCHER_HTTP_RETRIES', 4)),
+    retryDelayMs: envNumber(env, 'LAUNCHER_HTTP_RETRY_DELAY_MS', 500),
+  };
+}
+
+/** An answer with a status that is not what the caller can use; 5xx ones are retried. */
+export class HttpStatusError extends Error {
+  constructor(
+    readonly url: URL,
+    readonly status: number,
+  ) {
+    super(`the server answered ${status} for ${url.href}`);
+  }
+}
+
+/** True when `LAUNCHER_OFFLINE=1`: nothing is fetched, the caches must do. */
+export const isOffline = (env: NodeJS.ProcessEnv): boolean => env.LAUNCHER_OFFLINE === '1';
