@@ -5,7 +5,6 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LauncherContext } from '../../src/context.js';
-import { isLauncherError, type LauncherError } from '../../src/errors.js';
 import { loadIndex } from '../../src/index/load-index.js';
 import { type DistServer, startDistServer } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
@@ -25,16 +24,6 @@ async function setup() {
   const load = (extra: NodeJS.ProcessEnv = {}) =>
     loadIndex(ctx(extra), { note: (line) => notes.push(line) });
   return { server, env, ctx, load, notes };
-}
-
-async function failure(promise: Promise<unknown>): Promise<LauncherError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isLauncherError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('loading the index', () => {
@@ -72,9 +61,11 @@ describe('loading the index', () => {
 
   it('says so (exit 7) when offline and the index was never fetched', async () => {
     const { server, load } = await setup();
-    const error = await failure(load({ LAUNCHER_OFFLINE: '1' }));
-    expect(error).toMatchObject({ code: 'E_OFFLINE', exitCode: 7 });
-    expect(error.message).toContain(server.indexUrl);
+    await expect(load({ LAUNCHER_OFFLINE: '1' })).rejects.toMatchObject({
+      code: 'E_OFFLINE',
+      exitCode: 7,
+      message: expect.stringContaining(server.indexUrl),
+    });
     expect(server.requests).toEqual([]);
   });
 
@@ -88,10 +79,9 @@ describe('loading the index', () => {
   it('fails with exit 5 when the index never answers and nothing is cached', async () => {
     const { server, load } = await setup();
     server.misbehave('/index.json', { hang: true });
-    const error = await failure(
+    await expect(
       load({ LAUNCHER_HTTP_TIMEOUT_MS: '100', LAUNCHER_HTTP_RETRIES: '0' }),
-    );
-    expect(error).toMatchObject({ code: 'E_NETWORK', exitCode: 5 });
+    ).rejects.toMatchObject({ code: 'E_NETWORK', exitCode: 5 });
   });
 
   it('falls back to the cached index with a warning when the server cannot be reached', async () => {
@@ -107,7 +97,7 @@ describe('loading the index', () => {
     const { server, load } = await setup();
     await load();
     server.setIndex({ schema: 9, tool: 'mycc', versions: [] });
-    expect((await failure(load())).code).toBe('E_BAD_INDEX');
+    await expect(load()).rejects.toMatchObject({ code: 'E_BAD_INDEX', exitCode: 2 });
     expect((await load({ LAUNCHER_OFFLINE: '1' })).index.versions).toHaveLength(2);
   });
 

@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isLauncherError, type LauncherError } from '../../src/errors.js';
 import { HttpClient } from '../../src/index/http-client.js';
 import { obtainArchive } from '../../src/install/download.js';
 import { archiveFile, partialFiles } from '../../src/install/layout.js';
@@ -64,16 +63,6 @@ async function setup(env: NodeJS.ProcessEnv = {}) {
   return { server, paths, archivePath, bytes, artifact, download, lines, env: fullEnv };
 }
 
-async function failure(promise: Promise<unknown>): Promise<LauncherError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isLauncherError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
-
 describe('downloading an artifact', () => {
   it('resumes with a Range request after the connection is cut half-way', async () => {
     const { server, archivePath, bytes, download } = await setup();
@@ -130,34 +119,34 @@ describe('downloading an artifact', () => {
       LAUNCHER_HTTP_RETRIES: '1',
     });
     server.misbehave(archivePath, { hang: true }, { hang: true });
-    const error = await failure(download());
-    expect(error.code).toBe('E_NETWORK');
-    expect(error.exitCode).toBe(5);
-    expect(error.message).toContain('no answer within 200 ms');
+    await expect(download()).rejects.toMatchObject({
+      code: 'E_NETWORK',
+      exitCode: 5,
+      message: expect.stringContaining('no answer within 200 ms (after 2 attempts)'),
+    });
     expect(server.count(archivePath)).toBe(2);
   });
 
   it('gives up at once on a 404 (not retried)', async () => {
     const { server, archivePath, download } = await setup();
     server.misbehave(archivePath, { status: 404 });
-    const error = await failure(download());
-    expect(error.code).toBe('E_NETWORK');
+    await expect(download()).rejects.toMatchObject({ code: 'E_NETWORK', exitCode: 5 });
     expect(server.count(archivePath)).toBe(1);
   });
 
   it('rejects bytes that do not match the checksum (exit 6) and keeps no cache entry', async () => {
     const { server, archivePath, download, paths } = await setup();
     server.misbehave(archivePath, { corrupt: true });
-    const error = await failure(download());
-    expect(error.code).toBe('E_CHECKSUM');
-    expect(error.exitCode).toBe(6);
+    await expect(download()).rejects.toMatchObject({ code: 'E_CHECKSUM', exitCode: 6 });
     expect(readdirSync(path.join(paths.cache, 'downloads', '1.0.0'))).toEqual([]);
   });
 
   it('stops a download that grows past the declared size (exit 6)', async () => {
     const { bytes, download, paths } = await setup();
-    const error = await failure(download({ size: bytes.length - 10 }));
-    expect(error.code).toBe('E_SIZE');
+    await expect(download({ size: bytes.length - 10 })).rejects.toMatchObject({
+      code: 'E_SIZE',
+      exitCode: 6,
+    });
     expect(readdirSync(path.join(paths.cache, 'downloads', '1.0.0'))).toEqual([]);
   });
 
@@ -181,9 +170,7 @@ describe('downloading an artifact', () => {
 
   it('refuses to download when offline and the archive is not cached (exit 7)', async () => {
     const { server, download } = await setup({ LAUNCHER_OFFLINE: '1' });
-    const error = await failure(download());
-    expect(error.code).toBe('E_OFFLINE');
-    expect(error.exitCode).toBe(7);
+    await expect(download()).rejects.toMatchObject({ code: 'E_OFFLINE', exitCode: 7 });
     expect(server.requests).toEqual([]);
   });
 

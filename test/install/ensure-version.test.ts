@@ -1,10 +1,9 @@
 // ensureVersion, the shim path's way in: installed first without network, else auto-install,
 // and the documented refusals. Also: the installed path loads neither undici nor tar.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LauncherContext } from '../../src/context.js';
-import { isLauncherError, type LauncherError } from '../../src/errors.js';
 import { ensureVersion } from '../../src/install/ensure-version.js';
 import { parseRequest } from '../../src/version/request.js';
 import type { SourcedRequest } from '../../src/version/requested.js';
@@ -35,16 +34,6 @@ async function setup(extra: NodeJS.ProcessEnv = {}) {
   const lines: string[] = [];
   const progress = { write: (s: string) => lines.push(s) } as unknown as NodeJS.WritableStream;
   return { server, env, home: env.LAUNCHER_HOME!, ctx, sourced, progress, lines, cwd };
-}
-
-async function failure(promise: Promise<unknown>): Promise<LauncherError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isLauncherError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('ensureVersion', () => {
@@ -89,25 +78,28 @@ describe('ensureVersion', () => {
 
   it('exits 7 with a hint to run launcher install when auto-install is off', async () => {
     const { server, ctx, sourced, progress, cwd } = await setup({ LAUNCHER_AUTO_INSTALL: '0' });
-    const error = await failure(ensureVersion(ctx(), sourced('1.4'), { progress }));
-    expect(error).toMatchObject({ code: 'E_NOT_INSTALLED', exitCode: 7 });
-    expect(error.message).toContain(path.join(cwd, '.tool-version'));
-    expect(error.hint).toContain('launcher install');
+    await expect(ensureVersion(ctx(), sourced('1.4'), { progress })).rejects.toMatchObject({
+      code: 'E_NOT_INSTALLED',
+      exitCode: 7,
+      message: expect.stringContaining(path.join(cwd, '.tool-version')),
+      hint: expect.stringContaining('launcher install'),
+    });
     expect(server.requests).toEqual([]);
   });
 
   it('exits 7 when offline and the index is not cached', async () => {
     const { server, ctx, sourced, progress } = await setup({ LAUNCHER_OFFLINE: '1' });
-    const error = await failure(ensureVersion(ctx(), sourced('1.4'), { progress }));
-    expect(error).toMatchObject({ code: 'E_OFFLINE', exitCode: 7 });
-    expect(error.hint).toContain('launcher install');
+    await expect(ensureVersion(ctx(), sourced('1.4'), { progress })).rejects.toMatchObject({
+      code: 'E_OFFLINE',
+      exitCode: 7,
+      hint: expect.stringContaining('launcher install'),
+    });
     expect(server.requests).toEqual([]);
   });
 
   it('installs offline from the cached index and archive, without any request', async () => {
     const { server, home, ctx, sourced, progress } = await setup();
     await ensureVersion(ctx(), sourced('1.4.2'), { progress });
-    const { rmSync } = await import('node:fs');
     rmSync(path.join(home, 'versions', '1.4.2'), { recursive: true });
     const before = server.requests.length;
     const got = await ensureVersion(ctx({ LAUNCHER_OFFLINE: '1' }), sourced('1.4.2'), { progress });
@@ -117,10 +109,11 @@ describe('ensureVersion', () => {
 
   it('exits 4 naming the request and its origin when nothing in the index satisfies it', async () => {
     const { ctx, sourced, progress, cwd } = await setup();
-    const error = await failure(ensureVersion(ctx(), sourced('^3'), { progress }));
-    expect(error).toMatchObject({ code: 'E_NO_MATCH', exitCode: 4 });
-    expect(error.message).toContain('^3');
-    expect(error.message).toContain(`set by ${path.join(cwd, '.tool-version')}`);
+    await expect(ensureVersion(ctx(), sourced('^3'), { progress })).rejects.toMatchObject({
+      code: 'E_NO_MATCH',
+      exitCode: 4,
+      message: expect.stringContaining(`satisfies ^3 (set by ${path.join(cwd, '.tool-version')})`),
+    });
   });
 
   it('does not count a version directory without receipt, and replaces it', async () => {
