@@ -29,7 +29,8 @@ import type {
 } from './types.js';
 
 const FINAL: ReadonlySet<SupervisorState> = new Set(['exited', 'failed']);
-const TERMINAL_SIGNALS: ReadonlySet<string> = new Set(['SIGINT', 'SIGQUIT']);
+// Signals a terminal sends to its whole foreground group: a child sharing it got its own copy.
+const TERMINAL_SIGNALS: ReadonlySet<string> = new Set(['SIGINT', 'SIGQUIT', 'SIGHUP']);
 
 /**
  * Supervises one child program. Controls (`start`, `stop`, `restart`, `signal`) run one at a
@@ -207,7 +208,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #terminate(run: ChildRun, reason: string, signal: NodeJS.Signals): Promise<ChildEnd> {
     run.claimed = true;
     if (!run.exited) this.#setState('stopping');
-    // A child sharing the terminal got Ctrl-C (or Ctrl-\) from it already: give it time first.
+    // A child sharing the terminal got Ctrl-C (Ctrl-\, hang-up) from it already: give it time.
     const deferSignal = this.#group === 'shared' && TERMINAL_SIGNALS.has(signal);
     return run.terminate({ ask: true, reason, signal, deferSignal });
   }
