@@ -1,0 +1,158 @@
+// Subscribers of a real session's control socket: they see a crash-restart and the new port, and
+// a subscriber that never reads slows neither the compiler nor the other subscribers.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectControl, subscribe } from '../../src/session/control-client.js';
+import { ControlMethods } from '../../src/session/control-server.js';
+import type { Session } from '../../src/session/session.js';
+import { LAUNCHER_BIN, launcher, REPO_ROOT } from '../helpers/cli.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+import { placeVersion } from '../helpers/store.js';
+
+const running: ChildProcess[] = [];
+const closers: (() => void)[] = [];
+afterEach(() => {
+  for (const close of closers.splice(0)) close();
+  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+const FIXTURES = path.join(REPO_ROOT, 'test', 'session', 'fixtures');
+
+/** `launcher exec mycc` where mycc execs Node on a fixture; resolves once the session is ready. */
+async function readySession(fixture: string, args: string[]) {
+  const env = cleanEnv({ LAUNCHER_STOP_TIMEOUT_MS: '2000' });
+  const project = tempDir('launcher-project-');
+  writeFileSync(path.join(project, '.tool-version'), '1.0.0\n');
+  const words = [process.execPath, path.join(FIXTURES, fixture), ...args].map((w) => `'${w}'`);
+  placeVersion(env.LAUNCHER_HOME!, '1.0.0', { script: `#!/bin/sh\nexec ${words.join(' ')}\n` });
+  const child = spawn(process.execPath, [LAUNCHER_BIN, 'exec', 'mycc'], {
+    env,
+    cwd: project,
+    // stderr: the supervisor's notes ("restarting in …"); not part of what is checked here.
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  running.push(child);
+  const lines = createInterface({ input: child.stdout! });
+  const line = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve) =>
+      lines.on('line', (l) => {
+        const m = pattern.exec(l);
+        if (m) resolve(m);
+      }),
+    );
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  const status = async (): Promise<Session[]> =>
+    JSON.parse((await launcher(['status', '--json'], { env, cwd: project })).stdout);
+  await expect.poll(async () => (await status())[0]?.state, { timeout: 15_000 }).toBe('ready');
+  const [session] = await status();
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { session: session!, line, stop };
+}
+
+/** A subscriber that collects every state and the latest message of each URI. */
+async function subscriber(address: string) {
+  const client = await connectControl(address);
+  closers.push(() => client.close());
+  const states: Session[] = [];
+  const last = new Map<string, string>();
+  const first = await subscribe(client, {
+    onState: (s) => states.push(s),
+    onDiagnostics: (p) => last.set(p.uri, p.diagnostics[0]?.message ?? ''),
+  });
+  return { client, states, last, first };
+}
+
+/** A subscriber that sends subscribe, reads the answer, and then never reads another byte. */
+async function stuckSubscriber(address: string): Promise<net.Socket> {
+  const socket = net.connect(address);
+  closers.push(() => socket.destroy());
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: ControlMethods.subscribe });
+  socket.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  // Once the answer arrives the subscription is in place; from then on nothing is read.
+  await new Promise((resolve) => socket.once('data', resolve));
+  socket.pause();
+  return socket;
+}
+
+describe('control-socket subscribers of a live session', () => {
+  it('see a crashed child restarted: restarts incremented, then ready with the new port', async () => {
+    const ports = path.join(tempDir(), 'ports');
+    const { session, stop } = await readySession('port-server.mjs', [ports]);
+    const watcher = await subscriber(session.control!);
+    expect(watcher.first.state).toMatchObject({ state: 'ready', port: session.port });
+
+    // A crash nobody asked for: the default policy restarts it.
+    process.kill(session.childPid!, 'SIGKILL');
+    await expect
+      .poll(() => watcher.states.find((s) => s.state === 'ready'), { timeout: 15_000 })
+      .toBeDefined();
+    const ready = watcher.states.find((s) => s.state === 'ready')!;
+    const [firstPort, secondPort] = readFileSync(ports, 'utf8').trim().split('\n').map(Number);
+    expect(session.port).toBe(firstPort);
+    expect(ready).toMatchObject({ session: session.session, restarts: 1, port: secondPort });
+    expect(ready.port).not.toBe(session.port);
+    expect(ready.childPid).not.toBe(session.childPid);
+    // On the way: the backoff (no child, no port), then the new child starting.
+    expect(watcher.states.map((s) => [s.state, s.restarts])).toEqual([
+      ['backoff', 0],
+      ['starting', 1],
+      ['ready', 1],
+    ]);
+    await stop();
+  });
+
+  const COUNT = 10_000;
+  const URIS = 20;
+
+  /**
+   * One run of the flooding compiler with nine reading subscribers (and a stuck one if asked).
+   * Returns the flood's duration as the compiler measured it, once every reader has the last
+   * message of every URI.
+   */
+  async function floodRound(withStuck: boolean): Promise<number> {
+    const { session, line, stop } = await readySession('timed-flood.mjs', [
+      String(COUNT),
+      String(URIS),
+      '1000',
+    ]);
+    const readers = await Promise.all(
+      Array.from({ length: 9 }, () => subscriber(session.control!)),
+    );
+    if (withStuck) await stuckSubscriber(session.control!);
+    const reported = line(/^flood-ms (\d+(?:\.\d+)?)$/);
+    const answer = await readers[0]!.client.connection.sendRequest(ControlMethods.request, {
+      method: 'flood/go',
+    });
+    expect(answer).toEqual({});
+    const ms = Number((await reported)[1]);
+    for (const { last } of readers) {
+      await expect
+        .poll(() => last.get(`file:///flood/f${URIS - 1}.my`)?.endsWith(`#${COUNT - 1}`), {
+          timeout: 20_000,
+        })
+        .toBe(true);
+      for (let f = 0; f < URIS; f++) {
+        expect(last.get(`file:///flood/f${f}.my`)).toMatch(new RegExp(` #${COUNT - URIS + f}$`));
+      }
+    }
+    await stop();
+    return ms;
+  }
+
+  it('give the last state of every URI to nine readers while a tenth never reads, and do not slow the compiler', async () => {
+    // With the stuck subscriber first, so warm-up favours the baseline run, not this one.
+    const withStuck = await floodRound(true);
+    const baseline = await floodRound(false);
+    // A generous bound: a stuck subscriber that slowed the compiler would hold it for ever
+    // (its socket never drains). The precise ratio is in bench/subscribers.bench.mjs.
+    expect(withStuck).toBeLessThanOrEqual(3 * baseline + 500);
+  });
+});
