@@ -1,10 +1,12 @@
 // The supervisor as a process among processes: output, exit status, signals, and no orphans.
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launcherPaths } from '../../src/paths.js';
 import { Supervisor } from '../../src/supervisor/index.js';
+import { run as runProgram } from '../helpers/cli.js';
 import { cleanEnv } from '../helpers/env.js';
-import { alive, allGone, fixture, supervise, superviseProcess } from './helpers.js';
+import { alive, allGone, FIXTURES, fixture, supervise, superviseProcess } from './helpers.js';
 
 const FOUR_MIB = 4 * 1024 * 1024;
 
@@ -133,5 +135,29 @@ describe('no descendant outlives supervision', () => {
     await next.start();
     await next.wait();
     expect(alive(pids.grandchild)).toBe(false);
+  });
+});
+
+describe('a compiler run from a terminal', () => {
+  it('stays interactive: it reads the terminal and gets Ctrl-C once, and the launcher ends like it', async () => {
+    const child = fixture('tty-child.mjs');
+    // supervise.mjs on a real terminal, with stdin on it: the process group is chosen for that.
+    const run = await runProgram(
+      'python3',
+      [
+        path.join(FIXTURES, 'pty-run.py'),
+        process.execPath,
+        path.join(FIXTURES, 'supervise.mjs'),
+        JSON.stringify(child),
+      ],
+      { env: cleanEnv() },
+    );
+    const screen = run.stdout.replace(/\r/g, '');
+    expect(screen).toContain('stdin is a terminal: true\n');
+    expect(screen).toContain('controlling terminal: true\n');
+    expect(screen).toContain('echo: hello\n');
+    expect(screen).toContain('SIGINT 1\n');
+    expect(screen).not.toContain('SIGINT 2');
+    expect(run.code).toBe(130);
   });
 });
