@@ -11,6 +11,7 @@ import { readCachedIndex, writeCachedIndex } from './index-cache.js';
 import { type DistIndex, parseIndex } from './index-schema.js';
 import { withRetries } from './retry.js';
 
+// Re-exported for callers that report on the index (doctor).
 export { isOffline } from './http-settings.js';
 
 /** An index larger than this is not an index. */

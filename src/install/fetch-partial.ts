@@ -1,0 +1,163 @@
+// Getting an artifact's bytes into its partial file: one HTTP attempt at a time (resuming with
+// Range/If-Range when the partial file and its validator allow), retried with backoff; or a copy
+// of a local `file:` artifact. Hashes and counts the bytes as they are written.
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { isLauncherError, LauncherError } from '../errors.js';
+import type { HttpClient } from '../index/http-client.js';
+import { HttpStatusError } from '../index/http-settings.js';
+import { withRetries } from '../index/retry.js';
+import { appendHashed } from './append-hashed.js';
+import type { ArtifactDownload, DownloadContext } from './download.js';
+import { partialFiles } from './layout.js';
+import { hashInto, type Measured, measureFile } from './verify.js';
+
+/** The validators that make a partial file resumable, saved beside it. */
+interface PartialMeta {
+  readonly url: string;
+  readonly etag: string | null;
+  readonly lastModified: string | null;
+}
+
+/** What was fetched, and whether it continued bytes kept from an earlier attempt. */
+export interface Fetched {
+  readonly measured: Measured;
+  readonly resumed: boolean;
+}
+
+/**
+ * Fill the partial file of `d` to the end: over HTTP with retries (resuming unless
+ * `allowResume` is false), or by copying a `file:` URL.
+ */
+export async function fetchToPartial(
+  d: ArtifactDownload,
+  ctx: DownloadContext,
+  allowResume: boolean,
+): Promise<Fetched> {
+  if (d.url.protocol === 'file:') return copyLocal(d, ctx);
+  const client = await ctx.client();
+  return withRetries(d.expected.what, () => attempt(d, ctx, client, allowResume), {
+    settings: client.settings,
+    signal: ctx.signal,
+    onRetry: (reason, delay) =>
+      ctx.progress.note(`${reason}; retrying in ${(delay / 1000).toFixed(1)} s`),
+  });
+}
+
+/** The partial file's size and its validator, when it can be resumed. */
+function resumeState(
+  d: ArtifactDownload,
+): { have: number; meta: PartialMeta; validator: string } | null {
+  const { part, meta } = partialFiles(d.archive);
+  try {
+    const have = statSync(part).size;
+    const saved = JSON.parse(readFileSync(meta, 'utf8')) as PartialMeta;
+    const validator = saved.etag ?? saved.lastModified;
+    if (have === 0 || saved.url !== d.url.href || !validator) return null;
+    return { have, meta: saved, validator };
+  } catch {
+    return null;
+  }
+}
+
+function header(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  name: string,
+): string | null {
+  const value = headers[name];
+  return typeof value === 'string' ? value : null;
+}
+
+/** One HTTP attempt: resume the partial file with Range/If-Range, or (re)start it. */
+async function attempt(
+  d: ArtifactDownload,
+  ctx: DownloadContext,
+  client: HttpClient,
+  allowResume: boolean,
+): Promise<Fetched> {
+  const { part, meta } = partialFiles(d.archive);
+  const state = allowResume ? resumeState(d) : null;
+  if (state && state.have === d.expected.size) {
+    // Killed after the last byte but before the rename: nothing left to fetch.
+    return { measured: await measureFile(part), resumed: true };
+  }
+  const headers: Record<string, string> = {};
+  if (state) {
+    headers.range = `bytes=${state.have}-`;
+    headers['if-range'] = state.validator;
+  }
+  const res = await client.get(d.url, { headers, signal: ctx.signal });
+  let from = 0;
+  let total: number | undefined;
+  const range = /^bytes (\d+)-\d+\/(\d+)$/.exec(header(res.headers, 'content-range') ?? '');
+  const etag = header(res.headers, 'etag');
+  if (
+    state &&
+    res.status === 206 &&
+    Number(range?.[1]) === state.have &&
+    (!etag || !state.meta.etag || etag === state.meta.etag)
+  ) {
+    from = state.have;
+    total = Number(range![2]);
+  } else if (res.status === 200) {
+    total = Number(header(res.headers, 'content-length')) || undefined;
+    // Order matters: no meta while the file is truncated, so a kill in between never pairs
+    // new validators with old bytes.
+    rmSync(meta, { force: true });
+    writeFileSync(part, '');
+    const strong = etag && !etag.startsWith('W/') ? etag : null;
+    const lastModified = header(res.headers, 'last-modified');
+    if (strong || lastModified) {
+      const saved: PartialMeta = {
+        url: d.url.href,
+        etag: strong,
+        lastModified: strong ? null : lastModified,
+      };
+      writeFileSync(meta, JSON.stringify(saved));
+    }
+  } else if (state && (res.status === 206 || res.status === 416)) {
+    // The server does not agree with the partial file: forget it and start over.
+    await res.body.dump();
+    rmSync(part, { force: true });
+    rmSync(meta, { force: true });
+    return attempt(d, ctx, client, false);
+  } else {
+    await res.body.dump();
+    throw new HttpStatusError(d.url, res.status);
+  }
+
+  const hash = createHash('sha256');
+  if (from > 0) await hashInto(part, hash);
+  ctx.progress.start(d.url.href, total ?? d.expected.size, from);
+  const size = await appendHashed(res.body, part, hash, from, d.expected, ctx.progress);
+  ctx.progress.finish();
+  return { measured: { sha256: hash.digest('hex'), size }, resumed: from > 0 };
+}
+
+/** A `file:` artifact: copied into the cache through the same hashing path. */
+async function copyLocal(d: ArtifactDownload, ctx: DownloadContext): Promise<Fetched> {
+  const { part } = partialFiles(d.archive);
+  const source = fileURLToPath(d.url);
+  try {
+    ctx.progress.start(d.url.href, statSync(source).size, 0);
+    writeFileSync(part, '');
+    const hash = createHash('sha256');
+    const size = await appendHashed(
+      createReadStream(source, { highWaterMark: 1 << 20, signal: ctx.signal }),
+      part,
+      hash,
+      0,
+      d.expected,
+      ctx.progress,
+    );
+    ctx.progress.finish();
+    return { measured: { sha256: hash.digest('hex'), size }, resumed: false };
+  } catch (error) {
+    if (isLauncherError(error) || ctx.signal?.aborted) throw error;
+    throw new LauncherError('E_NETWORK', `cannot read ${d.url.href}: ${(error as Error).message}`, {
+      hint: 'The index names a local file that is missing or unreadable; check the distribution directory.',
+      cause: error,
+    });
+  }
+}
