@@ -46,7 +46,7 @@ async function child(mode) {
   if (mode === 'worker') {
     const { connect } = await import(path.join(root, 'dist/worker/index.js'));
     const worker = await connect({ name: 'bench', heartbeatMs: 0 });
-    worker.onRequest('bench/flood', (count) => {
+    worker.onRequest('bench/flood', ({ count }) => {
       setImmediate(() => {
         for (let i = 0; i < count; i++)
           worker.publishDiagnostics(
@@ -119,7 +119,7 @@ async function protocolRun() {
       done();
     }
   });
-  await supervisor.request('bench/flood', NOTIFICATIONS);
+  await supervisor.request('bench/flood', { count: NOTIFICATIONS });
   await all;
   const perSecond = ((NOTIFICATIONS - 1) * 1e9) / Number(last - first);
 
