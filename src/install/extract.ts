@@ -1,6 +1,8 @@
 // Unpacking a verified archive into a staging directory with node-tar, every entry judged by the
 // archive guard first; one bad entry rejects the whole archive.
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { type ReadEntry, Unpack } from 'tar';
 import { LauncherError } from '../errors.js';
 import { ArchiveGuard } from './archive-guard.js';
@@ -13,6 +15,31 @@ export interface ExtractOptions {
   readonly what: string;
   readonly signal?: AbortSignal | undefined;
   readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The archive's tar bytes, gunzipped here (node:zlib) when the file starts with gzip's magic
+ * bytes. node-tar's own decompression aborts on a cut stream without waiting for the writes it
+ * started; fed plain tar, it reports the truncation and still finishes them.
+ */
+function tarBytes(
+  archive: string,
+  highWaterMark: number,
+  onError: (error: Error) => void,
+): Readable {
+  const magic = Buffer.alloc(2);
+  const fd = openSync(archive, 'r');
+  try {
+    readSync(fd, magic, 0, 2, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const source = createReadStream(archive, { highWaterMark });
+  source.on('error', onError);
+  if (magic[0] !== 0x1f || magic[1] !== 0x8b) return source;
+  const gunzip = createGunzip();
+  gunzip.on('error', onError);
+  return source.pipe(gunzip);
 }
 
 /**
@@ -42,8 +69,7 @@ export async function extractArchive(
 
   await new Promise<void>((resolve) => {
     let holding = holdRequested(options.env, 'extract');
-    // Small reads when holding, so the parser really stops inside the archive.
-    const source = createReadStream(archive, { highWaterMark: holding ? 4096 : 1 << 20 });
+    let input: Readable;
     const unpack = new Unpack({
       cwd: staging,
       strip: options.strip,
@@ -67,8 +93,8 @@ export async function extractArchive(
           // through like any interruption.
           holding = false;
           announceHold('extract', staging);
-          source.unpipe();
-          options.signal?.addEventListener('abort', () => source.pipe(unpack), { once: true });
+          input.unpipe(unpack);
+          options.signal?.addEventListener('abort', () => input.pipe(unpack), { once: true });
         }
         return !verdict.skip;
       },
@@ -77,12 +103,18 @@ export async function extractArchive(
       },
     });
     unpack.on('error', (error: Error) => fail(damaged(error.message, error)));
+    // 'close' comes once every write has finished, also after an 'error' for a cut stream.
     unpack.on('close', () => resolve());
-    source.on('error', (error) => {
+    // node-tar's own abort ends without 'close'; it only happens when node-tar decompresses,
+    // which tarBytes spares it, but a hang here would be worse than an early return.
+    unpack.on('abort', () => setImmediate(resolve));
+    // Small reads when holding, so the parser really stops inside the archive.
+    input = tarBytes(archive, holding ? 4096 : 1 << 20, (error) => {
       fail(damaged(error.message, error));
+      input.unpipe(unpack);
       unpack.end();
     });
-    source.pipe(unpack);
+    input.pipe(unpack);
   });
 
   if (failure !== undefined) throw failure;
