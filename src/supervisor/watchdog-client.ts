@@ -1,10 +1,14 @@
 // Starts the watchdog program and tells it which children to kill if the launcher is killed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { packageRoot } from '../package-root.js';
 
-// The compiled program next to this module. A bundle of the launcher must ship it alongside.
-const PROGRAM = fileURLToPath(new URL('./watchdog.js', import.meta.url));
+// The compiled program, found from the package root: this module may be compiled into dist/ or
+// bundled into the shim's bundle, where no watchdog.js sits next to it.
+function program(): string {
+  return path.join(packageRoot(), 'dist', 'supervisor', 'watchdog.js');
+}
 
 /**
  * Node cannot ask the kernel to kill a child's descendants when the parent dies, so a small
@@ -20,13 +24,15 @@ export class Watchdog {
 
   /**
    * Start the watchdog; undefined where it cannot run: on Windows, when failing to start, or
-   * when running from the TypeScript sources (tests), where there is no compiled program.
+   * when the package has not been built (no compiled program).
    */
   static start(): Watchdog | undefined {
-    if (process.platform === 'win32' || !existsSync(PROGRAM)) return undefined;
+    if (process.platform === 'win32') return undefined;
+    const file = program();
+    if (!existsSync(file)) return undefined;
     const child = spawn(
       process.execPath,
-      ['--max-old-space-size=16', '--max-semi-space-size=1', PROGRAM],
+      ['--max-old-space-size=16', '--max-semi-space-size=1', file],
       // Its own session: the terminal's Ctrl-C and hang-up must not take it down with the rest.
       { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: {} },
     );
