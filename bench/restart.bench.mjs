@@ -117,7 +117,7 @@ async function memory() {
   // Let both settle after start-up before reading their resident sets.
   await new Promise((resolve) => setTimeout(resolve, 500));
   const watchdog = childrenOf(supervising.pid).find((pid) =>
-    readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('watchdog.js'),
+    readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('launcher-watchdog'),
   );
   const result = {
     supervisor: memoryOf(supervising.pid),
@@ -171,10 +171,10 @@ async function main() {
       `| RSS of its watchdog process vs a bare \`node\` | ${mib(mem.watchdog.rss)} | ${mib(mem.bare.rss)} | ${(mem.watchdog.rss / mem.bare.rss).toFixed(2)}× | |`,
       `| PSS of its watchdog process vs a bare \`node\` | ${mib(mem.watchdog.pss)} | ${mib(mem.bare.pss)} | ${(mem.watchdog.pss / mem.bare.pss).toFixed(2)}× | |`,
       '',
-      `The child itself: RSS ${mib(mem.child.rss)}. The watchdog is a separate small Node process`,
-      'that kills the child tree if the launcher is SIGKILLed. RSS counts the pages of the Node',
-      'binary in full for every process; PSS divides them among the processes sharing them, so it',
-      'is closer to what each process adds.',
+      `The child itself: RSS ${mib(mem.child.rss)}. The watchdog is a separate small \`sh\` process`,
+      'that kills the child tree if the launcher is SIGKILLed. RSS counts the pages of a binary',
+      'in full for every process; PSS divides them among the processes sharing them, so it is',
+      'closer to what each process adds.',
       '',
     ].join('\n'),
   );

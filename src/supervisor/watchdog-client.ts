@@ -1,19 +1,20 @@
-// Starts the watchdog program and tells it which children to kill if the launcher is killed.
+// Starts the watchdog and tells it which children to kill if the launcher is killed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 
-// The compiled program, found from the package root: this module may be compiled into dist/ or
-// bundled into the shim's bundle, where no watchdog.js sits next to it.
-function program(): string {
-  return path.join(packageRoot(), 'dist', 'supervisor', 'watchdog.js');
+// The watchdog is a POSIX sh script shipped in the package's shims/ folder, found from the
+// package root: this module runs compiled in dist/ and bundled in the shim's bundle alike.
+function script(): string {
+  return path.join(packageRoot(), 'shims', 'launcher-watchdog.sh');
 }
 
 /**
  * Node cannot ask the kernel to kill a child's descendants when the parent dies, so a small
  * process does it: it holds the read end of a pipe whose only writer is the launcher. One per
- * supervisor, started with the first child, ended (killing nothing) when supervision ends.
+ * supervisor, started with the first child, ended (killing nothing) when supervision ends. It is
+ * `sh`, not a second Node: it starts in about a millisecond and sleeps in `read` until needed.
  */
 export class Watchdog {
   readonly #process: ChildProcess;
@@ -22,25 +23,21 @@ export class Watchdog {
     this.#process = child;
   }
 
-  /**
-   * Start the watchdog; undefined where it cannot run: on Windows, when failing to start, or
-   * when the package has not been built (no compiled program).
-   */
+  /** Start the watchdog; undefined where it cannot run: on Windows, or when failing to start. */
   static start(): Watchdog | undefined {
     if (process.platform === 'win32') return undefined;
-    const file = program();
+    const file = script();
     if (!existsSync(file)) return undefined;
-    const child = spawn(
-      process.execPath,
-      ['--max-old-space-size=16', '--max-semi-space-size=1', file],
+    // Our own script file, not a command line: nothing from outside is interpreted by the shell.
+    const child = spawn('/bin/sh', [file], {
       // Its own session: the terminal's Ctrl-C and hang-up must not take it down with the rest.
-      { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: {} },
-    );
-    if (child.pid === undefined) {
-      child.on('error', () => {});
-      return undefined;
-    }
+      detached: true,
+      stdio: ['pipe', 'ignore', 'ignore'],
+      // Only for `ps`, where there is no /proc to walk.
+      env: { PATH: '/usr/bin:/bin' },
+    });
     child.on('error', () => {});
+    if (child.pid === undefined) return undefined;
     child.stdin!.on('error', () => {});
     // Neither the watchdog nor its pipe may keep the launcher's event loop alive.
     child.unref();
@@ -66,6 +63,7 @@ export class Watchdog {
     this.#process.stdin?.end();
   }
 
+  // One short line per write: a pipe never splits a write this small, so lines arrive whole.
   #send(line: string): void {
     if (this.#process.stdin?.writable) this.#process.stdin.write(`${line}\n`);
   }

@@ -1,7 +1,7 @@
 // Shared pieces of the supervisor tests: fixtures, a supervisor per test, events and output.
 // Fixtures import the built worker library from dist/ (`npm test` builds first). In-process
-// supervisors run from src/, where there is no compiled watchdog program: tests of the watchdog
-// run the supervising fixture, which uses dist/.
+// supervisors run from src/ and start the watchdog too (a script in shims/), but tests that kill
+// the supervising process run the supervising fixture, a process of its own, which uses dist/.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';

@@ -1,0 +1,58 @@
+// The watchdog on its own: what it kills when its pipe closes, and what it leaves alone.
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Watchdog } from '../../src/supervisor/watchdog-client.js';
+import { alive, allGone, FIXTURES, watchText } from './helpers.js';
+
+const pids: number[] = [];
+afterEach(() => {
+  for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+});
+
+// grandchild-spawner.mjs: a child with a grandchild that ignores SIGTERM, SIGINT and SIGHUP.
+async function spawnTree(ownGroup: boolean): Promise<{ child: number; grandchild: number }> {
+  const child = spawn(process.execPath, [`${FIXTURES}/grandchild-spawner.mjs`], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    detached: ownGroup,
+  });
+  const tree = JSON.parse(await watchText(child.stdout!).line(/^\{/)) as {
+    child: number;
+    grandchild: number;
+  };
+  pids.push(tree.child, tree.grandchild);
+  return tree;
+}
+
+function startWatchdog(): Watchdog {
+  const watchdog = Watchdog.start();
+  expect(watchdog?.pid).toBeTypeOf('number');
+  return watchdog!;
+}
+
+describe('the watchdog, when its pipe closes', () => {
+  it('kills a tracked child’s process group, the grandchildren included', async () => {
+    const tree = await spawnTree(true);
+    const watchdog = startWatchdog();
+    watchdog.track(tree.child, tree.child);
+    watchdog.close();
+    await allGone([tree.child, tree.grandchild, watchdog.pid!], 2000);
+  });
+
+  it('kills the descendants of a tracked child that shares a process group', async () => {
+    const tree = await spawnTree(false);
+    const watchdog = startWatchdog();
+    watchdog.track(tree.child, undefined);
+    watchdog.close();
+    await allGone([tree.child, tree.grandchild, watchdog.pid!], 2000);
+  });
+
+  it('kills nothing it was told to forget, and ends', async () => {
+    const tree = await spawnTree(true);
+    const watchdog = startWatchdog();
+    watchdog.track(tree.child, tree.child);
+    watchdog.forget(tree.child);
+    watchdog.close();
+    await allGone([watchdog.pid!], 2000);
+    expect([alive(tree.child), alive(tree.grandchild)]).toEqual([true, true]);
+  });
+});
