@@ -68,6 +68,21 @@ class Subscriber {
       .catch(() => {});
   }
 
+  /** The session is ending: write everything held back now, however far behind the socket is. */
+  flushAll(): void {
+    const send = (method: string, params: unknown) =>
+      void this.connection.sendNotification(method, params).catch(() => {});
+    for (const [uri, { diagnostics, version }] of this.#pendingDiagnostics) {
+      send(
+        ControlMethods.publishDiagnostics,
+        version === undefined ? { uri, diagnostics } : { uri, diagnostics, version },
+      );
+    }
+    this.#pendingDiagnostics.clear();
+    if (this.#pendingState) send(ControlMethods.state, this.#pendingState);
+    this.#pendingState = undefined;
+  }
+
   #flush(): void {
     const state = this.#pendingState;
     const pending = [...this.#pendingDiagnostics];
@@ -116,13 +131,25 @@ export class ControlServer {
 
   /**
    * Stop listening and let every client go. Controls already received finish first (a stop that
-   * ends the session is still answered), their answers are flushed, then connections end.
+   * ends the session is still answered), their answers are flushed, then connections end. A
+   * subscriber that fell behind is sent what was held back for it (the last set of each URI and
+   * the final state) and has what is left of the same grace to read it; the process may exit
+   * right after, and bytes not yet handed to the system would be lost with it.
    */
   async close(): Promise<void> {
     const grace = new Promise((resolve) => setTimeout(resolve, 1000).unref());
     await Promise.race([this.#queue, grace]);
     await new Promise((resolve) => setImmediate(resolve));
-    for (const socket of this.#connections) socket.end();
+    for (const subscriber of this.#subscribers) subscriber.flushAll();
+    const flushed = [...this.#connections].map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.writableFinished || socket.destroyed) return resolve();
+          socket.once('finish', resolve).once('close', resolve);
+          socket.end();
+        }),
+    );
+    await Promise.race([Promise.all(flushed), grace]);
     await this.#endpoint.close();
   }
 

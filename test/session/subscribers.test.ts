@@ -1,12 +1,15 @@
 // Subscribers of a real session's control socket: they see a crash-restart and the new port, and
 // a subscriber that never reads slows neither the compiler nor the other subscribers.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectControl, subscribe } from '../../src/session/control-client.js';
+import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import { connectEndpoint } from '../../src/ipc/endpoint.js';
+import { createRpcConnection } from '../../src/ipc/rpc-connection.js';
+import { connectControl, sendControl, subscribe } from '../../src/session/control-client.js';
 import { ControlMethods } from '../../src/session/control-server.js';
 import type { Session } from '../../src/session/session.js';
 import { LAUNCHER_BIN, launcher, REPO_ROOT } from '../helpers/cli.js';
@@ -20,6 +23,7 @@ afterEach(() => {
   for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
+type PublishedDiagnostics = { uri: string; diagnostics: Diagnostic[] };
 const FIXTURES = path.join(REPO_ROOT, 'test', 'session', 'fixtures');
 
 /** `launcher exec mycc` where mycc execs Node on a fixture; resolves once the session is ready. */
@@ -53,7 +57,8 @@ async function readySession(fixture: string, args: string[]) {
     child.kill('SIGTERM');
     await exited;
   };
-  return { session: session!, line, stop };
+  const file = path.join(env.LAUNCHER_HOME!, 'state', 'sessions', `${session!.session}.json`);
+  return { session: session!, file, line, stop, exited };
 }
 
 /** A subscriber that collects every state and the latest message of each URI. */
@@ -146,6 +151,43 @@ describe('control-socket subscribers of a live session', () => {
     await stop();
     return ms;
   }
+
+  it('deliver the last state of every URI and the final state to a subscriber that was behind when the session ended', async () => {
+    const { session, file, line, exited } = await readySession('timed-flood.mjs', [
+      String(COUNT),
+      String(URIS),
+      '1000',
+      'exit',
+    ]);
+    const socket = await connectEndpoint(session.control!);
+    closers.push(() => socket.destroy());
+    const connection = createRpcConnection(socket);
+    const last = new Map<string, string>();
+    const states: Session[] = [];
+    connection.onNotification(ControlMethods.publishDiagnostics, (p: PublishedDiagnostics) => {
+      last.set(p.uri, p.diagnostics[0]?.message ?? '');
+    });
+    connection.onNotification(ControlMethods.state, (s: Session) => {
+      states.push(s);
+    });
+    // Announced once every message that arrived before the socket closed has been handled.
+    const closed = new Promise<void>((resolve) => connection.onClose(() => resolve()));
+    connection.listen();
+    await connection.sendRequest(ControlMethods.subscribe, {});
+    // Fall behind: read nothing while the compiler floods and ends, and until the launcher is
+    // tearing the session down (its file is removed just before the control socket closes).
+    socket.pause();
+    await sendControl(session.control!, ControlMethods.request, { method: 'flood/go' });
+    await line(/^flood-ms /);
+    await expect.poll(() => existsSync(file), { interval: 5, timeout: 15_000 }).toBe(false);
+    socket.resume();
+    await closed;
+    await exited;
+    for (let f = 0; f < URIS; f++) {
+      expect(last.get(`file:///flood/f${f}.my`)).toMatch(new RegExp(` #${COUNT - URIS + f}$`));
+    }
+    expect(states.at(-1)).toMatchObject({ session: session.session, state: 'exited' });
+  });
 
   it('give the last state of every URI to nine readers while a tenth never reads, and do not slow the compiler', async () => {
     // With the stuck subscriber first, so warm-up favours the baseline run, not this one.
