@@ -1,72 +1,24 @@
 // `launcher status --json` through a session's life: starting, ready with its port, backoff, gone
 // after the launcher exits, and pruned after the launcher was killed with SIGKILL.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { probeProcess } from '../../src/session/process-identity.js';
 import type { Session } from '../../src/session/session.js';
-import { LAUNCHER_BIN, launcher, REPO_ROOT } from '../helpers/cli.js';
-import { cleanEnv, tempDir } from '../helpers/env.js';
-import { placeVersion } from '../helpers/store.js';
-
-const running: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
+import { REPO_ROOT } from '../helpers/cli.js';
+import { tempDir } from '../helpers/env.js';
+import { execSession } from './exec-session.js';
 
 const PORT_SERVER = path.join(REPO_ROOT, 'test', 'session', 'fixtures', 'port-server.mjs');
 const CRASH = path.join(REPO_ROOT, 'test', 'fixtures', 'crash.mjs');
 const COOPERATIVE = path.join(REPO_ROOT, 'test', 'fixtures', 'cooperative-server.mjs');
-
-/**
- * `launcher exec mycc` in a fresh project pinned to 1.0.0, whose `mycc` execs Node on `script`
- * with `args`. Returns the launcher process, its exit, and `status --json` for its home.
- */
-function execSession(script: string, args: string[], extra: NodeJS.ProcessEnv = {}) {
-  const env = cleanEnv({ LAUNCHER_STOP_TIMEOUT_MS: '2000', ...extra });
-  const home = env.LAUNCHER_HOME!;
-  const project = tempDir('launcher-project-');
-  writeFileSync(path.join(project, '.tool-version'), '1.0.0\n');
-  const words = [process.execPath, script, ...args].map((w) => `'${w}'`).join(' ');
-  placeVersion(home, '1.0.0', { script: `#!/bin/sh\nexec ${words}\n` });
-  const child = spawn(process.execPath, [LAUNCHER_BIN, 'exec', 'mycc'], {
-    env,
-    cwd: project,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.push(child);
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  const stdoutLines = createInterface({ input: child.stdout! });
-  /** Resolves with the first line the child prints that contains `text`. */
-  const line = (text: string) =>
-    new Promise<string>((resolve) =>
-      stdoutLines.on('line', (l) => {
-        if (l.includes(text)) resolve(l);
-      }),
-    );
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal })),
-  );
-  const status = async (): Promise<Session[]> => {
-    const r = await launcher(['status', '--json'], { env, cwd: project });
-    expect(r).toMatchObject({ code: 0, stderr: '' });
-    return JSON.parse(r.stdout) as Session[];
-  };
-  const sessionFile = (id: string) => path.join(home, 'state', 'sessions', `${id}.json`);
-  return { env, home, project, child, exited, status, sessionFile, line, stderr: () => stderr };
-}
 
 describe('status --json through the life of a session', () => {
   it('shows starting until the server reports ready, then ready with its port; after exit the session is gone', async () => {
     const ports = path.join(tempDir(), 'ports');
     const run = execSession(PORT_SERVER, [ports, 'wait'], { LAUNCHER_READY_TIMEOUT_MS: '60000' });
     // Connected with `server: true` but not ready: the fixture waits for SIGUSR1.
-    await run.line('waiting for SIGUSR1');
+    await run.line(/waiting for SIGUSR1/);
     const [starting] = await run.status();
     expect(starting).toMatchObject({ state: 'starting', port: null, restarts: 0, bin: 'mycc' });
     expect(existsSync(run.sessionFile(starting!.session))).toBe(true);

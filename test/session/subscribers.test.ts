@@ -1,10 +1,8 @@
 // Subscribers of a real session's control socket: they see a crash-restart and the new port, and
 // a subscriber that never reads slows neither the compiler nor the other subscribers.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { connectEndpoint } from '../../src/ipc/endpoint.js';
@@ -12,54 +10,17 @@ import { createRpcConnection } from '../../src/ipc/rpc-connection.js';
 import { connectControl, sendControl, subscribe } from '../../src/session/control-client.js';
 import { ControlMethods } from '../../src/session/control-server.js';
 import type { Session } from '../../src/session/session.js';
-import { LAUNCHER_BIN, launcher, REPO_ROOT } from '../helpers/cli.js';
-import { cleanEnv, tempDir } from '../helpers/env.js';
-import { placeVersion } from '../helpers/store.js';
+import { REPO_ROOT } from '../helpers/cli.js';
+import { tempDir } from '../helpers/env.js';
+import { readySession } from './exec-session.js';
 
-const running: ChildProcess[] = [];
 const closers: (() => void)[] = [];
 afterEach(() => {
   for (const close of closers.splice(0)) close();
-  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
 type PublishedDiagnostics = { uri: string; diagnostics: Diagnostic[] };
 const FIXTURES = path.join(REPO_ROOT, 'test', 'session', 'fixtures');
-
-/** `launcher exec mycc` where mycc execs Node on a fixture; resolves once the session is ready. */
-async function readySession(fixture: string, args: string[]) {
-  const env = cleanEnv({ LAUNCHER_STOP_TIMEOUT_MS: '2000' });
-  const project = tempDir('launcher-project-');
-  writeFileSync(path.join(project, '.tool-version'), '1.0.0\n');
-  const words = [process.execPath, path.join(FIXTURES, fixture), ...args].map((w) => `'${w}'`);
-  placeVersion(env.LAUNCHER_HOME!, '1.0.0', { script: `#!/bin/sh\nexec ${words.join(' ')}\n` });
-  const child = spawn(process.execPath, [LAUNCHER_BIN, 'exec', 'mycc'], {
-    env,
-    cwd: project,
-    // stderr: the supervisor's notes ("restarting in …"); not part of what is checked here.
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  running.push(child);
-  const lines = createInterface({ input: child.stdout! });
-  const line = (pattern: RegExp) =>
-    new Promise<RegExpExecArray>((resolve) =>
-      lines.on('line', (l) => {
-        const m = pattern.exec(l);
-        if (m) resolve(m);
-      }),
-    );
-  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  const status = async (): Promise<Session[]> =>
-    JSON.parse((await launcher(['status', '--json'], { env, cwd: project })).stdout);
-  await expect.poll(async () => (await status())[0]?.state, { timeout: 15_000 }).toBe('ready');
-  const [session] = await status();
-  const stop = async () => {
-    child.kill('SIGTERM');
-    await exited;
-  };
-  const file = path.join(env.LAUNCHER_HOME!, 'state', 'sessions', `${session!.session}.json`);
-  return { session: session!, file, line, stop, exited };
-}
 
 /** A subscriber that collects every state and the latest message of each URI. */
 async function subscriber(address: string) {
@@ -90,7 +51,7 @@ async function stuckSubscriber(address: string): Promise<net.Socket> {
 describe('control-socket subscribers of a live session', () => {
   it('see a crashed child restarted: restarts incremented, then ready with the new port', async () => {
     const ports = path.join(tempDir(), 'ports');
-    const { session, stop } = await readySession('port-server.mjs', [ports]);
+    const { session, stop } = await readySession(path.join(FIXTURES, 'port-server.mjs'), [ports]);
     const watcher = await subscriber(session.control!);
     expect(watcher.first.state).toMatchObject({ state: 'ready', port: session.port });
 
@@ -123,7 +84,7 @@ describe('control-socket subscribers of a live session', () => {
    * message of every URI.
    */
   async function floodRound(withStuck: boolean): Promise<number> {
-    const { session, line, stop } = await readySession('timed-flood.mjs', [
+    const { session, line, stop } = await readySession(path.join(FIXTURES, 'timed-flood.mjs'), [
       String(COUNT),
       String(URIS),
       '1000',
@@ -153,12 +114,10 @@ describe('control-socket subscribers of a live session', () => {
   }
 
   it('deliver the last state of every URI and the final state to a subscriber that was behind when the session ended', async () => {
-    const { session, file, line, exited } = await readySession('timed-flood.mjs', [
-      String(COUNT),
-      String(URIS),
-      '1000',
-      'exit',
-    ]);
+    const { session, sessionFile, line, exited } = await readySession(
+      path.join(FIXTURES, 'timed-flood.mjs'),
+      [String(COUNT), String(URIS), '1000', 'exit'],
+    );
     const socket = await connectEndpoint(session.control!);
     closers.push(() => socket.destroy());
     const connection = createRpcConnection(socket);
@@ -179,7 +138,9 @@ describe('control-socket subscribers of a live session', () => {
     socket.pause();
     await sendControl(session.control!, ControlMethods.request, { method: 'flood/go' });
     await line(/^flood-ms /);
-    await expect.poll(() => existsSync(file), { interval: 5, timeout: 15_000 }).toBe(false);
+    await expect
+      .poll(() => existsSync(sessionFile(session.session)), { interval: 5, timeout: 15_000 })
+      .toBe(false);
     socket.resume();
     await closed;
     await exited;
