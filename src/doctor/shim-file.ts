@@ -42,8 +42,7 @@ export function shimFiles(dir: string): ShimFile[] {
 
 /**
  * The words of the shim's command line: after `exec` in the POSIX template (single-quoted, with
- * `'\''` for a quote), or the first line not starting with `@`/`rem` in the .cmd template
- * (double-quoted). Only the quoted words are taken: the rest is `"$@"` or `%*`.
+ * `'\''` for a quote), or the line that starts with a double-quoted word in the .cmd template. Only the quoted words are taken: the rest is `"$@"` or `%*`.
  */
 function commandWords(text: string): string[] {
   const posix = /^exec (.*)$/m.exec(text);

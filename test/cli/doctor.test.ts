@@ -136,6 +136,17 @@ describe('launcher doctor', () => {
     expect(statSync(state).mode & 0o777).toBe(0o755);
   });
 
+  it('reports a home so deep that socket paths would pass the Unix limit, with the fix', async () => {
+    const deep = path.join(tempDir(), 'a-directory-name-long-enough'.repeat(3), 'launcher-home');
+    const env = cleanEnv({ LAUNCHER_HOME: deep });
+    env.PATH = `${path.join(deep, 'shims')}${path.delimiter}${process.env.PATH}`;
+    const r = await launcher(['doctor'], { env, cwd: tempDir() });
+    expect(r.code).toBe(1);
+    const { line, fix } = reportOf(r.stdout, 'socket paths fit');
+    expect(line).toMatch(/^✗ socket paths fit the 103-byte limit .*would be \d+ bytes/);
+    expect(fix).toContain('LAUNCHER_HOME');
+  });
+
   it('reports shims whose Node.js is gone, with `launcher rehash` as the fix', async () => {
     const env = cleanEnv();
     const home = env.LAUNCHER_HOME!;
