@@ -6,6 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchHome } from './lib/bench-home.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
@@ -13,35 +14,22 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'launcher-bench-shim-'));
 
 try {
   // A native one-line compiler, installed as version 1.0.0 with its receipt.
-  const home = path.join(work, 'home');
-  const binDir = path.join(home, 'versions', '1.0.0', 'bin');
-  mkdirSync(binDir, { recursive: true });
   writeFileSync(
     path.join(work, 'mycc.c'),
     '#include <stdio.h>\nint main(void){puts("ok");return 0;}\n',
   );
-  const cc = spawnSync('cc', ['-O2', '-o', path.join(binDir, 'mycc'), path.join(work, 'mycc.c')]);
-  if (cc.status !== 0) throw new Error(`cc failed: ${cc.stderr}`);
-  writeFileSync(
-    path.join(home, 'versions', '1.0.0', '.launcher-install.json'),
-    JSON.stringify({
-      version: '1.0.0',
-      url: 'file:///bench',
-      sha256: '0'.repeat(64),
-      installedAt: new Date().toISOString(),
-      tool: 'mycc',
-      bins: { mycc: 'bin/mycc' },
-    }),
-  );
-  const project = path.join(work, 'project');
-  mkdirSync(project);
-  writeFileSync(path.join(project, '.tool-version'), '1.0.0\n');
+  const {
+    home,
+    binDir,
+    project,
+    env: baseEnv,
+  } = benchHome(work, (file) => {
+    const cc = spawnSync('cc', ['-O2', '-o', file, path.join(work, 'mycc.c')]);
+    if (cc.status !== 0) throw new Error(`cc failed: ${cc.stderr}`);
+  });
   const empty = path.join(work, 'empty.mjs');
   writeFileSync(empty, '');
 
-  const baseEnv = { ...process.env, LAUNCHER_HOME: home };
-  for (const key of Object.keys(baseEnv))
-    if (key.startsWith('LAUNCHER_') && key !== 'LAUNCHER_HOME') delete baseEnv[key];
   const rehash = spawnSync(process.execPath, [path.join(root, 'bin', 'launcher'), 'rehash'], {
     env: baseEnv,
   });

@@ -5,7 +5,7 @@
 // Variants are interleaved round by round so machine noise hits them alike; medians reported.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { launcherPaths } from '../dist/paths.js';
 import { connectControl, subscribe } from '../dist/session/control-client.js';
 import { listSessions } from '../dist/session/registry.js';
+import { benchHome } from './lib/bench-home.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -31,29 +32,12 @@ const VARIANTS = [
 ];
 
 try {
-  const home = path.join(work, 'home');
-  const bin = path.join(home, 'versions', '1.0.0', 'bin');
-  mkdirSync(bin, { recursive: true });
   const words = [process.execPath, fixture, COUNT, URIS, MESSAGE_BYTES].map((w) => `'${w}'`);
-  writeFileSync(path.join(bin, 'mycc'), `#!/bin/sh\nexec ${words.join(' ')}\n`, { mode: 0o755 });
-  writeFileSync(
-    path.join(home, 'versions', '1.0.0', '.launcher-install.json'),
-    JSON.stringify({
-      version: '1.0.0',
-      url: 'file:///bench',
-      sha256: '0'.repeat(64),
-      installedAt: new Date().toISOString(),
-      tool: 'mycc',
-      bins: { mycc: 'bin/mycc' },
-    }),
+  const { project, env } = benchHome(
+    work,
+    (file) => writeFileSync(file, `#!/bin/sh\nexec ${words.join(' ')}\n`, { mode: 0o755 }),
+    { LAUNCHER_STOP_TIMEOUT_MS: '2000' },
   );
-  const project = path.join(work, 'project');
-  mkdirSync(project);
-  writeFileSync(path.join(project, '.tool-version'), '1.0.0\n');
-  const env = { ...process.env, LAUNCHER_HOME: home, LAUNCHER_STOP_TIMEOUT_MS: '2000' };
-  for (const key of Object.keys(env))
-    if (key.startsWith('LAUNCHER_') && !['LAUNCHER_HOME', 'LAUNCHER_STOP_TIMEOUT_MS'].includes(key))
-      delete env[key];
 
   const flood = VARIANTS.map(() => []);
   const caughtUp = VARIANTS.map(() => []);
