@@ -1,5 +1,6 @@
 // `launcher install [request]`: install the best version for a request (or the one in force here).
 import { Command, Option } from 'clipanion';
+import type { InstallTarget } from '../../install/install-request.js';
 import { parseRequest } from '../../version/request.js';
 import { describeOrigin, requireRequest } from '../../version/requested.js';
 import { LauncherCommand } from '../launcher-command.js';
@@ -27,15 +28,8 @@ export class InstallCommand extends LauncherCommand {
   request = Option.String({ required: false, name: 'request' });
 
   async run() {
-    const target =
-      this.request === undefined
-        ? (() => {
-            const sourced = requireRequest(this.launcher);
-            return { request: sourced.request, origin: describeOrigin(sourced) };
-          })()
-        : { request: parseRequest(this.request), origin: 'given on the command line' };
     const { installRequest } = await import('../../install/install-request.js');
-    const outcome = await installRequest(this.launcher, target, {
+    const outcome = await installRequest(this.launcher, this.target(), {
       output: this.context.stderr,
       quiet: this.quiet,
       force: this.force,
@@ -49,5 +43,14 @@ export class InstallCommand extends LauncherCommand {
       );
     }
     return 0;
+  }
+
+  /** The request given, else the one in force here (exit 3 when there is none). */
+  private target(): InstallTarget {
+    if (this.request !== undefined) {
+      return { request: parseRequest(this.request), origin: 'given on the command line' };
+    }
+    const sourced = requireRequest(this.launcher);
+    return { request: sourced.request, origin: describeOrigin(sourced) };
   }
 }
