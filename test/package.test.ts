@@ -1,0 +1,57 @@
+// The package as a user installs it (`npm install -g .`, `npm link`): packed, installed into a
+// temporary prefix from the npm cache, and run from there, shims included.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, run } from './helpers/cli.js';
+import { cleanEnv, tempDir } from './helpers/env.js';
+import { placeVersion } from './helpers/store.js';
+
+const npm = (args: string[], cwd: string) =>
+  execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+describe('the installed package', () => {
+  it('installs globally and runs the CLI and the shims from the installed copy', async () => {
+    const dir = tempDir('launcher-pack-');
+    const version = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version;
+    // The build already ran (npm test's pretest); --ignore-scripts packs it as it is.
+    npm(['pack', '--ignore-scripts', '--pack-destination', dir], REPO_ROOT);
+    const prefix = path.join(dir, 'prefix');
+    const tarball = path.join(dir, `launcher-${version}.tgz`);
+    npm(
+      [
+        'install',
+        '-g',
+        tarball,
+        '--prefix',
+        prefix,
+        '--offline',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+      ],
+      dir,
+    );
+    const installed = path.join(prefix, 'bin', 'launcher');
+
+    const env = cleanEnv();
+    const cwd = tempDir();
+    expect(await run(installed, ['--version'], { env, cwd })).toMatchObject({
+      code: 0,
+      stdout: `${version}\n`,
+    });
+
+    placeVersion(env.LAUNCHER_HOME!, '1.4.2');
+    writeFileSync(path.join(cwd, '.tool-version'), '1.4\n');
+    expect((await run(installed, ['rehash'], { env, cwd })).code).toBe(0);
+    const shim = path.join(env.LAUNCHER_HOME!, 'shims', 'mycc');
+    expect(readFileSync(shim, 'utf8')).toContain(
+      path.join(prefix, 'lib', 'node_modules', 'launcher'),
+    );
+    expect(await run(shim, ['hello'], { env, cwd })).toMatchObject({
+      code: 0,
+      stdout: 'mycc 1.4.2 hello\n',
+    });
+  }, 60_000);
+});
