@@ -200,6 +200,28 @@ describe('launcher install', () => {
     ).toBe('real x\n');
   });
 
+  it('exits 5 when the archive never arrives, with nothing installed', async () => {
+    const { server, env, cwd, versions } = await setup(undefined, {
+      LAUNCHER_HTTP_TIMEOUT_MS: '200',
+      LAUNCHER_HTTP_RETRIES: '1',
+    });
+    server.misbehave(server.archivePath('1.4.2'), { hang: true }, { hang: true });
+    const r = await launcher(['install', '1.4.2'], { env, cwd });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('after 2 attempts');
+    expect(readdirSync(versions)).toEqual([]);
+  });
+
+  it('exits 6 on bytes that do not match the checksum: nothing installed, nothing cached', async () => {
+    const { server, env, cwd, versions, home } = await setup();
+    server.misbehave(server.archivePath('1.4.2'), { corrupt: true });
+    const r = await launcher(['install', '1.4.2'], { env, cwd });
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain('does not match its checksum');
+    expect(readdirSync(versions)).toEqual([]);
+    expect(readdirSync(path.join(home, 'cache', 'downloads', '1.4.2'))).toEqual([]);
+  });
+
   it('refuses plain http to a host that is not this machine (exit 2)', async () => {
     const { env, cwd } = await setup(undefined, {
       LAUNCHER_DIST_URL: 'http://dist.example.com/index.json',
