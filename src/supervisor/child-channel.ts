@@ -1,11 +1,17 @@
-// Accepting child connections: the hello with its token comes first, or the connection is closed.
+// Accepting a child connection: the hello with its token comes first, or the connection is closed.
+// Loaded (with JSON-RPC) by the child endpoint when the first connection arrives, never before.
 import type net from 'node:net';
-import { ErrorCodes, ResponseError } from 'vscode-jsonrpc/node';
+import {
+  ErrorCodes,
+  type MessageConnection,
+  ParameterStructures,
+  ResponseError,
+} from 'vscode-jsonrpc/node';
 import { type HelloParams, type HelloResult, Methods, PROTOCOL_VERSION } from '../ipc/protocol.js';
 import { createRpcConnection } from '../ipc/rpc-connection.js';
 import { sameToken } from '../ipc/token.js';
 import { checkHello } from '../ipc/validate.js';
-import type { ChildRun } from './child-run.js';
+import type { ChildConnection, ChildRun } from './child-run.js';
 import type { Clock } from './clock.js';
 
 /** JSON-RPC error code of a refused hello (implementation-defined server error range). */
@@ -26,15 +32,12 @@ export interface ChannelHost {
 }
 
 /**
- * Handle every connection made to the child endpoint. Until its hello is accepted a connection
- * is nobody's: anything else it sends closes it, and nothing it sent is used. A hello is
- * accepted only with the current child's token, and only once per child.
+ * Handle one connection made to the child endpoint; settles when it has closed and everything it
+ * sent has been handled. Until its hello is accepted a connection is nobody's: anything else it
+ * sends closes it, and nothing it sent is used. A hello is accepted only with the current child's
+ * token, and only once per child.
  */
-export function acceptChildConnections(server: net.Server, host: ChannelHost): void {
-  server.on('connection', (socket) => handleConnection(socket, host));
-}
-
-function handleConnection(socket: net.Socket, host: ChannelHost): void {
+export function handleChildConnection(socket: net.Socket, host: ChannelHost): Promise<void> {
   let run: ChildRun | undefined;
   let refused = false;
   const connection = createRpcConnection(socket, {
@@ -43,8 +46,7 @@ function handleConnection(socket: net.Socket, host: ChannelHost): void {
       refused = true;
     },
   });
-  // A child may connect and exit at once; its end waits until this connection is read out.
-  host.current()?.hold(new Promise((resolve) => connection.onClose(resolve)));
+  const closed = new Promise<void>((resolve) => connection.onClose(() => resolve()));
   const refuse = (message: string, hello = false) => {
     refused = true;
     host.clock.clearTimeout(timer);
@@ -72,7 +74,7 @@ function handleConnection(socket: net.Socket, host: ChannelHost): void {
     }
     run = host.current()!;
     host.clock.clearTimeout(timer);
-    run.attach(connection, socket);
+    run.attach(childConnection(connection), socket);
     host.accepted(run, params as HelloParams);
     return { session: host.session, protocolVersion: PROTOCOL_VERSION };
   });
@@ -82,6 +84,22 @@ function handleConnection(socket: net.Socket, host: ChannelHost): void {
     else refuse(`refused a connection: it sent ${method} before ${Methods.hello}`);
   });
   connection.listen();
+  return closed;
+}
+
+// The channel as the supervisor sees it. vscode-jsonrpc would wrap an array in another array:
+// it is spread, by position, so the child receives params exactly as given; null sends none.
+function childConnection(connection: MessageConnection): ChildConnection {
+  const asSent = (params: unknown): unknown[] => {
+    if (params === undefined || params === null) return [];
+    if (Array.isArray(params)) return [ParameterStructures.byPosition, ...params];
+    return [params];
+  };
+  return {
+    request: (method, params) => connection.sendRequest(method, ...asSent(params)),
+    notify: (method, params) => connection.sendNotification(method, ...asSent(params)),
+    dispose: () => connection.dispose(),
+  };
 }
 
 // Why this first request cannot open the channel, or undefined when it can.

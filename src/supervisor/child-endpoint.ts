@@ -1,9 +1,9 @@
 // What lives from the first child to the end of supervision: the socket, the watchdog, the record.
-
+import type { Socket } from 'node:net';
 import type { SocketEndpoint } from '../ipc/endpoint.js';
 import { createEndpoint } from '../ipc/endpoint.js';
 import type { LauncherPaths } from '../paths.js';
-import { acceptChildConnections, type ChannelHost } from './child-channel.js';
+import type { ChannelHost } from './child-channel.js';
 import type { ChildRun } from './child-run.js';
 import { forgetChild, killLeftovers, recordChild } from './leftovers.js';
 import { Watchdog } from './watchdog-client.js';
@@ -28,7 +28,7 @@ export class ChildEndpoint {
     watchdog: boolean,
   ): Promise<ChildEndpoint> {
     const endpoint = await createEndpoint(paths, { prefix: 'w', onStale: killLeftovers });
-    acceptChildConnections(endpoint.server, host);
+    endpoint.server.on('connection', (socket) => accept(socket, host));
     return new ChildEndpoint(endpoint, watchdog ? Watchdog.start() : undefined);
   }
 
@@ -54,4 +54,18 @@ export class ChildEndpoint {
     this.#watchdog?.close();
     await this.#endpoint.close();
   }
+}
+
+// The protocol's machinery (JSON-RPC) loads with the first connection: a compiler that never
+// connects never pays for it. A child may connect and exit at once, so its end is held, from
+// this very moment, until the connection has been read out.
+function accept(socket: Socket, host: ChannelHost): void {
+  // Until the handler is there, a reset connection must not be an uncaught error.
+  socket.on('error', () => {});
+  const handled = import('./child-channel.js')
+    .then(({ handleChildConnection }) => handleChildConnection(socket, host))
+    .catch(() => {
+      socket.destroy();
+    });
+  host.current()?.hold(handled);
 }

@@ -2,7 +2,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
-import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { LauncherError } from '../errors.js';
 import { Methods } from '../ipc/protocol.js';
 import type { Clock, TimerHandle } from './clock.js';
@@ -17,6 +16,17 @@ import {
 } from './process-tree.js';
 import type { ExitCause } from './restart-policy.js';
 import { type SpawnPlan, spawnChild } from './spawn-child.js';
+
+/**
+ * The child's authenticated channel, as the supervisor uses it. Made by the channel module,
+ * which (with JSON-RPC) is loaded only when a child connects: a native compiler never does.
+ */
+export interface ChildConnection {
+  /** Send a request with `params` exactly as given; settles with the child's answer. */
+  request(method: string, params?: unknown): Promise<unknown>;
+  notify(method: string, params?: unknown): Promise<void>;
+  dispose(): void;
+}
 
 /** How one child ended. */
 export interface ChildEnd {
@@ -52,7 +62,7 @@ export class ChildRun {
   readonly token: string;
   readonly startedAt: number;
   /** The authenticated channel, once the hello has been accepted (at most one, ever). */
-  connection: MessageConnection | undefined;
+  connection: ChildConnection | undefined;
   #socket: Socket | undefined;
   /** Set by whoever takes charge of this child's end (a stop, a restart, the crash handler). */
   claimed = false;
@@ -126,7 +136,7 @@ export class ChildRun {
   }
 
   /** Adopt the child's authenticated channel; it is closed when the child is done. */
-  attach(connection: MessageConnection, socket: Socket): void {
+  attach(connection: ChildConnection, socket: Socket): void {
     this.connection = connection;
     this.#socket = socket;
   }
@@ -178,7 +188,7 @@ export class ChildRun {
     if (!connection || this.#socket?.destroyed) return false;
     try {
       connection
-        .sendRequest(Methods.shutdown, { reason })
+        .request(Methods.shutdown, { reason })
         .then(undefined, () => !this.exited && sendNow());
       return true;
     } catch {

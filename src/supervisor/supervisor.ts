@@ -6,7 +6,6 @@ import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { isatty } from 'node:tty';
-import { ParameterStructures } from 'vscode-jsonrpc/node';
 import { LauncherError } from '../errors.js';
 import { HELLO_TIMEOUT_MS, type PublishDiagnosticsParams } from '../ipc/protocol.js';
 import { newToken } from '../ipc/token.js';
@@ -153,12 +152,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * answers or its connection closes.
    */
   async request(method: string, params?: unknown): Promise<unknown> {
-    return this.#connection().sendRequest(method, ...asSent(params));
+    return this.#connection().request(method, params);
   }
 
   /** Send a notification to the connected child; rejects with E_SESSION when none is. */
   async notify(method: string, params?: unknown): Promise<void> {
-    return this.#connection().sendNotification(method, ...asSent(params));
+    return this.#connection().notify(method, params);
   }
 
   /** The latest diagnostics per document, as the child last published them. */
@@ -405,14 +404,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const log = this.#options.log ?? ((text: string) => process.stderr.write(`${text}\n`));
     log(`launcher: ${line}`);
   }
-}
-
-// vscode-jsonrpc would wrap an array in another array: spread it, by position, so the child
-// receives params exactly as given. No params (or null) sends none.
-function asSent(params: unknown): unknown[] {
-  if (params === undefined || params === null) return [];
-  if (Array.isArray(params)) return [ParameterStructures.byPosition, ...params];
-  return [params];
 }
 
 function chooseGroup(
