@@ -54,7 +54,9 @@ describe('extractArchive', () => {
 
   it('fails with E_BAD_ARCHIVE on a cut gzip stream', async () => {
     const gz = tarGz([{ path: 'big', content: randomBytes(64 * 1024) }]);
-    await expect(extract(archiveFile(gz.subarray(0, gz.length >> 1)), tempDir())).rejects.toMatchObject({
+    await expect(
+      extract(archiveFile(gz.subarray(0, gz.length >> 1)), tempDir()),
+    ).rejects.toMatchObject({
       code: 'E_BAD_ARCHIVE',
     });
   });
@@ -68,7 +70,10 @@ describe('extractArchive', () => {
         { path: 'after', content: 'never written' },
       ]),
     );
-    await expect(extract(archive, staging)).rejects.toMatchObject({ code: 'E_UNSAFE_ARCHIVE', exitCode: 6 });
+    await expect(extract(archive, staging)).rejects.toMatchObject({
+      code: 'E_UNSAFE_ARCHIVE',
+      exitCode: 6,
+    });
     expect(existsSync(path.join(staging, 'after'))).toBe(false);
     expect(existsSync(path.join(path.dirname(staging), 'escape'))).toBe(false);
   });
