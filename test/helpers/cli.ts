@@ -32,6 +32,8 @@ export function run(file: string, args: string[], options: RunOptions = {}): Pro
     });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    // A child that exits without reading its stdin makes this write fail with EPIPE: harmless.
+    child.stdin!.on('error', () => {});
     child.stdin!.end(input ?? '');
   });
 }
