@@ -30,8 +30,17 @@ export async function startForEditor(
   live.supervisor.stdout?.pipe(process.stderr, { end: false });
   live.supervisor.stderr?.pipe(process.stderr, { end: false });
   const ended = live.wait();
+  // The bridge attaches through the control socket at once: no waiting for a lazy registration.
+  let control: string;
+  try {
+    control = await live.register();
+  } catch (error) {
+    await live.supervisor.stop('the session could not be registered');
+    await ended;
+    throw error;
+  }
   return {
-    control: live.control.address,
+    control,
     stop: async () => {
       await live.supervisor.stop('the editor closed the language server');
       await ended;

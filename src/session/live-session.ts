@@ -1,13 +1,13 @@
 // One supervised run as a session (spec §8): the supervisor, its session file, the kept
 // diagnostics and the control socket, wired together and torn down together.
 import type { LauncherContext } from '../context.js';
-import { DiagnosticsKeeper } from '../diagnostics/keeper.js';
+import type { DiagnosticsKeeper } from '../diagnostics/keeper.js';
 import { settingsFromEnv } from '../supervisor/settings.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import type { SupervisorOptions, SupervisorOutcome } from '../supervisor/types.js';
-import { ControlServer } from './control-server.js';
+import type { ControlServer } from './control-server.js';
 import { newSessionId } from './session.js';
-import { SessionRecord } from './session-record.js';
+import type { SessionRecord } from './session-record.js';
 
 export interface LiveSessionOptions {
   readonly ctx: LauncherContext;
@@ -16,33 +16,48 @@ export interface LiveSessionOptions {
   readonly file: string;
   readonly args: string[];
   readonly version: string;
-  readonly tool: string | null;
+  /** The tool's name; by default the context's, looked up only when the session registers. */
+  readonly tool?: string | null;
   readonly projectRoot: string;
   /** The child's base environment (default the context's). */
   readonly env?: NodeJS.ProcessEnv;
   readonly pathPrepend?: string;
   readonly stdio?: SupervisorOptions['stdio'];
   readonly log?: (line: string) => void;
+  /** How long a run stays unregistered unless its child connects (default 50 ms). */
+  readonly registerAfterMs?: number;
 }
+
+// A run that ends sooner than this is never registered: `launcher status` could hardly have
+// seen it, and most compiler calls are that short. A child that connects is registered at once.
+const REGISTER_AFTER_MS = 50;
 
 /** A running session. `wait()` settles after the supervision ended and everything is cleaned. */
 export class LiveSession {
-  private constructor(
-    readonly supervisor: Supervisor,
-    readonly record: SessionRecord,
-    readonly keeper: DiagnosticsKeeper,
-    readonly control: ControlServer,
-  ) {}
+  readonly supervisor: Supervisor;
+  readonly #options: LiveSessionOptions;
+  readonly #id: string;
+  #registration: Promise<string> | undefined;
+  #keeper: DiagnosticsKeeper | undefined;
+  #control: ControlServer | undefined;
+  #record: SessionRecord | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
 
-  /** Register the session and its control socket, then start the child. */
+  private constructor(options: LiveSessionOptions, supervisor: Supervisor, id: string) {
+    this.#options = options;
+    this.supervisor = supervisor;
+    this.#id = id;
+  }
+
+  /**
+   * Start the child. The session (its file, kept diagnostics and control socket) is registered
+   * when the child connects, once it has run for a moment, or when `register()` is called: a
+   * native compiler whose call is over in milliseconds never pays for any of it.
+   */
   static async start(options: LiveSessionOptions): Promise<LiveSession> {
     const { ctx } = options;
-    const settings = settingsFromEnv(ctx.env, ctx.config);
     const id = newSessionId();
-    const keeper = new DiagnosticsKeeper(ctx.paths, options.projectRoot, {
-      tool: options.tool ?? options.bin,
-      version: options.version,
-    });
     const supervisor = new Supervisor({
       command: options.file,
       args: options.args,
@@ -52,48 +67,29 @@ export class LiveSession {
       paths: ctx.paths,
       sessionId: id,
       name: options.bin,
-      ...settings,
+      ...settingsFromEnv(ctx.env, ctx.config),
       ...(options.stdio ? { stdio: options.stdio } : {}),
       ...(options.log ? { log: options.log } : {}),
     });
-    const control = await ControlServer.listen(ctx.paths, {
-      session: () => record.session,
-      diagnostics: () => keeper.current(),
-      restart: () => supervisor.restart(),
-      stop: () => supervisor.stop('stop requested through the control socket'),
-      signal: (name) => supervisor.signal(name),
-      request: (method, params) => supervisor.request(method, params),
-    });
-    const record = SessionRecord.create(ctx.paths, {
-      session: id,
-      tool: options.tool,
-      bin: options.bin,
-      version: options.version,
-      cwd: ctx.cwd,
-      projectRoot: options.projectRoot,
-      control: control.address,
-    });
-    supervisor.on('state', (snapshot) => {
-      record.update({
-        state: snapshot.state,
-        childPid: snapshot.childPid,
-        port: snapshot.port,
-        restarts: snapshot.restarts,
-      });
-      control.publishState(record.session);
-    });
-    supervisor.on('diagnostics', ({ uri, diagnostics, version }) => {
-      keeper.update(uri, diagnostics);
-      control.publishDiagnostics(uri, diagnostics, version);
-    });
-    const live = new LiveSession(supervisor, record, keeper, control);
+    const live = new LiveSession(options, supervisor, id);
+    // A connected child may publish diagnostics, which are kept, and may serve a port.
+    supervisor.on('connected', () => live.#registerInBackground());
     try {
       await supervisor.start();
     } catch (error) {
       await live.#close();
       throw error;
     }
+    const delay = options.registerAfterMs ?? REGISTER_AFTER_MS;
+    live.#timer = setTimeout(() => live.#registerInBackground(), delay).unref();
     return live;
+  }
+
+  /** Register the session now, if not done yet; resolves with the control socket's path. */
+  register(): Promise<string> {
+    if (this.#closed) return Promise.reject(new Error('the session has already ended'));
+    this.#registration ??= this.#register();
+    return this.#registration;
   }
 
   /** Wait for the supervision to end; the session file and socket are gone when this settles. */
@@ -105,9 +101,78 @@ export class LiveSession {
     }
   }
 
+  // The kept diagnostics first (with what the child published so far), so that nothing it
+  // publishes is lost even if the control socket cannot listen; the session file last, once
+  // the control socket it names is there.
+  async #register(): Promise<string> {
+    const [{ DiagnosticsKeeper }, { ControlServer }, { SessionRecord }] = await Promise.all([
+      import('../diagnostics/keeper.js'),
+      import('./control-server.js'),
+      import('./session-record.js'),
+    ]);
+    const { ctx, bin, version, projectRoot } = this.#options;
+    const tool = this.#options.tool === undefined ? (ctx.tool ?? null) : this.#options.tool;
+    const supervisor = this.supervisor;
+    const keeper = new DiagnosticsKeeper(ctx.paths, projectRoot, { tool: tool ?? bin, version });
+    this.#keeper = keeper;
+    for (const { uri, diagnostics } of supervisor.diagnostics()) keeper.update(uri, diagnostics);
+    supervisor.on('diagnostics', ({ uri, diagnostics, version: v }) => {
+      keeper.update(uri, diagnostics);
+      this.#control?.publishDiagnostics(uri, diagnostics, v);
+    });
+    const control = await ControlServer.listen(ctx.paths, {
+      session: () => record.session,
+      diagnostics: () => keeper.current(),
+      restart: () => supervisor.restart(),
+      stop: () => supervisor.stop('stop requested through the control socket'),
+      signal: (name) => supervisor.signal(name),
+      request: (method, params) => supervisor.request(method, params),
+    });
+    this.#control = control;
+    const now = supervisor.snapshot();
+    const record = SessionRecord.create(ctx.paths, {
+      session: this.#id,
+      tool,
+      bin,
+      version,
+      cwd: ctx.cwd,
+      projectRoot,
+      state: now.state,
+      childPid: now.childPid,
+      port: now.port,
+      restarts: now.restarts,
+      ...(now.startedAt ? { startedAt: now.startedAt } : {}),
+      control: control.address,
+    });
+    this.#record = record;
+    supervisor.on('state', (snapshot) => {
+      record.update({
+        state: snapshot.state,
+        childPid: snapshot.childPid,
+        port: snapshot.port,
+        restarts: snapshot.restarts,
+      });
+      control.publishState(record.session);
+    });
+    return control.address;
+  }
+
+  // In the background, a failure costs the run its visibility (status, control), not its life.
+  #registerInBackground(): void {
+    clearTimeout(this.#timer);
+    if (this.#closed || this.#registration) return;
+    this.register().catch((error: unknown) => {
+      const log = this.#options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+      log(`launcher: this run is not registered as a session: ${(error as Error).message}`);
+    });
+  }
+
   async #close(): Promise<void> {
-    this.keeper.close();
-    this.record.remove();
-    await this.control.close();
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    await this.#registration?.catch(() => {});
+    this.#keeper?.close();
+    this.#record?.remove();
+    await this.#control?.close();
   }
 }

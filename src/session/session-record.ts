@@ -33,6 +33,8 @@ export interface SessionInit {
   readonly childPid?: number | null;
   readonly port?: number | null;
   readonly restarts?: number;
+  /** When the run began (ISO 8601); defaults to now. A session registered late passes it. */
+  readonly startedAt?: string;
   readonly control?: string | null;
 }
 
@@ -87,7 +89,7 @@ export class SessionRecord {
       state: init.state ?? 'starting',
       port: init.port ?? null,
       restarts: init.restarts ?? 0,
-      startedAt: new Date().toISOString(),
+      startedAt: init.startedAt ?? new Date().toISOString(),
       control: init.control ?? null,
       launcherStartTime: ownStartTime(),
     };

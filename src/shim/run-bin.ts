@@ -53,7 +53,6 @@ export async function superviseRun(
     file: run.file,
     args: run.args,
     version: run.version,
-    tool: ctx.tool ?? null,
     projectRoot: run.projectRoot,
     env: run.env,
     ...(run.version === 'system' ? {} : { pathPrepend: path.dirname(run.file) }),
