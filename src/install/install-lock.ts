@@ -39,6 +39,12 @@ export interface AcquireOptions {
   readonly onWait?: (owner: LockOwner) => void;
   /** How often a waiter looks again (default 100 ms). */
   readonly pollMs?: number;
+  /**
+   * Checked while waiting: once it holds, the lock is no longer needed and `null` is returned.
+   * Installers pass "the version is installed", so the waiters of one install all finish as soon
+   * as its receipt appears, instead of taking the lock one after another.
+   */
+  readonly unneeded?: () => boolean;
 }
 
 // A lock file is written right after it is created; one that is still empty after this long
@@ -128,8 +134,18 @@ function takeOver(file: string, stale: LockOwner | null): void {
 export async function acquireVersionLock(
   paths: LauncherPaths,
   version: string,
+  options: AcquireOptions & { unneeded: () => boolean },
+): Promise<VersionLock | null>;
+export async function acquireVersionLock(
+  paths: LauncherPaths,
+  version: string,
+  options?: AcquireOptions & { unneeded?: undefined },
+): Promise<VersionLock>;
+export async function acquireVersionLock(
+  paths: LauncherPaths,
+  version: string,
   options: AcquireOptions = {},
-): Promise<VersionLock> {
+): Promise<VersionLock | null> {
   const file = lockFile(paths, version);
   mkdirSync(paths.versions, { recursive: true });
   const owner: LockOwner = {
@@ -154,6 +170,7 @@ export async function acquireVersionLock(
       toldAbout = current.nonce;
       options.onWait?.(current);
     }
+    if (options.unneeded?.()) return null;
     await sleep(options.pollMs ?? 100, undefined, { signal: options.signal });
   }
 }

@@ -55,7 +55,11 @@ export async function installVersion(
       options.output?.write(
         `launcher: waiting for process ${owner.pid}, which is installing ${ctx.tool ? `${ctx.tool} ` : ''}${version}…\n`,
       ),
+    // The receipt appears only with the finished install: seeing it ends the wait.
+    unneeded: () => !options.force && isInstalled(paths, version),
   });
+  if (lock === null)
+    return { dir: versionDir(paths, version), installedNow: false, tool: ctx.tool };
   try {
     sweepLeftovers(paths, version);
     if (!options.force && isInstalled(paths, version)) {

@@ -84,6 +84,23 @@ describe('the install lock', () => {
     lock.release();
   });
 
+  it('lets a waiter go without the lock as soon as what it waited for is done', async () => {
+    const paths = home();
+    const first = await acquireVersionLock(paths, '1.0.0');
+    let done = false;
+    const second = acquireVersionLock(paths, '1.0.0', {
+      pollMs: 10,
+      onWait: () => {
+        done = true;
+      },
+      unneeded: () => done,
+    });
+    // The first still holds the lock, yet the waiter is done: it did not wait for the release.
+    expect(await second).toBeNull();
+    expect(readLockOwner(first.file)).toMatchObject({ nonce: first.owner.nonce });
+    first.release();
+  });
+
   it('waits for a live process of someone else, and takes over once it is gone', async () => {
     const paths = home();
     const child = await liveProcess();
