@@ -29,12 +29,17 @@ export class ChildEndpoint {
   ): Promise<ChildEndpoint> {
     const endpoint = await createEndpoint(paths, { prefix: 'w', onStale: killLeftovers });
     endpoint.server.on('connection', (socket) => accept(socket, host));
-    return new ChildEndpoint(endpoint, watchdog ? Watchdog.start() : undefined);
+    return new ChildEndpoint(endpoint, watchdog ? Watchdog.start(host.session) : undefined);
   }
 
   /** What `LAUNCHER_SOCKET` holds. */
   get address(): string {
     return this.#endpoint.address;
+  }
+
+  /** A child is about to be spawned: guarded even before `adopt()` (see the watchdog). */
+  expectChild(): void {
+    this.#watchdog?.spawning();
   }
 
   /** A child was spawned: from now on it does not outlive the launcher. */

@@ -253,6 +253,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       stdio: options.stdio ?? 'inherit',
       group: this.#group,
     };
+    endpoint.expectChild();
     return ChildRun.start(plan, token, this.#clock, this.#stopTimeoutMs);
   }
 

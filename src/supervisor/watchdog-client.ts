@@ -23,8 +23,11 @@ export class Watchdog {
     this.#process = child;
   }
 
-  /** Start the watchdog; undefined where it cannot run: on Windows, or when failing to start. */
-  static start(): Watchdog | undefined {
+  /**
+   * Start the watchdog for the supervision `session` (its children carry that id in their
+   * environment); undefined where it cannot run: on Windows, or when failing to start.
+   */
+  static start(session: string): Watchdog | undefined {
     if (process.platform === 'win32') return undefined;
     const file = script();
     if (!existsSync(file)) return undefined;
@@ -42,12 +45,22 @@ export class Watchdog {
     // Neither the watchdog nor its pipe may keep the launcher's event loop alive.
     child.unref();
     (child.stdin as unknown as { unref?: () => void }).unref?.();
-    return new Watchdog(child);
+    const watchdog = new Watchdog(child);
+    watchdog.#send(`session ${session}`);
+    return watchdog;
   }
 
   /** The watchdog's pid, for tests that prove it ends. */
   get pid(): number | undefined {
     return this.#process.pid;
+  }
+
+  /**
+   * A child is about to start. Should the launcher die before `track()`, the watchdog finds
+   * what that child started by the session id in its environment.
+   */
+  spawning(): void {
+    this.#send('spawning');
   }
 
   track(pid: number, pgid: number | undefined): void {

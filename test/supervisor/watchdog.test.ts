@@ -9,11 +9,15 @@ afterEach(() => {
   for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
 });
 
-// grandchild-spawner.mjs: a child with a grandchild that ignores SIGTERM, SIGINT and SIGHUP.
+const SESSION = 'watchdog0test0id';
+
+// grandchild-spawner.mjs: a child with a grandchild that ignores SIGTERM, SIGINT and SIGHUP. Both
+// carry the session id in their environment, as every process of a supervised child does.
 async function spawnTree(ownGroup: boolean): Promise<{ child: number; grandchild: number }> {
   const child = spawn(process.execPath, [`${FIXTURES}/grandchild-spawner.mjs`], {
     stdio: ['ignore', 'pipe', 'ignore'],
     detached: ownGroup,
+    env: { ...process.env, LAUNCHER_SESSION: SESSION },
   });
   const tree = JSON.parse(await watchText(child.stdout!).line(/^\{/)) as {
     child: number;
@@ -24,7 +28,7 @@ async function spawnTree(ownGroup: boolean): Promise<{ child: number; grandchild
 }
 
 function startWatchdog(): Watchdog {
-  const watchdog = Watchdog.start();
+  const watchdog = Watchdog.start(SESSION);
   expect(watchdog?.pid).toBeTypeOf('number');
   return watchdog!;
 }
@@ -45,6 +49,17 @@ describe('the watchdog, when its pipe closes', () => {
     watchdog.close();
     await allGone([tree.child, tree.grandchild, watchdog.pid!], 2000);
   });
+
+  for (const ownGroup of [true, false]) {
+    it(`finds and kills a child announced but never tracked, by its session id (${ownGroup ? 'own' : 'shared'} group)`, async () => {
+      // The launcher died between starting the child and writing its `track` line.
+      const watchdog = startWatchdog();
+      watchdog.spawning();
+      const tree = await spawnTree(ownGroup);
+      watchdog.close();
+      await allGone([tree.child, tree.grandchild, watchdog.pid!], 2000);
+    });
+  }
 
   it('kills nothing it was told to forget, and ends', async () => {
     const tree = await spawnTree(true);
