@@ -1,6 +1,6 @@
 // A private place to listen: a Unix socket in a fresh 0700 directory, or a named pipe on Windows.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { LauncherError } from '../errors.js';
@@ -26,6 +26,8 @@ export interface EndpointOptions {
   prefix?: string;
   /** Called with each stale directory found on the way (its owner died) before it is removed. */
   onStale?: (dir: string) => unknown;
+  /** Sweep the endpoints of dead runs first (default true); false leaves it to the caller. */
+  sweep?: boolean;
 }
 
 /**
@@ -46,13 +48,15 @@ export async function createEndpoint(
   const socketsDir = ensureStateDir(paths, 'sockets');
   const prefix = `${options.prefix ?? 's'}-`;
   checkSocketPathFits(socketsDir, prefix);
-  await sweepStaleSockets(socketsDir, options.onStale);
-  const dir = await mkdtemp(path.join(socketsDir, prefix));
+  if (options.sweep !== false) await sweepStaleSockets(socketsDir, options.onStale);
+  // Synchronous file calls: each asynchronous one costs a trip through the thread pool, and the
+  // shim's hot path waits for this endpoint before it can start the compiler.
+  const dir = mkdtempSync(path.join(socketsDir, prefix));
   const address = path.join(dir, SOCKET_FILE);
   try {
     await listen(server, address);
   } catch (error) {
-    await rm(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
     throw new LauncherError('E_IO', `cannot listen on ${address}: ${(error as Error).message}`, {
       hint: `Check that ${socketsDir} is a local directory you own.`,
       cause: error,
@@ -64,7 +68,7 @@ export async function createEndpoint(
     server,
     close: async () => {
       await closeServer(server);
-      await rm(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -32,12 +32,16 @@ export interface ChannelHost {
 }
 
 /**
- * Handle one connection made to the child endpoint; settles when it has closed and everything it
- * sent has been handled. Until its hello is accepted a connection is nobody's: anything else it
+ * Handle one connection made to the child endpoint (its hello due by `helloDeadline`, on the
+ * host's clock); settles when it has closed and everything it sent has been handled. Until its hello is accepted a connection is nobody's: anything else it
  * sends closes it, and nothing it sent is used. A hello is accepted only with the current child's
  * token, and only once per child.
  */
-export function handleChildConnection(socket: net.Socket, host: ChannelHost): Promise<void> {
+export function handleChildConnection(
+  socket: net.Socket,
+  host: ChannelHost,
+  helloDeadline: number,
+): Promise<void> {
   let run: ChildRun | undefined;
   let refused = false;
   const connection = createRpcConnection(socket, {
@@ -57,7 +61,7 @@ export function handleChildConnection(socket: net.Socket, host: ChannelHost): Pr
   };
   const timer = host.clock.setTimeout(
     () => refuse(`refused a connection: no ${Methods.hello} within ${host.helloTimeoutMs} ms`),
-    host.helloTimeoutMs,
+    Math.max(0, helloDeadline - host.clock.now()),
   );
   connection.onClose(() => {
     host.clock.clearTimeout(timer);

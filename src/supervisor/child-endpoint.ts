@@ -1,21 +1,23 @@
 // What lives from the first child to the end of supervision: the socket, the watchdog, the record.
-import type { Socket } from 'node:net';
-import type { SocketEndpoint } from '../ipc/endpoint.js';
-import { createEndpoint } from '../ipc/endpoint.js';
+import path from 'node:path';
+import { createEndpoint, type SocketEndpoint } from '../ipc/endpoint.js';
+import { sweepStaleSockets } from '../ipc/stale-sockets.js';
 import type { LauncherPaths } from '../paths.js';
 import type { ChannelHost } from './child-channel.js';
 import type { ChildRun } from './child-run.js';
+import { acceptChildConnection } from './connection-gate.js';
 import { forgetChild, killLeftovers, recordChild } from './leftovers.js';
 import { Watchdog } from './watchdog-client.js';
 
 /**
  * The child endpoint with everything that guards against orphans: the watchdog is told of each
  * child, and a record next to the socket lets a later run finish what a killed launcher left.
- * Opening it sweeps the endpoints of dead runs, killing their leftovers.
+ * Once the first child runs, the endpoints of dead runs are swept, killing their leftovers.
  */
 export class ChildEndpoint {
   readonly #endpoint: SocketEndpoint;
   readonly #watchdog: Watchdog | undefined;
+  #swept: Promise<unknown> | undefined;
 
   private constructor(endpoint: SocketEndpoint, watchdog: Watchdog | undefined) {
     this.#endpoint = endpoint;
@@ -27,8 +29,8 @@ export class ChildEndpoint {
     host: ChannelHost,
     watchdog: boolean,
   ): Promise<ChildEndpoint> {
-    const endpoint = await createEndpoint(paths, { prefix: 'w', onStale: killLeftovers });
-    endpoint.server.on('connection', (socket) => accept(socket, host));
+    const endpoint = await createEndpoint(paths, { prefix: 'w', sweep: false });
+    endpoint.server.on('connection', (socket) => acceptChildConnection(socket, host));
     return new ChildEndpoint(endpoint, watchdog ? Watchdog.start(host.session) : undefined);
   }
 
@@ -45,7 +47,11 @@ export class ChildEndpoint {
   /** A child was spawned: from now on it does not outlive the launcher. */
   adopt(run: ChildRun): void {
     this.#watchdog?.track(run.pid, run.pgid);
-    if (this.#endpoint.dir) recordChild(this.#endpoint.dir, run.pid, run.pgid);
+    const dir = this.#endpoint.dir;
+    if (!dir) return;
+    recordChild(dir, run.pid, run.pgid);
+    // Off the path to the child's start: the sweep probes every socket found, and may kill.
+    this.#swept ??= sweepStaleSockets(path.dirname(dir), killLeftovers).catch(() => {});
   }
 
   /** The child and its group are gone: nothing left to guard. */
@@ -54,23 +60,10 @@ export class ChildEndpoint {
     if (this.#endpoint.dir) forgetChild(this.#endpoint.dir);
   }
 
-  /** Supervision is over: the watchdog ends (killing nothing) and the socket goes. */
+  /** Supervision is over: the watchdog ends (killing nothing), the sweep ends, the socket goes. */
   async close(): Promise<void> {
     this.#watchdog?.close();
+    await this.#swept;
     await this.#endpoint.close();
   }
-}
-
-// The protocol's machinery (JSON-RPC) loads with the first connection: a compiler that never
-// connects never pays for it. A child may connect and exit at once, so its end is held, from
-// this very moment, until the connection has been read out.
-function accept(socket: Socket, host: ChannelHost): void {
-  // Until the handler is there, a reset connection must not be an uncaught error.
-  socket.on('error', () => {});
-  const handled = import('./child-channel.js')
-    .then(({ handleChildConnection }) => handleChildConnection(socket, host))
-    .catch(() => {
-      socket.destroy();
-    });
-  host.current()?.hold(handled);
 }

@@ -1,7 +1,6 @@
 // A record of the running child next to its socket, so a run after a killed launcher can finish it.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../util/atomic-write.js';
 import { killTree, processTable, procRow } from './process-tree.js';
 
 const RECORD_FILE = 'child.json';
@@ -31,7 +30,12 @@ export function recordChild(dir: string, pid: number, pgid: number | undefined):
     start: procRow(pid)?.start ?? null,
     bootId: bootId(),
   };
-  writeFileAtomic(path.join(dir, RECORD_FILE), JSON.stringify(record), 0o600);
+  // The directory is private and new: no reader can see a half-written file before this process
+  // is dead, and a torn record is as useless as none. A plain write does. The record is a last
+  // line of defence (the watchdog comes first): failing to write it must not fail the run.
+  try {
+    writeFileSync(path.join(dir, RECORD_FILE), JSON.stringify(record), { mode: 0o600 });
+  } catch {}
 }
 
 /** The child and its group are gone: nothing left to finish. */
