@@ -1,5 +1,6 @@
 // Finds endpoints whose owner was killed (nobody accepts on the socket) and removes them.
-import { lstat, readdir, rm } from 'node:fs/promises';
+import { lstatSync, readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
@@ -15,14 +16,17 @@ export const SOCKET_FILE = 'sock';
  * does a directory that has held no socket for a minute. `onStale` sees each such directory
  * first (to clean up what that run left behind); then the directory is removed. Without
  * `onStale`, a stale directory holding more than its socket is left for a sweep that has one.
+ * `own`, the caller's own endpoint directory, is not probed: it is alive.
  */
 export async function sweepStaleSockets(
   socketsDir: string,
   onStale?: (dir: string) => unknown,
+  own?: string,
 ): Promise<string[]> {
   let names: string[];
   try {
-    names = await readdir(socketsDir);
+    // Synchronous listing and lstat (local, tiny): only the probes of sockets need to wait.
+    names = readdirSync(socketsDir);
   } catch {
     return [];
   }
@@ -30,9 +34,9 @@ export async function sweepStaleSockets(
   await Promise.all(
     names.map(async (name) => {
       const dir = path.join(socketsDir, name);
-      if (!(await isStale(dir))) return;
+      if (dir === own || !(await isStale(dir))) return;
       // Something besides the socket (a record of a child) is for an owner who knows it.
-      if (!onStale && (await readdir(dir)).some((entry) => entry !== SOCKET_FILE)) return;
+      if (!onStale && readdirSync(dir).some((entry) => entry !== SOCKET_FILE)) return;
       try {
         await onStale?.(dir);
       } finally {
@@ -47,12 +51,12 @@ export async function sweepStaleSockets(
 async function isStale(dir: string): Promise<boolean> {
   const socket = path.join(dir, SOCKET_FILE);
   try {
-    const st = await lstat(socket);
+    const st = lstatSync(socket);
     if (!st.isSocket()) return false;
   } catch (error) {
     if (errnoCode(error) !== 'ENOENT') return false;
     try {
-      const st = await lstat(dir);
+      const st = lstatSync(dir);
       return st.isDirectory() && Date.now() - st.mtimeMs > ABANDONED_AFTER_MS;
     } catch {
       return false;

@@ -51,7 +51,7 @@ export class ChildEndpoint {
     if (!dir) return;
     recordChild(dir, run.pid, run.pgid);
     // Off the path to the child's start: the sweep probes every socket found, and may kill.
-    this.#swept ??= sweepStaleSockets(path.dirname(dir), killLeftovers).catch(() => {});
+    this.#swept ??= sweepStaleSockets(path.dirname(dir), killLeftovers, dir).catch(() => {});
   }
 
   /** The child and its group are gone: nothing left to guard. */
