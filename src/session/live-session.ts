@@ -1,13 +1,12 @@
 // One supervised run as a session (spec §8): the supervisor, its session file, the kept
 // diagnostics and the control socket, wired together and torn down together.
 import type { LauncherContext } from '../context.js';
-import type { DiagnosticsKeeper } from '../diagnostics/keeper.js';
+import { LauncherError } from '../errors.js';
 import { settingsFromEnv } from '../supervisor/settings.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import type { SupervisorOptions, SupervisorOutcome } from '../supervisor/types.js';
-import type { ControlServer } from './control-server.js';
 import { newSessionId } from './session.js';
-import type { SessionRecord } from './session-record.js';
+import type { SessionRegistration } from './session-registration.js';
 
 export interface LiveSessionOptions {
   readonly ctx: LauncherContext;
@@ -37,10 +36,8 @@ export class LiveSession {
   readonly supervisor: Supervisor;
   readonly #options: LiveSessionOptions;
   readonly #id: string;
-  #registration: Promise<string> | undefined;
-  #keeper: DiagnosticsKeeper | undefined;
-  #control: ControlServer | undefined;
-  #record: SessionRecord | undefined;
+  #registering: Promise<string> | undefined;
+  #registration: SessionRegistration | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -87,9 +84,15 @@ export class LiveSession {
 
   /** Register the session now, if not done yet; resolves with the control socket's path. */
   register(): Promise<string> {
-    if (this.#closed) return Promise.reject(new Error('the session has already ended'));
-    this.#registration ??= this.#register();
-    return this.#registration;
+    if (this.#closed) {
+      return Promise.reject(
+        new LauncherError('E_SESSION', `the session ${this.#id} has already ended`, {
+          hint: 'Register a session while its child runs.',
+        }),
+      );
+    }
+    this.#registering ??= this.#register();
+    return this.#registering;
   }
 
   /** Wait for the supervision to end; the session file and socket are gone when this settles. */
@@ -101,66 +104,10 @@ export class LiveSession {
     }
   }
 
-  // The kept diagnostics first (with what the child published so far), so that nothing it
-  // publishes is lost even if the control socket cannot listen; the session file last, once
-  // the control socket it names is there.
-  async #register(): Promise<string> {
-    const [{ DiagnosticsKeeper }, { ControlServer }, { SessionRecord }] = await Promise.all([
-      import('../diagnostics/keeper.js'),
-      import('./control-server.js'),
-      import('./session-record.js'),
-    ]);
-    const { ctx, bin, version, projectRoot } = this.#options;
-    const tool = this.#options.tool === undefined ? (ctx.tool ?? null) : this.#options.tool;
-    const supervisor = this.supervisor;
-    const keeper = new DiagnosticsKeeper(ctx.paths, projectRoot, { tool: tool ?? bin, version });
-    this.#keeper = keeper;
-    for (const { uri, diagnostics } of supervisor.diagnostics()) keeper.update(uri, diagnostics);
-    supervisor.on('diagnostics', ({ uri, diagnostics, version: v }) => {
-      keeper.update(uri, diagnostics);
-      this.#control?.publishDiagnostics(uri, diagnostics, v);
-    });
-    const control = await ControlServer.listen(ctx.paths, {
-      session: () => record.session,
-      diagnostics: () => keeper.current(),
-      restart: () => supervisor.restart(),
-      stop: () => supervisor.stop('stop requested through the control socket'),
-      signal: (name) => supervisor.signal(name),
-      request: (method, params) => supervisor.request(method, params),
-    });
-    this.#control = control;
-    const now = supervisor.snapshot();
-    const record = SessionRecord.create(ctx.paths, {
-      session: this.#id,
-      tool,
-      bin,
-      version,
-      cwd: ctx.cwd,
-      projectRoot,
-      state: now.state,
-      childPid: now.childPid,
-      port: now.port,
-      restarts: now.restarts,
-      ...(now.startedAt ? { startedAt: now.startedAt } : {}),
-      control: control.address,
-    });
-    this.#record = record;
-    supervisor.on('state', (snapshot) => {
-      record.update({
-        state: snapshot.state,
-        childPid: snapshot.childPid,
-        port: snapshot.port,
-        restarts: snapshot.restarts,
-      });
-      control.publishState(record.session);
-    });
-    return control.address;
-  }
-
   // In the background, a failure costs the run its visibility (status, control), not its life.
   #registerInBackground(): void {
     clearTimeout(this.#timer);
-    if (this.#closed || this.#registration) return;
+    if (this.#closed || this.#registering) return;
     this.register().catch((error: unknown) => {
       const log = this.#options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
       log(`launcher: this run is not registered as a session: ${(error as Error).message}`);
@@ -170,9 +117,22 @@ export class LiveSession {
   async #close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#timer);
-    await this.#registration?.catch(() => {});
-    this.#keeper?.close();
-    this.#record?.remove();
-    await this.#control?.close();
+    await this.#registering?.catch(() => {});
+    await this.#registration?.close();
+  }
+
+  async #register(): Promise<string> {
+    const { SessionRegistration } = await import('./session-registration.js');
+    const { ctx, bin, version, projectRoot } = this.#options;
+    const tool = this.#options.tool === undefined ? (ctx.tool ?? null) : this.#options.tool;
+    this.#registration = new SessionRegistration(ctx.paths, this.supervisor, {
+      session: this.#id,
+      tool,
+      bin,
+      version,
+      cwd: ctx.cwd,
+      projectRoot,
+    });
+    return this.#registration.open();
   }
 }

@@ -1,0 +1,88 @@
+// What makes a running supervision visible as a session (spec §8): its kept diagnostics, its
+// control socket and its session file, wired to the supervisor. Loaded only by runs that last.
+import type { DiagnosticsKeeper } from '../diagnostics/keeper.js';
+import type { LauncherPaths } from '../paths.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import type { ControlServer } from './control-server.js';
+import type { SessionInit, SessionRecord } from './session-record.js';
+
+/** The session's fixed facts; the rest (state, child, port, restarts) comes from the supervisor. */
+export type RegisteredFacts = Pick<
+  SessionInit,
+  'session' | 'tool' | 'bin' | 'version' | 'cwd' | 'projectRoot'
+>;
+
+/** One session's registration; `close()` takes back whatever `open()` got to set up. */
+export class SessionRegistration {
+  #keeper: DiagnosticsKeeper | undefined;
+  #control: ControlServer | undefined;
+  #record: SessionRecord | undefined;
+
+  constructor(
+    readonly paths: LauncherPaths,
+    readonly supervisor: Supervisor,
+    readonly facts: RegisteredFacts,
+  ) {}
+
+  /**
+   * Register; resolves with the control socket's path. The kept diagnostics come first (with
+   * what the child published so far), so nothing it publishes is lost even if the control
+   * socket cannot listen; the session file comes last, once the socket it names is there.
+   */
+  async open(): Promise<string> {
+    const [{ DiagnosticsKeeper }, { ControlServer }, { SessionRecord }] = await Promise.all([
+      import('../diagnostics/keeper.js'),
+      import('./control-server.js'),
+      import('./session-record.js'),
+    ]);
+    const { paths, supervisor, facts } = this;
+    const keeper = new DiagnosticsKeeper(paths, facts.projectRoot, {
+      tool: facts.tool ?? facts.bin,
+      version: facts.version,
+    });
+    this.#keeper = keeper;
+    for (const { uri, diagnostics } of supervisor.diagnostics()) keeper.update(uri, diagnostics);
+    supervisor.on('diagnostics', ({ uri, diagnostics, version }) => {
+      keeper.update(uri, diagnostics);
+      this.#control?.publishDiagnostics(uri, diagnostics, version);
+    });
+    const control = await ControlServer.listen(paths, {
+      session: () => record.session,
+      diagnostics: () => keeper.current(),
+      restart: () => supervisor.restart(),
+      stop: () => supervisor.stop('stop requested through the control socket'),
+      signal: (name) => supervisor.signal(name),
+      request: (method, params) => supervisor.request(method, params),
+    });
+    this.#control = control;
+    const now = supervisor.snapshot();
+    const record = SessionRecord.create(paths, {
+      ...facts,
+      state: now.state,
+      childPid: now.childPid,
+      port: now.port,
+      restarts: now.restarts,
+      // The run began before it was registered.
+      ...(now.startedAt ? { startedAt: now.startedAt } : {}),
+      control: control.address,
+    });
+    this.#record = record;
+    supervisor.on('state', (snapshot) => {
+      record.update({
+        state: snapshot.state,
+        childPid: snapshot.childPid,
+        port: snapshot.port,
+        restarts: snapshot.restarts,
+      });
+      control.publishState(record.session);
+    });
+    return control.address;
+  }
+
+  /** The diagnostics are written, the session file goes, then the control socket. */
+  async close(): Promise<void> {
+    this.#keeper?.close();
+    this.#record?.remove();
+    await this.#control?.close();
+  }
+}
