@@ -20,9 +20,10 @@ if [ -r /proc/self/stat ]; then
   read -r line <"/proc/$launcher/stat" && set -- ${line##*) } && launcher_group=$3
 fi
 
-# The numbers of this line must be plain digits: nothing read from the pipe reaches `kill` else.
+# A pid or group from the pipe must be plain digits and above 1: nothing else may reach `kill`
+# (kill -KILL -1 would be every process of the user, -0 our own group).
 is_number() {
-  case $1 in '' | *[!0-9]*) return 1 ;; esac
+  case $1 in '' | *[!0-9]* | 0* | 1) return 1 ;; esac
 }
 
 forget() {
@@ -96,7 +97,7 @@ track_by_session() {
     read -r line <"/proc/$found_pid/stat" 2>/dev/null || continue
     set -- ${line##*) }
     group=$3
-    [ "$group" = "$launcher_group" ] && group=-
+    [ "$group" = "$launcher_group" ] || ! is_number "$group" && group=-
     forget "$found_pid"
     tracked="$tracked$found_pid:$group "
   done

@@ -46,7 +46,8 @@ export class Watchdog {
     child.unref();
     (child.stdin as unknown as { unref?: () => void }).unref?.();
     const watchdog = new Watchdog(child);
-    watchdog.#send(`session ${session}`);
+    // A library caller chooses the id: only a plain one may go down the line-based pipe.
+    if (/^[A-Za-z0-9_-]{1,64}$/.test(session)) watchdog.#send(`session ${session}`);
     return watchdog;
   }
 
