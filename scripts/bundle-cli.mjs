@@ -4,25 +4,8 @@
 // the index, doctor) stays in lazy chunks. The unbundled dist/ remains the library.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundle } from './bundle-options.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-await build({
-  entryPoints: { main: path.join(root, 'src/cli/main.ts') },
-  outdir: path.join(root, 'dist/cli-bundle'),
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  minify: true,
-  sourcemap: 'linked',
-  chunkNames: 'chunks/[name]-[hash]',
-  // Bundled CommonJS dependencies (clipanion, semver, vscode-jsonrpc) call require(); give ESM one.
-  banner: {
-    js: "import { createRequire as __launcherRequire } from 'node:module'; const require = __launcherRequire(import.meta.url);",
-  },
-  logLevel: 'warning',
-});
+await bundle(path.join(root, 'src/cli/main.ts'), path.join(root, 'dist/cli-bundle'));

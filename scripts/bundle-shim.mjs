@@ -3,7 +3,7 @@
 // (installing, the JSON-RPC channel, the session's control socket) is split into lazy chunks.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundle } from './bundle-options.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entry = path.join(root, 'src/shim/main.ts');
@@ -35,55 +35,4 @@ const oneHotChunk = {
   },
 };
 
-// semver builds dozens of regular expressions when it loads (~5 ms here), yet a pinned exact
-// version never needs it (src/version/request.ts reads plain versions itself). Its bundled copy
-// is loaded on first use instead: esbuild turns a require() inside a function into a call of
-// the bundled module's lazy initialiser.
-const lazySemver = {
-  name: 'lazy-semver',
-  setup(b) {
-    b.onResolve({ filter: /^semver$/ }, (args) =>
-      args.namespace === 'lazy-semver' ? undefined : { path: 'semver', namespace: 'lazy-semver' },
-    );
-    b.onLoad({ filter: /.*/, namespace: 'lazy-semver' }, () => ({
-      contents: 'export default new Proxy({}, { get: (_, name) => require("semver")[name] });\n',
-      resolveDir: root,
-      loader: 'js',
-    }));
-  },
-};
-
-// `import process from 'node:process'` (env-paths) makes Node build an ES module facade of the
-// process object, reading every property, lazy ones included (~1 ms). The global is the same.
-const processGlobal = {
-  name: 'process-global',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?process$/ }, () => ({ path: 'process', namespace: 'global' }));
-    b.onLoad({ filter: /.*/, namespace: 'global' }, () => ({
-      contents: 'export default globalThis.process;\n',
-      loader: 'js',
-    }));
-  },
-};
-
-await build({
-  entryPoints: { main: entry },
-  outdir,
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  minify: true,
-  sourcemap: 'linked',
-  chunkNames: 'chunks/[name]-[hash]',
-  plugins: [oneHotChunk, lazySemver, processGlobal],
-  // Bundled CommonJS code (vscode-jsonrpc, undici) require()s Node's built-in modules. ESM has
-  // no require(): give it one that fetches built-ins directly, without loading node:module and
-  // creating a resolver in every chunk as createRequire() did.
-  banner: {
-    js: "const require = (id) => process.getBuiltinModule(id) ?? process.getBuiltinModule('node:module').createRequire(import.meta.url)(id);",
-  },
-  logLevel: 'warning',
-});
+await bundle(entry, outdir, [oneHotChunk]);
