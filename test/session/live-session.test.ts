@@ -1,51 +1,23 @@
 // A real supervised session end to end: `launcher exec` runs a protocol-speaking compiler, and
 // `status`, `diagnostics`, `restart`, `stop` and the control socket act on it from outside.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sendControl } from '../../src/session/control-client.js';
-import { LAUNCHER_BIN, launcher, REPO_ROOT } from '../helpers/cli.js';
+import { launcher, REPO_ROOT } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
-import { placeVersion } from '../helpers/store.js';
-
-const running: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
+import { readySession } from './exec-session.js';
 
 const COOPERATIVE = path.join(REPO_ROOT, 'test', 'fixtures', 'cooperative-server.mjs');
 
+/** `launcher exec` running the cooperative server, once `status` shows it ready. */
 async function liveSession() {
-  const env = cleanEnv({ LAUNCHER_STOP_TIMEOUT_MS: '2000' });
-  const project = tempDir('launcher-project-');
-  writeFileSync(path.join(project, '.tool-version'), '1.0.0\n');
-  placeVersion(env.LAUNCHER_HOME!, '1.0.0', {
-    script: `#!/bin/sh\nexec "${process.execPath}" "${COOPERATIVE}" "$@"\n`,
-  });
-  const child = spawn(process.execPath, [LAUNCHER_BIN, 'exec', 'mycc'], {
-    env,
-    cwd: project,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.push(child);
-  let stdout = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('close', (code) => resolve(code)),
-  );
-  const status = async () =>
-    JSON.parse((await launcher(['status', '--json'], { env, cwd: project })).stdout);
-  await expect.poll(async () => (await status())[0]?.state, { timeout: 15_000 }).toBe('ready');
-  return { env, project, child, status, exited, stdout: () => stdout };
+  const run = await readySession(COOPERATIVE, []);
+  return { ...run, project: run.session.projectRoot };
 }
 
 describe('a live session', () => {
   it('is listed by status with its port, and its diagnostics are readable', async () => {
-    const { env, project, status } = await liveSession();
-    const [session] = await status();
+    const { env, project, session } = await liveSession();
     expect(session).toMatchObject({
       tool: 'mycc',
       bin: 'mycc',
@@ -65,22 +37,20 @@ describe('a live session', () => {
   });
 
   it('gets a new child from launcher restart, ready again', async () => {
-    const { env, project, status } = await liveSession();
-    const [before] = await status();
+    const { env, project, status, session: before } = await liveSession();
     const r = await launcher(['restart'], { env, cwd: project });
     expect(r.code).toBe(0);
     await expect
       .poll(async () => (await status())[0], { timeout: 15_000 })
       .toMatchObject({ state: 'ready', restarts: 1 });
     const [after] = await status();
-    expect(after.childPid).not.toBe(before.childPid);
-    expect(after.session).toBe(before.session);
+    expect(after!.childPid).not.toBe(before.childPid);
+    expect(after!.session).toBe(before.session);
   });
 
   it('forwards launcher/request to the child and returns its answer', async () => {
-    const { status } = await liveSession();
-    const [session] = await status();
-    const answer = await sendControl(session.control, 'launcher/request', {
+    const { session } = await liveSession();
+    const answer = await sendControl(session.control!, 'launcher/request', {
       method: 'coop/echo',
       params: { x: 1 },
     });
@@ -88,11 +58,12 @@ describe('a live session', () => {
   });
 
   it('stops gracefully through launcher stop, and the launcher exits like the child', async () => {
-    const { env, project, status, exited, stdout } = await liveSession();
+    const { env, project, status, exited, line } = await liveSession();
+    const stopped = line(/^stopped: /);
     const r = await launcher(['stop'], { env, cwd: project });
     expect(r.code).toBe(0);
-    expect(await exited).toBe(0);
-    expect(stdout()).toContain('stopped:');
+    expect(await exited).toEqual({ code: 0, signal: null });
+    await stopped;
     expect(await status()).toEqual([]);
   });
 
