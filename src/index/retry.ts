@@ -5,14 +5,25 @@ import { type HttpSettings, HttpStatusError } from './http-settings.js';
 
 const MAX_DELAY_MS = 30_000;
 
-/** Worth another attempt: connection trouble, timeouts, cut-off bodies, 5xx, 408 and 429. */
+/**
+ * Worth another attempt: connection trouble, timeouts, cut-off bodies (all of which carry a
+ * system or undici error `code`), 5xx, 408 and 429. An error without a code is a bug of ours or
+ * a malformed answer: retrying it would only hide it behind "network failure".
+ */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof HttpStatusError) {
     return error.status >= 500 || error.status === 408 || error.status === 429;
   }
   if (isLauncherError(error)) return false;
   const name = (error as { name?: unknown } | null)?.name;
-  return name !== 'AbortError';
+  if (name === 'AbortError') return false;
+  const code = errnoCode(error) ?? '';
+  // System errors (ECONNRESET, ETIMEDOUT, EAI_AGAIN…) and undici's; not Node's ERR_* (bad input).
+  return (
+    code.startsWith('UND_ERR_') ||
+    (/^E[A-Z_]+$/.test(code) && !code.startsWith('ERR_')) ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE'
+  );
 }
 
 /** A short, human reason for a network failure. */

@@ -1,6 +1,7 @@
 // The session's control socket (spec §8): local clients subscribe to state and diagnostics and
 // send restart, stop, signal and forwarded requests. Access is guarded by the 0700 directory.
 import type { Socket } from 'node:net';
+import { constants } from 'node:os';
 import type { MessageConnection } from 'vscode-jsonrpc';
 import { ResponseError } from 'vscode-jsonrpc';
 import type { Diagnostic, FileDiagnostics } from '../diagnostics/diagnostic.js';
@@ -174,7 +175,7 @@ export class ControlServer {
     connection.onRequest(ControlMethods.stop, () => this.#inOrder(() => target.stop()));
     connection.onRequest(ControlMethods.signal, (params: { signal?: unknown }) => {
       const signal = params?.signal;
-      if (typeof signal !== 'string' || !/^SIG[A-Z0-9]+$/.test(signal)) {
+      if (typeof signal !== 'string' || !(signal in constants.signals)) {
         throw new ResponseError(
           -32602,
           'launcher/signal needs { "signal": "SIGUSR1" } (a signal name)',

@@ -63,13 +63,19 @@ export function locateSystemBin(
 
 /** E_NOT_EXECUTABLE (126) unless `file` is an executable file; also used by `launcher doctor`. */
 export function assertExecutable(file: string, what: string): void {
+  let problem = 'is missing';
   try {
-    accessSync(file, constants.X_OK);
-    if (statSync(file).isFile()) return;
+    const st = statSync(file);
+    problem = 'is not a file';
+    if (st.isFile()) {
+      problem = 'is not executable';
+      accessSync(file, constants.X_OK);
+      return;
+    }
   } catch {
-    // reported below
+    // reported below, with what was found
   }
-  throw new LauncherError('E_NOT_EXECUTABLE', `${what} at ${file} is not an executable file`, {
+  throw new LauncherError('E_NOT_EXECUTABLE', `${what} at ${file} ${problem}`, {
     hint: 'The install looks damaged: reinstall it with `launcher install --force <version>`.',
   });
 }

@@ -1,14 +1,18 @@
 // The shim's entry: `launcher-shim <bin> [args…]`, run by every shim on every compiler call.
 // It stays lean: no CLI framework; the HTTP client and archive code load only to install.
 import { LauncherContext } from '../context.js';
-import { exitCodeOf, renderError } from '../errors.js';
+import { exitCodeOf, LauncherError, renderError } from '../errors.js';
 import { runBin } from './run-bin.js';
 
 /** Run the shim for `argv` = [bin, ...args]. Never returns normally: it exits like the child. */
 export async function shimMain(argv: string[]): Promise<void> {
   const [bin, ...args] = argv;
   try {
-    if (!bin) throw new Error('the shim was run without a bin name');
+    if (!bin) {
+      throw new LauncherError('E_USAGE', 'the launcher shim entry was run without a bin name', {
+        hint: 'Run a bin through its shim (`mycc …`) or `launcher exec <bin>`; rewrite broken shims with `launcher rehash`.',
+      });
+    }
     await runBin(new LauncherContext(), bin, args);
   } catch (error) {
     process.stderr.write(renderError(error, { debug: Boolean(process.env.LAUNCHER_DEBUG) }));

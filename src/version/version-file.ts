@@ -79,8 +79,6 @@ export function readVersionFile(file: string): FileRequest | null {
 function readAsdfVersionFile(file: string, toolName: ToolName): FileRequest | null {
   const content = readSmallFile(file, MAX_VERSION_FILE_BYTES);
   if (content.status === 'absent' || content.status === 'empty') return null;
-  const tool = typeof toolName === 'function' ? toolName() : toolName;
-  if (!tool) return null;
   if (content.status === 'unreadable') {
     throw new LauncherError(
       'E_VERSION_FILE',
@@ -90,7 +88,8 @@ function readAsdfVersionFile(file: string, toolName: ToolName): FileRequest | nu
       },
     );
   }
-  return parseAsdfVersionFile(content.text, file, tool);
+  const tool = typeof toolName === 'function' ? toolName() : toolName;
+  return tool ? parseAsdfVersionFile(content.text, file, tool) : null;
 }
 
 /** The tool's name, or a function that finds it (called only if a `.tool-versions` turns up). */

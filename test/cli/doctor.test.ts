@@ -93,7 +93,7 @@ describe('launcher doctor', () => {
     expect(r.code).toBe(1);
     const { line, fix } = reportOf(r.stdout, 'version 1.4.2 is intact');
     expect(line).toContain('mycc-lsp of version 1.4.2');
-    expect(line).toContain('not an executable file');
+    expect(line).toContain('is not executable');
     expect(fix).toBe('  fix: reinstall it: `launcher install --force 1.4.2`');
   });
 

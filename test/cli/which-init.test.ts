@@ -1,11 +1,11 @@
 // End to end: `launcher which` and `launcher init`, through the built CLI.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isLauncherError } from '../../src/errors.js';
 import { MAX_SHIM_DEPTH, nextShimDepth } from '../../src/shim/shim-depth.js';
-import { launcher } from '../helpers/cli.js';
+import { launcher, REPO_ROOT, run } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { placeVersion } from '../helpers/store.js';
 
@@ -43,7 +43,17 @@ describe('launcher which', () => {
     chmodSync(path.join(versionDir, 'bin', 'mycc'), 0o644);
     const r = await launcher(['which', 'mycc'], { env, cwd: dir });
     expect(r.code).toBe(126);
-    expect(r.stderr).toContain('not an executable file');
+    expect(r.stderr).toContain('bin/mycc is not executable');
+  });
+
+  it('exits 126 naming the bin as missing when its file is gone from the install', async () => {
+    const { env, dir, home } = project('1.4.2\n');
+    const versionDir = placeVersion(home, '1.4.2', { bins: { mycc: 'bin/mycc' } });
+    rmSync(path.join(versionDir, 'bin', 'mycc'));
+    const r = await launcher(['which', 'mycc'], { env, cwd: dir });
+    expect(r.code).toBe(126);
+    expect(r.stderr).toContain('bin/mycc is missing');
+    expect(r.stderr).toContain('launcher install --force');
   });
 
   it('exits 7 without installing when the pinned version is missing', async () => {
@@ -101,6 +111,18 @@ describe('launcher init', () => {
     const r = await launcher(['init', 'tcsh'], { env: cleanEnv(), cwd: tempDir() });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('bash, zsh, fish, pwsh');
+  });
+});
+
+describe('the shim entry', () => {
+  it('refuses to run without a bin name (exit 2), pointing at rehash', async () => {
+    const r = await run(process.execPath, [path.join(REPO_ROOT, 'bin', 'launcher-shim.mjs')], {
+      env: cleanEnv(),
+      cwd: tempDir(),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('without a bin name');
+    expect(r.stderr).toContain('launcher rehash');
   });
 });
 

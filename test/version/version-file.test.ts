@@ -161,6 +161,14 @@ describe('findVersionFile', () => {
     expect(findVersionFile(path.join(root, 'a'), undefined)).toBeNull();
   });
 
+  it('reports an unreadable .tool-versions even while the tool name is unknown', () => {
+    const root = tempDir();
+    mkdirSync(path.join(root, '.tool-versions'));
+    const error = thrown(() => findVersionFile(root, undefined));
+    expect(error.code).toBe('E_VERSION_FILE');
+    expect(error.message).toContain(path.join(root, '.tool-versions'));
+  });
+
   it('stops at an invalid nearer file instead of skipping it', () => {
     const root = tree({ '.tool-version': '1.3', 'a/.tool-version': '# only a comment\n' });
     expect(thrown(() => findVersionFile(path.join(root, 'a'), 'mycc')).message).toContain(

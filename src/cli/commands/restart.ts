@@ -23,7 +23,11 @@ export class RestartCommand extends LauncherCommand {
         hint: 'Start the compiler through its shim (or `launcher exec <bin>`) first; `launcher status` lists live sessions.',
       });
     }
-    await controlSession(session, 'restart');
+    if (!(await controlSession(this.launcher.paths, session, 'restart'))) {
+      throw new LauncherError('E_NO_SESSION', `the session of ${projectRoot} ended before it could be restarted`, {
+        hint: 'Start the compiler again through its shim (or `launcher exec <bin>`).',
+      });
+    }
     this.note(
       `restarted ${session.tool ?? session.bin} ${session.version} (session ${session.session})`,
     );

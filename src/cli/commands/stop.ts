@@ -21,7 +21,10 @@ export class StopCommand extends LauncherCommand {
       this.note(`no live session for the project ${projectRoot}: nothing to stop`);
       return 0;
     }
-    await controlSession(session, 'stop');
+    if (!(await controlSession(this.launcher.paths, session, 'stop'))) {
+      this.note(`the session of ${projectRoot} ended on its own: nothing to stop`);
+      return 0;
+    }
     this.note(
       `stopped ${session.tool ?? session.bin} ${session.version} (session ${session.session})`,
     );
