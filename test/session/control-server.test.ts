@@ -122,6 +122,9 @@ describe('the session control socket', () => {
       client.connection.sendRequest(ControlMethods.request, { method: 'fail' }),
     ).rejects.toThrow('not connected');
     await expect(
+      client.connection.sendRequest(ControlMethods.signal, { signal: 'SIGFOO' }),
+    ).rejects.toMatchObject({ code: -32602 });
+    await expect(
       client.connection.sendRequest(ControlMethods.signal, { signal: 'rm -rf' }),
     ).rejects.toThrow('signal name');
     client.close();

@@ -24,9 +24,13 @@ export class RestartCommand extends LauncherCommand {
       });
     }
     if (!(await controlSession(this.launcher.paths, session, 'restart'))) {
-      throw new LauncherError('E_NO_SESSION', `the session of ${projectRoot} ended before it could be restarted`, {
-        hint: 'Start the compiler again through its shim (or `launcher exec <bin>`).',
-      });
+      throw new LauncherError(
+        'E_NO_SESSION',
+        `the session of ${projectRoot} ended before it could be restarted`,
+        {
+          hint: 'Start the compiler again through its shim (or `launcher exec <bin>`).',
+        },
+      );
     }
     this.note(
       `restarted ${session.tool ?? session.bin} ${session.version} (session ${session.session})`,
