@@ -2,6 +2,7 @@
 // diagnostics and the control socket, wired together and torn down together.
 import type { LauncherContext } from '../context.js';
 import { LauncherError } from '../errors.js';
+import { stopOnSignals } from '../supervisor/exit-like-child.js';
 import { settingsFromEnv } from '../supervisor/settings.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import type { SupervisorOptions, SupervisorOutcome } from '../supervisor/types.js';
@@ -25,6 +26,12 @@ export interface LiveSessionOptions {
   readonly log?: (line: string) => void;
   /** How long a run stays unregistered unless its child connects (default 50 ms). */
   readonly registerAfterMs?: number;
+  /**
+   * Turn SIGINT/SIGTERM/SIGHUP into a graceful stop of the child for the whole run. The handlers
+   * go in right before the child is spawned, in the same turn, so no signal can find the
+   * launcher between the spawn and its handlers and kill it with the child orphaned.
+   */
+  readonly stopOnSignals?: boolean;
 }
 
 // A run that ends sooner than this is never registered: `launcher status` could hardly have
@@ -39,6 +46,7 @@ export class LiveSession {
   #registering: Promise<string> | undefined;
   #registration: SessionRegistration | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #unhookSignals: (() => void) | undefined;
   #closed = false;
 
   private constructor(options: LiveSessionOptions, supervisor: Supervisor, id: string) {
@@ -71,6 +79,7 @@ export class LiveSession {
     const live = new LiveSession(options, supervisor, id);
     // A connected child may publish diagnostics, which are kept, and may serve a port.
     supervisor.on('connected', () => live.#registerInBackground());
+    if (options.stopOnSignals) live.#unhookSignals = stopOnSignals(supervisor);
     try {
       await supervisor.start();
     } catch (error) {
@@ -116,6 +125,7 @@ export class LiveSession {
 
   async #close(): Promise<void> {
     this.#closed = true;
+    this.#unhookSignals?.();
     clearTimeout(this.#timer);
     await this.#registering?.catch(() => {});
     await this.#registration?.close();

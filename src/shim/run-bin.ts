@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { LauncherContext } from '../context.js';
 import { ensureVersion } from '../install/ensure-version.js';
 import { LiveSession } from '../session/live-session.js';
-import { exitLikeChild, stopOnSignals } from '../supervisor/exit-like-child.js';
+import { exitLikeChild } from '../supervisor/exit-like-child.js';
 import type { SupervisorOutcome } from '../supervisor/types.js';
 import { requireRequest } from '../version/requested.js';
 import { locateBin, locateSystemBin } from './locate-bin.js';
@@ -56,13 +56,9 @@ export async function superviseRun(
     projectRoot: run.projectRoot,
     env: run.env,
     ...(run.version === 'system' ? {} : { pathPrepend: path.dirname(run.file) }),
+    stopOnSignals: true,
   });
-  const unhook = stopOnSignals(live.supervisor);
-  try {
-    return await live.wait();
-  } finally {
-    unhook();
-  }
+  return live.wait();
 }
 
 /** The whole shim call: prepare, supervise, then exit exactly like the child. */
