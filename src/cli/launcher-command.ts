@@ -13,7 +13,7 @@ export abstract class LauncherCommand extends Command<CliContext> {
       return (await this.run()) ?? 0;
     } catch (error) {
       this.context.stderr.write(
-        renderError(error, { debug: Boolean(this.context.env.LAUNCHER_DEBUG) }),
+        renderError(error, { debug: this.context.env.LAUNCHER_DEBUG === '1' }),
       );
       return exitCodeOf(error);
     }

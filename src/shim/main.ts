@@ -15,7 +15,7 @@ export async function shimMain(argv: string[]): Promise<void> {
     }
     await runBin(new LauncherContext(), bin, args);
   } catch (error) {
-    process.stderr.write(renderError(error, { debug: Boolean(process.env.LAUNCHER_DEBUG) }));
+    process.stderr.write(renderError(error, { debug: process.env.LAUNCHER_DEBUG === '1' }));
     process.exitCode = exitCodeOf(error);
   }
 }

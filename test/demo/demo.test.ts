@@ -48,6 +48,7 @@ describe('npm run demo', () => {
     expect(existsSync(work!)).toBe(false);
     const ps = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout;
     expect(ps.split('\n').filter((line) => line.includes(work!))).toEqual([]);
+    // Issue 7 asks for the demo in under 60 s on this machine; the bound is that requirement.
     expect(Date.now() - started).toBeLessThan(60_000);
   }, 90_000);
 });

@@ -2,7 +2,6 @@
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_MESSAGE_BYTES } from '../../src/ipc/protocol.js';
 import { createRpcConnection } from '../../src/ipc/rpc-connection.js';
 import { tempDir } from '../helpers/env.js';
 
@@ -79,16 +78,32 @@ describe('reading frames', () => {
     expect(c.notes).toEqual([{ n: 7 }]);
   });
 
-  it('accepts a message of exactly 16 MiB', async () => {
-    const c = await channel();
+  // The contract's limit (spec §7), written out here rather than taken from the code under test.
+  const SIXTEEN_MIB = 16 * 1024 * 1024;
+  const noteOf = (bytes: number) => {
     const head = '{"jsonrpc":"2.0","method":"test/note","params":{"s":"';
     const tail = '"}}';
-    const body = head + 'x'.repeat(MAX_MESSAGE_BYTES - head.length - tail.length) + tail;
-    expect(Buffer.byteLength(body)).toBe(MAX_MESSAGE_BYTES);
+    return head + 'x'.repeat(bytes - head.length - tail.length) + tail;
+  };
+
+  it('accepts a message of exactly 16 MiB', async () => {
+    const c = await channel();
+    const body = noteOf(SIXTEEN_MIB);
+    expect(Buffer.byteLength(body)).toBe(SIXTEEN_MIB);
     c.client.end(frame(body));
     await c.closed;
     expect(c.errors).toEqual([]);
     expect(c.notes).toHaveLength(1);
+  });
+
+  it('refuses a message of 16 MiB and one byte, closing the connection', async () => {
+    const c = await channel();
+    c.client.end(frame(noteOf(SIXTEEN_MIB + 1)));
+    await c.closed;
+    expect(c.notes).toEqual([]);
+    expect(c.errors).toEqual([
+      `message of ${SIXTEEN_MIB + 1} bytes is over the limit of ${SIXTEEN_MIB} bytes`,
+    ]);
   });
 });
 

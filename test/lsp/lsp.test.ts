@@ -125,7 +125,9 @@ describe('launcher lsp --start', () => {
       capabilities: {},
     });
     await lsp.client.sendNotification('initialized', {});
-    await expect.poll(() => lsp.codes('broken.my'), { timeout: 30_000 }).toBeDefined();
+    await expect
+      .poll(() => lsp.codes('broken.my'), { timeout: 30_000 })
+      .toEqual(expect.arrayContaining(['MYCC001']));
     const [session] = JSON.parse(
       (await launcher(['status', '--json'], { env: lsp.env, cwd: lsp.project })).stdout,
     );

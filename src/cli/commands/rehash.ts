@@ -1,4 +1,4 @@
-// `launcher rehash`: rewrite the shims from the installed versions.
+// `launcher rehash`: rewrite the shims from the installed versions and the distribution index.
 import { Command } from 'clipanion';
 import { configuredDistUrl } from '../../index/dist-url.js';
 import { rehash } from '../../shim/rehash.js';
@@ -7,7 +7,7 @@ import { LauncherCommand } from '../launcher-command.js';
 export class RehashCommand extends LauncherCommand {
   static override paths = [['rehash']];
   static override usage = Command.Usage({
-    description: 'rewrite the shims for every installed bin',
+    description: 'rewrite the shims for every installed or available bin',
     details: `
       Writes one shim per bin of every installed version, and of every version the distribution index declares, into the shims directory, and removes shims that nothing provides any more. When a distribution index is configured it is refreshed first (a failure is reported and the cached copy used), so after setting \`LAUNCHER_DIST_URL\` (or \`distUrl\`) one \`launcher rehash\` gives you shims that install the compiler on first use. Installs and uninstalls rehash by themselves; run it after moving Node.js or the launcher.
     `,
