@@ -7,23 +7,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { launcher, REPO_ROOT } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
-
-// The session object of spec §8, in its order: written out, not taken from the code under test.
-const SPEC_SESSION_FIELDS = [
-  'session',
-  'pid',
-  'childPid',
-  'tool',
-  'bin',
-  'version',
-  'cwd',
-  'projectRoot',
-  'state',
-  'port',
-  'restarts',
-  'startedAt',
-  'control',
-];
+import { SPEC_SESSION_FIELDS } from '../helpers/spec.js';
 
 const HOLD_SESSION = path.join(REPO_ROOT, 'test/session/fixtures/hold-session.mjs');
 const running: ChildProcess[] = [];

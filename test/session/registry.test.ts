@@ -15,23 +15,7 @@ import { findProjectSession, listSessions } from '../../src/session/registry.js'
 import { newSessionId } from '../../src/session/session.js';
 import { type SessionInit, SessionRecord } from '../../src/session/session-record.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
-
-// The session object of spec §8, in its order: written out, not taken from the code under test.
-const SPEC_SESSION_FIELDS = [
-  'session',
-  'pid',
-  'childPid',
-  'tool',
-  'bin',
-  'version',
-  'cwd',
-  'projectRoot',
-  'state',
-  'port',
-  'restarts',
-  'startedAt',
-  'control',
-];
+import { SPEC_SESSION_FIELDS } from '../helpers/spec.js';
 
 const posix = process.platform !== 'win32';
 
