@@ -2,8 +2,9 @@
 import path from 'node:path';
 import { isLauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
+import { versionDir } from '../paths.js';
 import { assertExecutable } from '../shim/locate-bin.js';
-import { listInstalled, versionDir } from '../store/installed.js';
+import { listInstalled } from '../store/installed.js';
 import { readReceipt } from '../store/receipt.js';
 import { type Finding, fail, ok } from './check.js';
 

@@ -1,7 +1,7 @@
 // The inventory of installed versions: directories under `versions/` that carry a receipt.
 import { accessSync, readdirSync } from 'node:fs';
 import { errnoCode } from '../errors.js';
-import { type LauncherPaths, receiptPath, versionDir } from '../paths.js';
+import { type LauncherPaths, receiptPath } from '../paths.js';
 import { type Request, satisfies, sortDescending } from '../version/request.js';
 
 /** True when `versions/<version>/` exists with its receipt. */
@@ -41,5 +41,3 @@ export function resolveInstalled(paths: LauncherPaths, request: Request): string
   }
   return null;
 }
-
-export { versionDir };

@@ -66,19 +66,39 @@ function startLsp(args: string[]) {
   client.listen();
   const uri = (file: string) => pathToFileURL(path.join(project, file)).href;
   const codes = (file: string) => diagnostics.get(uri(file))?.map((d) => d.code);
-  return { env, project, client, diagnostics, messages, exited, uri, codes, stderr: () => stderr };
+  /** What an editor sends first: `initialize` with the project as root, then `initialized`. */
+  const initialize = async <T = unknown>(processId: number | null = null) => {
+    const result = await client.sendRequest<T>('initialize', {
+      processId,
+      rootUri: pathToFileURL(project).href,
+      capabilities: {},
+    });
+    await client.sendNotification('initialized', {});
+    return result;
+  };
+  /** The live sessions, as `launcher status --json` lists them. */
+  const sessions = async () =>
+    JSON.parse((await launcher(['status', '--json'], { env, cwd: project })).stdout);
+  return {
+    env,
+    project,
+    client,
+    diagnostics,
+    messages,
+    exited,
+    uri,
+    codes,
+    initialize,
+    sessions,
+    stderr: () => stderr,
+  };
 }
 
 describe('launcher lsp --start', () => {
   it('publishes the compiler diagnostics, follows changes and restarts, and stops cleanly', async () => {
     const lsp = startLsp(['--start', '--', 'mycc', 'serve']);
-    const init = await lsp.client.sendRequest<{ serverInfo: { name: string } }>('initialize', {
-      processId: process.pid,
-      rootUri: pathToFileURL(lsp.project).href,
-      capabilities: {},
-    });
+    const init = await lsp.initialize<{ serverInfo: { name: string } }>(process.pid);
     expect(init.serverInfo.name).toBe('launcher');
-    await lsp.client.sendNotification('initialized', {});
     onTestFailed(() =>
       console.error(`launcher lsp wrote on stderr:\n${lsp.stderr()}\nmessages: ${lsp.messages}`),
     );
@@ -93,17 +113,13 @@ describe('launcher lsp --start', () => {
     await expect.poll(() => lsp.codes('broken.my'), { timeout: 15_000 }).toEqual([]);
 
     // A crash is restarted by the supervisor and shown to the user; diagnostics keep flowing.
-    const [session] = JSON.parse(
-      (await launcher(['status', '--json'], { env: lsp.env, cwd: lsp.project })).stdout,
-    );
+    const [session] = await lsp.sessions();
     expect(session).toMatchObject({ state: 'ready', restarts: 0 });
     await fetch(`http://127.0.0.1:${session.port}/crash?signal=SIGKILL`);
     await expect.poll(() => lsp.messages.join('\n'), { timeout: 15_000 }).toContain('restarted');
     writeFileSync(path.join(lsp.project, 'broken.my'), 'print(nope)\n');
     await expect.poll(() => lsp.codes('broken.my'), { timeout: 15_000 }).toEqual(['MYCC001']);
-    const [restarted] = JSON.parse(
-      (await launcher(['status', '--json'], { env: lsp.env, cwd: lsp.project })).stdout,
-    );
+    const [restarted] = await lsp.sessions();
     expect(restarted.childPid).not.toBe(session.childPid);
 
     // shutdown, exit: the compiler is stopped and nothing is left running.
@@ -112,25 +128,16 @@ describe('launcher lsp --start', () => {
     expect(await lsp.exited).toBe(0);
     expect(processExists(restarted.childPid)).toBe(false);
     expect(lsp.stderr()).not.toContain('internal error');
-    expect(
-      JSON.parse((await launcher(['status', '--json'], { env: lsp.env, cwd: lsp.project })).stdout),
-    ).toEqual([]);
+    expect(await lsp.sessions()).toEqual([]);
   });
 
   it('stops the compiler when the editor closes its end without shutdown', async () => {
     const lsp = startLsp(['--start', '--', 'mycc', 'serve']);
-    await lsp.client.sendRequest('initialize', {
-      processId: null,
-      rootUri: pathToFileURL(lsp.project).href,
-      capabilities: {},
-    });
-    await lsp.client.sendNotification('initialized', {});
+    await lsp.initialize();
     await expect
       .poll(() => lsp.codes('broken.my'), { timeout: 30_000 })
       .toEqual(expect.arrayContaining(['MYCC001']));
-    const [session] = JSON.parse(
-      (await launcher(['status', '--json'], { env: lsp.env, cwd: lsp.project })).stdout,
-    );
+    const [session] = await lsp.sessions();
     lsp.client.dispose();
     children[0]!.stdin!.end();
     expect(await lsp.exited).toBe(1);
@@ -147,12 +154,7 @@ describe('launcher lsp (attaching)', () => {
       cwd: lsp.project,
     });
     expect(check.code).toBe(1);
-    await lsp.client.sendRequest('initialize', {
-      processId: null,
-      rootUri: pathToFileURL(lsp.project).href,
-      capabilities: {},
-    });
-    await lsp.client.sendNotification('initialized', {});
+    await lsp.initialize();
     await expect
       .poll(() => lsp.codes('broken.my'), { timeout: 10_000 })
       .toEqual(expect.arrayContaining(['MYCC001']));
