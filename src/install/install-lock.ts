@@ -146,8 +146,30 @@ export async function acquireVersionLock(
   version: string,
   options: AcquireOptions = {},
 ): Promise<VersionLock | null> {
-  const file = lockFile(paths, version);
   mkdirSync(paths.versions, { recursive: true });
+  return takeLock(lockFile(paths, version), options);
+}
+
+/**
+ * The same lock for any file (its directory must exist): how other work that must not run twice
+ * at once (rehash) takes turns, with the same owner checks and takeover.
+ */
+export async function acquireLock(
+  file: string,
+  options: AcquireOptions & { unneeded: () => boolean },
+): Promise<VersionLock | null>;
+export async function acquireLock(
+  file: string,
+  options?: AcquireOptions & { unneeded?: undefined },
+): Promise<VersionLock>;
+export async function acquireLock(
+  file: string,
+  options: AcquireOptions = {},
+): Promise<VersionLock | null> {
+  return takeLock(file, options);
+}
+
+async function takeLock(file: string, options: AcquireOptions): Promise<VersionLock | null> {
   const owner: LockOwner = {
     pid: process.pid,
     startTime: ownStartTime(),

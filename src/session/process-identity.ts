@@ -2,7 +2,16 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { errnoCode } from '../errors.js';
-import { processExists } from '../util/lock-file.js';
+
+/** True when a process with this pid exists (EPERM: it exists but is not ours). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errnoCode(error) === 'EPERM';
+  }
+}
 
 /** What can be learnt about a pid right now. */
 export interface ProcessProbe {

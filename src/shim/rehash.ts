@@ -6,11 +6,11 @@ import type { LauncherContext } from '../context.js';
 import { configuredDistUrl } from '../index/dist-url.js';
 import { readCachedIndex } from '../index/index-cache.js';
 import { parseIndex } from '../index/index-schema.js';
+import { acquireLock } from '../install/install-lock.js';
 import { packageRoot } from '../package-root.js';
 import { listInstalled } from '../store/installed.js';
 import { readReceipt } from '../store/receipt.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { withLock } from '../util/lock-file.js';
 
 /** The script every shim runs: the lean shim entry (see docs/architecture.md). */
 export function shimEntry(): string {
@@ -92,7 +92,8 @@ export async function rehash(
 ): Promise<{ written: string[]; removed: string[] }> {
   const dir = ctx.paths.shims;
   mkdirSync(dir, { recursive: true });
-  return withLock(path.join(dir, '.rehash.lock'), () => {
+  const lock = await acquireLock(path.join(dir, '.rehash.lock'), { pollMs: 20 });
+  try {
     const bins = providedBins(ctx);
     const written: string[] = [];
     for (const bin of [...bins].sort()) {
@@ -110,5 +111,7 @@ export async function rehash(
       removed.push(bin);
     }
     return { written, removed };
-  });
+  } finally {
+    lock.release();
+  }
 }

@@ -11,7 +11,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
-import { processExists } from '../../src/util/lock-file.js';
+import { processExists } from '../../src/session/process-identity.js';
 import { SAMPLES, useSampleDist } from '../examples/sample-fixture.js';
 import { LAUNCHER_BIN, launcher } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';

@@ -61,6 +61,24 @@ describe('rehash', () => {
     expect(JSON.parse(r.stdout)).toEqual(["my'cc", 'a b', '', '--', 'ü $HOME']);
   });
 
+  it('takes over a leftover lock whose pid now belongs to an unrelated process', async () => {
+    const env = cleanEnv();
+    placeVersion(env.LAUNCHER_HOME!, '1.4.2', { bins: { mycc: 'bin/mycc' } });
+    const shims = path.join(env.LAUNCHER_HOME!, 'shims');
+    mkdirSync(shims, { recursive: true });
+    // pid 1 is alive, but it is not the process that wrote this lock (its start time differs).
+    const stale = {
+      pid: 1,
+      startTime: 'not-the-start-of-pid-1',
+      nonce: 'ab',
+      acquiredAt: '2026-01-01T00:00:00Z',
+    };
+    writeFileSync(path.join(shims, '.rehash.lock'), JSON.stringify(stale));
+    const result = await rehash(new LauncherContext(env));
+    expect(result.written).toEqual(['mycc']);
+    expect(existsSync(path.join(shims, '.rehash.lock'))).toBe(false);
+  });
+
   it('survives two rehash commands at once, leaving a complete set', async () => {
     const env = cleanEnv();
     for (const v of ['1.0.0', '1.1.0', '1.2.0']) {
