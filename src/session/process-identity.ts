@@ -72,21 +72,31 @@ export function sameStartTime(a: string, b: string): boolean {
   return a === b;
 }
 
+/**
+ * The fields of `/proc/<pid>/stat` from the process state on (field 3, so field N is at index
+ * N - 3). The command name before them is in parentheses and may itself hold spaces or
+ * parentheses, hence the last `)`. Throws Node's error when the file cannot be read.
+ */
+export function readProcStat(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** A zombie (or dead) process still answers kill(pid, 0), but it has ended. */
+export const isDeadState = (state: string | undefined): boolean =>
+  state === 'Z' || state === 'X' || state === 'x';
+
 function probeLinux(pid: number): ProcessProbe {
-  let stat: string;
+  let fields: string[];
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    fields = readProcStat(pid);
   } catch (error) {
     // No /proc (unusual containers): fall back to the portable check.
     if (errnoCode(error) === 'ENOENT' && readableProcSelf())
       return { alive: false, startTime: null };
     return { alive: processExists(pid), startTime: null };
   }
-  // The command name (field 2) is in parentheses and may itself hold spaces or parentheses.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const state = fields[0];
-  // A zombie still answers kill(pid, 0), but it is dead: only its parent has not reaped it.
-  if (state === 'Z' || state === 'X' || state === 'x') return { alive: false, startTime: null };
+  if (isDeadState(fields[0])) return { alive: false, startTime: null };
   return { alive: true, startTime: fields[19] ?? null };
 }
 

@@ -1,7 +1,8 @@
 // Finding and killing a child's descendants and process group, so none outlives supervision.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { errnoCode } from '../errors.js';
+import { isDeadState, readProcStat } from '../session/process-identity.js';
 
 /** One row of the process table. `start` is the Linux start time in clock ticks since boot. */
 export interface ProcessRow {
@@ -47,20 +48,18 @@ function procTable(): ProcessRow[] {
 
 /** One process's row from /proc (Linux), or undefined when it is gone or not Linux. */
 export function procRow(pid: number): ProcessRow | undefined {
-  let stat: string;
+  let fields: string[];
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    fields = readProcStat(pid);
   } catch {
     return undefined;
   }
-  // The command name is in parentheses and may itself hold spaces or parentheses.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return {
     pid,
     ppid: Number(fields[1]),
     pgid: Number(fields[2]),
     start: Number(fields[19]),
-    zombie: fields[0] === 'Z',
+    zombie: isDeadState(fields[0]),
   };
 }
 
