@@ -1,9 +1,9 @@
 // The latest diagnostics of a project on disk, so they outlive the compiler (spec §8).
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ensureStateDir, type LauncherPaths, stateSubdir } from '../paths.js';
 import { canonicalProjectRoot } from '../session/project-root.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { nodeCrypto } from '../util/random.js';
 import { readSmallFile } from '../util/read-small-file.js';
 import { type Diagnostic, type FileDiagnostics, isDiagnostic } from './diagnostic.js';
 
@@ -27,7 +27,10 @@ const MAX_KEPT_BYTES = 256 * 1024 * 1024;
 
 /** The file holding a project's diagnostics: named by a hash of the canonical project root. */
 export function keptDiagnosticsFile(paths: LauncherPaths, projectRoot: string): string {
-  const key = createHash('sha256').update(canonicalProjectRoot(projectRoot)).digest('hex');
+  const key = nodeCrypto()
+    .createHash('sha256')
+    .update(canonicalProjectRoot(projectRoot))
+    .digest('hex');
   return path.join(stateSubdir(paths, 'diagnostics'), `${key.slice(0, 32)}.json`);
 }
 

@@ -1,9 +1,9 @@
 // The index cache: the last index fetched from each URL, with the validators to revalidate it.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LauncherPaths } from '../paths.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { nodeCrypto } from '../util/random.js';
 import { TOOL_NAME } from './index-schema.js';
 
 /** What is kept next to a cached index body. */
@@ -24,7 +24,8 @@ export interface CachedIndex {
   readonly body: string;
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+const sha256 = (text: string): string =>
+  nodeCrypto().createHash('sha256').update(text).digest('hex');
 
 /** `cache/index/<key>`: one entry per index URL. */
 function entryBase(paths: LauncherPaths, url: string): string {

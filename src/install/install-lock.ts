@@ -1,6 +1,5 @@
 // One installer per version across processes: a lock file created with O_EXCL that names its
 // owner (pid and process start time), taken over when that owner is gone.
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   linkSync,
@@ -16,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
 import { isSameProcessAlive, ownStartTime } from '../session/process-identity.js';
+import { randomHex } from '../util/random.js';
 import { lockFile } from './layout.js';
 
 /** What a lock file holds. `nonce` tells two holders with the same pid apart. */
@@ -104,7 +104,7 @@ function tryCreate(file: string, owner: LockOwner): boolean {
  * waiter took the lock over in between, we moved a live lock, and it is linked back at once.
  */
 function takeOver(file: string, stale: LockOwner | null): void {
-  const aside = `${file}.stale-${randomBytes(6).toString('hex')}`;
+  const aside = `${file}.stale-${randomHex(6)}`;
   try {
     renameSync(file, aside);
   } catch (error) {
@@ -173,7 +173,7 @@ async function takeLock(file: string, options: AcquireOptions): Promise<VersionL
   const owner: LockOwner = {
     pid: process.pid,
     startTime: ownStartTime(),
-    nonce: randomBytes(8).toString('hex'),
+    nonce: randomHex(8),
     acquiredAt: new Date().toISOString(),
   };
   let toldAbout: string | undefined;

@@ -1,7 +1,7 @@
 // Names the installer uses beside the versions (staging, trash, locks) and in the download cache.
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { LauncherPaths } from '../paths.js';
+import { randomHex } from '../util/random.js';
 
 // Leftover names end in 12 hex characters, so versions with dashes (2.0.0-rc.1) parse back.
 const LEFTOVER = /^\.(staging|trash)-(.+)-([0-9a-f]{12})$/;
@@ -9,12 +9,12 @@ const LOCK_PREFIX = '.lock-';
 
 /** A fresh staging directory for `version`, inside `versions/` so the final rename is atomic. */
 export function newStagingDir(paths: LauncherPaths, version: string): string {
-  return path.join(paths.versions, `.staging-${version}-${randomBytes(6).toString('hex')}`);
+  return path.join(paths.versions, `.staging-${version}-${randomHex(6)}`);
 }
 
 /** Where a replaced or uninstalled version goes before it is deleted. */
 export function newTrashDir(paths: LauncherPaths, version: string): string {
-  return path.join(paths.versions, `.trash-${version}-${randomBytes(6).toString('hex')}`);
+  return path.join(paths.versions, `.trash-${version}-${randomHex(6)}`);
 }
 
 /** A staging or trash directory name, split into its kind and version; null for anything else. */

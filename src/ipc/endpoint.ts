@@ -1,10 +1,10 @@
 // A private place to listen: a Unix socket in a fresh 0700 directory, or a named pipe on Windows.
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { LauncherError } from '../errors.js';
 import { ensureStateDir, type LauncherPaths } from '../paths.js';
+import { randomHex } from '../util/random.js';
 import { SOCKET_FILE, sweepStaleSockets } from './stale-sockets.js';
 
 /** Longest socket path we use (spec §6); Node silently truncates longer ones and then loses them. */
@@ -41,7 +41,7 @@ export async function createEndpoint(
 ): Promise<SocketEndpoint> {
   const server = net.createServer();
   if (process.platform === 'win32') {
-    const address = `\\\\.\\pipe\\launcher-${randomBytes(16).toString('hex')}`;
+    const address = `\\\\.\\pipe\\launcher-${randomHex(16)}`;
     await listen(server, address);
     return { address, dir: undefined, server, close: () => closeServer(server) };
   }

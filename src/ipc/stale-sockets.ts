@@ -1,6 +1,5 @@
 // Finds endpoints whose owner was killed (nobody accepts on the socket) and removes them.
-import { lstatSync, readdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
@@ -40,7 +39,7 @@ export async function sweepStaleSockets(
       try {
         await onStale?.(dir);
       } finally {
-        await rm(dir, { recursive: true, force: true });
+        rmSync(dir, { recursive: true, force: true });
       }
       stale.push(dir);
     }),

@@ -1,9 +1,9 @@
 // The secret a child proves itself with: fresh for every child, compared in constant time.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { nodeCrypto, randomHex } from '../util/random.js';
 
 /** 64 hex characters from the CSPRNG (spec §6: `LAUNCHER_TOKEN`). */
 export function newToken(): string {
-  return randomBytes(32).toString('hex');
+  return randomHex(32);
 }
 
 /** Whether `offered` is `expected`, without leaking through timing how much of it matched. */
@@ -12,5 +12,5 @@ export function sameToken(expected: string, offered: unknown): boolean {
   const a = Buffer.from(expected, 'utf8');
   const b = Buffer.from(offered, 'utf8');
   // timingSafeEqual needs equal lengths; the length of a token is no secret.
-  return a.length === b.length && timingSafeEqual(a, b);
+  return a.length === b.length && nodeCrypto().timingSafeEqual(a, b);
 }

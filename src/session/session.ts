@@ -1,5 +1,5 @@
 // The session object of spec §8: what one supervised run tells the world about itself.
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../util/random.js';
 
 /** Every state a session goes through (spec §8). */
 export const SESSION_STATES = [
@@ -60,7 +60,7 @@ const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** A new random session id: 16 hex characters, safe as a file name on every platform. */
 export function newSessionId(): string {
-  return randomBytes(8).toString('hex');
+  return randomHex(8);
 }
 
 /** Whether a string can be a session id (and so a file name under `state/sessions/`). */

@@ -1,6 +1,5 @@
 // The Supervisor: runs one child under the contract of spec §6, controlled like a systemd unit.
 
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { constants as osConstants } from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { isatty } from 'node:tty';
 import { LauncherError } from '../errors.js';
 import { HELLO_TIMEOUT_MS, type PublishDiagnosticsParams } from '../ipc/protocol.js';
 import { newToken } from '../ipc/token.js';
+import { randomHex } from '../util/random.js';
 import { ChildEndpoint } from './child-endpoint.js';
 import { ChildReports } from './child-reports.js';
 import { type ChildEnd, ChildRun } from './child-run.js';
@@ -75,7 +75,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.#stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_SETTINGS.stopTimeoutMs;
     this.#readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_SETTINGS.readyTimeoutMs;
     this.#helloTimeoutMs = options.helloTimeoutMs ?? HELLO_TIMEOUT_MS;
-    this.session = options.sessionId ?? randomBytes(8).toString('hex');
+    this.session = options.sessionId ?? randomHex(8);
     const stdio = options.stdio ?? 'inherit';
     this.stdout = stdio === 'pipe' ? new PassThrough() : null;
     this.stderr = stdio === 'pipe' ? new PassThrough() : null;

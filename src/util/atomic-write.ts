@@ -1,12 +1,12 @@
 // Replace a file's content all at once: readers see the old file or the new one, never a mix.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { randomHex } from './random.js';
 
 /** Write to a temporary sibling, then rename over the target. */
 export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = `${file}.${process.pid}.${randomHex(4)}.tmp`;
   try {
     writeFileSync(tmp, data, { mode, flag: 'wx' });
     renameSync(tmp, file);
