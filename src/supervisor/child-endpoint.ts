@@ -9,14 +9,25 @@ import { acceptChildConnection } from './connection-gate.js';
 import { forgetChild, killLeftovers, recordChild } from './leftovers.js';
 import { Watchdog } from './watchdog-client.js';
 
+// Most compiler calls are over in a few milliseconds. The record of the child (a file to write)
+// and the sweep of dead runs' endpoints (a directory to probe) start this long after the first
+// child, so a short call never pays for them. The watchdog is not deferred: it starts before
+// the first child, because a SIGKILLed launcher must take the child's descendants with it at
+// any moment (spec §6), and it alone can find them.
+export const RECORD_AFTER_MS = 20;
+
 /**
  * The child endpoint with everything that guards against orphans: the watchdog is told of each
- * child, and a record next to the socket lets a later run finish what a killed launcher left.
- * Once the first child runs, the endpoints of dead runs are swept, killing their leftovers.
+ * child, and a record next to the socket lets a later run finish what a killed launcher (and
+ * its watchdog) left. Once the first child has run for a moment, the endpoints of dead runs are
+ * swept, killing their leftovers.
  */
 export class ChildEndpoint {
   readonly #endpoint: SocketEndpoint;
   readonly #watchdog: Watchdog | undefined;
+  #recordTimer: NodeJS.Timeout | undefined;
+  #recording = false;
+  #current: ChildRun | undefined;
   #swept: Promise<unknown> | undefined;
 
   private constructor(endpoint: SocketEndpoint, watchdog: Watchdog | undefined) {
@@ -47,23 +58,35 @@ export class ChildEndpoint {
   /** A child was spawned: from now on it does not outlive the launcher. */
   adopt(run: ChildRun): void {
     this.#watchdog?.track(run.pid, run.pgid);
-    const dir = this.#endpoint.dir;
-    if (!dir) return;
-    recordChild(dir, run.pid, run.pgid);
-    // Off the path to the child's start: the sweep probes every socket found, and may kill.
-    this.#swept ??= sweepStaleSockets(path.dirname(dir), killLeftovers, dir).catch(() => {});
+    this.#current = run;
+    if (this.#recording) this.#record(run);
+    else this.#recordTimer ??= setTimeout(() => this.#startRecording(), RECORD_AFTER_MS).unref();
   }
 
   /** The child and its group are gone: nothing left to guard. */
   release(run: ChildRun): void {
     this.#watchdog?.forget(run.pid);
-    if (this.#endpoint.dir) forgetChild(this.#endpoint.dir);
+    if (this.#current === run) this.#current = undefined;
+    if (this.#recording && this.#endpoint.dir) forgetChild(this.#endpoint.dir);
   }
 
   /** Supervision is over: the watchdog ends (killing nothing), the sweep ends, the socket goes. */
   async close(): Promise<void> {
+    clearTimeout(this.#recordTimer);
     this.#watchdog?.close();
     await this.#swept;
     await this.#endpoint.close();
+  }
+
+  #startRecording(): void {
+    this.#recording = true;
+    if (this.#current) this.#record(this.#current);
+    const dir = this.#endpoint.dir;
+    // The sweep probes every socket found, and may kill.
+    if (dir) this.#swept = sweepStaleSockets(path.dirname(dir), killLeftovers, dir).catch(() => {});
+  }
+
+  #record(run: ChildRun): void {
+    if (this.#endpoint.dir) recordChild(this.#endpoint.dir, run.pid, run.pgid);
   }
 }
