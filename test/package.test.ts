@@ -53,5 +53,29 @@ describe('the installed package', () => {
       code: 0,
       stdout: 'mycc 1.4.2 hello\n',
     });
+
+    // That first call built the start-up snapshot from the installed copy. Reinstalling launcher
+    // (here: its snapshot source rewritten in place) makes that snapshot stale: the next call
+    // runs the installed code as it is now, and builds a new snapshot for the calls after it.
+    const stamp = path.join(env.LAUNCHER_HOME!, 'cache', 'shim-snapshot', 'shim.json');
+    const built = readFileSync(stamp, 'utf8');
+    const source = path.join(
+      prefix,
+      'lib',
+      'node_modules',
+      'launcher',
+      'dist',
+      'shim-snapshot',
+      'snapshot.cjs',
+    );
+    writeFileSync(source, readFileSync(source));
+    for (let call = 0; call < 2; call++) {
+      expect(await run(shim, ['again'], { env, cwd })).toMatchObject({
+        code: 0,
+        stdout: 'mycc 1.4.2 again\n',
+        stderr: '',
+      });
+    }
+    expect(readFileSync(stamp, 'utf8')).not.toBe(built);
   }, 60_000);
 });

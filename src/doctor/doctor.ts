@@ -5,6 +5,7 @@ import { checkDirectories } from './dirs-check.js';
 import { checkIndex } from './index-check.js';
 import { checkPath } from './path-check.js';
 import { checkShims } from './shims-check.js';
+import { checkSnapshot } from './snapshot-check.js';
 import { checkSocketDirectory } from './socket-check.js';
 import { checkVersions } from './versions-check.js';
 
@@ -17,6 +18,7 @@ export function doctorChecks(ctx: LauncherContext): [string, Check][] {
     ['distribution index', () => checkIndex(ctx)],
     ['installed versions', () => checkVersions(ctx.paths)],
     ['shims', () => checkShims(ctx)],
+    ['shim start-up snapshot', () => checkSnapshot(ctx)],
   ];
 }
 

@@ -3,9 +3,15 @@
 import { LauncherContext } from '../context.js';
 import { exitCodeOf, LauncherError, renderError } from '../errors.js';
 import { runBin } from './run-bin.js';
+import { refreshSnapshot, snapshotOff } from './snapshot.js';
+
+export interface ShimMainOptions {
+  /** Started from the start-up snapshot, which is then known to be current. */
+  readonly fromSnapshot?: boolean;
+}
 
 /** Run the shim for `argv` = [bin, ...args]. Never returns normally: it exits like the child. */
-export async function shimMain(argv: string[]): Promise<void> {
+export async function shimMain(argv: string[], options: ShimMainOptions = {}): Promise<void> {
   const [bin, ...args] = argv;
   try {
     if (!bin) {
@@ -13,7 +19,11 @@ export async function shimMain(argv: string[]): Promise<void> {
         hint: 'Run a bin through its shim (`mycc …`) or `launcher exec <bin>`; rewrite broken shims with `launcher rehash`.',
       });
     }
-    await runBin(new LauncherContext(), bin, args);
+    const ctx = new LauncherContext();
+    // Started without the snapshot although this environment could use one: it is missing or
+    // out of date (first call, or Node or launcher changed). Build it now, for the next calls.
+    if (!options.fromSnapshot && snapshotOff(ctx.env) === undefined) refreshSnapshot(ctx.paths);
+    await runBin(ctx, bin, args);
   } catch (error) {
     process.stderr.write(renderError(error, { debug: process.env.LAUNCHER_DEBUG === '1' }));
     process.exitCode = exitCodeOf(error);

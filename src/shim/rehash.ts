@@ -11,6 +11,7 @@ import { packageRoot } from '../package-root.js';
 import { listInstalled } from '../store/installed.js';
 import { readReceipt } from '../store/receipt.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { resetSnapshot, snapshotFiles } from './snapshot.js';
 
 /** The script every shim runs: the lean shim entry (see docs/architecture.md). */
 export function shimEntry(): string {
@@ -57,16 +58,24 @@ function quote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
+/** What a shim runs: this Node, the shim's script, and the start-up snapshot it may start from. */
+export interface ShimTarget {
+  readonly node: string;
+  readonly entry: string;
+  readonly blob: string;
+}
+
 /** The text of the shim for `bin`. */
-export function renderShim(bin: string, nodePath = process.execPath, entry = shimEntry()): string {
+export function renderShim(bin: string, target: ShimTarget): string {
   const template = readFileSync(
     path.join(packageRoot(), 'shims', isWindows ? 'launcher-shim.cmd' : 'launcher-shim.sh'),
     'utf8',
   );
   return template
     .replaceAll('@BIN_ARG@', quote(bin))
-    .replaceAll('@NODE@', quote(nodePath))
-    .replaceAll('@ENTRY@', quote(entry))
+    .replaceAll('@NODE@', quote(target.node))
+    .replaceAll('@ENTRY@', quote(target.entry))
+    .replaceAll('@BLOB@', quote(target.blob))
     .replaceAll('@BIN@', bin);
 }
 
@@ -95,10 +104,18 @@ export async function rehash(
   const lock = await acquireLock(path.join(dir, '.rehash.lock'), { pollMs: 20 });
   try {
     const bins = providedBins(ctx);
+    const target = {
+      node: process.execPath,
+      entry: shimEntry(),
+      blob: snapshotFiles(ctx.paths).blob,
+    };
+    // An explicit rehash (and each install) gives a snapshot that failed to build another
+    // chance, and removes one that belongs to another Node or launcher.
+    resetSnapshot(ctx.paths);
     const written: string[] = [];
     for (const bin of [...bins].sort()) {
       const file = shimFile(dir, bin);
-      writeFileAtomic(file, renderShim(bin), 0o755);
+      writeFileAtomic(file, renderShim(bin, target), 0o755);
       chmodSync(file, 0o755);
       written.push(bin);
     }

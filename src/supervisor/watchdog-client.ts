@@ -29,7 +29,12 @@ export class Watchdog {
    */
   static start(session: string): Watchdog | undefined {
     if (process.platform === 'win32') return undefined;
-    const file = script();
+    let file: string;
+    try {
+      file = script();
+    } catch {
+      return undefined;
+    }
     if (!existsSync(file)) return undefined;
     // Our own script file, not a command line: nothing from outside is interpreted by the shell.
     const child = spawn('/bin/sh', [file], {

@@ -55,7 +55,15 @@ describe('rehash', () => {
     const entry = path.join(dir, 'entry.mjs');
     writeFileSync(entry, 'console.log(JSON.stringify(process.argv.slice(2)));\n');
     const shim = path.join(dir, 'my cc');
-    writeFileSync(shim, renderShim("my'cc", process.execPath, entry), { mode: 0o755 });
+    writeFileSync(
+      shim,
+      renderShim("my'cc", {
+        node: process.execPath,
+        entry,
+        blob: path.join(dir, 'no snapshot here'),
+      }),
+      { mode: 0o755 },
+    );
     const r = spawnSync(shim, ['a b', '', '--', 'ü $HOME'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(["my'cc", 'a b', '', '--', 'ü $HOME']);

@@ -1,0 +1,50 @@
+// The source of the shim's start-up snapshot (src/shim/snapshot.ts builds it; bundled into
+// dist/shim-snapshot/snapshot.cjs). Under `node --build-snapshot` it warms the code up and names
+// the function a snapshot-started shim runs; required as a plain module, it is the shim itself.
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { startupSnapshot } from 'node:v8';
+import { shimMain } from './main.js';
+import { fileIdentity } from './snapshot.js';
+import { warmUp } from './warm-up.js';
+
+export { shimMain };
+
+const source = fileURLToPath(import.meta.url);
+
+if (startupSnapshot.isBuildingSnapshot()) {
+  const builtFrom = fileIdentity(source);
+  startupSnapshot.setDeserializeMainFunction(() => {
+    // The shim runs `node --snapshot-blob <blob> -- <bin> [args…]`: no script in argv.
+    const argv = process.argv.slice(1);
+    // The warm-up set timers and cleared them before they were due; Node's timer queue keeps
+    // such a list until its time comes, and the snapshot keeps it with its expiry from the
+    // build. The next timer due later than that would never be armed (so never fire: no
+    // registration, no stop timeout). A timer due now makes Node walk its queue and arm the
+    // next real expiry. Found by test/shim/snapshot.test.ts, on Node 20.
+    setTimeout(() => {}, 0).unref();
+    if (fileIdentity(source) === builtFrom) {
+      void shimMain(argv, { fromSnapshot: true });
+      return;
+    }
+    // launcher was rebuilt or reinstalled since: run its code as it is now (which also builds a
+    // new snapshot), not the copy in this heap.
+    let current: { shimMain: typeof shimMain };
+    try {
+      current = createRequire(source)(source) as typeof current;
+    } catch (error) {
+      process.stderr.write(
+        `launcher: cannot load its own code from ${source} (${(error as Error).message}).\n\n` +
+          'Reinstall launcher, then run `launcher rehash`.\n',
+      );
+      process.exitCode = 1;
+      return;
+    }
+    void current.shimMain(argv);
+  });
+  warmUp().catch((error: unknown) => {
+    // Without a working warm-up there is no snapshot: the build must fail, not save a broken one.
+    process.stderr.write(`launcher: warming up the shim failed: ${(error as Error).stack}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,198 @@
+// The shim's start-up snapshot (docs/architecture.md): a V8 heap with the shim's code already
+// loaded and run once, which Node can start from (`node --snapshot-blob`) in about the time of
+// an empty script. Built by the first shim call that finds it missing or out of date, kept in
+// the cache, used by the POSIX shim only while the Node binary and launcher's code are the ones
+// it was built from. Everything here is best effort: without a snapshot, shims still work.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { packageRoot } from '../package-root.js';
+import type { LauncherPaths } from '../paths.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+/** Set to `0` to never build or use the snapshot. */
+export const SNAPSHOT_VAR = 'LAUNCHER_SHIM_SNAPSHOT';
+
+/** Where the snapshot of one home lives (the shims name the blob; the rest is ours). */
+export function snapshotFiles(paths: LauncherPaths): {
+  dir: string;
+  blob: string;
+  stamp: string;
+  failed: string;
+} {
+  const dir = path.join(paths.cache, 'shim-snapshot');
+  return {
+    dir,
+    blob: path.join(dir, 'shim.blob'),
+    stamp: path.join(dir, 'shim.json'),
+    failed: path.join(dir, 'failed.json'),
+  };
+}
+
+/** The file the snapshot is built from: all of the shim's code in one CommonJS file. */
+export function snapshotSource(): string {
+  return path.join(packageRoot(), 'dist', 'shim-snapshot', 'snapshot.cjs');
+}
+
+/**
+ * What a snapshot depends on, as a string to compare: the Node binary (path, version and file
+ * identity) and launcher's code (the source file's identity). Undefined when the source is missing.
+ */
+export function snapshotIdentity(): string | undefined {
+  const source = fileIdentity(snapshotSource());
+  const node = fileIdentity(process.execPath);
+  if (!source || !node) return undefined;
+  return JSON.stringify({
+    node: process.execPath,
+    nodeVersion: process.version,
+    nodeFile: node,
+    source,
+  });
+}
+
+/** A file's identity: replaced, rebuilt or reinstalled, it differs. Undefined when missing. */
+export function fileIdentity(file: string): string | undefined {
+  const st = statSync(file, { bigint: true, throwIfNoEntry: false });
+  return st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}` : undefined;
+}
+
+/**
+ * Why this environment does not use a snapshot, or undefined when it does. NODE_OPTIONS may carry
+ * V8 flags, and Node refuses (exit 14) a snapshot built under other flags, so the POSIX shim
+ * starts without the snapshot whenever NODE_OPTIONS is set; Windows shims never use one.
+ */
+export function snapshotOff(env: NodeJS.ProcessEnv): string | undefined {
+  if (process.platform === 'win32') return 'Windows shims start without a snapshot';
+  if (env[SNAPSHOT_VAR] === '0') return `${SNAPSHOT_VAR}=0`;
+  if (env.NODE_OPTIONS)
+    return 'NODE_OPTIONS is set, and Node only starts a snapshot under the flags it was built with';
+  return undefined;
+}
+
+export type SnapshotState =
+  | { readonly state: 'ready' }
+  | { readonly state: 'missing' | 'stale' }
+  | { readonly state: 'failed'; readonly reason: string };
+
+/**
+ * Whether the snapshot can be used: its stamp names the current Node and code, and the blob's
+ * modification time is the Node binary's (what the POSIX shim checks before using it).
+ */
+export function snapshotState(paths: LauncherPaths): SnapshotState {
+  const files = snapshotFiles(paths);
+  const identity = snapshotIdentity();
+  const blob = statSync(files.blob, { bigint: true, throwIfNoEntry: false });
+  const node = statSync(process.execPath, { bigint: true });
+  if (blob && readJson(files.stamp)?.identity === identity && blob.mtimeNs === node.mtimeNs) {
+    return { state: 'ready' };
+  }
+  const failed = readJson(files.failed);
+  if (failed && failed.identity === identity) {
+    return { state: 'failed', reason: String(failed.reason) };
+  }
+  return { state: blob ? 'stale' : 'missing' };
+}
+
+/**
+ * Build the snapshot if it is missing or out of date, unless building it already failed for
+ * this Node and code (`launcher rehash` forgets such a failure). Never throws.
+ */
+export function refreshSnapshot(paths: LauncherPaths): SnapshotState {
+  let state: SnapshotState;
+  try {
+    state = snapshotState(paths);
+    if (state.state === 'ready' || state.state === 'failed') return state;
+    buildSnapshot(paths);
+    return snapshotState(paths);
+  } catch (error) {
+    return { state: 'failed', reason: (error as Error).message };
+  }
+}
+
+/**
+ * Forget a failed build, so the next shim call tries again, and remove a snapshot that no longer
+ * fits this Node and code (one the shim could not tell apart from a current one would make
+ * Node refuse to start).
+ */
+export function resetSnapshot(paths: LauncherPaths): void {
+  const files = snapshotFiles(paths);
+  rmSync(files.failed, { force: true });
+  if (snapshotState(paths).state === 'stale') rmSync(files.blob, { force: true });
+}
+
+// Runs `node --build-snapshot` on the source (which also runs the shim once, on a throwaway
+// home, so the code is compiled in the snapshot), gives the blob the Node binary's modification
+// time, writes the stamp, and renames the blob into place. A failure is recorded, not thrown.
+function buildSnapshot(paths: LauncherPaths): void {
+  const files = snapshotFiles(paths);
+  const identity = snapshotIdentity();
+  if (identity === undefined) return;
+  mkdirSync(files.dir, { recursive: true });
+  removeOldTemporaries(files.dir);
+  const tmp = `${files.blob}.${process.pid}.tmp`;
+  try {
+    const built = spawnSync(
+      process.execPath,
+      ['--snapshot-blob', tmp, '--build-snapshot', snapshotSource()],
+      {
+        cwd: files.dir,
+        // Only what the build needs: nothing of the caller's environment ends up in the heap,
+        // and no NODE_OPTIONS changes the flags the snapshot is tied to.
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+        timeout: 60_000,
+        encoding: 'utf8',
+      },
+    );
+    if (built.status !== 0 || !statSync(tmp, { throwIfNoEntry: false })) {
+      const detail = built.error?.message ?? lastLines(built.stderr);
+      throw new Error(`node --build-snapshot failed (${built.status ?? built.signal}): ${detail}`);
+    }
+    // `touch -r` copies the time to the nanosecond, as the shim's `test -nt`/`-ot` compare it.
+    const touched = spawnSync('touch', ['-r', process.execPath, tmp], { stdio: 'ignore' });
+    if (touched.status !== 0) throw new Error('touch -r could not date the snapshot');
+    writeFileAtomic(files.stamp, `${JSON.stringify({ identity })}\n`);
+    renameSync(tmp, files.blob);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    writeFileAtomic(
+      files.failed,
+      `${JSON.stringify({ identity, reason: (error as Error).message })}\n`,
+    );
+  }
+}
+
+// A build killed half-way (Ctrl-C during a shim's first call) leaves its temporary blob. The
+// change time, not the modification time: a finished blob carries the Node binary's date.
+function removeOldTemporaries(dir: string): void {
+  const hourAgo = Date.now() - 3_600_000;
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.tmp')) continue;
+    const file = path.join(dir, name);
+    if ((statSync(file, { throwIfNoEntry: false })?.ctimeMs ?? Infinity) < hourAgo) {
+      rmSync(file, { force: true });
+    }
+  }
+}
+
+function readJson(file: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return typeof value === 'object' && value !== null
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function lastLines(text: string | undefined): string {
+  const lines = (text ?? '')
+    .trim()
+    .split('\n')
+    .filter((line) => !/Warning|verified|issue tracker|trace-warnings/.test(line));
+  return lines.slice(-3).join(' / ') || 'no output';
+}

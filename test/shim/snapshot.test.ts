@@ -1,0 +1,152 @@
+// The shim's start-up snapshot: built by the first call, used by the next ones, and never used
+// when it could be wrong (another Node binary, NODE_OPTIONS, a failed build), without the
+// compiler noticing any of it.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { launcher, run } from '../helpers/cli.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+import { placeVersion } from '../helpers/store.js';
+import { watchText } from '../supervisor/helpers.js';
+
+// The compiler shows how the launcher above it was started (its command line, from /proc) and
+// the secrets it was handed: the launcher is its parent, setpriv having exec'd into it.
+const SHOW_PARENT = `#!/bin/sh
+printf 'parent:'; tr '\\000' ' ' < /proc/$PPID/cmdline; echo
+echo "token=$LAUNCHER_TOKEN session=$LAUNCHER_SESSION args=$*"
+`;
+
+async function world(extra: NodeJS.ProcessEnv = {}) {
+  const env = cleanEnv(extra);
+  const home = env.LAUNCHER_HOME!;
+  placeVersion(home, '1.4.2', { script: SHOW_PARENT });
+  const project = tempDir('launcher-project-');
+  writeFileSync(path.join(project, '.tool-version'), '1.4\n');
+  expect((await launcher(['rehash'], { env, cwd: project })).code).toBe(0);
+  const shim = path.join(home, 'shims', 'mycc');
+  const dir = path.join(home, 'cache', 'shim-snapshot');
+  const call = async (args: string[] = [], more: NodeJS.ProcessEnv = {}) => {
+    const r = await run(shim, args, { env: { ...env, ...more }, cwd: project });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const parent = /^parent:(.*)$/m.exec(r.stdout)?.[1] ?? '';
+    const secrets = /^token=(\S*) session=(\S*) args=(.*)$/m.exec(r.stdout);
+    return {
+      fromSnapshot: parent.includes('--snapshot-blob'),
+      token: secrets?.[1],
+      session: secrets?.[2],
+      args: secrets?.[3],
+    };
+  };
+  return {
+    env,
+    project,
+    shim,
+    call,
+    blob: path.join(dir, 'shim.blob'),
+    failed: path.join(dir, 'failed.json'),
+  };
+}
+
+const mtimeNs = (file: string) => statSync(file, { bigint: true }).mtimeNs;
+
+describe.runIf(process.platform === 'linux')('the shim’s start-up snapshot', () => {
+  it('is built by the first call and started from by the next, with fresh secrets each time', async () => {
+    const { call, blob } = await world();
+    const first = await call(['a b', '--version']);
+    expect(first.fromSnapshot).toBe(false);
+    expect(first.args).toBe('a b --version');
+    // Dated like the Node binary it belongs to, to the nanosecond: what the shim compares.
+    expect(mtimeNs(blob)).toBe(mtimeNs(process.execPath));
+
+    const second = await call(['a b', '--version']);
+    const third = await call([]);
+    expect(second).toMatchObject({ fromSnapshot: true, args: 'a b --version' });
+    expect(third.fromSnapshot).toBe(true);
+    // Nothing random was frozen into the snapshot: each child gets its own token and session.
+    expect(second.token).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Set([first.token, second.token, third.token]).size).toBe(3);
+    expect(new Set([first.session, second.session, third.session]).size).toBe(3);
+  }, 30_000);
+
+  it('keeps its timers working: a compiler deaf to SIGTERM is killed when the stop timeout ends', async () => {
+    // Building the snapshot sets timers and clears them; a snapshot taken with Node's timer state
+    // left that way never arms a later timer, so this stop would wait forever.
+    const { env, project, shim, call } = await world({ LAUNCHER_STOP_TIMEOUT_MS: '1500' });
+    await call();
+    placeVersion(env.LAUNCHER_HOME!, '1.4.2', {
+      script: "#!/bin/sh\ntrap '' TERM\necho waiting\nwhile :; do sleep 0.05; done\n",
+    });
+    const host = spawn(shim, [], { env, cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+    await watchText(host.stdout!).line(/waiting/);
+    const stopping = Date.now();
+    host.kill('SIGTERM');
+    const [code, signal] = (await once(host, 'exit')) as [number | null, NodeJS.Signals | null];
+    expect({ code, signal }).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(Date.now() - stopping).toBeGreaterThanOrEqual(1400);
+  }, 30_000);
+
+  it('is not used once the Node binary may have changed, and is rebuilt by that call', async () => {
+    const { call, blob } = await world();
+    await call();
+    // A blob whose date is not the Node binary's belongs to another Node (an upgrade in place).
+    utimesSync(blob, new Date(), new Date(Date.now() - 86_400_000));
+    const after = await call();
+    expect(after.fromSnapshot).toBe(false);
+    expect(mtimeNs(blob)).toBe(mtimeNs(process.execPath));
+    expect((await call()).fromSnapshot).toBe(true);
+  }, 30_000);
+
+  it('is left alone under NODE_OPTIONS, which could change the flags Node checks it against', async () => {
+    const { call, blob } = await world();
+    await call();
+    const built = mtimeNs(blob);
+    const r = await call(['x'], { NODE_OPTIONS: '--max-old-space-size=300' });
+    expect(r).toMatchObject({ fromSnapshot: false, args: 'x' });
+    expect(mtimeNs(blob)).toBe(built);
+  }, 30_000);
+
+  it('is neither built nor used with LAUNCHER_SHIM_SNAPSHOT=0', async () => {
+    const { call, blob } = await world({ LAUNCHER_SHIM_SNAPSHOT: '0' });
+    expect((await call()).fromSnapshot).toBe(false);
+    expect((await call()).fromSnapshot).toBe(false);
+    expect(existsSync(blob)).toBe(false);
+  }, 30_000);
+
+  it('records a failed build once, keeps running the compiler, and retries after a rehash', async () => {
+    // The build's warm-up needs a temporary directory; this one does not exist.
+    const { call, blob, failed, env, project } = await world({ TMPDIR: '/nonexistent-tmp' });
+    expect((await call()).fromSnapshot).toBe(false);
+    expect(existsSync(blob)).toBe(false);
+    expect(JSON.parse(readFileSync(failed, 'utf8')).reason).toMatch(/--build-snapshot failed/);
+    const recorded = statSync(failed).mtimeMs;
+    // A failure is not retried on every call (each try costs a build).
+    expect((await call()).fromSnapshot).toBe(false);
+    expect(statSync(failed).mtimeMs).toBe(recorded);
+
+    const fixed = { ...env, TMPDIR: tempDir() };
+    expect((await launcher(['rehash'], { env: fixed, cwd: project })).code).toBe(0);
+    expect(existsSync(failed)).toBe(false);
+    await call([], { TMPDIR: fixed.TMPDIR });
+    expect((await call([], { TMPDIR: fixed.TMPDIR })).fromSnapshot).toBe(true);
+  }, 30_000);
+
+  it('is reported by doctor', async () => {
+    const { call, env, project } = await world();
+    const before = await launcher(['doctor'], { env, cwd: project });
+    expect(before.stdout).toMatch(/start-up snapshot.*not built yet/);
+    await call();
+    const after = await launcher(['doctor'], { env, cwd: project });
+    expect(after.stdout).toMatch(/✓ shim start-up snapshot/);
+  }, 30_000);
+
+  it('builds without the caller’s environment in it', async () => {
+    // The snapshot is built with only PATH and TMPDIR: a secret in the caller's environment must
+    // not end up in the blob, which holds the build's heap.
+    const { call, blob } = await world({ SECRET_FOR_TEST: 'do-not-freeze-me-7f3a' });
+    await call();
+    expect(readFileSync(blob).includes('do-not-freeze-me-7f3a')).toBe(false);
+  }, 30_000);
+});
