@@ -2,7 +2,7 @@
 // for any Node launcher), the compiler run directly, and rbenv's shim when rbenv is installed.
 // Runs are interleaved round by round so machine noise hits every variant alike; medians reported.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,9 +36,22 @@ try {
   if (rehash.status !== 0) throw new Error(`rehash failed: ${rehash.stderr}`);
   const shim = path.join(home, 'shims', 'mycc');
 
+  // The first call builds the shim's start-up snapshot; every call after it starts from it.
+  const first = spawnSync(shim, [], { cwd: project, env: baseEnv });
+  if (first.status !== 0) throw new Error(`the first shim call failed: ${first.stderr}`);
+  if (!existsSync(path.join(home, 'cache', 'shim-snapshot', 'shim.blob'))) {
+    throw new Error('the first shim call built no start-up snapshot (see launcher doctor)');
+  }
+
   const variants = [
     ['bare node (empty file)', process.execPath, [empty]],
     ['launcher shim → native mycc', shim, []],
+    [
+      'launcher shim without its start-up snapshot (`LAUNCHER_SHIM_SNAPSHOT=0`)',
+      shim,
+      [],
+      { LAUNCHER_SHIM_SNAPSHOT: '0' },
+    ],
     ['native mycc directly', path.join(binDir, 'mycc'), []],
   ];
   const rbenvSetup = setUpRbenv(work, path.join(binDir, 'mycc'));

@@ -50,10 +50,13 @@ export function snapshotIdentity(): string | undefined {
   });
 }
 
-/** A file's identity: replaced, rebuilt or reinstalled, it differs. Undefined when missing. */
+/**
+ * A file's identity: replaced, rebuilt or reinstalled, it differs. Undefined when missing. (A
+ * plain stat, to the microsecond: every snapshot-started call checks its source with it.)
+ */
 export function fileIdentity(file: string): string | undefined {
-  const st = statSync(file, { bigint: true, throwIfNoEntry: false });
-  return st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}` : undefined;
+  const st = statSync(file, { throwIfNoEntry: false });
+  return st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}` : undefined;
 }
 
 /**
