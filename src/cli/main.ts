@@ -3,47 +3,49 @@ import { Builtins, Cli } from 'clipanion';
 import { ExitCode } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import type { CliContext } from './cli-context.js';
-import { CurrentCommand } from './commands/current.js';
-import { DiagnosticsCommand } from './commands/diagnostics.js';
-import { DoctorCommand } from './commands/doctor.js';
-import { ExecCommand } from './commands/exec.js';
-import { GlobalCommand } from './commands/global.js';
-import { InitCommand } from './commands/init.js';
-import { InstallCommand } from './commands/install.js';
-import { ListCommand } from './commands/list.js';
-import { ListRemoteCommand } from './commands/list-remote.js';
-import { LocalCommand } from './commands/local.js';
-import { LspCommand } from './commands/lsp.js';
-import { RehashCommand } from './commands/rehash.js';
-import { RestartCommand } from './commands/restart.js';
-import { StatusCommand } from './commands/status.js';
-import { StopCommand } from './commands/stop.js';
-import { UninstallCommand } from './commands/uninstall.js';
-import { WhichCommand } from './commands/which.js';
+import type { LauncherCommand } from './launcher-command.js';
 
-/** Every command of the CLI; later capabilities add theirs here. */
-export const COMMANDS = [
-  CurrentCommand,
-  LocalCommand,
-  GlobalCommand,
-  ListCommand,
-  RehashCommand,
-  WhichCommand,
-  InitCommand,
-  DoctorCommand,
-  StatusCommand,
-  DiagnosticsCommand,
-  RestartCommand,
-  StopCommand,
-  ExecCommand,
-  LspCommand,
-  InstallCommand,
-  UninstallCommand,
-  ListRemoteCommand,
-];
+type CommandClass = (new () => LauncherCommand) & { paths?: string[][] };
 
-/** Build the CLI (exported for tests and for `--help` rendering). */
-export function createCli(): Cli<CliContext> {
+/**
+ * Every command of the CLI, by the word that starts it, loaded when needed: a run loads only
+ * its own command's code, and clipanion builds its parser for that command alone. Sixteen
+ * installers started at once spend most of their time starting up, and the parser of all the
+ * commands (with what they import, JSON-RPC included) made up half of that.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<CommandClass>>> = {
+  current: async () => (await import('./commands/current.js')).CurrentCommand,
+  local: async () => (await import('./commands/local.js')).LocalCommand,
+  global: async () => (await import('./commands/global.js')).GlobalCommand,
+  list: async () => (await import('./commands/list.js')).ListCommand,
+  rehash: async () => (await import('./commands/rehash.js')).RehashCommand,
+  which: async () => (await import('./commands/which.js')).WhichCommand,
+  init: async () => (await import('./commands/init.js')).InitCommand,
+  doctor: async () => (await import('./commands/doctor.js')).DoctorCommand,
+  status: async () => (await import('./commands/status.js')).StatusCommand,
+  diagnostics: async () => (await import('./commands/diagnostics.js')).DiagnosticsCommand,
+  restart: async () => (await import('./commands/restart.js')).RestartCommand,
+  stop: async () => (await import('./commands/stop.js')).StopCommand,
+  exec: async () => (await import('./commands/exec.js')).ExecCommand,
+  lsp: async () => (await import('./commands/lsp.js')).LspCommand,
+  install: async () => (await import('./commands/install.js')).InstallCommand,
+  uninstall: async () => (await import('./commands/uninstall.js')).UninstallCommand,
+  'list-remote': async () => (await import('./commands/list-remote.js')).ListRemoteCommand,
+};
+// Other words that start a command (aliases).
+const ALIASES: Readonly<Record<string, string>> = { ls: 'list' };
+// What clipanion's built-in version command answers to.
+const VERSION_FLAGS: ReadonlySet<string> = new Set(['--version', '-v']);
+
+/** Every command, in the order `--help` lists them. */
+export function allCommands(): Promise<CommandClass[]> {
+  return Promise.all(Object.values(COMMANDS).map((load) => load()));
+}
+
+/** Build the CLI with the given commands (all of them by default). */
+export async function createCli(
+  commands: CommandClass[] | Promise<CommandClass[]> = allCommands(),
+): Promise<Cli<CliContext>> {
   const cli = new Cli<CliContext>({
     binaryLabel: 'launcher',
     binaryName: 'launcher',
@@ -52,7 +54,7 @@ export function createCli(): Cli<CliContext> {
   });
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
-  for (const command of COMMANDS) cli.register(command);
+  for (const command of await commands) cli.register(command);
   return cli;
 }
 
@@ -67,15 +69,36 @@ export async function main(argv: string[], context: Partial<CliContext> = {}): P
     cwd: process.cwd(),
     ...context,
   };
-  const cli = createCli();
+  const first = argv[0] ?? '';
+  const word = Object.hasOwn(ALIASES, first) ? ALIASES[first]! : first;
+  // `--version` needs no command at all; a command's word, that command; anything else (help,
+  // a mistake) all of them.
+  const own = VERSION_FLAGS.has(word)
+    ? async () => []
+    : Object.hasOwn(COMMANDS, word)
+      ? async () => [await COMMANDS[word]!()]
+      : undefined;
+  let cli = await createCli(own ? own() : allCommands());
   let command: ReturnType<typeof cli.process>;
   try {
     command = cli.process(argv, ctx);
   } catch (error) {
-    // Usage mistakes are invalid input (exit 2) and go to stderr, unlike clipanion's default.
-    ctx.stderr.write(cli.error(error, { colored: false }));
-    ctx.stderr.write('\nRun `launcher --help` for the list of commands.\n');
-    return ExitCode.InvalidInput;
+    if (!own) return usageMistake(cli, error, ctx);
+    // A usage mistake is reported by the CLI of every command, so that it reads exactly the
+    // same whichever word it starts with.
+    cli = await createCli();
+    try {
+      command = cli.process(argv, ctx);
+    } catch (mistake) {
+      return usageMistake(cli, mistake, ctx);
+    }
   }
   return cli.run(command, ctx);
+}
+
+// Usage mistakes are invalid input (exit 2) and go to stderr, unlike clipanion's default.
+function usageMistake(cli: Cli<CliContext>, error: unknown, ctx: CliContext): number {
+  ctx.stderr.write(cli.error(error, { colored: false }));
+  ctx.stderr.write('\nRun `launcher --help` for the list of commands.\n');
+  return ExitCode.InvalidInput;
 }

@@ -269,6 +269,48 @@ describe('the command line itself', () => {
       expect(r.stdout).toContain(`launcher ${command}`);
   });
 
+  // Each run loads only its own command (src/cli/main.ts): every command must still be found by
+  // its word, and a mistake must read as it does for the CLI of every command.
+  const WORDS = [
+    'current',
+    'local',
+    'global',
+    'list',
+    'ls',
+    'rehash',
+    'which',
+    'init',
+    'doctor',
+    'status',
+    'diagnostics',
+    'restart',
+    'stop',
+    'exec',
+    'lsp',
+    'install',
+    'uninstall',
+    'list-remote',
+  ];
+  it('finds every command by its word, and lists each in --help', async () => {
+    const { env, dir } = project();
+    const all = await launcher(['--help'], { env, cwd: dir });
+    for (const word of WORDS) {
+      const r = await launcher([word, '--help'], { env, cwd: dir });
+      expect(r.code, word).toBe(0);
+      const name = word === 'ls' ? 'list' : word;
+      expect(r.stdout).toMatch(new RegExp(`\\$ launcher ${name}\\b`));
+      expect(all.stdout).toContain(`launcher ${name}`);
+    }
+  }, 60_000);
+
+  it('reports a mistake after a command word as a usage error (exit 2, on stderr)', async () => {
+    const { env, dir } = project();
+    const r = await launcher(['install', 'a', 'b', 'c'], { env, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Command not found; did you mean/);
+    expect(r.stderr).toContain('launcher --help');
+  });
+
   it('treats an unknown command as a usage error (exit 2, on stderr)', async () => {
     const { env, dir } = project();
     const r = await launcher(['frobnicate'], { env, cwd: dir });
