@@ -1,9 +1,9 @@
 // The facts every command starts from: environment, working directory, paths and settings.
+import { readdirSync } from 'node:fs';
 import { type LauncherConfig, readConfig } from './config/config.js';
 import { configuredDistUrl } from './index/dist-url.js';
 import { cachedIndexTool } from './index/index-cache.js';
 import { type LauncherPaths, launcherPaths } from './paths.js';
-import { listInstalled } from './store/installed.js';
 import { readReceipt } from './store/receipt.js';
 import type { RequestContext } from './version/requested.js';
 
@@ -47,9 +47,18 @@ function toolFromCachedIndex(ctx: LauncherContext): string | undefined {
   return cachedIndexTool(ctx.paths, new URL(raw).href);
 }
 
+// Every receipt names the same tool, so the first one found will do: no ordering by version,
+// which would load semver (~5 ms) into every command that names the tool in a message.
 function toolFromReceipts(paths: LauncherPaths): string | undefined {
-  for (const version of listInstalled(paths)) {
-    const tool = readReceipt(paths, version)?.tool;
+  let names: string[];
+  try {
+    names = readdirSync(paths.versions).sort();
+  } catch {
+    return undefined;
+  }
+  for (const name of names) {
+    if (name.startsWith('.')) continue;
+    const tool = readReceipt(paths, name)?.tool;
     if (tool) return tool;
   }
   return undefined;

@@ -1,13 +1,13 @@
 // Getting an artifact's bytes into its partial file: one HTTP attempt at a time (resuming with
 // Range/If-Range when the partial file and its validator allow), retried with backoff; or a copy
 // of a local `file:` artifact. Hashes and counts the bytes as they are written.
-import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isLauncherError, LauncherError } from '../errors.js';
 import type { HttpClient } from '../index/http-client.js';
 import { HttpStatusError } from '../index/http-settings.js';
 import { withRetries } from '../index/retry.js';
+import { nodeCrypto } from '../util/random.js';
 import { appendHashed } from './append-hashed.js';
 import type { ArtifactDownload, DownloadContext } from './download.js';
 import { partialFiles } from './layout.js';
@@ -127,7 +127,7 @@ async function attempt(
     throw new HttpStatusError(d.url, res.status);
   }
 
-  const hash = createHash('sha256');
+  const hash = nodeCrypto().createHash('sha256');
   if (from > 0) await hashInto(part, hash);
   ctx.progress.start(d.url.href, total ?? d.expected.size, from);
   const size = await appendHashed(res.body, part, hash, from, d.expected, ctx.progress);
@@ -142,7 +142,7 @@ async function copyLocal(d: ArtifactDownload, ctx: DownloadContext): Promise<Fet
   try {
     ctx.progress.start(d.url.href, statSync(source).size, 0);
     writeFileSync(part, '');
-    const hash = createHash('sha256');
+    const hash = nodeCrypto().createHash('sha256');
     const size = await appendHashed(
       createReadStream(source, { highWaterMark: 1 << 20, signal: ctx.signal }),
       part,

@@ -1,7 +1,8 @@
 // Checking an archive against the index's sha256 and size, and the errors when it does not match.
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { LauncherError } from '../errors.js';
+import { nodeCrypto } from '../util/random.js';
 
 /** What was measured of a file or stream. */
 export interface Measured {
@@ -23,7 +24,7 @@ export async function hashInto(file: string, hash: Hash): Promise<number> {
 
 /** sha256 and size of a file, read once. */
 export async function measureFile(file: string): Promise<Measured> {
-  const hash = createHash('sha256');
+  const hash = nodeCrypto().createHash('sha256');
   const size = await hashInto(file, hash);
   return { sha256: hash.digest('hex'), size };
 }

@@ -1,5 +1,4 @@
 // Whether a recorded process is still the same process: its pid alone can be reused by another.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { errnoCode } from '../errors.js';
 
@@ -116,6 +115,8 @@ function readableProcSelf(): boolean {
 /** A process's start as `at:<epoch ms>` from `ps -o lstart` (to the second); null without `ps`. */
 export function startTimeFromPs(pid: number): string | null {
   try {
+    // Only where there is no /proc: node:child_process is not loaded by every lock for it.
+    const { execFileSync } = process.getBuiltinModule('node:child_process');
     const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],

@@ -3,7 +3,6 @@
 // an empty script. Built by the first shim call that finds it missing or out of date, kept in
 // the cache, used by the POSIX shim only while the Node binary and launcher's code are the ones
 // it was built from. Everything here is best effort: without a snapshot, shims still work.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
@@ -127,6 +126,8 @@ export function resetSnapshot(paths: LauncherPaths): void {
 // home, so the code is compiled in the snapshot), gives the blob the Node binary's modification
 // time, writes the stamp, and renames the blob into place. A failure is recorded, not thrown.
 function buildSnapshot(paths: LauncherPaths): void {
+  // Loaded here: every command that rehashes imports this module, and only a build spawns.
+  const { spawnSync } = process.getBuiltinModule('node:child_process');
   const files = snapshotFiles(paths);
   const identity = snapshotIdentity();
   if (identity === undefined) return;
