@@ -117,12 +117,20 @@ const CA_FILE = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bu
   (file) => existsSync(file),
 );
 
+// Homes are removed after each measured step (not timed), as the baseline removes its directory:
+// hundreds of MiB left behind would slow later runs down with the kernel's write-back.
+const homes = [];
+function dropHomes() {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+}
+
 function launcherEnv(indexUrl, ca) {
   const env = {
     ...process.env,
     LAUNCHER_DIST_URL: indexUrl,
     LAUNCHER_HOME: mkdtempSync(path.join(work, 'home-')),
   };
+  homes.push(env.LAUNCHER_HOME);
   for (const key of Object.keys(env)) if (/^(https?|no)_proxy$/i.test(key)) delete env[key];
   delete env.NODE_EXTRA_CA_CERTS;
   if (ca) env.NODE_EXTRA_CA_CERTS = ca;
@@ -191,12 +199,14 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     log(`round ${round + 1}/${ROUNDS}: launcher install vs curl | tee >(sha256sum) | tar xz`);
     const run = await startInstall(big.version, launcherEnv(indexUrl));
+    dropHomes();
     launcherMs.push(run.ms);
     rss[big.version].push(run.rssKib);
     curlMs.push(await baseline(`${served.url}${big.name}`));
     rss[archives[1].version].push(
       (await startInstall(archives[1].version, launcherEnv(indexUrl))).rssKib,
     );
+    dropHomes();
   }
 
   // One installer, then 16 installers of one version in one fresh home, then (for scale) 16
@@ -217,13 +227,16 @@ try {
       );
       floor.push(performance.now() - startUp);
       floorRss.push(versions[0].rssKib);
+      dropHomes();
       solo.push((await startInstall(big.version, launcherEnv(indexUrl, ca))).ms);
+      dropHomes();
       const env = launcherEnv(indexUrl, ca);
       const before = served.hits.get(`/${big.name}`) ?? 0;
       const start = performance.now();
       await Promise.all(Array.from({ length: 16 }, () => startInstall(big.version, env)));
       crowd.push(performance.now() - start);
       downloads.push((served.hits.get(`/${big.name}`) ?? 0) - before);
+      dropHomes();
     }
     return {
       solo: median(solo),

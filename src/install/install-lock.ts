@@ -37,7 +37,10 @@ export interface AcquireOptions {
   readonly signal?: AbortSignal | undefined;
   /** Called once per distinct owner we end up waiting for. */
   readonly onWait?: (owner: LockOwner) => void;
-  /** How often a waiter looks again (default 100 ms). */
+  /**
+   * How often a waiter looks again (default 25 ms). A waiter finishes up to this long after the
+   * install it waits for; one look is a few small file reads.
+   */
   readonly pollMs?: number;
   /**
    * Checked while waiting: once it holds, the lock is no longer needed and `null` is returned.
@@ -193,7 +196,7 @@ async function takeLock(file: string, options: AcquireOptions): Promise<VersionL
       options.onWait?.(current);
     }
     if (options.unneeded?.()) return null;
-    await sleep(options.pollMs ?? 100, undefined, { signal: options.signal });
+    await sleep(options.pollMs ?? 25, undefined, { signal: options.signal });
   }
 }
 
