@@ -3,7 +3,15 @@
 // an empty script. Built by the first shim call that finds it missing or out of date, kept in
 // the cache, used by the POSIX shim only while the Node binary and launcher's code are the ones
 // it was built from. Everything here is best effort: without a snapshot, shims still work.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 import type { LauncherPaths } from '../paths.js';
@@ -133,6 +141,10 @@ function buildSnapshot(paths: LauncherPaths): void {
   if (identity === undefined) return;
   mkdirSync(files.dir, { recursive: true });
   removeOldTemporaries(files.dir);
+  // Sixteen shims started at once on a fresh home (make -j16) need one build, not sixteen: the
+  // others run without the snapshot meanwhile. A marker older than a build can take is stale.
+  const marker = path.join(files.dir, 'building');
+  if (!claim(marker, BUILD_TIMEOUT_MS)) return;
   const tmp = `${files.blob}.${process.pid}.tmp`;
   try {
     const built = spawnSync(
@@ -147,7 +159,7 @@ function buildSnapshot(paths: LauncherPaths): void {
           ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
         },
         stdio: ['ignore', 'ignore', 'pipe'],
-        timeout: 60_000,
+        timeout: BUILD_TIMEOUT_MS,
         encoding: 'utf8',
       },
     );
@@ -166,7 +178,26 @@ function buildSnapshot(paths: LauncherPaths): void {
       files.failed,
       `${JSON.stringify({ identity, reason: (error as Error).message })}\n`,
     );
+  } finally {
+    rmSync(marker, { force: true });
   }
+}
+
+const BUILD_TIMEOUT_MS = 60_000;
+
+// Create `marker` unless another process holds a fresh one; true when this process may build.
+function claim(marker: string, staleAfterMs: number): boolean {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(marker, `${process.pid}\n`, { flag: 'wx' });
+      return true;
+    } catch {
+      const age = Date.now() - (statSync(marker, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+      if (age < staleAfterMs) return false;
+      rmSync(marker, { force: true });
+    }
+  }
+  return false;
 }
 
 // A build killed half-way (Ctrl-C during a shim's first call) leaves its temporary blob. The

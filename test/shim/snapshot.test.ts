@@ -3,7 +3,15 @@
 // compiler noticing any of it.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launcher, run } from '../helpers/cli.js';
@@ -96,6 +104,30 @@ describe.runIf(process.platform === 'linux')('the shim’s start-up snapshot', (
     const after = await call();
     expect(after.fromSnapshot).toBe(false);
     expect(mtimeNs(blob)).toBe(mtimeNs(process.execPath));
+    expect((await call()).fromSnapshot).toBe(true);
+  }, 30_000);
+
+  it('is built by one call at a time: others run without it meanwhile', async () => {
+    const { call, blob } = await world();
+    const dir = path.dirname(blob);
+    mkdirSync(dir, { recursive: true });
+    // Another process is building it (its marker is fresh): this call does not build too.
+    writeFileSync(path.join(dir, 'building'), '4242\n');
+    expect((await call()).fromSnapshot).toBe(false);
+    expect(existsSync(blob)).toBe(false);
+    // A marker left by a build that died long ago is taken over.
+    const past = new Date(Date.now() - 120_000);
+    utimesSync(path.join(dir, 'building'), past, past);
+    await call();
+    expect(existsSync(blob)).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['shim.blob', 'shim.json']);
+  }, 30_000);
+
+  it('comes out whole when many first calls race to build it', async () => {
+    const { call, blob } = await world();
+    const calls = await Promise.all(Array.from({ length: 6 }, () => call(['x'])));
+    expect(calls.every((c) => c.args === 'x')).toBe(true);
+    expect(readdirSync(path.dirname(blob)).sort()).toEqual(['shim.blob', 'shim.json']);
     expect((await call()).fromSnapshot).toBe(true);
   }, 30_000);
 
