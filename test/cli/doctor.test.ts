@@ -158,7 +158,10 @@ describe('launcher doctor', () => {
     // What a shim written by a Node.js that was since moved away looks like.
     const shim = path.join(shims, 'mycc');
     const gone = path.join(tempDir(), 'old-node', 'bin', 'node');
-    writeFileSync(shim, readFileSync(shim, 'utf8').replaceAll(`'${process.execPath}'`, `'${gone}'`));
+    writeFileSync(
+      shim,
+      readFileSync(shim, 'utf8').replaceAll(`'${process.execPath}'`, `'${gone}'`),
+    );
     const r = await launcher(['doctor'], { env, cwd });
     expect(r.code).toBe(1);
     const { line, fix } = reportOf(r.stdout, `shim ${shim} is current`);
