@@ -41,6 +41,24 @@ const librariesFromLib = {
   },
 };
 
+// env-paths reads the home directory once, when its module is first run. Run while the snapshot
+// is built, it would keep the build's home for every later call: it runs on first use instead.
+const lazyEnvPaths = {
+  name: 'lazy-env-paths',
+  setup(b) {
+    b.onResolve({ filter: /^env-paths$/ }, (args) =>
+      args.namespace === 'lazy-env-paths'
+        ? undefined
+        : { path: 'env-paths', namespace: 'lazy-env-paths' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-env-paths' }, () => ({
+      contents: "export default (...args) => require('env-paths').default(...args);\n",
+      resolveDir: root,
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   format: 'cjs',
@@ -55,7 +73,7 @@ await build({
   ...common,
   entryPoints: [path.join(root, 'src/shim/snapshot-entry.ts')],
   outfile: path.join(outdir, 'snapshot.cjs'),
-  plugins: [librariesFromLib, processGlobal],
+  plugins: [librariesFromLib, lazyEnvPaths, processGlobal],
   // import.meta.url (src/package-root.ts, the entry) is this file's URL, as in the ESM bundles.
   define: { 'import.meta.url': '__launcherModuleUrl' },
   // `node --build-snapshot` runs the file with require, __filename and __dirname but no module.

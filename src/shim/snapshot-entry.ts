@@ -17,11 +17,10 @@ if (startupSnapshot.isBuildingSnapshot()) {
   startupSnapshot.setDeserializeMainFunction(() => {
     // The shim runs `node --snapshot-blob <blob> -- <bin> [args…]`: no script in argv.
     const argv = process.argv.slice(1);
-    // The warm-up set timers and cleared them before they were due; Node's timer queue keeps
-    // such a list until its time comes, and the snapshot keeps it with its expiry from the
-    // build. The next timer due later than that would never be armed (so never fire: no
-    // registration, no stop timeout). A timer due now makes Node walk its queue and arm the
-    // next real expiry. Found by test/shim/snapshot.test.ts, on Node 20.
+    // Should a timer list from the build survive in Node's queue (see the end of warmUp), a
+    // later timer due after its date would never be armed, so never fire (no stop timeout: the
+    // timers test in test/shim/snapshot.test.ts). A timer due now makes Node walk its queue at
+    // once and arm the next real expiry.
     setTimeout(() => {}, 0).unref();
     if (fileIdentity(source) === builtFrom) {
       void shimMain(argv, { fromSnapshot: true });

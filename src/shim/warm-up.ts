@@ -10,6 +10,9 @@ import { prepareRun } from './run-bin.js';
 
 const VERSION = '0.0.0';
 const BIN = 'warm-up';
+// Longer than any timer a short run sets and clears (registration after 50 ms, the child's
+// record after 20 ms): see the end of warmUp.
+const SETTLE_MS = 200;
 
 /**
  * Resolve and run a do-nothing bin twice (an exact version, then a range), each time as a shim
@@ -17,9 +20,10 @@ const BIN = 'warm-up';
  * empty, and a process handle still open then would abort the build, hence no watchdog.
  */
 export async function warmUp(): Promise<void> {
-  const work = mkdtempSync(path.join(os.tmpdir(), 'launcher-snapshot-'));
+  // Short names: the run's socket path must fit in 103 bytes under macOS's long TMPDIR too.
+  const work = mkdtempSync(path.join(os.tmpdir(), 'lsw-'));
   try {
-    const home = path.join(work, 'home');
+    const home = path.join(work, 'h');
     const bin = path.join(home, 'versions', VERSION, 'bin', BIN);
     mkdirSync(path.dirname(bin), { recursive: true });
     writeFileSync(bin, '#!/bin/sh\nexit 0\n');
@@ -35,7 +39,7 @@ export async function warmUp(): Promise<void> {
         bins: { [BIN]: `bin/${BIN}` },
       }),
     );
-    const project = path.join(work, 'project');
+    const project = path.join(work, 'p');
     mkdirSync(project);
     for (const request of [VERSION, '0.0']) {
       writeFileSync(path.join(project, '.tool-version'), `${request}\n`);
@@ -58,4 +62,10 @@ export async function warmUp(): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+  // The runs set unref'd timers and cleared them before they were due. Node 20 keeps the list
+  // of such a timer in its queue until the list's time comes, and a snapshot would keep it with
+  // its date from the build: a timer of the same delay set after start-up would join that list
+  // and fire only when the build's date comes round. Waiting (ref'd) past every such date lets
+  // Node drop those lists before the heap is saved.
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 }

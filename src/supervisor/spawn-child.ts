@@ -65,25 +65,28 @@ export function resolveCommand(command: string, env: NodeJS.ProcessEnv, cwd: str
   });
 }
 
-let setprivPath: string | null | undefined;
+// The lookup is kept per PATH: a start-up snapshot keeps what the build found, and a later call
+// may run with another PATH.
+let setprivLookup: { readonly path: string; readonly found: string | undefined } | undefined;
 
 // util-linux's setpriv sets the parent-death signal and then execs the program: the child keeps
-// its pid and dies the moment the launcher does, even from SIGKILL. Looked up once.
+// its pid and dies the moment the launcher does, even from SIGKILL.
 function findSetpriv(): string | undefined {
-  if (setprivPath === undefined) {
-    setprivPath = null;
-    if (process.platform === 'linux') {
-      for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(path.delimiter)) {
-        const candidate = path.join(dir || '.', 'setpriv');
-        try {
-          accessSync(candidate, constants.X_OK);
-          setprivPath = candidate;
-          break;
-        } catch {}
-      }
+  if (process.platform !== 'linux') return undefined;
+  const searchPath = process.env.PATH ?? '/usr/bin:/bin';
+  if (setprivLookup?.path !== searchPath) {
+    let found: string | undefined;
+    for (const dir of searchPath.split(path.delimiter)) {
+      const candidate = path.join(dir || '.', 'setpriv');
+      try {
+        accessSync(candidate, constants.X_OK);
+        found = candidate;
+        break;
+      } catch {}
     }
+    setprivLookup = { path: searchPath, found };
   }
-  return setprivPath ?? undefined;
+  return setprivLookup.found;
 }
 
 /**
