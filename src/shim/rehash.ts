@@ -11,7 +11,7 @@ import { packageRoot } from '../package-root.js';
 import { listInstalled } from '../store/installed.js';
 import { readReceipt } from '../store/receipt.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { resetSnapshot, snapshotFiles } from './snapshot.js';
+import { forgetSnapshotFailure, snapshotFiles } from './snapshot.js';
 
 /** The script every shim runs: the lean shim entry (see docs/architecture.md). */
 export function shimEntry(): string {
@@ -71,12 +71,15 @@ export function renderShim(bin: string, target: ShimTarget): string {
     path.join(packageRoot(), 'shims', isWindows ? 'launcher-shim.cmd' : 'launcher-shim.sh'),
     'utf8',
   );
-  return template
-    .replaceAll('@BIN_ARG@', quote(bin))
-    .replaceAll('@NODE@', quote(target.node))
-    .replaceAll('@ENTRY@', quote(target.entry))
-    .replaceAll('@BLOB@', quote(target.blob))
-    .replaceAll('@BIN@', bin);
+  // One pass: a path that happens to contain `@BLOB@` must not be substituted again.
+  const values: Record<string, string> = {
+    BIN_ARG: quote(bin),
+    NODE: quote(target.node),
+    ENTRY: quote(target.entry),
+    BLOB: quote(target.blob),
+    BIN: bin,
+  };
+  return template.replace(/@(BIN_ARG|NODE|ENTRY|BLOB|BIN)@/g, (_, key: string) => values[key]!);
 }
 
 function shimFile(dir: string, bin: string): string {
@@ -109,9 +112,8 @@ export async function rehash(
       entry: shimEntry(),
       blob: snapshotFiles(ctx.paths).blob,
     };
-    // An explicit rehash (and each install) gives a snapshot that failed to build another
-    // chance, and removes one that belongs to another Node or launcher.
-    resetSnapshot(ctx.paths);
+    // An explicit rehash (and each install) gives a snapshot that failed to build another chance.
+    forgetSnapshotFailure(ctx.paths);
     const written: string[] = [];
     for (const bin of [...bins].sort()) {
       const file = shimFile(dir, bin);

@@ -93,7 +93,13 @@ export function snapshotState(paths: LauncherPaths): SnapshotState {
   const identity = snapshotIdentity();
   const blob = statSync(files.blob, { bigint: true, throwIfNoEntry: false });
   const node = statSync(process.execPath, { bigint: true });
-  if (blob && readJson(files.stamp)?.identity === identity && blob.mtimeNs === node.mtimeNs) {
+  const stamp = readJson(files.stamp);
+  if (
+    blob &&
+    stamp?.identity === identity &&
+    stamp?.blobIno === String(blob.ino) &&
+    blob.mtimeNs === node.mtimeNs
+  ) {
     return { state: 'ready' };
   }
   const failed = readJson(files.failed);
@@ -120,14 +126,15 @@ export function refreshSnapshot(paths: LauncherPaths): SnapshotState {
 }
 
 /**
- * Forget a failed build, so the next shim call tries again, and remove a snapshot that no longer
- * fits this Node and code (one the shim could not tell apart from a current one would make
- * Node refuse to start).
+ * Forget a failed build, so the next shim call tries again. (A stale snapshot stays: shims may
+ * be starting from it this very moment, and it runs the current code when launcher changed.)
  */
-export function resetSnapshot(paths: LauncherPaths): void {
-  const files = snapshotFiles(paths);
-  rmSync(files.failed, { force: true });
-  if (snapshotState(paths).state === 'stale') rmSync(files.blob, { force: true });
+export function forgetSnapshotFailure(paths: LauncherPaths): void {
+  try {
+    rmSync(snapshotFiles(paths).failed, { force: true });
+  } catch {
+    // A cache that cannot be written cannot hold a snapshot either: nothing to retry.
+  }
 }
 
 // Runs `node --build-snapshot` on the source (which also runs the shim once, on a throwaway
@@ -167,11 +174,19 @@ function buildSnapshot(paths: LauncherPaths): void {
       const detail = built.error?.message ?? lastLines(built.stderr);
       throw new Error(`node --build-snapshot failed (${built.status ?? built.signal}): ${detail}`);
     }
-    // `touch -r` copies the time to the nanosecond, as the shim's `test -nt`/`-ot` compare it.
+    // `touch -r` copies the time to the nanosecond, as the shim's `test -nt`/`-ot` compare it. A
+    // file system with coarser times (NTFS under WSL, some NFS) cannot hold it: the shim would
+    // never use the snapshot and every call would build it again, so that is a failed build.
     const touched = spawnSync('touch', ['-r', process.execPath, tmp], { stdio: 'ignore' });
     if (touched.status !== 0) throw new Error('touch -r could not date the snapshot');
-    writeFileAtomic(files.stamp, `${JSON.stringify({ identity })}\n`);
+    const node = statSync(process.execPath, { bigint: true }).mtimeNs;
+    if (statSync(tmp, { bigint: true }).mtimeNs !== node) {
+      throw new Error(`${files.dir} cannot hold the Node binary's modification time exactly`);
+    }
+    // The blob first, then the stamp naming it: a stamp never vouches for another blob.
     renameSync(tmp, files.blob);
+    const blobIno = String(statSync(files.blob, { bigint: true }).ino);
+    writeFileAtomic(files.stamp, `${JSON.stringify({ identity, blobIno })}\n`);
   } catch (error) {
     rmSync(tmp, { force: true });
     writeFileAtomic(

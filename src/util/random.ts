@@ -2,7 +2,7 @@
 // hot path needs a token and a few names on every call; node:crypto would cost it fifteen
 // modules (~1 ms of start-up, in the start-up snapshot or not) for that. Where there is no
 // /dev/urandom (Windows, a bare chroot), node:crypto is loaded on first use instead.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 /** `size` bytes from a cryptographically secure source. */
 export function secureRandomBytes(size: number): Buffer {
@@ -11,6 +11,8 @@ export function secureRandomBytes(size: number): Buffer {
     let fd: number | undefined;
     try {
       fd = openSync('/dev/urandom', 'r');
+      // Tokens come from it: it must be the kernel's device, not a file someone put there.
+      if (!fstatSync(fd).isCharacterDevice()) throw new Error('/dev/urandom is not a device');
       for (let filled = 0; filled < size; ) {
         const read = readSync(fd, bytes, filled, size - filled, null);
         if (read <= 0) throw new Error('/dev/urandom ran dry');
