@@ -83,11 +83,39 @@ export function errnoCode(error: unknown): string | undefined {
   return undefined;
 }
 
+// The file system saying no is no bug of ours: the file, the reason, and what to do.
+const HOME_ELSEWHERE = 'or set LAUNCHER_HOME to a directory of your own elsewhere';
+const REFUSALS: Readonly<Record<string, readonly [string, string]>> = {
+  EACCES: ['permission denied', `Check who owns it and its mode, ${HOME_ELSEWHERE}.`],
+  EPERM: ['operation not permitted', `Check who owns it and its mode, ${HOME_ELSEWHERE}.`],
+  EROFS: ['read-only file system', `Make that file system writable, ${HOME_ELSEWHERE}.`],
+  ENOSPC: ['no space left on the device', 'Free some space there, then run the command again.'],
+  EDQUOT: ['disk quota exceeded', 'Free some space there, then run the command again.'],
+};
+
+/**
+ * A file system refusal (permissions, a read-only mount, a full disk) as an E_IO error naming
+ * the file; undefined for anything else.
+ */
+export function fileSystemRefusal(error: unknown): LauncherError | undefined {
+  const refusal = REFUSALS[errnoCode(error) ?? ''];
+  const file = (error as { path?: unknown } | null)?.path;
+  if (!refusal || typeof file !== 'string') return undefined;
+  const syscall = (error as { syscall?: unknown }).syscall;
+  const during = typeof syscall === 'string' ? ` (${syscall})` : '';
+  return new LauncherError('E_IO', `cannot use ${file}${during}: ${refusal[0]}`, {
+    hint: refusal[1],
+    cause: error,
+  });
+}
+
 /**
  * The one place errors become text: what went wrong and where, a blank line, then the fix.
- * Anything that is not a LauncherError is a bug of ours and says so.
+ * Anything else that is not a LauncherError is a bug of ours and says so.
  */
 export function renderError(error: unknown, options: { debug?: boolean } = {}): string {
+  const refusal = isLauncherError(error) ? undefined : fileSystemRefusal(error);
+  if (refusal) return renderError(refusal, options);
   if (isLauncherError(error)) {
     let text = `launcher: ${error.message}\n`;
     if (error.hint) text += `\n${error.hint}\n`;

@@ -1,6 +1,13 @@
 // End to end: `launcher install` through the built CLI against a real loopback distribution.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { launcher } from '../helpers/cli.js';
@@ -251,5 +258,29 @@ describe('launcher install', () => {
     expect(r.code).toBe(0);
     expect(readdirSync(versions)).toEqual(['1.4.2']);
     expect(server.requests).toEqual([]);
+  });
+
+  it('names the directory it may not write, without calling it a bug (exit 1), and leaves nothing', async () => {
+    const { env, cwd, home, versions } = await setup();
+    mkdirSync(versions, { recursive: true });
+    // Root writes anywhere, so as root the launcher runs as `nobody` to meet a real EACCES:
+    // the home is open to it, its versions/ directory is not.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) {
+      chmodSync(home, 0o777);
+      chmodSync(cwd, 0o777);
+    }
+    chmodSync(versions, 0o555);
+    const r = await launcher(['install', '1.4.2'], {
+      env,
+      cwd,
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`cannot use ${versions}`);
+    expect(r.stderr).toContain('permission denied');
+    expect(r.stderr).toMatch(/\n\nCheck who owns it and its mode, or set LAUNCHER_HOME/);
+    expect(r.stderr).not.toMatch(/bug|internal error|\n\s+at /);
+    expect(readdirSync(versions)).toEqual([]);
   });
 });
