@@ -69,6 +69,22 @@ describe('rehash', () => {
     expect(JSON.parse(r.stdout)).toEqual(["my'cc", 'a b', '', '--', 'ü $HOME']);
   });
 
+  it('substitutes each placeholder once, even when a path spells one', () => {
+    const dir = path.join(tempDir(), '@BLOB@ and @NODE@');
+    mkdirSync(dir);
+    const entry = path.join(dir, 'entry.mjs');
+    writeFileSync(entry, 'console.log(JSON.stringify(process.argv.slice(2)));\n');
+    const shim = path.join(dir, 'mycc');
+    const blob = path.join(dir, 'no @ENTRY@ snapshot');
+    writeFileSync(shim, renderShim('mycc', { node: process.execPath, entry, blob }), {
+      mode: 0o755,
+    });
+    expect(readFileSync(shim, 'utf8')).toContain(`'${blob}'`);
+    const r = spawnSync(shim, ['a'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(['mycc', 'a']);
+  });
+
   it('takes over a leftover lock whose pid now belongs to an unrelated process', async () => {
     const env = cleanEnv();
     placeVersion(env.LAUNCHER_HOME!, '1.4.2', { bins: { mycc: 'bin/mycc' } });
