@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startupSnapshot } from 'node:v8';
+import { packageRoot } from '../package-root.js';
 import { shimMain } from './main.js';
 import { fileIdentity } from './snapshot.js';
 import { warmUp } from './warm-up.js';
@@ -14,6 +15,9 @@ const source = fileURLToPath(import.meta.url);
 
 if (startupSnapshot.isBuildingSnapshot()) {
   const builtFrom = fileIdentity(source);
+  // Found once here rather than by every call (a walk up reading package.json files): the
+  // snapshot is only used while its source file, inside that package, is unchanged.
+  packageRoot();
   startupSnapshot.setDeserializeMainFunction(() => {
     // The shim runs `node --snapshot-blob <blob> -- <bin> [args…]`: no script in argv.
     const argv = process.argv.slice(1);
