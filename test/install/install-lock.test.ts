@@ -13,6 +13,7 @@ import { lockFile } from '../../src/install/layout.js';
 import { sweepLeftovers } from '../../src/install/sweep.js';
 import { launcherPaths } from '../../src/paths.js';
 import { probeProcess } from '../../src/session/process-identity.js';
+import { REPO_ROOT } from '../helpers/cli.js';
 import { cleanEnv } from '../helpers/env.js';
 
 const children: ChildProcess[] = [];
@@ -145,6 +146,40 @@ describe('the install lock', () => {
     const lock = await acquireVersionLock(paths, '1.0.0');
     lock.release();
   });
+
+  it('lets exactly one of many waiters take over a dead owner’s lock at a time', async () => {
+    // Eight processes meet a lock left by a dead process, all at once, and each holds the lock
+    // for a moment: no two may ever hold it together. Without turns at taking over, a waiter
+    // that judged the dead lock could remove the fresh lock another had just created.
+    const lockModule = path.join(REPO_ROOT, 'dist', 'install', 'install-lock.js');
+    const holder = `
+      const { acquireVersionLock } = await import(${JSON.stringify(lockModule)});
+      const { appendFileSync } = await import('node:fs');
+      const [versions, log] = process.argv.slice(1);
+      const paths = { versions };
+      const lock = await acquireVersionLock(paths, '1.0.0', { pollMs: 5 });
+      appendFileSync(log, 'in\\n');
+      await new Promise((r) => setTimeout(r, 20));
+      appendFileSync(log, 'out\\n');
+      lock.release();
+    `;
+    for (let round = 0; round < 3; round++) {
+      const paths = home();
+      const log = path.join(paths.versions, '..', 'holders.log');
+      writeLock(lockFile(paths, '1.0.0'), { pid: await deadPid() });
+      const racers = Array.from({ length: 8 }, () => {
+        const child = spawn(
+          process.execPath,
+          ['--input-type=module', '-e', holder, paths.versions, log],
+          { stdio: 'ignore' },
+        );
+        children.push(child);
+        return once(child, 'exit');
+      });
+      await Promise.all(racers);
+      expect(readFileSync(log, 'utf8')).toBe('in\nout\n'.repeat(8));
+    }
+  }, 30_000);
 
   it('never removes a lock that is no longer its own', async () => {
     const paths = home();
