@@ -1,8 +1,10 @@
 // The facts every command starts from: environment, working directory, paths and settings.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { type LauncherConfig, readConfig } from './config/config.js';
 import { configuredDistUrl } from './index/dist-url.js';
 import { cachedIndexTool } from './index/index-cache.js';
+import { TOOL_NAME } from './index/index-schema.js';
 import { type LauncherPaths, launcherPaths } from './paths.js';
 import { readReceipt } from './store/receipt.js';
 import type { RequestContext } from './version/requested.js';
@@ -43,8 +45,21 @@ export class LauncherContext implements RequestContext {
 function toolFromCachedIndex(ctx: LauncherContext): string | undefined {
   const raw = configuredDistUrl(ctx);
   if (raw === undefined || !URL.canParse(raw)) return undefined;
+  const url = new URL(raw);
+  // A local index is not cached: it is read where it is (only its "tool" is looked at here).
+  if (url.protocol === 'file:') return localIndexTool(url);
   // The cache is keyed by the normalised URL, as the index loader stores it.
-  return cachedIndexTool(ctx.paths, new URL(raw).href);
+  return cachedIndexTool(ctx.paths, url.href);
+}
+
+function localIndexTool(url: URL): string | undefined {
+  try {
+    const tool = (JSON.parse(readFileSync(fileURLToPath(url), 'utf8')) as { tool?: unknown }).tool;
+    return typeof tool === 'string' && TOOL_NAME.test(tool) ? tool : undefined;
+  } catch {
+    // Unreadable or not an index: install and list-remote say what is wrong with it.
+    return undefined;
+  }
 }
 
 // Every receipt names the same tool, so the first one found will do: no ordering by version,

@@ -8,6 +8,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { launcher } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
@@ -47,6 +48,22 @@ describe('launcher current', () => {
       installed: true,
       source: 'file',
       origin: path.join(dir, '.tool-version'),
+    });
+  });
+
+  it('names the tool from a local (file:) index when nothing is installed yet', async () => {
+    const { env, dir } = project('1.4\n');
+    const index = path.join(tempDir(), 'index.json');
+    writeFileSync(index, JSON.stringify({ schema: 1, tool: 'othercc', versions: [] }));
+    const r = await launcher(['current', '--json'], {
+      env: { ...env, LAUNCHER_DIST_URL: pathToFileURL(index).href },
+      cwd: dir,
+    });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      tool: 'othercc',
+      version: null,
+      installed: false,
     });
   });
 
