@@ -22,14 +22,19 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
   }
 
   write(message: Message): Promise<void> {
-    const json = JSON.stringify(message);
-    const length = Buffer.byteLength(json, 'utf8');
+    let json = JSON.stringify(message);
+    let length = Buffer.byteLength(json, 'utf8');
     if (length > this.#maxBytes) {
-      // Sending it would only make the peer close the connection; refuse it here instead.
-      const error = new ProtocolError(
-        `message of ${length} bytes is over the limit of ${this.#maxBytes} bytes`,
-      );
-      return Promise.reject(error);
+      const problem = `message of ${length} bytes is over the limit of ${this.#maxBytes} bytes`;
+      // Sending it would only make the peer close the connection. A response is answered with
+      // an error instead, so the request does not wait for ever; anything else is refused here.
+      if (!isResponse(message)) return Promise.reject(new ProtocolError(problem));
+      json = JSON.stringify({
+        jsonrpc: '2.0',
+        id: message.id,
+        error: { code: INTERNAL_ERROR, message: `the response was too large: ${problem}` },
+      });
+      length = Buffer.byteLength(json, 'utf8');
     }
     const header = `Content-Length: ${length}\r\n\r\n`;
     const frame = Buffer.allocUnsafe(header.length + length);
@@ -55,4 +60,11 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
   end(): void {
     this.#socket.end();
   }
+}
+
+// JSON-RPC's "Internal error".
+const INTERNAL_ERROR = -32603;
+
+function isResponse(message: Message): message is Message & { id: number | string | null } {
+  return 'id' in message && !('method' in message) && ('result' in message || 'error' in message);
 }

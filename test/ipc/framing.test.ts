@@ -181,4 +181,28 @@ describe('writing frames', () => {
       frame({ jsonrpc: '2.0', method: 'test/small', params: {} }).toString(),
     );
   });
+
+  it('answers a request whose result is over the limit with an error, not silence', async () => {
+    const address = path.join(tempDir(), 'sock');
+    const server = net.createServer();
+    open.push(server);
+    await new Promise<void>((resolve) => server.listen(address, resolve));
+    server.on('connection', (socket) => {
+      const answering = createRpcConnection(socket, { maxMessageBytes: 200 });
+      answering.onRequest('test/big', () => ({ s: 'x'.repeat(500) }));
+      answering.onRequest('test/small', () => ({ ok: true }));
+      answering.listen();
+    });
+    const socket = net.connect(address);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const asking = createRpcConnection(socket, { maxMessageBytes: 200 });
+    asking.listen();
+    await expect(asking.sendRequest('test/big')).rejects.toThrow(
+      /the response was too large: message of \d+ bytes is over the limit of 200 bytes/,
+    );
+    // The connection is still usable.
+    await expect(asking.sendRequest('test/small')).resolves.toEqual({ ok: true });
+    asking.dispose();
+    socket.end();
+  });
 });
