@@ -2,12 +2,13 @@
 // owner (pid and process start time), taken over when that owner is gone.
 import {
   closeSync,
+  linkSync,
   mkdirSync,
   openSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -101,38 +102,32 @@ function tryCreate(file: string, owner: LockOwner): boolean {
   return true;
 }
 
-// A process holds the takeover marker for the few system calls of one takeover; one older than
-// this was left by a process killed in the middle of it.
-const TAKEOVER_STALE_MS = 5000;
-
 /**
- * Remove a lock whose owner is gone, one waiter at a time. Without turns, a waiter that judged
- * the lock dead could remove the fresh lock another waiter had just created in its place, and
- * two installers would run. Under the takeover marker, only the holder removes a dead owner's
- * lock, and only after reading it again: no fresh lock can appear at that path before it is
- * removed. Then every waiter races to create it, and `wx` lets exactly one win. A waiter that
- * finds the marker taken just looks again later.
+ * Remove a lock whose owner is gone. It is moved aside first and its nonce compared: if another
+ * waiter took the lock over in between, we moved a live lock, and it is linked back at once.
  */
 function takeOver(file: string, stale: LockOwner | null): void {
-  const marker = `${file}.takeover`;
+  const aside = `${file}.stale-${randomHex(6)}`;
   try {
-    writeFileSync(marker, `${process.pid}\n`, { flag: 'wx' });
+    renameSync(file, aside);
   } catch (error) {
-    if (errnoCode(error) !== 'EEXIST') throw error;
-    const age = Date.now() - (statSync(marker, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-    if (age > TAKEOVER_STALE_MS) rmSync(marker, { force: true });
-    return;
+    if (errnoCode(error) === 'ENOENT') return;
+    throw error;
   }
-  try {
-    const current = readLockOwner(file);
-    const stillStale =
-      stale === null
-        ? current === null && isEmptyAndOld(file)
-        : current !== null && current !== 'absent' && current.nonce === stale.nonce;
-    if (stillStale) rmSync(file, { force: true });
-  } finally {
-    rmSync(marker, { force: true });
+  const moved = readLockOwner(aside);
+  const wasStale =
+    stale === null
+      ? moved === null
+      : moved !== null && moved !== 'absent' && moved.nonce === stale.nonce;
+  if (!wasStale) {
+    try {
+      linkSync(aside, file);
+    } catch {
+      // A third process created a fresh lock meanwhile; the one we moved stays with its owner's
+      // rename check (see docs/install.md, "the lock").
+    }
   }
+  rmSync(aside, { force: true });
 }
 
 /**
