@@ -99,11 +99,13 @@ const REFUSALS: Readonly<Record<string, readonly [string, string]>> = {
  */
 export function fileSystemRefusal(error: unknown): LauncherError | undefined {
   const refusal = REFUSALS[errnoCode(error) ?? ''];
-  const file = (error as { path?: unknown } | null)?.path;
-  if (!refusal || typeof file !== 'string') return undefined;
+  if (!refusal) return undefined;
+  const file = (error as { path?: unknown }).path;
   const syscall = (error as { syscall?: unknown }).syscall;
   const during = typeof syscall === 'string' ? ` (${syscall})` : '';
-  return new LauncherError('E_IO', `cannot use ${file}${during}: ${refusal[0]}`, {
+  // A write to an open file (a full disk mid-download) names no path.
+  const what = typeof file === 'string' ? `use ${file}` : 'write a file';
+  return new LauncherError('E_IO', `cannot ${what}${during}: ${refusal[0]}`, {
     hint: refusal[1],
     cause: error,
   });

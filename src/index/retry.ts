@@ -1,6 +1,6 @@
 // Retrying network work with exponential backoff, and saying in words why it finally failed.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errnoCode, isLauncherError, LauncherError } from '../errors.js';
+import { errnoCode, fileSystemRefusal, isLauncherError, LauncherError } from '../errors.js';
 import { type HttpSettings, HttpStatusError } from './http-settings.js';
 
 const MAX_DELAY_MS = 30_000;
@@ -15,6 +15,8 @@ export function isRetryable(error: unknown): boolean {
     return error.status >= 500 || error.status === 408 || error.status === 429;
   }
   if (isLauncherError(error)) return false;
+  // The file system refusing a write (a full disk, permissions) will refuse it again.
+  if (fileSystemRefusal(error)) return false;
   const name = (error as { name?: unknown } | null)?.name;
   if (name === 'AbortError') return false;
   const code = errnoCode(error) ?? '';
@@ -76,6 +78,9 @@ export async function withRetries<T>(
       return await attempt(n);
     } catch (error) {
       if (signal?.aborted || isLauncherError(error)) throw error;
+      // Writing what arrived was refused (a full disk, permissions): no network trouble at all.
+      const refusal = fileSystemRefusal(error);
+      if (refusal) throw refusal;
       if (n >= settings.retries || !isRetryable(error)) {
         const tries = n > 0 ? ` (after ${n + 1} attempts)` : '';
         throw new LauncherError(

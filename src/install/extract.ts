@@ -4,7 +4,7 @@ import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { type ReadEntry, Unpack } from 'tar';
-import { LauncherError } from '../errors.js';
+import { fileSystemRefusal, LauncherError } from '../errors.js';
 import { ArchiveGuard } from './archive-guard.js';
 import { announceHold, holdRequested } from './test-hook.js';
 
@@ -102,8 +102,11 @@ export async function extractArchive(
         }
         return !verdict.skip;
       },
-      onwarn: (code, message) => {
-        if (code !== 'TAR_ENTRY_INFO') fail(damaged(message));
+      onwarn: (code, message, data) => {
+        if (code === 'TAR_ENTRY_INFO') return;
+        // A full disk or a refused write is this machine's trouble, not the archive's: E_IO,
+        // and the verified archive is kept.
+        fail(fileSystemRefusal(data) ?? damaged(message));
       },
     });
     unpack.on('error', (error: Error) => fail(damaged(error.message, error)));

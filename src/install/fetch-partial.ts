@@ -3,7 +3,7 @@
 // of a local `file:` artifact. Hashes and counts the bytes as they are written.
 import { createReadStream, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isLauncherError, LauncherError } from '../errors.js';
+import { fileSystemRefusal, isLauncherError, LauncherError } from '../errors.js';
 import type { HttpClient } from '../index/http-client.js';
 import { HttpStatusError } from '../index/http-settings.js';
 import { withRetries } from '../index/retry.js';
@@ -155,6 +155,9 @@ async function copyLocal(d: ArtifactDownload, ctx: DownloadContext): Promise<Fet
     return { measured: { sha256: hash.digest('hex'), size }, resumed: false };
   } catch (error) {
     if (isLauncherError(error) || ctx.signal?.aborted) throw error;
+    // Writing the copy into the cache failed: this machine's trouble, said as such.
+    const refusal = fileSystemRefusal(error);
+    if (refusal && (error as { path?: unknown }).path !== fileURLToPath(d.url)) throw refusal;
     throw new LauncherError('E_NETWORK', `cannot read ${d.url.href}: ${(error as Error).message}`, {
       hint: 'The index names a local file that is missing or unreadable; check the distribution directory.',
       cause: error,

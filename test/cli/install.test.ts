@@ -283,4 +283,31 @@ describe('launcher install', () => {
     expect(r.stderr).not.toMatch(/bug|internal error|\n\s+at /);
     expect(readdirSync(versions)).toEqual([]);
   });
+
+  it('reports a download it may not write as such (exit 1), without retrying it as a network error', async () => {
+    const { env, cwd, home, server } = await setup();
+    const downloads = path.join(home, 'cache', 'downloads', '1.4.2');
+    mkdirSync(downloads, { recursive: true });
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) {
+      for (const dir of [
+        home,
+        path.join(home, 'cache'),
+        path.join(home, 'cache', 'downloads'),
+        cwd,
+      ])
+        chmodSync(dir, 0o777);
+    }
+    chmodSync(downloads, 0o555);
+    const r = await launcher(['install', '1.4.2'], {
+      env,
+      cwd,
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`cannot use ${downloads}`);
+    expect(r.stderr).toContain('permission denied');
+    expect(r.stderr).not.toMatch(/network|retry|bug|internal error/i);
+    expect(readdirSync(downloads)).toEqual([]);
+  });
 });
