@@ -285,7 +285,7 @@ describe('launcher install', () => {
   });
 
   it('reports a download it may not write as such (exit 1), without retrying it as a network error', async () => {
-    const { env, cwd, home, server } = await setup();
+    const { env, cwd, home } = await setup();
     const downloads = path.join(home, 'cache', 'downloads', '1.4.2');
     mkdirSync(downloads, { recursive: true });
     const asRoot = process.getuid?.() === 0;
