@@ -35,8 +35,11 @@ export interface VersionLock {
 
 export interface AcquireOptions {
   readonly signal?: AbortSignal | undefined;
-  /** Called once per distinct owner we end up waiting for. */
-  readonly onWait?: (owner: LockOwner) => void;
+  /**
+   * Called once per distinct owner we end up waiting for (`unreadable`: a lock file this process
+   * may not read, whose owner it cannot judge and so waits for).
+   */
+  readonly onWait?: (owner: LockOwner | 'unreadable', file: string) => void;
   /**
    * How often a waiter looks again (default 25 ms). A waiter finishes up to this long after the
    * install it waits for; one look is a few small file reads.
@@ -54,13 +57,17 @@ export interface AcquireOptions {
 // was left by a process killed in between.
 const EMPTY_LOCK_GRACE_MS = 2000;
 
-/** The owner recorded in a lock file; 'absent' when there is none, null when unreadable. */
-export function readLockOwner(file: string): LockOwner | null | 'absent' {
+/**
+ * The owner recorded in a lock file: 'absent' when there is none, null when it holds no owner
+ * (empty or torn: judged by its age), 'unreadable' when this process may not read it (another
+ * user's lock in a shared home: its owner may well be alive, so it is never taken over).
+ */
+export function readLockOwner(file: string): LockOwner | null | 'absent' | 'unreadable' {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    return errnoCode(error) === 'ENOENT' ? 'absent' : null;
+    return errnoCode(error) === 'ENOENT' ? 'absent' : 'unreadable';
   }
   try {
     const data = JSON.parse(text) as LockOwner;
@@ -75,6 +82,7 @@ export function isLockHeld(paths: LauncherPaths, version: string): boolean {
   const file = lockFile(paths, version);
   const owner = readLockOwner(file);
   if (owner === 'absent') return false;
+  if (owner === 'unreadable') return true;
   return owner === null ? !isEmptyAndOld(file) : isSameProcessAlive(owner.pid, owner.startTime);
 }
 
@@ -118,7 +126,7 @@ function takeOver(file: string, stale: LockOwner | null): void {
   const wasStale =
     stale === null
       ? moved === null
-      : moved !== null && moved !== 'absent' && moved.nonce === stale.nonce;
+      : moved !== null && typeof moved === 'object' && moved.nonce === stale.nonce;
   if (!wasStale) {
     try {
       linkSync(aside, file);
@@ -186,23 +194,34 @@ async function takeLock(file: string, options: AcquireOptions): Promise<VersionL
     const current = readLockOwner(file);
     if (current === 'absent') continue;
     const alive =
-      current === null ? !isEmptyAndOld(file) : isSameProcessAlive(current.pid, current.startTime);
+      current === 'unreadable' ||
+      (current === null
+        ? !isEmptyAndOld(file)
+        : isSameProcessAlive(current.pid, current.startTime));
     if (!alive) {
-      takeOver(file, current);
+      takeOver(file, current as LockOwner | null);
       continue;
     }
-    if (current !== null && current.nonce !== toldAbout) {
-      toldAbout = current.nonce;
-      options.onWait?.(current);
+    const who = current === 'unreadable' ? current : current?.nonce;
+    if (who !== undefined && who !== toldAbout) {
+      toldAbout = who;
+      options.onWait?.(current as LockOwner | 'unreadable', file);
     }
     if (options.unneeded?.()) return null;
     await sleep(options.pollMs ?? 25, undefined, { signal: options.signal });
   }
 }
 
+/** Who holds a lock, for the notes of those who wait for it. */
+export function lockHolder(owner: LockOwner | 'unreadable', file: string): string {
+  return owner === 'unreadable'
+    ? `the owner of ${file} (a file launcher may not read; remove it if no install is running)`
+    : `process ${owner.pid}`;
+}
+
 function releaseIfOurs(file: string, owner: LockOwner): void {
   const current = readLockOwner(file);
-  if (current !== null && current !== 'absent' && current.nonce === owner.nonce) {
+  if (current !== null && typeof current === 'object' && current.nonce === owner.nonce) {
     rmSync(file, { force: true });
   }
 }

@@ -9,7 +9,7 @@ import type { DistVersion } from '../index/index-schema.js';
 import { versionDir } from '../paths.js';
 import { isInstalled } from '../store/installed.js';
 import { obtainArchive } from './download.js';
-import { acquireVersionLock } from './install-lock.js';
+import { acquireVersionLock, lockHolder } from './install-lock.js';
 import { archiveFile, newStagingDir } from './layout.js';
 import { checkBins, moveIntoPlace, writeReceipt } from './place.js';
 import { createProgress } from './progress.js';
@@ -51,9 +51,9 @@ export async function installVersion(
   const { paths, env } = ctx;
   const lock = await acquireVersionLock(paths, version, {
     signal: options.signal,
-    onWait: (owner) =>
+    onWait: (owner, file) =>
       options.output?.write(
-        `launcher: waiting for process ${owner.pid}, which is installing ${ctx.tool ? `${ctx.tool} ` : ''}${version}…\n`,
+        `launcher: waiting for ${lockHolder(owner, file)}, which is installing ${ctx.tool ? `${ctx.tool} ` : ''}${version}…\n`,
       ),
     // The receipt appears only with the finished install: seeing it ends the wait.
     unneeded: () => !options.force && isInstalled(paths, version),

@@ -8,7 +8,7 @@ import { listSessions } from '../session/registry.js';
 import { rehash } from '../shim/rehash.js';
 import { isInstalled } from '../store/installed.js';
 import { parseRequest } from '../version/request.js';
-import { acquireVersionLock } from './install-lock.js';
+import { acquireVersionLock, lockHolder } from './install-lock.js';
 import { downloadDir, newTrashDir } from './layout.js';
 
 /**
@@ -51,9 +51,9 @@ export async function uninstallVersion(
     });
   }
   const lock = await acquireVersionLock(paths, v, {
-    onWait: (owner) =>
+    onWait: (owner, file) =>
       options.output?.write(
-        `launcher: waiting for process ${owner.pid}, which is installing ${v}…\n`,
+        `launcher: waiting for ${lockHolder(owner, file)}, which is installing ${v}…\n`,
       ),
   });
   try {

@@ -1,7 +1,7 @@
 // The per-version install lock and the sweep of leftovers, with real processes as owners.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -75,7 +75,7 @@ describe('the install lock', () => {
     const second = acquireVersionLock(paths, '1.0.0', {
       pollMs: 10,
       onWait: (owner) => {
-        waitedFor.push(owner.pid);
+        waitedFor.push(owner === 'unreadable' ? -1 : owner.pid);
         first.release();
       },
     });
@@ -110,7 +110,7 @@ describe('the install lock', () => {
     const lock = await acquireVersionLock(paths, '1.0.0', {
       pollMs: 10,
       onWait: (owner) => {
-        expect(owner.pid).toBe(child.pid);
+        expect(owner).toMatchObject({ pid: child.pid });
         child.kill('SIGKILL');
       },
     });
@@ -180,6 +180,51 @@ describe('the install lock', () => {
       expect(readFileSync(log, 'utf8')).toBe('in\nout\n'.repeat(8));
     }
   }, 30_000);
+
+  it('waits for a lock it may not read, however old, saying so, and never takes it over', async () => {
+    // Another user's lock in a shared home (mode 0600): its owner cannot be judged dead.
+    const paths = home();
+    const file = lockFile(paths, '1.0.0');
+    writeLock(file, { pid: await deadPid() });
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(file, past, past);
+    const asRoot = process.getuid?.() === 0;
+    chmodSync(file, 0o000);
+    if (asRoot) {
+      chmodSync(path.dirname(paths.versions), 0o777);
+      chmodSync(paths.versions, 0o777);
+    }
+    // As root every file is readable: the waiter runs as `nobody` to meet a real EACCES.
+    const lockModule = path.join(REPO_ROOT, 'dist', 'install', 'install-lock.js');
+    const waiter = `
+      const { acquireVersionLock, lockHolder } = await import(${JSON.stringify(lockModule)});
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 500);
+      try {
+        await acquireVersionLock({ versions: process.argv[1] }, '1.0.0', {
+          pollMs: 10,
+          signal: controller.signal,
+          onWait: (owner, file) => console.log('waiting for ' + lockHolder(owner, file)),
+        });
+        console.log('took it');
+      } catch (error) {
+        console.log('gave up: ' + error.name);
+      }
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', waiter, paths.versions], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    await once(child, 'exit');
+    expect(out).toBe(
+      `waiting for the owner of ${file} (a file launcher may not read; remove it if no install is running)\ngave up: AbortError\n`,
+    );
+    chmodSync(file, 0o644);
+    expect(readLockOwner(file)).toMatchObject({ nonce: 'someone-else' });
+  });
 
   it('never removes a lock that is no longer its own', async () => {
     const paths = home();
