@@ -17,6 +17,7 @@ import {
   startDistServer,
 } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
+import { asUserWithoutPrivileges } from '../helpers/other-user.js';
 
 const servers: DistServer[] = [];
 afterEach(async () => {
@@ -263,19 +264,10 @@ describe('launcher install', () => {
   it('names the directory it may not write, without calling it a bug (exit 1), and leaves nothing', async () => {
     const { env, cwd, home, versions } = await setup();
     mkdirSync(versions, { recursive: true });
-    // Root writes anywhere, so as root the launcher runs as `nobody` to meet a real EACCES:
-    // the home is open to it, its versions/ directory is not.
-    const asRoot = process.getuid?.() === 0;
-    if (asRoot) {
-      chmodSync(home, 0o777);
-      chmodSync(cwd, 0o777);
-    }
+    // The home is open to the launcher, its versions/ directory is not.
+    const user = asUserWithoutPrivileges(home, cwd);
     chmodSync(versions, 0o555);
-    const r = await launcher(['install', '1.4.2'], {
-      env,
-      cwd,
-      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-    });
+    const r = await launcher(['install', '1.4.2'], { env, cwd, ...user });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`cannot use ${versions}`);
     expect(r.stderr).toContain('permission denied');
@@ -288,22 +280,14 @@ describe('launcher install', () => {
     const { env, cwd, home } = await setup();
     const downloads = path.join(home, 'cache', 'downloads', '1.4.2');
     mkdirSync(downloads, { recursive: true });
-    const asRoot = process.getuid?.() === 0;
-    if (asRoot) {
-      for (const dir of [
-        home,
-        path.join(home, 'cache'),
-        path.join(home, 'cache', 'downloads'),
-        cwd,
-      ])
-        chmodSync(dir, 0o777);
-    }
-    chmodSync(downloads, 0o555);
-    const r = await launcher(['install', '1.4.2'], {
-      env,
+    const user = asUserWithoutPrivileges(
+      home,
+      path.join(home, 'cache'),
+      path.join(home, 'cache', 'downloads'),
       cwd,
-      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-    });
+    );
+    chmodSync(downloads, 0o555);
+    const r = await launcher(['install', '1.4.2'], { env, cwd, ...user });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`cannot use ${downloads}`);
     expect(r.stderr).toContain('permission denied');

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { launcher } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
+import { asUserWithoutPrivileges } from '../helpers/other-user.js';
 import { placeVersion } from '../helpers/store.js';
 
 function project(file?: string) {
@@ -135,17 +136,8 @@ describe('launcher current', () => {
   it('exits 2 on an unreadable version file, naming it', async () => {
     const { env, dir } = project('1.4.2\n');
     chmodSync(path.join(dir, '.tool-version'), 0o000);
-    // Root reads any file, so as root the launcher runs as `nobody` to meet a real EACCES.
-    const asRoot = process.getuid?.() === 0;
-    if (asRoot) {
-      chmodSync(dir, 0o755);
-      chmodSync(env.LAUNCHER_HOME!, 0o777);
-    }
-    const r = await launcher(['current'], {
-      env,
-      cwd: dir,
-      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-    });
+    const user = asUserWithoutPrivileges(dir, env.LAUNCHER_HOME!);
+    const r = await launcher(['current'], { env, cwd: dir, ...user });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       `cannot read the version file ${path.join(dir, '.tool-version')}: permission denied`,

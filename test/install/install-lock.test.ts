@@ -15,6 +15,7 @@ import { launcherPaths } from '../../src/paths.js';
 import { probeProcess } from '../../src/session/process-identity.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { cleanEnv } from '../helpers/env.js';
+import { asUserWithoutPrivileges } from '../helpers/other-user.js';
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -188,13 +189,8 @@ describe('the install lock', () => {
     writeLock(file, { pid: await deadPid() });
     const past = new Date(Date.now() - 60_000);
     utimesSync(file, past, past);
-    const asRoot = process.getuid?.() === 0;
     chmodSync(file, 0o000);
-    if (asRoot) {
-      chmodSync(path.dirname(paths.versions), 0o777);
-      chmodSync(paths.versions, 0o777);
-    }
-    // As root every file is readable: the waiter runs as `nobody` to meet a real EACCES.
+    const user = asUserWithoutPrivileges(path.dirname(paths.versions), paths.versions);
     const lockModule = path.join(REPO_ROOT, 'dist', 'install', 'install-lock.js');
     const waiter = `
       const { acquireVersionLock, lockHolder } = await import(${JSON.stringify(lockModule)});
@@ -213,7 +209,7 @@ describe('the install lock', () => {
     `;
     const child = spawn(process.execPath, ['--input-type=module', '-e', waiter, paths.versions], {
       stdio: ['ignore', 'pipe', 'inherit'],
-      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+      ...user,
     });
     children.push(child);
     let out = '';
