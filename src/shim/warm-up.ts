@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { LauncherContext } from '../context.js';
-import { RECEIPT_FILE } from '../paths.js';
+import { writeReceipt } from '../install/place.js';
 import { LiveSession } from '../session/live-session.js';
 import { prepareRun } from './run-bin.js';
 
@@ -28,17 +28,14 @@ export async function warmUp(): Promise<void> {
     mkdirSync(path.dirname(bin), { recursive: true });
     writeFileSync(bin, '#!/bin/sh\nexit 0\n');
     chmodSync(bin, 0o755);
-    writeFileSync(
-      path.join(home, 'versions', VERSION, RECEIPT_FILE),
-      JSON.stringify({
-        version: VERSION,
-        url: 'file:///warm-up',
-        sha256: '0'.repeat(64),
-        installedAt: new Date(0).toISOString(),
-        tool: BIN,
-        bins: { [BIN]: `bin/${BIN}` },
-      }),
-    );
+    writeReceipt(path.join(home, 'versions', VERSION), {
+      version: VERSION,
+      url: 'file:///warm-up',
+      sha256: '0'.repeat(64),
+      installedAt: new Date(0).toISOString(),
+      tool: BIN,
+      bins: { [BIN]: `bin/${BIN}` },
+    });
     const project = path.join(work, 'p');
     mkdirSync(project);
     for (const request of [VERSION, '0.0']) {
