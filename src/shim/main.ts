@@ -22,7 +22,9 @@ export async function shimMain(argv: string[], options: ShimMainOptions = {}): P
     const ctx = new LauncherContext();
     // Started without the snapshot although this environment could use one: it is missing or
     // out of date (first call, or Node or launcher changed). Build it now, for the next calls.
-    if (!options.fromSnapshot && snapshotOff(ctx.env) === undefined) refreshSnapshot(ctx.paths);
+    if (!options.fromSnapshot && snapshotOff(ctx.env) === undefined) {
+      await refreshSnapshot(ctx.paths);
+    }
     await runBin(ctx, bin, args);
   } catch (error) {
     process.stderr.write(renderError(error, { debug: process.env.LAUNCHER_DEBUG === '1' }));

@@ -3,15 +3,7 @@
 // an empty script. Built by the first shim call that finds it missing or out of date, kept in
 // the cache, used by the POSIX shim only while the Node binary and launcher's code are the ones
 // it was built from. Everything here is best effort: without a snapshot, shims still work.
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 import type { LauncherPaths } from '../paths.js';
@@ -113,12 +105,12 @@ export function snapshotState(paths: LauncherPaths): SnapshotState {
  * Build the snapshot if it is missing or out of date, unless building it already failed for
  * this Node and code (`launcher rehash` forgets such a failure). Never throws.
  */
-export function refreshSnapshot(paths: LauncherPaths): SnapshotState {
+export async function refreshSnapshot(paths: LauncherPaths): Promise<SnapshotState> {
   let state: SnapshotState;
   try {
     state = snapshotState(paths);
     if (state.state === 'ready' || state.state === 'failed') return state;
-    buildSnapshot(paths);
+    await buildSnapshot(paths);
     return snapshotState(paths);
   } catch (error) {
     return { state: 'failed', reason: (error as Error).message };
@@ -140,7 +132,7 @@ export function forgetSnapshotFailure(paths: LauncherPaths): void {
 // Runs `node --build-snapshot` on the source (which also runs the shim once, on a throwaway
 // home, so the code is compiled in the snapshot), gives the blob the Node binary's modification
 // time, writes the stamp, and renames the blob into place. A failure is recorded, not thrown.
-function buildSnapshot(paths: LauncherPaths): void {
+async function buildSnapshot(paths: LauncherPaths): Promise<void> {
   // Loaded here: every command that rehashes imports this module, and only a build spawns.
   const { spawnSync } = process.getBuiltinModule('node:child_process');
   const files = snapshotFiles(paths);
@@ -149,9 +141,11 @@ function buildSnapshot(paths: LauncherPaths): void {
   mkdirSync(files.dir, { recursive: true });
   removeOldTemporaries(files.dir);
   // Sixteen shims started at once on a fresh home (make -j16) need one build, not sixteen: the
-  // others run without the snapshot meanwhile. A marker older than a build can take is stale.
-  const marker = path.join(files.dir, 'building');
-  if (!claim(marker, BUILD_TIMEOUT_MS)) return;
+  // others run without the snapshot meanwhile. The install lock's mechanism (owner pid and
+  // start time, takeover of a dead owner); loaded here, as builds are rare.
+  const { acquireLock } = await import('../install/install-lock.js');
+  const lock = await acquireLock(path.join(files.dir, 'building'), { unneeded: () => true });
+  if (lock === null) return;
   const tmp = `${files.blob}.${process.pid}.tmp`;
   try {
     const built = spawnSync(
@@ -194,26 +188,11 @@ function buildSnapshot(paths: LauncherPaths): void {
       `${JSON.stringify({ identity, reason: (error as Error).message })}\n`,
     );
   } finally {
-    rmSync(marker, { force: true });
+    lock.release();
   }
 }
 
 const BUILD_TIMEOUT_MS = 60_000;
-
-// Create `marker` unless another process holds a fresh one; true when this process may build.
-function claim(marker: string, staleAfterMs: number): boolean {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(marker, `${process.pid}\n`, { flag: 'wx' });
-      return true;
-    } catch {
-      const age = Date.now() - (statSync(marker, { throwIfNoEntry: false })?.mtimeMs ?? 0);
-      if (age < staleAfterMs) return false;
-      rmSync(marker, { force: true });
-    }
-  }
-  return false;
-}
 
 // A build killed half-way (Ctrl-C during a shim's first call) leaves its temporary blob. The
 // change time, not the modification time: a finished blob carries the Node binary's date.
