@@ -43,9 +43,7 @@ export function allCommands(): Promise<CommandClass[]> {
 }
 
 /** Build the CLI with the given commands (all of them by default). */
-export async function createCli(
-  commands: CommandClass[] | Promise<CommandClass[]> = allCommands(),
-): Promise<Cli<CliContext>> {
+export async function createCli(commands?: CommandClass[]): Promise<Cli<CliContext>> {
   const cli = new Cli<CliContext>({
     binaryLabel: 'launcher',
     binaryName: 'launcher',
@@ -54,7 +52,7 @@ export async function createCli(
   });
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
-  for (const command of await commands) cli.register(command);
+  for (const command of commands ?? (await allCommands())) cli.register(command);
   return cli;
 }
 
@@ -74,11 +72,11 @@ export async function main(argv: string[], context: Partial<CliContext> = {}): P
   // `--version` needs no command at all; a command's word, that command; anything else (help,
   // a mistake) all of them.
   const own = VERSION_FLAGS.has(word)
-    ? async () => []
+    ? []
     : Object.hasOwn(COMMANDS, word)
-      ? async () => [await COMMANDS[word]!()]
+      ? [await COMMANDS[word]!()]
       : undefined;
-  let cli = await createCli(own ? own() : allCommands());
+  let cli = await createCli(own);
   let command: ReturnType<typeof cli.process>;
   try {
     command = cli.process(argv, ctx);
