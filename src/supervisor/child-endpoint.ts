@@ -16,6 +16,10 @@ import { Watchdog } from './watchdog-client.js';
 // any moment (spec §6), and it alone can find them.
 export const RECORD_AFTER_MS = 20;
 
+// How many times a watchdog that ended unasked is replaced, so one that cannot stay up (a
+// broken shell, say) is not restarted for ever.
+const WATCHDOG_REPLACEMENTS = 3;
+
 /**
  * The child endpoint with everything that guards against orphans: the watchdog is told of each
  * child, and a record next to the socket lets a later run finish what a killed launcher (and
@@ -24,15 +28,19 @@ export const RECORD_AFTER_MS = 20;
  */
 export class ChildEndpoint {
   readonly #endpoint: SocketEndpoint;
-  readonly #watchdog: Watchdog | undefined;
+  readonly #session: string;
+  #watchdog: Watchdog | undefined;
+  #closed = false;
+  #replacements = 0;
   #recordTimer: NodeJS.Timeout | undefined;
   #recording = false;
   #current: ChildRun | undefined;
   #swept: Promise<unknown> | undefined;
 
-  private constructor(endpoint: SocketEndpoint, watchdog: Watchdog | undefined) {
+  private constructor(endpoint: SocketEndpoint, session: string, watchdog: boolean) {
     this.#endpoint = endpoint;
-    this.#watchdog = watchdog;
+    this.#session = session;
+    if (watchdog) this.#watchdog = this.#startWatchdog();
   }
 
   static async open(
@@ -42,7 +50,12 @@ export class ChildEndpoint {
   ): Promise<ChildEndpoint> {
     const endpoint = await createEndpoint(paths, { prefix: 'w', sweep: false });
     endpoint.server.on('connection', (socket) => acceptChildConnection(socket, host));
-    return new ChildEndpoint(endpoint, watchdog ? Watchdog.start(host.session) : undefined);
+    return new ChildEndpoint(endpoint, host.session, watchdog);
+  }
+
+  /** Whether a watchdog guards the children (it may be unable to run: Windows, no `sh`). */
+  get watched(): boolean {
+    return this.#watchdog !== undefined;
   }
 
   /** What `LAUNCHER_SOCKET` holds. */
@@ -72,10 +85,22 @@ export class ChildEndpoint {
 
   /** Supervision is over: the watchdog ends (killing nothing), the sweep ends, the socket goes. */
   async close(): Promise<void> {
+    this.#closed = true;
     clearTimeout(this.#recordTimer);
     this.#watchdog?.close();
     await this.#swept;
     await this.#endpoint.close();
+  }
+
+  // A watchdog killed by someone is replaced, and told of the child it guarded. Should no new
+  // one start, later children are spawned with a parent-death signal instead (`watched`).
+  #startWatchdog(): Watchdog | undefined {
+    return Watchdog.start(this.#session, () => {
+      if (this.#closed) return;
+      this.#watchdog =
+        this.#replacements++ < WATCHDOG_REPLACEMENTS ? this.#startWatchdog() : undefined;
+      if (this.#current) this.#watchdog?.track(this.#current.pid, this.#current.pgid);
+    });
   }
 
   #startRecording(): void {

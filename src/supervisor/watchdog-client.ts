@@ -10,6 +10,23 @@ function script(): string {
   return path.join(packageRoot(), 'shims', 'launcher-watchdog.sh');
 }
 
+// The watchdogs of this process that have not ended yet.
+const running = new Set<ChildProcess>();
+
+/**
+ * Resolves once every watchdog this process started has ended, keeping the event loop alive
+ * meanwhile. The shim's snapshot build waits for it: no process may be left at the snapshot.
+ */
+export async function watchdogsEnded(): Promise<void> {
+  await Promise.all(
+    [...running].map((child) => {
+      const ended = new Promise((resolve) => child.once('exit', resolve));
+      child.ref();
+      return ended;
+    }),
+  );
+}
+
 /**
  * Node cannot ask the kernel to kill a child's descendants when the parent dies, so a small
  * process does it: it holds the read end of a pipe whose only writer is the launcher. One per
@@ -18,6 +35,7 @@ function script(): string {
  */
 export class Watchdog {
   readonly #process: ChildProcess;
+  #closed = false;
 
   private constructor(child: ChildProcess) {
     this.#process = child;
@@ -26,8 +44,10 @@ export class Watchdog {
   /**
    * Start the watchdog for the supervision `session` (its children carry that id in their
    * environment); undefined where it cannot run: on Windows, or when failing to start.
+   * `lost` is called should the watchdog end before `close()` (killed by someone): the
+   * children it guarded are then unguarded until a new watchdog is told of them.
    */
-  static start(session: string): Watchdog | undefined {
+  static start(session: string, lost?: () => void): Watchdog | undefined {
     if (process.platform === 'win32') return undefined;
     let file: string;
     try {
@@ -51,6 +71,13 @@ export class Watchdog {
     child.unref();
     (child.stdin as unknown as { unref?: () => void }).unref?.();
     const watchdog = new Watchdog(child);
+    running.add(child);
+    child.on('exit', () => {
+      running.delete(child);
+      if (watchdog.#closed) return;
+      watchdog.#closed = true;
+      lost?.();
+    });
     // A library caller chooses the id: only a plain one may go down the line-based pipe.
     if (/^[A-Za-z0-9_-]{1,64}$/.test(session)) watchdog.#send(`session ${session}`);
     return watchdog;
@@ -79,6 +106,7 @@ export class Watchdog {
 
   /** End the watchdog; whatever is still tracked is killed, as if the launcher had died. */
   close(): void {
+    this.#closed = true;
     this.#process.stdin?.end();
   }
 

@@ -1,5 +1,6 @@
 // The supervisor as a process among processes: output, exit status, signals, and no orphans.
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launcherPaths } from '../../src/paths.js';
@@ -98,6 +99,20 @@ describe('no descendant outlives supervision', () => {
     });
   }
 
+  it('replaces a watchdog killed while the child runs, so a SIGKILLed launcher still leaves nothing', async () => {
+    // In its own group the child is given no parent-death signal: the watchdog alone guards it.
+    const run = superviseProcess(fixture('grandchild-spawner.mjs'), { processGroup: 'own' });
+    const pids = JSON.parse(await run.stdout.line(/^\{/));
+    const first = watchdogsOf(run.host.pid!);
+    expect(first).toHaveLength(1);
+    process.kill(first[0]!, 'SIGKILL');
+    await allGone(first, 2000);
+    await until(() => watchdogsOf(run.host.pid!).length === 1, 2000);
+    run.host.kill('SIGKILL');
+    await run.exited;
+    await allGone([pids.child, pids.grandchild], 2000);
+  });
+
   it('ends a worker through its lifeline alone when the launcher is SIGKILLed', async () => {
     // No watchdog and no parent-death signal: only the closed connection can end this child.
     const run = superviseProcess(fixture('lifeline-worker.mjs'), {
@@ -137,6 +152,31 @@ describe('no descendant outlives supervision', () => {
     expect(alive(pids.grandchild)).toBe(false);
   });
 });
+
+// The watchdogs a supervising process started: its children running launcher-watchdog.sh.
+function watchdogsOf(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        const command = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+        return ppid === parent && command.includes('launcher-watchdog.sh') && alive(Number(pid));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+async function until(condition: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not so after ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 describe('a compiler run from a terminal', () => {
   it('stays interactive: it reads the terminal and gets Ctrl-C once, and the launcher ends like it', async () => {
