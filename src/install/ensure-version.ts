@@ -6,9 +6,15 @@ import { versionDir } from '../paths.js';
 import { resolveInstalled } from '../store/installed.js';
 import { describeOrigin, type SourcedRequest } from '../version/requested.js';
 
+/**
+ * Where install progress, waiting notes and warnings go (normally stderr); null for silence. A
+ * function is called only when there is something to say: a shim call that installs nothing
+ * never creates `process.stderr` (a pipe's stream costs start-up time).
+ */
+export type ProgressOutput = NodeJS.WritableStream | null | (() => NodeJS.WritableStream);
+
 export interface EnsureOptions {
-  /** Where install progress, waiting notes and warnings go (normally stderr); null for silence. */
-  readonly progress: NodeJS.WritableStream | null;
+  readonly progress: ProgressOutput;
   /** No progress output; waiting notes and warnings still appear. */
   readonly quiet?: boolean;
 }
@@ -50,12 +56,13 @@ export async function ensureVersion(
     );
   }
   const { installRequest } = await import('./install-request.js');
+  const progress = typeof options.progress === 'function' ? options.progress() : options.progress;
   let outcome: Awaited<ReturnType<typeof installRequest>>;
   try {
     outcome = await installRequest(
       ctx,
       { request: sourced.request, origin },
-      { output: options.progress, quiet: options.quiet },
+      { output: progress, quiet: options.quiet },
     );
   } catch (error) {
     if (!isLauncherError(error) || error.code !== 'E_OFFLINE') throw error;
@@ -66,7 +73,7 @@ export async function ensureVersion(
     );
   }
   if (outcome.installedNow && !options.quiet) {
-    options.progress?.write(`launcher: installed ${outcome.tool} ${outcome.version}\n`);
+    progress?.write(`launcher: installed ${outcome.tool} ${outcome.version}\n`);
   }
   return { version: outcome.version, dir: outcome.dir, installedNow: outcome.installedNow };
 }

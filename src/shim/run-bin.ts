@@ -2,7 +2,7 @@
 // the bin under the supervisor as a session; the launcher then ends the way the child ended.
 import path from 'node:path';
 import type { LauncherContext } from '../context.js';
-import { ensureVersion } from '../install/ensure-version.js';
+import { ensureVersion, type ProgressOutput } from '../install/ensure-version.js';
 import { LiveSession } from '../session/live-session.js';
 import { exitLikeChild } from '../supervisor/exit-like-child.js';
 import type { SupervisorOutcome } from '../supervisor/types.js';
@@ -28,7 +28,7 @@ export async function prepareRun(
   ctx: LauncherContext,
   bin: string,
   args: string[],
-  progress: NodeJS.WritableStream | null,
+  progress: ProgressOutput,
 ): Promise<PreparedRun> {
   const depth = nextShimDepth(ctx.env, bin);
   const env = { ...ctx.env, [SHIM_DEPTH_VAR]: String(depth) };
@@ -63,6 +63,6 @@ export async function superviseRun(
 
 /** The whole shim call: prepare, supervise, then exit exactly like the child. */
 export async function runBin(ctx: LauncherContext, bin: string, args: string[]): Promise<never> {
-  const run = await prepareRun(ctx, bin, args, process.stderr);
+  const run = await prepareRun(ctx, bin, args, () => process.stderr);
   exitLikeChild(await superviseRun(ctx, run));
 }

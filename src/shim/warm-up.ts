@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { LauncherContext } from '../context.js';
 import { writeReceipt } from '../install/place.js';
-import { LiveSession } from '../session/live-session.js';
-import { prepareRun } from './run-bin.js';
+import { watchdogsEnded } from '../supervisor/watchdog-client.js';
+import { prepareRun, superviseRun } from './run-bin.js';
 
 const VERSION = '0.0.0';
 const BIN = 'warm-up';
@@ -16,8 +16,9 @@ const SETTLE_MS = 200;
 
 /**
  * Resolve and run a do-nothing bin twice (an exact version, then a range), each time as a shim
- * call would. Nothing of it may outlive the call: the snapshot is taken once the event loop is
- * empty, and a process handle still open then would abort the build, hence no watchdog.
+ * call would, watchdog and signal handlers included. Nothing of it may outlive the call: the
+ * snapshot is taken once the event loop is empty, and a process handle still open then would
+ * abort the build, so the watchdogs are waited for.
  */
 export async function warmUp(): Promise<void> {
   // Short names: the run's socket path must fit in 103 bytes under macOS's long TMPDIR too.
@@ -42,20 +43,10 @@ export async function warmUp(): Promise<void> {
       writeFileSync(path.join(project, '.tool-version'), `${request}\n`);
       const ctx = new LauncherContext({ PATH: process.env.PATH, LAUNCHER_HOME: home }, project);
       const run = await prepareRun(ctx, BIN, [], null);
-      const live = await LiveSession.start({
-        ctx,
-        bin: run.bin,
-        file: run.file,
-        args: [],
-        version: run.version,
-        projectRoot: run.projectRoot,
-        env: run.env,
-        pathPrepend: path.dirname(run.file),
-        watchdog: false,
-      });
-      const outcome = await live.wait();
+      const outcome = await superviseRun(ctx, run);
       if (outcome.code !== 0) throw new Error(`the warm-up run ended with ${outcome.code}`);
     }
+    await watchdogsEnded();
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
