@@ -1,16 +1,20 @@
-// One installer per version across processes: a lock file created with O_EXCL that names its
-// owner (pid and process start time), taken over when that owner is gone.
+// One installer per version across processes. A lock is a directory holding one file,
+// `owner-<nonce>`, that names its owner (pid and process start time). It is made complete under
+// a temporary name and renamed into place, and a lock whose owner is gone is removed by that
+// owner's file name, so no process can ever remove a lock it did not judge (docs/install.md).
 import {
-  closeSync,
-  linkSync,
+  lstatSync,
   mkdirSync,
-  openSync,
+  readdirSync,
   readFileSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
-  writeSync,
+  unlinkSync,
+  writeFileSync,
 } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
@@ -18,7 +22,7 @@ import { isSameProcessAlive, ownStartTime } from '../session/process-identity.js
 import { randomHex } from '../util/random.js';
 import { lockFile } from './layout.js';
 
-/** What a lock file holds. `nonce` tells two holders with the same pid apart. */
+/** What a lock's owner file holds. `nonce` tells two holders with the same pid apart. */
 export interface LockOwner {
   readonly pid: number;
   readonly startTime: string | null;
@@ -36,7 +40,7 @@ export interface VersionLock {
 export interface AcquireOptions {
   readonly signal?: AbortSignal | undefined;
   /**
-   * Called once per distinct owner we end up waiting for (`unreadable`: a lock file this process
+   * Called once per distinct owner we end up waiting for (`unreadable`: a lock this process
    * may not read, whose owner it cannot judge and so waits for).
    */
   readonly onWait?: (owner: LockOwner | 'unreadable', file: string) => void;
@@ -53,89 +57,188 @@ export interface AcquireOptions {
   readonly unneeded?: () => boolean;
 }
 
-// A lock file is written right after it is created; one that is still empty after this long
-// was left by a process killed in between.
-const EMPTY_LOCK_GRACE_MS = 2000;
+const OWNER_PREFIX = 'owner-';
+const PREPARED = /\.tmp-[0-9a-f]{16}$/;
 
-/**
- * The owner recorded in a lock file: 'absent' when there is none, null when it holds no owner
- * (empty or torn: judged by its age), 'unreadable' when this process may not read it (another
- * user's lock in a shared home: its owner may well be alive, so it is never taken over).
- */
-export function readLockOwner(file: string): LockOwner | null | 'absent' | 'unreadable' {
+// An owner file that is not a launcher's record (garbled, or a lock file of an older launcher
+// that was still empty) counts as dead once it is this old.
+const GARBLED_GRACE_MS = 2000;
+
+/** What is at a lock's path. `record`: the owner file (or an older launcher's plain lock file). */
+type LockState =
+  | { readonly kind: 'free' }
+  | { readonly kind: 'unreadable' }
+  | { readonly kind: 'held'; readonly owner: LockOwner | null; readonly record: string };
+
+function inspectLock(file: string): LockState {
+  let entries: string[];
+  try {
+    entries = readdirSync(file);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ENOENT') return { kind: 'free' };
+    // A plain file: the lock of an older launcher, or something left in its place.
+    if (code === 'ENOTDIR') return readRecord(file);
+    return { kind: 'unreadable' };
+  }
+  if (entries.length === 0) return { kind: 'free' };
+  const entry = entries.find((name) => name.startsWith(OWNER_PREFIX));
+  // Something else in a lock directory was not put there by a launcher: never judged dead.
+  if (entry === undefined) return { kind: 'unreadable' };
+  return readRecord(path.join(file, entry));
+}
+
+function readRecord(record: string): LockState {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(record, 'utf8');
   } catch (error) {
-    return errnoCode(error) === 'ENOENT' ? 'absent' : 'unreadable';
+    const code = errnoCode(error);
+    // Released (or removed as dead) while we looked.
+    return code === 'ENOENT' ? { kind: 'free' } : { kind: 'unreadable' };
   }
+  let owner: LockOwner | null = null;
   try {
     const data = JSON.parse(text) as LockOwner;
-    return Number.isSafeInteger(data.pid) && typeof data.nonce === 'string' ? data : null;
-  } catch {
-    return null;
-  }
+    if (Number.isSafeInteger(data.pid) && typeof data.nonce === 'string') owner = data;
+  } catch {}
+  return { kind: 'held', owner, record };
+}
+
+/**
+ * Who holds a lock: 'absent' when nobody does, null when its owner record is not a launcher's
+ * (judged by its age), 'unreadable' when this process may not read it (another user's lock in a
+ * shared home: its owner may well be alive, so it is never removed).
+ */
+export function readLockOwner(file: string): LockOwner | null | 'absent' | 'unreadable' {
+  const state = inspectLock(file);
+  if (state.kind === 'free') return 'absent';
+  return state.kind === 'unreadable' ? 'unreadable' : state.owner;
+}
+
+function isAlive(state: LockState): boolean {
+  if (state.kind !== 'held') return state.kind === 'unreadable';
+  return state.owner === null
+    ? !isOld(state.record)
+    : isSameProcessAlive(state.owner.pid, state.owner.startTime);
 }
 
 /** True when the lock of `version` is held by a running process. */
 export function isLockHeld(paths: LauncherPaths, version: string): boolean {
-  const file = lockFile(paths, version);
-  const owner = readLockOwner(file);
-  if (owner === 'absent') return false;
-  if (owner === 'unreadable') return true;
-  return owner === null ? !isEmptyAndOld(file) : isSameProcessAlive(owner.pid, owner.startTime);
+  return isAlive(inspectLock(lockFile(paths, version)));
 }
 
-function isEmptyAndOld(file: string): boolean {
+function isOld(file: string): boolean {
   try {
-    return Date.now() - statSync(file).mtimeMs > EMPTY_LOCK_GRACE_MS;
+    return Date.now() - statSync(file).mtimeMs > GARBLED_GRACE_MS;
   } catch {
     return true;
   }
 }
 
-function tryCreate(file: string, owner: LockOwner): boolean {
-  let fd: number;
+// Remove a directory if it is empty; one that is not (a new lock, moved in meanwhile) stays.
+function removeIfEmpty(dir: string): void {
   try {
-    fd = openSync(file, 'wx', 0o644);
+    rmdirSync(dir);
   } catch (error) {
-    if (errnoCode(error) === 'EEXIST') return false;
-    throw error;
+    const code = errnoCode(error);
+    if (code !== 'ENOENT' && code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOTDIR') {
+      throw error;
+    }
   }
-  try {
-    writeSync(fd, `${JSON.stringify(owner)}\n`);
-  } finally {
-    closeSync(fd);
-  }
-  return true;
 }
 
 /**
- * Remove a lock whose owner is gone. It is moved aside first and its nonce compared: if another
- * waiter took the lock over in between, we moved a live lock, and it is linked back at once.
+ * Remove a lock whose owner is gone, by the name of that owner's file: if another process took
+ * the lock meanwhile, the lock in place holds a file of another name, which stays, and so does
+ * its directory (only an empty one is removed).
  */
-function takeOver(file: string, stale: LockOwner | null): void {
-  const aside = `${file}.stale-${randomHex(6)}`;
+function removeDead(file: string, record: string): void {
   try {
-    renameSync(file, aside);
+    unlinkSync(record);
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return;
+    const code = errnoCode(error);
+    if (code !== 'ENOENT' && !(record === file && isDirectory(file))) throw error;
+    // Else an older launcher's lock file that a lock directory has replaced meanwhile.
+  }
+  if (record !== file) removeIfEmpty(file);
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return lstatSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The lock as it will be put in place: a directory holding our owner file, under a name of our
+ * own beside the lock (`sweepLeftovers` removes one left by a killed process).
+ */
+function prepare(file: string, owner: LockOwner): string {
+  const ready = `${file}.tmp-${owner.nonce}`;
+  mkdirSync(ready);
+  try {
+    writeFileSync(path.join(ready, `${OWNER_PREFIX}${owner.nonce}`), `${JSON.stringify(owner)}\n`);
+  } catch (error) {
+    removeQuietly(ready);
     throw error;
   }
-  const moved = readLockOwner(aside);
-  const wasStale =
-    stale === null
-      ? moved === null
-      : moved !== null && typeof moved === 'object' && moved.nonce === stale.nonce;
-  if (!wasStale) {
-    try {
-      linkSync(aside, file);
-    } catch {
-      // A third process created a fresh lock meanwhile; the one we moved stays with its owner's
-      // rename check (see docs/install.md, "the lock").
+  return ready;
+}
+
+// Cleaning up must not hide what went wrong, nor undo a lock already taken.
+function removeQuietly(target: string): void {
+  try {
+    rmSync(target, { recursive: true, force: true });
+  } catch {}
+}
+
+// Put the prepared lock in place: rename(2) replaces nothing but an empty directory, so this
+// succeeds only while nobody holds the lock, and the lock appears with its owner already in it.
+// Returns undefined once placed, else the error, for a caller that finds the lock free after all.
+function tryPlace(ready: string, file: string): unknown {
+  try {
+    renameSync(ready, file);
+    return undefined;
+  } catch (error) {
+    const code = errnoCode(error);
+    // Held (a lock directory with its owner, or an older launcher's lock file); on Windows also
+    // a free but empty directory, which rename does not replace.
+    if (code === 'EEXIST' || code === 'ENOTEMPTY' || code === 'ENOTDIR' || code === 'EPERM') {
+      return error;
     }
+    throw error;
   }
-  rmSync(aside, { force: true });
+}
+
+/**
+ * Whether `name`, in the directory `dir`, is a prepared lock left by a process killed before
+ * it put the lock in place: its owner is gone (or it is still empty after the grace period).
+ */
+export function isLeftoverLock(dir: string, name: string): boolean {
+  if (!PREPARED.test(name)) return false;
+  const prepared = path.join(dir, name);
+  const state = inspectLock(prepared);
+  if (state.kind === 'free') return isOld(prepared);
+  return state.kind === 'held' && !isAlive(state);
+}
+
+// Prepared locks left beside `file` by killed processes: removed by whoever next holds it, as
+// far as it may (another user's may not be).
+function removeLeftovers(file: string): void {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.tmp-`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith(prefix) && isLeftoverLock(dir, name)) removeQuietly(path.join(dir, name));
+  }
 }
 
 /**
@@ -187,41 +290,62 @@ async function takeLock(file: string, options: AcquireOptions): Promise<VersionL
     nonce: randomHex(8),
     acquiredAt: new Date().toISOString(),
   };
-  let toldAbout: string | undefined;
-  for (;;) {
-    options.signal?.throwIfAborted();
-    if (tryCreate(file, owner)) return { file, owner, release: () => releaseIfOurs(file, owner) };
-    const current = readLockOwner(file);
-    if (current === 'absent') continue;
-    const alive =
-      current === 'unreadable' ||
-      (current === null
-        ? !isEmptyAndOld(file)
-        : isSameProcessAlive(current.pid, current.startTime));
-    if (!alive) {
-      takeOver(file, current as LockOwner | null);
-      continue;
+  const ready = prepare(file, owner);
+  let placed = false;
+  try {
+    let toldAbout: string | undefined;
+    // Placing failed yet the lock was free: more than a few times in a row, and the failure is
+    // not the lock's (a directory we may not change, say).
+    let unexplained = 0;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const failure = tryPlace(ready, file);
+      if (failure === undefined) {
+        placed = true;
+        removeLeftovers(file);
+        return { file, owner, release: () => release(file, owner) };
+      }
+      const state = inspectLock(file);
+      if (state.kind === 'free') {
+        if (++unexplained > 3) throw failure;
+        // An empty directory: left by a release cut short, or not replaced by rename (Windows).
+        removeIfEmpty(file);
+        // A moment for whatever got in the way (on Windows, a scanner holding the directory).
+        if (unexplained > 1) await sleep(5 * unexplained, undefined, { signal: options.signal });
+        continue;
+      }
+      unexplained = 0;
+      if (state.kind === 'held' && !isAlive(state)) {
+        removeDead(file, state.record);
+        continue;
+      }
+      const current = state.kind === 'held' ? state.owner : 'unreadable';
+      const who = current === 'unreadable' ? current : current?.nonce;
+      if (who !== undefined && who !== toldAbout) {
+        toldAbout = who;
+        options.onWait?.(current as LockOwner | 'unreadable', file);
+      }
+      if (options.unneeded?.()) return null;
+      await sleep(options.pollMs ?? 25, undefined, { signal: options.signal });
     }
-    const who = current === 'unreadable' ? current : current?.nonce;
-    if (who !== undefined && who !== toldAbout) {
-      toldAbout = who;
-      options.onWait?.(current as LockOwner | 'unreadable', file);
-    }
-    if (options.unneeded?.()) return null;
-    await sleep(options.pollMs ?? 25, undefined, { signal: options.signal });
+  } finally {
+    if (!placed) removeQuietly(ready);
   }
 }
 
 /** Who holds a lock, for the notes of those who wait for it. */
 export function lockHolder(owner: LockOwner | 'unreadable', file: string): string {
   return owner === 'unreadable'
-    ? `the owner of ${file} (a file launcher may not read; remove it if no install is running)`
+    ? `the owner of ${file} (a lock launcher cannot read; remove it if no install is running)`
     : `process ${owner.pid}`;
 }
 
-function releaseIfOurs(file: string, owner: LockOwner): void {
-  const current = readLockOwner(file);
-  if (current !== null && typeof current === 'object' && current.nonce === owner.nonce) {
-    rmSync(file, { force: true });
-  }
+// Our owner file goes first, then the directory if it is empty: a lock another process put in
+// place meanwhile (the moment ours was empty) is not removed. Releasing never throws: callers
+// release in `finally`, and a lock that could not be removed is judged dead once we are gone.
+function release(file: string, owner: LockOwner): void {
+  try {
+    rmSync(path.join(file, `${OWNER_PREFIX}${owner.nonce}`), { force: true });
+    removeIfEmpty(file);
+  } catch {}
 }

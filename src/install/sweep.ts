@@ -1,15 +1,10 @@
 // Cleaning up after installers that died: staging and trash directories, partial downloads.
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
-import { isLockHeld } from './install-lock.js';
+import { isLeftoverLock, isLockHeld } from './install-lock.js';
 import { downloadsRoot, parseLeftover } from './layout.js';
-
-// A lock moved aside during a takeover is deleted at once; one older than this was left by a
-// process killed in the middle of it.
-const STALE_ASIDE_MS = 60_000;
-const STALE_ASIDE = /^\.lock-.+\.stale-[0-9a-f]{12}$/;
 
 function list(dir: string): string[] {
   try {
@@ -20,17 +15,10 @@ function list(dir: string): string[] {
   }
 }
 
-function olderThan(file: string, ms: number): boolean {
-  try {
-    return Date.now() - statSync(file).mtimeMs > ms;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Remove what dead installers left: staging and trash directories under `versions/`, and partial
- * downloads in the cache, of every version whose lock no live process holds. `ownVersion` is the
+ * downloads in the cache, of every version whose lock no live process holds, and locks that
+ * were prepared but never put in place. `ownVersion` is the
  * version whose lock the caller holds: its staging leftovers are removed too, but its partial
  * download is kept, because the caller is about to resume it.
  */
@@ -51,7 +39,7 @@ export function sweepLeftovers(paths: LauncherPaths, ownVersion?: string): strin
     const target = path.join(paths.versions, name);
     const leftover = parseLeftover(name);
     if (leftover && !heldByOthers(leftover.version)) remove(target);
-    else if (STALE_ASIDE.test(name) && olderThan(target, STALE_ASIDE_MS)) remove(target);
+    else if (name.startsWith('.lock-') && isLeftoverLock(paths.versions, name)) remove(target);
   }
   const downloads = downloadsRoot(paths);
   for (const version of list(downloads)) {

@@ -1,10 +1,20 @@
 // The per-version install lock and the sweep of leftovers, with real processes as owners.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  acquireLock,
   acquireVersionLock,
   type LockOwner,
   readLockOwner,
@@ -49,7 +59,34 @@ async function deadPid(): Promise<number> {
   return child.pid!;
 }
 
+/** Run an ES module script (importing the built lock module) as `user`; resolves to its stdout. */
+async function runScript(
+  script: string,
+  args: string[],
+  user: { uid?: number; gid?: number },
+): Promise<string> {
+  const lockModule = path.join(REPO_ROOT, 'dist', 'install', 'install-lock.js');
+  const source = `const lockModule = await import(${JSON.stringify(lockModule)});\n${script}`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', source, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    ...user,
+  });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  await once(child, 'exit');
+  return out;
+}
+
+/** A lock as launcher puts it in place: a directory holding the owner's file. */
 function writeLock(file: string, owner: Partial<LockOwner>) {
+  const record = { startTime: null, nonce: 'someone-else', acquiredAt: '', ...owner };
+  mkdirSync(file, { recursive: true });
+  writeFileSync(path.join(file, `owner-${record.nonce}`), JSON.stringify(record));
+}
+
+/** A lock as launcher 0.1 wrote it: a plain file holding the owner. */
+function writeOldLock(file: string, owner: Partial<LockOwner>) {
   writeFileSync(
     file,
     JSON.stringify({ startTime: null, nonce: 'someone-else', acquiredAt: '', ...owner }),
@@ -57,16 +94,18 @@ function writeLock(file: string, owner: Partial<LockOwner>) {
 }
 
 describe('the install lock', () => {
-  it('is a file naming our pid and start time, removed on release', async () => {
+  it('is a directory holding one file that names our pid and start time, all removed on release', async () => {
     const paths = home();
     const lock = await acquireVersionLock(paths, '1.0.0');
+    expect(readdirSync(lock.file)).toEqual([`owner-${lock.owner.nonce}`]);
     const owner = readLockOwner(lockFile(paths, '1.0.0'));
     expect(owner).toMatchObject({
       pid: process.pid,
       startTime: probeProcess(process.pid).startTime,
     });
     lock.release();
-    expect(existsSync(lockFile(paths, '1.0.0'))).toBe(false);
+    // Nothing is left beside the versions either: the lock was prepared under a name of its own.
+    expect(readdirSync(paths.versions)).toEqual([]);
   });
 
   it('makes a second installer wait, telling it once for whom, until the first releases', async () => {
@@ -138,20 +177,64 @@ describe('the install lock', () => {
     lock.release();
   });
 
-  it('takes over an empty lock file left by a process killed right after creating it', async () => {
+  it('takes the place of an empty lock directory, left by a release cut short', async () => {
+    const paths = home();
+    mkdirSync(lockFile(paths, '1.0.0'));
+    let waited = false;
+    const lock = await acquireVersionLock(paths, '1.0.0', { onWait: () => (waited = true) });
+    expect(waited).toBe(false);
+    expect(readLockOwner(lock.file)).toMatchObject({ nonce: lock.owner.nonce });
+    lock.release();
+  });
+
+  it('judges the plain lock file of an older launcher the same way: taken over once its owner is gone', async () => {
     const paths = home();
     const file = lockFile(paths, '1.0.0');
+    const child = await liveProcess();
+    writeOldLock(file, { pid: child.pid!, startTime: probeProcess(child.pid!).startTime });
+    const lock = await acquireVersionLock(paths, '1.0.0', {
+      pollMs: 10,
+      onWait: (owner) => {
+        expect(owner).toMatchObject({ pid: child.pid });
+        child.kill('SIGKILL');
+      },
+    });
+    expect(readLockOwner(file)).toMatchObject({ nonce: lock.owner.nonce });
+    lock.release();
+    // An empty one (its writer killed between creating and writing it) counts once 2 s old.
     writeFileSync(file, '');
     const past = new Date(Date.now() - 60_000);
     utimesSync(file, past, past);
-    const lock = await acquireVersionLock(paths, '1.0.0');
-    lock.release();
+    const again = await acquireVersionLock(paths, '1.0.0');
+    again.release();
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('never judges a lock directory that holds something other than an owner file', async () => {
+    const paths = home();
+    const file = lockFile(paths, '1.0.0');
+    mkdirSync(file);
+    writeFileSync(path.join(file, 'notes.txt'), 'not a launcher lock');
+    const controller = new AbortController();
+    const waitedFor: unknown[] = [];
+    const attempt = acquireVersionLock(paths, '1.0.0', {
+      pollMs: 10,
+      signal: controller.signal,
+      onWait: (owner) => {
+        waitedFor.push(owner);
+        setTimeout(() => controller.abort(), 50);
+      },
+    });
+    await expect(attempt).rejects.toThrow();
+    expect(waitedFor).toEqual(['unreadable']);
+    expect(readdirSync(file)).toEqual(['notes.txt']);
+    expect(readdirSync(paths.versions)).toEqual(['.lock-1.0.0']);
   });
 
   it('lets exactly one of many waiters take over a dead owner’s lock at a time', async () => {
     // Eight processes meet a lock left by a dead process, all at once, and each holds the lock
-    // for a moment: no two may ever hold it together. Without turns at taking over, a waiter
-    // that judged the dead lock could remove the fresh lock another had just created.
+    // for a moment: no two may ever hold it together. A waiter that judged the dead lock must
+    // not remove the fresh lock another has put in its place meanwhile.
     const lockModule = path.join(REPO_ROOT, 'dist', 'install', 'install-lock.js');
     const holder = `
       const { acquireVersionLock } = await import(${JSON.stringify(lockModule)});
@@ -191,9 +274,8 @@ describe('the install lock', () => {
     utimesSync(file, past, past);
     chmodSync(file, 0o000);
     const user = asUserWithoutPrivileges(path.dirname(paths.versions), paths.versions);
-    const lockModule = path.join(REPO_ROOT, 'dist', 'install', 'install-lock.js');
     const waiter = `
-      const { acquireVersionLock, lockHolder } = await import(${JSON.stringify(lockModule)});
+      const { acquireVersionLock, lockHolder } = lockModule;
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 500);
       try {
@@ -207,27 +289,89 @@ describe('the install lock', () => {
         console.log('gave up: ' + error.name);
       }
     `;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', waiter, paths.versions], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      ...user,
-    });
-    children.push(child);
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    await once(child, 'exit');
+    const out = await runScript(waiter, [paths.versions], user);
     expect(out).toBe(
-      `waiting for the owner of ${file} (a file launcher may not read; remove it if no install is running)\ngave up: AbortError\n`,
+      `waiting for the owner of ${file} (a lock launcher cannot read; remove it if no install is running)\ngave up: AbortError\n`,
     );
     chmodSync(file, 0o644);
     expect(readLockOwner(file)).toMatchObject({ nonce: 'someone-else' });
   });
 
+  it('removes, once it holds a lock, what processes killed while preparing it left beside it', async () => {
+    const dir = path.join(home().cache, 'any-lock');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'building');
+    const killed = `${file}.tmp-${'c'.repeat(16)}`;
+    const empty = `${file}.tmp-${'d'.repeat(16)}`;
+    writeLock(killed, { pid: await deadPid(), nonce: 'c'.repeat(16) });
+    mkdirSync(empty);
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(empty, past, past);
+    const lock = await acquireLock(file);
+    expect(readdirSync(dir)).toEqual(['building']);
+    lock.release();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('gives up at once, saying why, on a dead lock it may not remove', async () => {
+    // Another user's lock of an older launcher, in a shared sticky directory: its owner is dead,
+    // but only that user may delete the file. Waiting cannot help, and spinning must not happen.
+    const paths = home();
+    const shared = path.join(paths.cache, 'shared');
+    mkdirSync(shared, { recursive: true });
+    const file = path.join(shared, '.lock-1.0.0');
+    writeOldLock(file, { pid: await deadPid() });
+    const user = asUserWithoutPrivileges(path.dirname(paths.cache), paths.cache, shared);
+    chmodSync(shared, 0o1777);
+    const waiter = `
+      const started = Date.now();
+      try {
+        const lock = await lockModule.acquireLock(process.argv[1], {
+          signal: AbortSignal.timeout(5000),
+        });
+        lock.release();
+        console.log('took it');
+      } catch (error) {
+        console.log('gave up: ' + (error.code ?? error.name));
+      }
+      console.log(Date.now() - started < 2000 ? 'at once' : 'late');
+    `;
+    const out = await runScript(waiter, [file], user);
+    // Run as root, the tests run the waiter as nobody, who may not delete the file; run as
+    // its owner, the waiter may, and takes the lock over.
+    expect(out).toBe(user.uid === undefined ? 'took it\nat once\n' : 'gave up: EPERM\nat once\n');
+    // What the waiter prepared is gone with it.
+    expect(readdirSync(shared).filter((name) => name.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('takes a lock even where what others left beside it may not be removed', async () => {
+    // Another user's lock prepared in a shared sticky directory, its preparer killed: only that
+    // user may remove it, and it must not cost this process the lock it has just taken.
+    const paths = home();
+    const shared = path.join(paths.cache, 'shared');
+    const leftover = path.join(shared, `.lock-1.0.0.tmp-${'e'.repeat(16)}`);
+    writeLock(leftover, { pid: await deadPid(), nonce: 'e'.repeat(16) });
+    const user = asUserWithoutPrivileges(path.dirname(paths.cache), paths.cache, shared);
+    chmodSync(shared, 0o1777);
+    const taker = `
+      const lock = await lockModule.acquireLock(process.argv[1]);
+      lock.release();
+      console.log('took it');
+    `;
+    const out = await runScript(taker, [path.join(shared, '.lock-1.0.0')], user);
+    expect(out).toBe('took it\n');
+    // Run as root, the tests run the taker as nobody, who may not remove root's leftover.
+    expect(readdirSync(shared)).toEqual(user.uid === undefined ? [] : [path.basename(leftover)]);
+  });
+
   it('never removes a lock that is no longer its own', async () => {
     const paths = home();
     const lock = await acquireVersionLock(paths, '1.0.0');
+    // Judged dead and removed by another process, which then put its own lock in place.
+    rmSync(lock.file, { recursive: true });
     writeLock(lock.file, { pid: process.pid, nonce: 'the-new-owner' });
     lock.release();
-    expect(JSON.parse(readFileSync(lock.file, 'utf8')).nonce).toBe('the-new-owner');
+    expect(readLockOwner(lock.file)).toMatchObject({ nonce: 'the-new-owner' });
   });
 
   it('stops waiting when aborted', async () => {
@@ -281,6 +425,21 @@ describe('the sweep of leftovers', () => {
     expect(existsSync(files.deadPart)).toBe(false);
     expect(existsSync(files.deadPartMeta)).toBe(false);
     expect(existsSync(files.verified)).toBe(true);
+  });
+
+  it('removes a lock prepared by a process killed before putting it in place, and no other', async () => {
+    const paths = home();
+    const child = await liveProcess();
+    const dead = path.join(paths.versions, `.lock-1.0.0.tmp-${'a'.repeat(16)}`);
+    const live = path.join(paths.versions, `.lock-1.0.0.tmp-${'b'.repeat(16)}`);
+    writeLock(dead, { pid: await deadPid(), nonce: 'a'.repeat(16) });
+    writeLock(live, {
+      pid: child.pid!,
+      startTime: probeProcess(child.pid!).startTime,
+      nonce: 'b'.repeat(16),
+    });
+    sweepLeftovers(paths);
+    expect(readdirSync(paths.versions)).toEqual([path.basename(live)]);
   });
 
   it("removes the caller's own staging leftovers but keeps its partial download to resume", () => {
