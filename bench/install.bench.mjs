@@ -137,6 +137,16 @@ function launcherEnv(indexUrl, ca) {
   return env;
 }
 
+// The floor of any Node installer's crowd: a Node process that does nothing at all.
+const emptyScript = path.join(work, 'empty.mjs');
+writeFileSync(emptyScript, '');
+
+/** Start a bare `node empty.mjs`; resolves once it has exited. */
+function startBareNode(env) {
+  const child = spawn(process.execPath, [emptyScript], { env, stdio: 'ignore' });
+  return once(child, 'close');
+}
+
 /** Start one `launcher install`; resolves to its wall time (ms) and peak RSS (KiB). */
 function startInstall(version, env) {
   return startLauncher(['install', version, '--quiet'], env);
@@ -219,6 +229,7 @@ try {
     const crowd = [];
     const floor = [];
     const floorRss = [];
+    const nodeFloor = [];
     const downloads = [];
     for (let round = 0; round < ROUNDS; round++) {
       const startUp = performance.now();
@@ -237,12 +248,23 @@ try {
       crowd.push(performance.now() - start);
       downloads.push((served.hits.get(`/${big.name}`) ?? 0) - before);
       dropHomes();
+      // One real installer among fifteen processes that only start Node and end: what 16
+      // installers would take if each waiter cost no more than Node's own start-up.
+      const floorEnv = launcherEnv(indexUrl, ca);
+      const floorStart = performance.now();
+      await Promise.all([
+        startInstall(big.version, floorEnv),
+        ...Array.from({ length: 15 }, () => startBareNode(floorEnv)),
+      ]);
+      nodeFloor.push(performance.now() - floorStart);
+      dropHomes();
     }
     return {
       solo: median(solo),
       crowd: median(crowd),
       floor: median(floor),
       floorRss: median(floorRss),
+      nodeFloor: median(nodeFloor),
       downloads,
     };
   }
@@ -253,7 +275,7 @@ try {
   const c = median(curlMs);
   const rBig = median(rss[big.version]);
   const rSmall = median(rss[archives[1].version]);
-  const { solo: s, crowd: k, floor: f, downloads } = plain;
+  const { solo: s, crowd: k, floor: f, nodeFloor: n, downloads } = plain;
   const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
   process.stdout.write(
     `## install\n\n` +
@@ -265,11 +287,13 @@ try {
       `| \`launcher install\` | ${fmt(l)} | ${(l / c).toFixed(2)}× (goal ≤ 1.15×) |\n` +
       `| one \`launcher install\` (fresh home) | ${fmt(s)} | 1.00× |\n` +
       `| 16 concurrent \`launcher install\` of that version (one fresh home) | ${fmt(k)} | ${(k / s).toFixed(2)}× (goal ≤ 1.3×) |\n` +
-      `| for scale: 16 concurrent \`launcher --version\` (process start-up alone) | ${fmt(f)} | ${(f / s).toFixed(2)}× |\n\n` +
+      `| for scale: 16 concurrent \`launcher --version\` (process start-up alone) | ${fmt(f)} | ${(f / s).toFixed(2)}× |\n` +
+      `| floor: one \`launcher install\` with 15 bare \`node empty.mjs\` started alongside | ${fmt(n)} | ${(n / s).toFixed(2)}× |\n\n` +
       (withCa
         ? `With NODE_EXTRA_CA_CERTS=${CA_FILE} (every Node start parses it): one installer ${fmt(withCa.solo)}, ` +
           `16 concurrent ${fmt(withCa.crowd)} (${(withCa.crowd / withCa.solo).toFixed(2)}×), ` +
-          `16 \`launcher --version\` ${fmt(withCa.floor)}. The other rows run without it.\n\n`
+          `16 \`launcher --version\` ${fmt(withCa.floor)}, the floor ${fmt(withCa.nodeFloor)} ` +
+          `(${(withCa.nodeFloor / withCa.solo).toFixed(2)}×). The other rows run without it.\n\n`
         : '') +
       `Downloads of the archive per 16-installer round: ${[...downloads, ...(withCa?.downloads ?? [])].join(', ')} (goal: exactly 1).\n\n` +
       `Peak RSS of \`launcher install\`: ${(rSmall / 1024).toFixed(0)} MiB for a ${mib(archives[1].size)} archive, ` +
@@ -277,7 +301,8 @@ try {
       `i.e. streaming rather than buffering); \`launcher --version\` alone peaks at ${(plain.floorRss / 1024).toFixed(0)} MiB.\n\n` +
       `Sixteen installers are sixteen Node processes on ${os.cpus().length} cores: the start-up row shows what ` +
       `that costs before any install work; the fifteen that wait load neither the HTTP client nor node-tar and ` +
-      `never fetch the index.\n\n` +
+      `never fetch the index. The floor row is the best any installer written for Node could do here: its ` +
+      `fifteen waiters would have to cost less than an empty Node process to beat it.\n\n` +
       `Note: the baseline overlaps download, checksum and unpacking in one pipe; the launcher must finish ` +
       `the checksum before it unpacks anything (spec §4), so it reads the archive twice: once from the ` +
       `network into the cache, once from the cache into staging.\n`,
