@@ -9,9 +9,15 @@ describe('parseRequest', () => {
     ['1.4.2', { kind: 'exact', raw: '1.4.2', version: '1.4.2' }],
     ['v1.4.2', { kind: 'exact', raw: '1.4.2', version: '1.4.2' }],
     ['2.0.0-rc.1', { kind: 'exact', raw: '2.0.0-rc.1', version: '2.0.0-rc.1' }],
-    ['1', { kind: 'range', raw: '1', range: '>=1.0.0 <2.0.0-0' }],
-    ['1.4', { kind: 'range', raw: '1.4', range: '>=1.4.0 <1.5.0-0' }],
-    ['v1.4', { kind: 'range', raw: '1.4', range: '>=1.4.0 <1.5.0-0' }],
+    ['1', { kind: 'range', raw: '1', range: '>=1.0.0 <2.0.0-0', partial: { major: 1 } }],
+    [
+      '1.4',
+      { kind: 'range', raw: '1.4', range: '>=1.4.0 <1.5.0-0', partial: { major: 1, minor: 4 } },
+    ],
+    [
+      'v1.4',
+      { kind: 'range', raw: '1.4', range: '>=1.4.0 <1.5.0-0', partial: { major: 1, minor: 4 } },
+    ],
     ['^1.4.0', { kind: 'range', raw: '^1.4.0', range: '>=1.4.0 <2.0.0-0' }],
     ['~1.4', { kind: 'range', raw: '~1.4', range: '>=1.4.0 <1.5.0-0' }],
     ['>=1.2.0 <2', { kind: 'range', raw: '>=1.2.0 <2', range: '>=1.2.0 <2.0.0-0' }],
