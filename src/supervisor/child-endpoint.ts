@@ -53,11 +53,6 @@ export class ChildEndpoint {
     return new ChildEndpoint(endpoint, host.session, watchdog);
   }
 
-  /** Whether a watchdog guards the children (it may be unable to run: Windows, no `sh`). */
-  get watched(): boolean {
-    return this.#watchdog !== undefined;
-  }
-
   /** What `LAUNCHER_SOCKET` holds. */
   get address(): string {
     return this.#endpoint.address;
@@ -92,15 +87,22 @@ export class ChildEndpoint {
     await this.#endpoint.close();
   }
 
-  // A watchdog killed by someone is replaced, and told of the child it guarded. Should no new
-  // one start, later children are spawned with a parent-death signal instead (`watched`).
+  // A watchdog killed by someone is replaced, and told of the child it guarded. (Until then,
+  // and should none start, a child in its own group still dies with the launcher by its
+  // parent-death signal; its descendants are left to the sweep.)
   #startWatchdog(): Watchdog | undefined {
-    return Watchdog.start(this.#session, () => {
+    const replace = () => {
       if (this.#closed) return;
       this.#watchdog =
         this.#replacements++ < WATCHDOG_REPLACEMENTS ? this.#startWatchdog() : undefined;
       if (this.#current) this.#watchdog?.track(this.#current.pid, this.#current.pgid);
-    });
+    };
+    try {
+      return Watchdog.start(this.#session, replace);
+    } catch {
+      // spawn() throws for some failures (ENOMEM from fork): run without one, as on Windows.
+      return undefined;
+    }
   }
 
   #startRecording(): void {

@@ -14,11 +14,6 @@ export interface SpawnPlan {
   stdio: 'inherit' | 'pipe';
   /** `own`: the child leads a new process group; `shared`: it stays in the launcher's. */
   group: 'own' | 'shared';
-  /**
-   * Whether the launcher's watchdog guards this child (it kills the child and its descendants
-   * should the launcher be killed). Without one, the child is given a parent-death signal.
-   */
-  watched: boolean;
 }
 
 /** The child's environment: the base, the version's bin directory first on PATH, the channel. */
@@ -95,15 +90,13 @@ function findSetpriv(): string | undefined {
 }
 
 /**
- * Spawn the child. Unwatched and in its own group, it is started through
- * `setpriv --pdeathsig KILL` where that exists, so it does not outlive a killed launcher. A
- * watched child needs no such signal (the watchdog kills its whole group), and sparing the extra
- * exec saves about a millisecond on every compiler call. In the terminal's group the signal is
- * never used: a child killed at the launcher's death would orphan its descendants there.
+ * Spawn the child. In its own group it is started through `setpriv --pdeathsig KILL` where that
+ * exists; in the terminal's group it is not, because a child killed at the launcher's death
+ * would orphan its descendants before the watchdog could find them under it.
  */
 export function spawnChild(plan: SpawnPlan): ChildProcess {
   const program = resolveCommand(plan.command, plan.env, plan.cwd);
-  const setpriv = plan.group === 'own' && !plan.watched ? findSetpriv() : undefined;
+  const setpriv = plan.group === 'own' ? findSetpriv() : undefined;
   const [file, args] = setpriv
     ? [setpriv, ['--pdeathsig', 'KILL', '--', program, ...plan.args]]
     : [program, [...plan.args]];

@@ -252,7 +252,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       env: childEnv(options.env ?? process.env, channel, options.pathPrepend),
       stdio: options.stdio ?? 'inherit',
       group: this.#group,
-      watched: endpoint.watched,
     };
     endpoint.expectChild();
     return ChildRun.start(plan, token, this.#clock, this.#stopTimeoutMs);

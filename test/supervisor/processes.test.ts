@@ -1,6 +1,6 @@
 // The supervisor as a process among processes: output, exit status, signals, and no orphans.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launcherPaths } from '../../src/paths.js';
@@ -100,7 +100,8 @@ describe('no descendant outlives supervision', () => {
   }
 
   it('replaces a watchdog killed while the child runs, so a SIGKILLed launcher still leaves nothing', async () => {
-    // In its own group the child is given no parent-death signal: the watchdog alone guards it.
+    // Without a watchdog, the child would die by its parent-death signal but its grandchild
+    // would be left to a later sweep.
     const run = superviseProcess(fixture('grandchild-spawner.mjs'), { processGroup: 'own' });
     const pids = JSON.parse(await run.stdout.line(/^\{/));
     const first = watchdogsOf(run.host.pid!);
@@ -111,6 +112,19 @@ describe('no descendant outlives supervision', () => {
     run.host.kill('SIGKILL');
     await run.exited;
     await allGone([pids.child, pids.grandchild], 2000);
+  });
+
+  it('takes its child along when killed together with its watchdog (pkill -9 -f launcher)', async () => {
+    // The parent-death signal, not the watchdog, ends the child then. Its grandchild is left to
+    // the sweep of a later launcher, as in 'finishes what a killed launcher left behind'.
+    const run = superviseProcess(fixture('grandchild-spawner.mjs'), { processGroup: 'own' });
+    const pids = JSON.parse(await run.stdout.line(/^\{/));
+    const watchdogs = watchdogsOf(run.host.pid!);
+    expect(watchdogs).toHaveLength(1);
+    for (const pid of [...watchdogs, run.host.pid!]) process.kill(pid, 'SIGKILL');
+    await run.exited;
+    await allGone([pids.child], 2000);
+    if (alive(pids.grandchild)) process.kill(pids.grandchild, 'SIGKILL');
   });
 
   it('ends a worker through its lifeline alone when the launcher is SIGKILLed', async () => {
@@ -155,19 +169,18 @@ describe('no descendant outlives supervision', () => {
 
 // The watchdogs a supervising process started: its children running launcher-watchdog.sh.
 function watchdogsOf(parent: number): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        const command = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
-        return ppid === parent && command.includes('launcher-watchdog.sh') && alive(Number(pid));
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+  const ps = spawnSync('ps', ['-A', '-o', 'pid=', '-o', 'ppid=', '-o', 'args='], {
+    encoding: 'utf8',
+  });
+  return ps.stdout
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(
+      ([, ppid, ...args]) =>
+        Number(ppid) === parent && args.join(' ').includes('launcher-watchdog.sh'),
+    )
+    .map(([pid]) => Number(pid))
+    .filter(alive);
 }
 
 async function until(condition: () => boolean, ms: number): Promise<void> {
