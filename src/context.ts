@@ -1,12 +1,13 @@
 // The facts every command starts from: environment, working directory, paths and settings.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type LauncherConfig, readConfig } from './config/config.js';
 import { configuredDistUrl } from './index/dist-url.js';
 import { cachedIndexTool } from './index/index-cache.js';
-import { TOOL_NAME } from './index/index-schema.js';
+import { MAX_INDEX_BYTES, TOOL_NAME } from './index/index-schema.js';
 import { type LauncherPaths, launcherPaths } from './paths.js';
 import { readReceipt } from './store/receipt.js';
+import { readSmallFile } from './util/read-small-file.js';
 import type { RequestContext } from './version/requested.js';
 
 /** One run's view of the world. Settings are read on first use, so cheap paths stay cheap. */
@@ -52,12 +53,15 @@ function toolFromCachedIndex(ctx: LauncherContext): string | undefined {
   return cachedIndexTool(ctx.paths, url.href);
 }
 
+// Unreadable, too large or not an index: no tool name (install and list-remote say what is
+// wrong with it). An index over the loader's limit is not read at all.
 function localIndexTool(url: URL): string | undefined {
   try {
-    const tool = (JSON.parse(readFileSync(fileURLToPath(url), 'utf8')) as { tool?: unknown }).tool;
+    const file = readSmallFile(fileURLToPath(url), MAX_INDEX_BYTES);
+    if (file.status !== 'text') return undefined;
+    const tool = (JSON.parse(file.text) as { tool?: unknown }).tool;
     return typeof tool === 'string' && TOOL_NAME.test(tool) ? tool : undefined;
   } catch {
-    // Unreadable or not an index: install and list-remote say what is wrong with it.
     return undefined;
   }
 }

@@ -8,14 +8,11 @@ import { type DistUrlSource, requireDistUrl } from './dist-url.js';
 import { HttpClient } from './http-client.js';
 import { HttpStatusError, isOffline } from './http-settings.js';
 import { readCachedIndex, writeCachedIndex } from './index-cache.js';
-import { type DistIndex, parseIndex } from './index-schema.js';
+import { type DistIndex, MAX_INDEX_BYTES, parseIndex } from './index-schema.js';
 import { withRetries } from './retry.js';
 
 // Re-exported for callers that report on the index (doctor).
 export { isOffline } from './http-settings.js';
-
-/** An index larger than this is not an index. */
-const MAX_INDEX_BYTES = 32 * 1024 * 1024;
 
 /** What `loadIndex` needs of a run; `LauncherContext` satisfies it. */
 export interface IndexContext extends DistUrlSource {

@@ -68,6 +68,20 @@ describe('launcher current', () => {
     });
   });
 
+  it('does not read a local index larger than an index may be to name the tool', async () => {
+    const { env, dir } = project('1.4\n');
+    const index = path.join(tempDir(), 'index.json');
+    // Valid JSON naming a tool, but 33 MiB: the index loader would refuse it, so it names nothing.
+    const padding = 'x'.repeat(33 * 1024 * 1024);
+    writeFileSync(index, `{"schema":1,"tool":"othercc","versions":[],"padding":"${padding}"}`);
+    const r = await launcher(['current', '--json'], {
+      env: { ...env, LAUNCHER_DIST_URL: pathToFileURL(index).href },
+      cwd: dir,
+    });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ tool: null, version: null, installed: false });
+  });
+
   it('reports null and not installed when nothing installed satisfies the request', async () => {
     const { env, dir, home } = project('2\n');
     placeVersion(home, '1.4.2');
