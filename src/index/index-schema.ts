@@ -4,10 +4,9 @@ import { LauncherError } from '../errors.js';
 
 /** The newest `schema` this launcher understands. */
 export const SUPPORTED_SCHEMA = 1;
-/** The tool's name doubles as a file name in shims and settings. */
 /** An index larger than this is not an index. */
 export const MAX_INDEX_BYTES = 32 * 1024 * 1024;
-
+/** The tool's name doubles as a file name in shims and settings. */
 export const TOOL_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 /** A bin name becomes a shim file name, so it must be a plain file name. */
 const BIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;

@@ -18,9 +18,9 @@ function list(dir: string): string[] {
 /**
  * Remove what dead installers left: staging and trash directories under `versions/`, and partial
  * downloads in the cache, of every version whose lock no live process holds, and locks that
- * were prepared but never put in place. `ownVersion` is the
- * version whose lock the caller holds: its staging leftovers are removed too, but its partial
- * download is kept, because the caller is about to resume it.
+ * were prepared but never put in place. `ownVersion` is the version whose lock the caller holds:
+ * its staging leftovers are removed too, but its partial download is kept, because the caller is
+ * about to resume it.
  */
 export function sweepLeftovers(paths: LauncherPaths, ownVersion?: string): string[] {
   const removed: string[] = [];
