@@ -2,7 +2,8 @@
 # launcher's watchdog: outlives a killed launcher just long enough to kill what it supervised.
 #
 # The launcher starts it in a session of its own, stdin a pipe that only the launcher writes, and
-# sends one line per change: `session <id>` first; `spawning` just before it starts a child;
+# sends one line per change: `group <pgid>` (the launcher's process group) and `session <id>`
+# first; `spawning` just before it starts a child;
 # `track <pid> <pgid|->` once the child runs; `forget <pid>` when the child and its group are
 # gone. End of file means the launcher is gone (or done: then nothing is tracked any more). Each
 # child still tracked is then frozen with SIGSTOP together with its process group and every
@@ -15,10 +16,9 @@ tracked=' '
 session=
 spawning=0
 launcher=$PPID
+# Told by the launcher rather than read from /proc/$PPID/stat here: `read` takes a byte per system
+# call, and those reads of the launcher's status, while it starts its compiler, slowed each call.
 launcher_group=
-if [ -r /proc/self/stat ]; then
-  read -r line <"/proc/$launcher/stat" && set -- ${line##*) } && launcher_group=$3
-fi
 
 # A pid or group from the pipe must be plain digits and above 1: nothing else may reach `kill`
 # (kill -KILL -1 would be every process of the user, -0 our own group).
@@ -97,7 +97,11 @@ track_by_session() {
     read -r line <"/proc/$found_pid/stat" 2>/dev/null || continue
     set -- ${line##*) }
     group=$3
-    [ "$group" = "$launcher_group" ] || ! is_number "$group" && group=-
+    # In the launcher's group (or when that group is unknown): the tree is walked, never the
+    # whole group killed, which may hold the user's other jobs.
+    if [ -z "$launcher_group" ] || [ "$group" = "$launcher_group" ] || ! is_number "$group"; then
+      group=-
+    fi
     forget "$found_pid"
     tracked="$tracked$found_pid:$group "
   done
@@ -137,6 +141,7 @@ while read -r verb pid pgid || [ -n "$verb" ]; do
     session)
       case $pid in '' | *[!A-Za-z0-9_-]*) ;; *) session=$pid ;; esac
       ;;
+    group) is_number "$pid" && launcher_group=$pid ;;
     spawning) spawning=1 ;;
     track)
       is_number "$pid" || continue

@@ -1,6 +1,6 @@
 // Starts the watchdog and tells it which children to kill if the launcher is killed.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 
@@ -25,6 +25,19 @@ export async function watchdogsEnded(): Promise<void> {
       return ended;
     }),
   );
+}
+
+// This process's group (Linux: from /proc/self/stat; Node has no getpgrp), told to the watchdog
+// so that it never kills the group the launcher shares with the user's other jobs. Read each
+// time, never kept: a start-up snapshot would keep the group of the process that built it.
+function ownGroup(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'latin1');
+    const group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    return Number.isSafeInteger(group) && group > 1 ? group : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -78,6 +91,8 @@ export class Watchdog {
       watchdog.#closed = true;
       lost?.();
     });
+    const group = ownGroup();
+    if (group !== undefined) watchdog.#send(`group ${group}`);
     // A library caller chooses the id: only a plain one may go down the line-based pipe.
     if (/^[A-Za-z0-9_-]{1,64}$/.test(session)) watchdog.#send(`session ${session}`);
     return watchdog;
