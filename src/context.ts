@@ -1,5 +1,5 @@
 // The facts every command starts from: environment, working directory, paths and settings.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type LauncherConfig, readConfig } from './config/config.js';
 import { configuredDistUrl } from './index/dist-url.js';
@@ -7,7 +7,6 @@ import { cachedIndexTool } from './index/index-cache.js';
 import { MAX_INDEX_BYTES, TOOL_NAME } from './index/index-schema.js';
 import { type LauncherPaths, launcherPaths } from './paths.js';
 import { readReceipt } from './store/receipt.js';
-import { readSmallFile } from './util/read-small-file.js';
 import type { RequestContext } from './version/requested.js';
 
 /** One run's view of the world. Settings are read on first use, so cheap paths stay cheap. */
@@ -53,13 +52,14 @@ function toolFromCachedIndex(ctx: LauncherContext): string | undefined {
   return cachedIndexTool(ctx.paths, url.href);
 }
 
-// Unreadable, too large or not an index: no tool name (install and list-remote say what is
-// wrong with it). An index over the loader's limit is not read at all.
+// Read as the index loader reads a local index (src/index/load-index.ts): one over its size
+// limit is not read at all. Unreadable, too large or not an index: no tool name (install and
+// list-remote say what is wrong with it).
 function localIndexTool(url: URL): string | undefined {
   try {
-    const file = readSmallFile(fileURLToPath(url), MAX_INDEX_BYTES);
-    if (file.status !== 'text') return undefined;
-    const tool = (JSON.parse(file.text) as { tool?: unknown }).tool;
+    const file = fileURLToPath(url);
+    if (statSync(file).size > MAX_INDEX_BYTES) return undefined;
+    const tool = (JSON.parse(readFileSync(file, 'utf8')) as { tool?: unknown }).tool;
     return typeof tool === 'string' && TOOL_NAME.test(tool) ? tool : undefined;
   } catch {
     return undefined;

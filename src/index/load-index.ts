@@ -1,6 +1,6 @@
 // Getting the distribution index: from a file, from the network (revalidated with the cached
 // ETag), or from the cache alone when offline.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { isLauncherError, LauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
@@ -98,11 +98,26 @@ export async function loadIndex(
   }
 }
 
+// The same limit as for an index fetched over HTTP: a local file is no more an index for
+// being local. (src/context.ts reads a local index's tool name under the same rule.)
+function tooLarge(url: string): LauncherError {
+  return new LauncherError(
+    'E_BAD_INDEX',
+    `the index ${url} is larger than ${MAX_INDEX_BYTES} bytes`,
+    {
+      hint: 'Check that LAUNCHER_DIST_URL points at an index.json, not at an archive.',
+    },
+  );
+}
+
 async function readIndexFile(url: URL): Promise<DistIndex> {
   let text: string;
   try {
-    text = await readFile(fileURLToPath(url), 'utf8');
+    const file = fileURLToPath(url);
+    if ((await stat(file)).size > MAX_INDEX_BYTES) throw tooLarge(url.href);
+    text = await readFile(file, 'utf8');
   } catch (error) {
+    if (isLauncherError(error)) throw error;
     throw new LauncherError(
       'E_NETWORK',
       `cannot read the index ${url.href}: ${(error as Error).message}`,
@@ -120,15 +135,7 @@ async function readLimited(body: AsyncIterable<Buffer>, url: string): Promise<st
   let total = 0;
   for await (const chunk of body) {
     total += chunk.length;
-    if (total > MAX_INDEX_BYTES) {
-      throw new LauncherError(
-        'E_BAD_INDEX',
-        `the index ${url} is larger than ${MAX_INDEX_BYTES} bytes`,
-        {
-          hint: 'Check that LAUNCHER_DIST_URL points at an index.json, not at an archive.',
-        },
-      );
-    }
+    if (total > MAX_INDEX_BYTES) throw tooLarge(url);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');

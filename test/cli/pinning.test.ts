@@ -71,15 +71,16 @@ describe('launcher current', () => {
   it('does not read a local index larger than an index may be to name the tool', async () => {
     const { env, dir } = project('1.4\n');
     const index = path.join(tempDir(), 'index.json');
-    // Valid JSON naming a tool, but 33 MiB: the index loader would refuse it, so it names nothing.
+    // Valid JSON naming a tool, but 33 MiB: the index loader refuses it, so it names nothing.
     const padding = 'x'.repeat(33 * 1024 * 1024);
     writeFileSync(index, `{"schema":1,"tool":"othercc","versions":[],"padding":"${padding}"}`);
-    const r = await launcher(['current', '--json'], {
-      env: { ...env, LAUNCHER_DIST_URL: pathToFileURL(index).href },
-      cwd: dir,
-    });
+    const indexEnv = { ...env, LAUNCHER_DIST_URL: pathToFileURL(index).href };
+    const r = await launcher(['current', '--json'], { env: indexEnv, cwd: dir });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ tool: null, version: null, installed: false });
+    const remote = await launcher(['list-remote'], { env: indexEnv, cwd: dir });
+    expect(remote.code).toBe(2);
+    expect(remote.stderr).toContain(`the index ${pathToFileURL(index).href} is larger than`);
   });
 
   it('reports null and not installed when nothing installed satisfies the request', async () => {
