@@ -52,12 +52,19 @@ describe('the watchdog, when its pipe closes', () => {
 
   for (const ownGroup of [true, false]) {
     it(`finds and kills a child announced but never tracked, by its session id (${ownGroup ? 'own' : 'shared'} group)`, async () => {
-      // The launcher died between starting the child and writing its `track` line.
+      // The launcher died between starting the child and writing its `track` line. Another job
+      // of the launcher's process group (no session id) must be left alone: that group is the
+      // terminal's, and the watchdog never kills it whole.
+      const bystander = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)'], {
+        stdio: 'ignore',
+      });
+      pids.push(bystander.pid!);
       const watchdog = startWatchdog();
       watchdog.spawning();
       const tree = await spawnTree(ownGroup);
       watchdog.close();
       await allGone([tree.child, tree.grandchild, watchdog.pid!], 2000);
+      expect(alive(bystander.pid!)).toBe(true);
     });
   }
 
