@@ -7,7 +7,6 @@ import { chooseArtifact } from '../index/artifact.js';
 import type { HttpClient } from '../index/http-client.js';
 import type { DistIndex, DistVersion } from '../index/index-schema.js';
 import { versionDir } from '../paths.js';
-import { rehash } from '../shim/rehash.js';
 import { isInstalled } from '../store/installed.js';
 import { highestSatisfying, type Request } from '../version/request.js';
 import { type InstallPlan, installVersion } from './install-version.js';
@@ -123,7 +122,10 @@ export async function installRequest(
         client: getClient,
         signal,
       });
-      if (done.installedNow) await rehash(ctx);
+      if (done.installedNow) {
+        const { rehash } = await import('../shim/rehash.js');
+        await rehash(ctx);
+      }
       return { version, ...done };
     } finally {
       await client?.close();

@@ -1,18 +1,13 @@
-// Installing one exact version under its lock: plan it from the index, download (or reuse the
-// cache), verify, unpack into staging, check the bins, write the receipt, rename into place.
-import { mkdirSync, rmSync } from 'node:fs';
+// Installing one exact version under its lock: wait for the lock (or for another process's
+// install of it to finish), check again, and only then load and run the install steps
+// (install-steps.ts: plan, download, verify, unpack, check the bins, receipt, rename).
 import type { LauncherContext } from '../context.js';
-import { isLauncherError } from '../errors.js';
 import type { ChosenArtifact } from '../index/artifact.js';
 import type { HttpClient } from '../index/http-client.js';
 import type { DistVersion } from '../index/index-schema.js';
 import { versionDir } from '../paths.js';
 import { isInstalled } from '../store/installed.js';
-import { obtainArchive } from './download.js';
 import { acquireVersionLock, lockHolder } from './install-lock.js';
-import { archiveFile, newStagingDir } from './layout.js';
-import { checkBins, moveIntoPlace, writeReceipt } from './place.js';
-import { createProgress } from './progress.js';
 import { sweepLeftovers } from './sweep.js';
 
 /** What to install: the index's facts about one version and its artifact for this machine. */
@@ -48,7 +43,7 @@ export async function installVersion(
   version: string,
   options: InstallVersionOptions,
 ): Promise<{ dir: string; installedNow: boolean; tool: string | undefined }> {
-  const { paths, env } = ctx;
+  const { paths } = ctx;
   const lock = await acquireVersionLock(paths, version, {
     signal: options.signal,
     onWait: (owner, file) =>
@@ -65,45 +60,10 @@ export async function installVersion(
     if (!options.force && isInstalled(paths, version)) {
       return { dir: versionDir(paths, version), installedNow: false, tool: ctx.tool };
     }
-    const plan = await options.plan();
-    const { url, artifact } = plan.artifact;
-    const label = `${plan.tool} ${version}`;
-    const what = `${label} (${url.href})`;
-    const progress = createProgress(options.output, { quiet: options.quiet, label });
-    const archive = archiveFile(paths, version, artifact.sha256, url);
-    const { file } = await obtainArchive(
-      { url, archive, expected: { sha256: artifact.sha256, size: artifact.size, what } },
-      { env, client: options.client, progress, signal: options.signal },
-    );
-
-    // node-tar is loaded only by the process that unpacks.
-    const { extractArchive } = await import('./extract.js');
-    const staging = newStagingDir(paths, version);
-    mkdirSync(staging, { recursive: true });
-    try {
-      await extractArchive(file, staging, {
-        strip: artifact.strip,
-        what,
-        signal: options.signal,
-        env,
-      });
-      checkBins(staging, plan.version.bins, what);
-      options.signal.throwIfAborted();
-      writeReceipt(staging, {
-        version,
-        url: url.href,
-        sha256: artifact.sha256,
-        installedAt: new Date().toISOString(),
-        tool: plan.tool,
-        bins: plan.version.bins,
-      });
-      return { dir: moveIntoPlace(paths, version, staging), installedNow: true, tool: plan.tool };
-    } catch (error) {
-      rmSync(staging, { recursive: true, force: true, maxRetries: 2 });
-      // A verified archive that cannot be installed is of no use to keep.
-      if (isLauncherError(error) && error.exitCode === 6) rmSync(file, { force: true });
-      throw error;
-    }
+    // Downloading, verifying and unpacking load only in the process that installs: those that
+    // waited for it are done above, having loaded little more than the lock.
+    const { installNow } = await import('./install-steps.js');
+    return await installNow(ctx, version, options);
   } finally {
     lock.release();
   }

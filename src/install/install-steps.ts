@@ -1,0 +1,60 @@
+// The install itself, run under the version's lock by the one process that installs: fetch the
+// plan, download and verify the archive, unpack it into staging, check it, write the receipt
+// and rename it into place. Kept apart from install-version.ts so that processes that only
+// wait for the lock never load it.
+import { mkdirSync, rmSync } from 'node:fs';
+import type { LauncherContext } from '../context.js';
+import { isLauncherError } from '../errors.js';
+import { obtainArchive } from './download.js';
+import type { InstallVersionOptions } from './install-version.js';
+import { archiveFile, newStagingDir } from './layout.js';
+import { checkBins, moveIntoPlace, writeReceipt } from './place.js';
+import { createProgress } from './progress.js';
+
+/** Install `version` now; the caller holds its lock and has seen that it is missing. */
+export async function installNow(
+  ctx: LauncherContext,
+  version: string,
+  options: InstallVersionOptions,
+): Promise<{ dir: string; installedNow: boolean; tool: string | undefined }> {
+  const { paths, env } = ctx;
+  const plan = await options.plan();
+  const { url, artifact } = plan.artifact;
+  const label = `${plan.tool} ${version}`;
+  const what = `${label} (${url.href})`;
+  const progress = createProgress(options.output, { quiet: options.quiet, label });
+  const archive = archiveFile(paths, version, artifact.sha256, url);
+  const { file } = await obtainArchive(
+    { url, archive, expected: { sha256: artifact.sha256, size: artifact.size, what } },
+    { env, client: options.client, progress, signal: options.signal },
+  );
+
+  // node-tar is loaded only by the process that unpacks.
+  const { extractArchive } = await import('./extract.js');
+  const staging = newStagingDir(paths, version);
+  mkdirSync(staging, { recursive: true });
+  try {
+    await extractArchive(file, staging, {
+      strip: artifact.strip,
+      what,
+      signal: options.signal,
+      env,
+    });
+    checkBins(staging, plan.version.bins, what);
+    options.signal.throwIfAborted();
+    writeReceipt(staging, {
+      version,
+      url: url.href,
+      sha256: artifact.sha256,
+      installedAt: new Date().toISOString(),
+      tool: plan.tool,
+      bins: plan.version.bins,
+    });
+    return { dir: moveIntoPlace(paths, version, staging), installedNow: true, tool: plan.tool };
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true, maxRetries: 2 });
+    // A verified archive that cannot be installed is of no use to keep.
+    if (isLauncherError(error) && error.exitCode === 6) rmSync(file, { force: true });
+    throw error;
+  }
+}
