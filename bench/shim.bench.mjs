@@ -69,14 +69,17 @@ try {
   const modes = [['without NODE_EXTRA_CA_CERTS', undefined]];
   if (caFile) modes.push([`with NODE_EXTRA_CA_CERTS=${caFile}`, caFile]);
 
-  let report = `## shim\n\nWall time of one compiler call, median of ${ROUNDS} interleaved rounds.\n`;
+  let report = `## shim\n\nWall time of one compiler call, median of ${ROUNDS} interleaved rounds (each round in a new random order).\n`;
   for (const [label, ca] of modes) {
     const env = { ...baseEnv };
     delete env.NODE_EXTRA_CA_CERTS;
     if (ca) env.NODE_EXTRA_CA_CERTS = ca;
     const times = variants.map(() => []);
     for (let round = 0; round < ROUNDS + 3; round++) {
-      variants.forEach(([name, file, args, extraEnv], i) => {
+      // A fresh order each round: a call is slowed by what the one before left to finish (its
+      // exit, its watchdog's, the file system's work), and no variant may always follow another.
+      for (const i of shuffled(variants.map((_, index) => index))) {
+        const [name, file, args, extraEnv] = variants[i];
         const start = process.hrtime.bigint();
         const r = spawnSync(file, args, {
           cwd: project,
@@ -86,7 +89,7 @@ try {
         const ms = Number(process.hrtime.bigint() - start) / 1e6;
         if (r.status !== 0) throw new Error(`${name} failed (${r.status}): ${r.stderr}`);
         if (round >= 3) times[i].push(ms); // the first rounds warm the disk cache
-      });
+      }
     }
     const medians = times.map(median);
     const floor = medians[0];
@@ -102,6 +105,15 @@ try {
   process.stdout.write(report);
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+function shuffled(values) {
+  const out = [...values];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
 
 function median(values) {
