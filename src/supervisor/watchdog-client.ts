@@ -1,8 +1,9 @@
 // Starts the watchdog and tells it which children to kill if the launcher is killed.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
+import { readProcStat } from '../session/process-identity.js';
 
 // The watchdog is a POSIX sh script shipped in the package's shims/ folder, found from the
 // package root: this module runs compiled in dist/ and bundled in the shim's bundle alike.
@@ -27,13 +28,13 @@ export async function watchdogsEnded(): Promise<void> {
   );
 }
 
-// This process's group (Linux: from /proc/self/stat; Node has no getpgrp), told to the watchdog
+// This process's group (Linux: from /proc/<pid>/stat; Node has no getpgrp), told to the watchdog
 // so that it never kills the group the launcher shares with the user's other jobs. Read each
 // time, never kept: a start-up snapshot would keep the group of the process that built it.
 function ownGroup(): number | undefined {
   try {
-    const stat = readFileSync('/proc/self/stat', 'latin1');
-    const group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    // Field 5 of /proc/<pid>/stat, the process group.
+    const group = Number(readProcStat(process.pid)[2]);
     return Number.isSafeInteger(group) && group > 1 ? group : undefined;
   } catch {
     return undefined;
