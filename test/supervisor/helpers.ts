@@ -131,16 +131,28 @@ export function alive(pid: number): boolean {
 }
 
 /**
- * Resolve once none of `pids` exists, or reject after `ms`. Nothing announces the death of a
- * process that is not our child, so this polls.
+ * Resolve once `condition` holds, or reject after `ms` with the message `failure` gives. For
+ * what nothing announces (the death of a process that is not our child, say), so this polls.
  */
-export async function allGone(pids: number[], ms: number): Promise<void> {
+export async function until(
+  condition: () => boolean,
+  ms: number,
+  failure: () => string = () => `not so after ${ms} ms`,
+): Promise<void> {
   const deadline = Date.now() + ms;
-  while (pids.some(alive)) {
-    if (Date.now() > deadline)
-      throw new Error(`still alive after ${ms} ms: ${pids.filter(alive).join(', ')}`);
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(failure());
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Resolve once none of `pids` exists, or reject after `ms`. */
+export async function allGone(pids: number[], ms: number): Promise<void> {
+  await until(
+    () => !pids.some(alive),
+    ms,
+    () => `still alive after ${ms} ms: ${pids.filter(alive).join(', ')}`,
+  );
 }
 
 /** Run the supervising fixture (`supervise.mjs`) as a process of its own. */

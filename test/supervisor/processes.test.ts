@@ -7,7 +7,15 @@ import { launcherPaths } from '../../src/paths.js';
 import { Supervisor } from '../../src/supervisor/index.js';
 import { run as runProgram } from '../helpers/cli.js';
 import { cleanEnv } from '../helpers/env.js';
-import { alive, allGone, FIXTURES, fixture, supervise, superviseProcess } from './helpers.js';
+import {
+  alive,
+  allGone,
+  FIXTURES,
+  fixture,
+  supervise,
+  superviseProcess,
+  until,
+} from './helpers.js';
 
 const FOUR_MIB = 4 * 1024 * 1024;
 
@@ -99,15 +107,21 @@ describe('no descendant outlives supervision', () => {
     });
   }
 
+  // A grandchild-spawning child in its own group, and the one watchdog its launcher started.
+  async function runWithWatchdog() {
+    const run = superviseProcess(fixture('grandchild-spawner.mjs'), { processGroup: 'own' });
+    const pids = JSON.parse(await run.stdout.line(/^\{/));
+    const watchdogs = watchdogsOf(run.host.pid!);
+    expect(watchdogs).toHaveLength(1);
+    return { run, pids, watchdog: watchdogs[0]! };
+  }
+
   it('replaces a watchdog killed while the child runs, so a SIGKILLed launcher still leaves nothing', async () => {
     // Without a watchdog, the child would die by its parent-death signal but its grandchild
     // would be left to a later sweep.
-    const run = superviseProcess(fixture('grandchild-spawner.mjs'), { processGroup: 'own' });
-    const pids = JSON.parse(await run.stdout.line(/^\{/));
-    const first = watchdogsOf(run.host.pid!);
-    expect(first).toHaveLength(1);
-    process.kill(first[0]!, 'SIGKILL');
-    await allGone(first, 2000);
+    const { run, pids, watchdog } = await runWithWatchdog();
+    process.kill(watchdog, 'SIGKILL');
+    await allGone([watchdog], 2000);
     await until(() => watchdogsOf(run.host.pid!).length === 1, 2000);
     run.host.kill('SIGKILL');
     await run.exited;
@@ -117,11 +131,8 @@ describe('no descendant outlives supervision', () => {
   it('takes its child along when killed together with its watchdog (pkill -9 -f launcher)', async () => {
     // The parent-death signal, not the watchdog, ends the child then. Its grandchild is left to
     // the sweep of a later launcher, as in 'finishes what a killed launcher left behind'.
-    const run = superviseProcess(fixture('grandchild-spawner.mjs'), { processGroup: 'own' });
-    const pids = JSON.parse(await run.stdout.line(/^\{/));
-    const watchdogs = watchdogsOf(run.host.pid!);
-    expect(watchdogs).toHaveLength(1);
-    for (const pid of [...watchdogs, run.host.pid!]) process.kill(pid, 'SIGKILL');
+    const { run, pids, watchdog } = await runWithWatchdog();
+    for (const pid of [watchdog, run.host.pid!]) process.kill(pid, 'SIGKILL');
     await run.exited;
     await allGone([pids.child], 2000);
     if (alive(pids.grandchild)) process.kill(pids.grandchild, 'SIGKILL');
@@ -181,14 +192,6 @@ function watchdogsOf(parent: number): number[] {
     )
     .map(([pid]) => Number(pid))
     .filter(alive);
-}
-
-async function until(condition: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`not so after ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('a compiler run from a terminal', () => {
