@@ -142,21 +142,26 @@ describe('the install lock', () => {
     first.release();
   });
 
-  it('waits for a live process of someone else, and takes over once it is gone', async () => {
-    const paths = home();
-    const child = await liveProcess();
-    const file = lockFile(paths, '1.0.0');
-    writeLock(file, { pid: child.pid!, startTime: probeProcess(child.pid!).startTime });
-    const lock = await acquireVersionLock(paths, '1.0.0', {
-      pollMs: 10,
-      onWait: (owner) => {
-        expect(owner).toMatchObject({ pid: child.pid });
-        child.kill('SIGKILL');
-      },
+  for (const [kind, write] of [
+    ['lock directory', writeLock],
+    ['plain lock file of an older launcher', writeOldLock],
+  ] as const) {
+    it(`waits for a live process of someone else, and takes over once it is gone (${kind})`, async () => {
+      const paths = home();
+      const child = await liveProcess();
+      const file = lockFile(paths, '1.0.0');
+      write(file, { pid: child.pid!, startTime: probeProcess(child.pid!).startTime });
+      const lock = await acquireVersionLock(paths, '1.0.0', {
+        pollMs: 10,
+        onWait: (owner) => {
+          expect(owner).toMatchObject({ pid: child.pid });
+          child.kill('SIGKILL');
+        },
+      });
+      expect(readLockOwner(file)).toMatchObject({ pid: process.pid, nonce: lock.owner.nonce });
+      lock.release();
     });
-    expect(readLockOwner(file)).toMatchObject({ pid: process.pid });
-    lock.release();
-  });
+  }
 
   it('takes over at once a lock whose owner has exited', async () => {
     const paths = home();
@@ -187,26 +192,14 @@ describe('the install lock', () => {
     lock.release();
   });
 
-  it('judges the plain lock file of an older launcher the same way: taken over once its owner is gone', async () => {
+  it('takes over the empty lock file of an older launcher once it is 2 s old (its writer was killed)', async () => {
     const paths = home();
     const file = lockFile(paths, '1.0.0');
-    const child = await liveProcess();
-    writeOldLock(file, { pid: child.pid!, startTime: probeProcess(child.pid!).startTime });
-    const lock = await acquireVersionLock(paths, '1.0.0', {
-      pollMs: 10,
-      onWait: (owner) => {
-        expect(owner).toMatchObject({ pid: child.pid });
-        child.kill('SIGKILL');
-      },
-    });
-    expect(readLockOwner(file)).toMatchObject({ nonce: lock.owner.nonce });
-    lock.release();
-    // An empty one (its writer killed between creating and writing it) counts once 2 s old.
     writeFileSync(file, '');
     const past = new Date(Date.now() - 60_000);
     utimesSync(file, past, past);
-    const again = await acquireVersionLock(paths, '1.0.0');
-    again.release();
+    const lock = await acquireVersionLock(paths, '1.0.0');
+    lock.release();
     expect(existsSync(file)).toBe(false);
   });
 
