@@ -49,11 +49,17 @@ describe('rehash', () => {
     expect(readdirSync(shims).sort()).toEqual(['mycc', 'users-own-script']);
   });
 
-  it('writes shims that work when the paths contain spaces and quotes', () => {
-    const dir = path.join(tempDir(), "with space and 'quote'");
+  // A directory named `name` holding a shim entry that prints the arguments it was given.
+  function echoEntry(name: string): { dir: string; entry: string } {
+    const dir = path.join(tempDir(), name);
     mkdirSync(dir);
     const entry = path.join(dir, 'entry.mjs');
     writeFileSync(entry, 'console.log(JSON.stringify(process.argv.slice(2)));\n');
+    return { dir, entry };
+  }
+
+  it('writes shims that work when the paths contain spaces and quotes', () => {
+    const { dir, entry } = echoEntry("with space and 'quote'");
     const shim = path.join(dir, 'my cc');
     writeFileSync(
       shim,
@@ -70,10 +76,7 @@ describe('rehash', () => {
   });
 
   it('substitutes each placeholder once, even when a path spells one', () => {
-    const dir = path.join(tempDir(), '@BLOB@ and @NODE@');
-    mkdirSync(dir);
-    const entry = path.join(dir, 'entry.mjs');
-    writeFileSync(entry, 'console.log(JSON.stringify(process.argv.slice(2)));\n');
+    const { dir, entry } = echoEntry('@BLOB@ and @NODE@');
     const shim = path.join(dir, 'mycc');
     const blob = path.join(dir, 'no @ENTRY@ snapshot');
     writeFileSync(shim, renderShim('mycc', { node: process.execPath, entry, blob }), {
