@@ -39,6 +39,54 @@ export const processGlobal = {
   },
 };
 
+/** What the CommonJS bundles (the snapshot's source, the CLI, the libraries) share. */
+export const cjs = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  logLevel: 'warning',
+};
+
+/** The libraries with a file of their own in dist/lib/ (scripts/bundle-libraries.mjs), by entry. */
+export const LIBRARY_ENTRIES = {
+  undici: 'undici',
+  tar: 'tar',
+  'vscode-jsonrpc': 'vscode-jsonrpc/node',
+};
+
+// The imports served by each file in dist/lib/. vscode-jsonrpc's two entry points share one
+// file, so both see the same classes.
+const LIBRARIES = {
+  undici: 'undici',
+  tar: 'tar',
+  'vscode-jsonrpc': 'vscode-jsonrpc',
+  'vscode-jsonrpc/node': 'vscode-jsonrpc',
+};
+
+/**
+ * An import of a library becomes a require() of its file in dist/lib/ (`dir`, relative to the
+ * bundle's own file), made when the importing module is first run: a bundle that only some
+ * runs need the library in stays small. Every bundle shares the same copy.
+ */
+export function librariesFrom(dir) {
+  return {
+    name: 'libraries-from-lib',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) =>
+        Object.hasOwn(LIBRARIES, args.path)
+          ? { path: LIBRARIES[args.path], namespace: 'launcher-lib' }
+          : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'launcher-lib' }, (args) => ({
+        contents: `module.exports = require('node:module').createRequire(__filename)(${JSON.stringify(`${dir}/${args.path}.cjs`)});\n`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /** Bundle `entry` into `outdir` (emptied first) as `main.mjs` plus chunks. */
 export async function bundle(entry, outdir, plugins = []) {
   rmSync(outdir, { recursive: true, force: true });
