@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import {
+  cpSync,
   createReadStream,
   createWriteStream,
   existsSync,
@@ -105,8 +106,8 @@ async function serve(archives) {
 const wrapper = path.join(work, 'launcher-rss.mjs');
 writeFileSync(
   wrapper,
-  `const { main } = await import(${JSON.stringify(pathToFileURL(path.join(root, 'dist', 'cli-bundle', 'main.mjs')).href)});\n` +
-    'process.exitCode = await main(process.argv.slice(2));\n' +
+  `const { start } = await import(${JSON.stringify(pathToFileURL(path.join(root, 'dist', 'cli-bundle', 'start.mjs')).href)});\n` +
+    'process.exitCode = await start(process.argv.slice(2));\n' +
     "process.stderr.write('maxrss-kib ' + process.resourceUsage().maxRSS + '\\n');\n",
 );
 
@@ -124,13 +125,17 @@ function dropHomes() {
   for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
 }
 
-function launcherEnv(indexUrl, ca) {
+// The CLI keeps a code cache per command word in its home (cache/cli-code/): a home where
+// launcher has run before has one. `codeCache`, a directory of them, is copied in (not timed).
+function launcherEnv(indexUrl, ca, codeCache) {
   const env = {
     ...process.env,
     LAUNCHER_DIST_URL: indexUrl,
     LAUNCHER_HOME: mkdtempSync(path.join(work, 'home-')),
   };
   homes.push(env.LAUNCHER_HOME);
+  if (codeCache)
+    cpSync(codeCache, path.join(env.LAUNCHER_HOME, 'cache', 'cli-code'), { recursive: true });
   for (const key of Object.keys(env)) if (/^(https?|no)_proxy$/i.test(key)) delete env[key];
   delete env.NODE_EXTRA_CA_CERTS;
   if (ca) env.NODE_EXTRA_CA_CERTS = ca;
@@ -219,38 +224,58 @@ try {
     dropHomes();
   }
 
+  // The code caches a home has once launcher has installed something in it and run `--version`
+  // (kept outside the homes, which are dropped).
+  async function warmCodeCache() {
+    const env = launcherEnv(indexUrl);
+    await startInstall(big.version, env);
+    await startLauncher(['--version'], env);
+    const kept = mkdtempSync(path.join(work, 'code-cache-'));
+    cpSync(path.join(env.LAUNCHER_HOME, 'cache', 'cli-code'), kept, { recursive: true });
+    dropHomes();
+    return kept;
+  }
+
   // One installer, then 16 installers of one version in one fresh home, then (for scale) 16
-  // `launcher --version`: rounds interleaved, medians.
+  // `launcher --version`: rounds interleaved, medians. Every home has the code cache of a home
+  // launcher has been used in, but for the cold crowd's, which is new in every way.
   async function concurrency(ca) {
     log(
       `concurrency${ca ? ' (NODE_EXTRA_CA_CERTS set)' : ''}: 1 installer, then 16 of one version`,
     );
+    const codeCache = await warmCodeCache();
     const solo = [];
     const crowd = [];
+    const coldCrowd = [];
     const floor = [];
     const floorRss = [];
     const nodeFloor = [];
     const downloads = [];
+    const crowdOf16 = async (env) => {
+      const before = served.hits.get(`/${big.name}`) ?? 0;
+      const start = performance.now();
+      await Promise.all(Array.from({ length: 16 }, () => startInstall(big.version, env)));
+      downloads.push((served.hits.get(`/${big.name}`) ?? 0) - before);
+      dropHomes();
+      return performance.now() - start;
+    };
     for (let round = 0; round < ROUNDS; round++) {
       const startUp = performance.now();
       const versions = await Promise.all(
-        Array.from({ length: 16 }, () => startLauncher(['--version'], launcherEnv(indexUrl, ca))),
+        Array.from({ length: 16 }, () =>
+          startLauncher(['--version'], launcherEnv(indexUrl, ca, codeCache)),
+        ),
       );
       floor.push(performance.now() - startUp);
       floorRss.push(versions[0].rssKib);
       dropHomes();
-      solo.push((await startInstall(big.version, launcherEnv(indexUrl, ca))).ms);
+      solo.push((await startInstall(big.version, launcherEnv(indexUrl, ca, codeCache))).ms);
       dropHomes();
-      const env = launcherEnv(indexUrl, ca);
-      const before = served.hits.get(`/${big.name}`) ?? 0;
-      const start = performance.now();
-      await Promise.all(Array.from({ length: 16 }, () => startInstall(big.version, env)));
-      crowd.push(performance.now() - start);
-      downloads.push((served.hits.get(`/${big.name}`) ?? 0) - before);
-      dropHomes();
+      crowd.push(await crowdOf16(launcherEnv(indexUrl, ca, codeCache)));
+      coldCrowd.push(await crowdOf16(launcherEnv(indexUrl, ca)));
       // One real installer among fifteen processes that only start Node and end: what 16
       // installers would take if each waiter cost no more than Node's own start-up.
-      const floorEnv = launcherEnv(indexUrl, ca);
+      const floorEnv = launcherEnv(indexUrl, ca, codeCache);
       const floorStart = performance.now();
       await Promise.all([
         startInstall(big.version, floorEnv),
@@ -259,9 +284,11 @@ try {
       nodeFloor.push(performance.now() - floorStart);
       dropHomes();
     }
+    rmSync(codeCache, { recursive: true, force: true });
     return {
       solo: median(solo),
       crowd: median(crowd),
+      coldCrowd: median(coldCrowd),
       floor: median(floor),
       floorRss: median(floorRss),
       nodeFloor: median(nodeFloor),
@@ -275,23 +302,28 @@ try {
   const c = median(curlMs);
   const rBig = median(rss[big.version]);
   const rSmall = median(rss[archives[1].version]);
-  const { solo: s, crowd: k, floor: f, nodeFloor: n, downloads } = plain;
+  const { solo: s, crowd: k, coldCrowd: kc, floor: f, nodeFloor: n, downloads } = plain;
   const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
   process.stdout.write(
     `## install\n\n` +
       `A ${mib(big.size)} \`.tar.gz\` (random content, gzip -1) served from a loopback HTTP server; ` +
       `every launcher run starts with an empty \`LAUNCHER_HOME\` (index fetch, download to the cache with sha256, ` +
       `verification, guarded unpacking, receipt, rename, shims). Medians of ${ROUNDS} interleaved rounds.\n\n` +
+      `The concurrency rows start from a home without versions that has the CLI's code cache ` +
+      `(\`cache/cli-code/\`, kept from an earlier install and \`--version\`), as any home launcher was used in; ` +
+      `one row starts from a home where launcher never ran.\n\n` +
       `| measured | time | ratio |\n|---|---|---|\n` +
       `| \`curl -s URL \\| tee >(sha256sum) \\| tar xz\` (baseline) | ${fmt(c)} | 1.00× |\n` +
       `| \`launcher install\` | ${fmt(l)} | ${(l / c).toFixed(2)}× (goal ≤ 1.15×) |\n` +
-      `| one \`launcher install\` (fresh home) | ${fmt(s)} | 1.00× |\n` +
-      `| 16 concurrent \`launcher install\` of that version (one fresh home) | ${fmt(k)} | ${(k / s).toFixed(2)}× (goal ≤ 1.3×) |\n` +
+      `| one \`launcher install\` (home without versions) | ${fmt(s)} | 1.00× |\n` +
+      `| 16 concurrent \`launcher install\` of that version (one home without versions) | ${fmt(k)} | ${(k / s).toFixed(2)}× (goal ≤ 1.3×) |\n` +
+      `| the same in a home where launcher never ran (no code cache yet) | ${fmt(kc)} | ${(kc / s).toFixed(2)}× |\n` +
       `| for scale: 16 concurrent \`launcher --version\` (process start-up alone) | ${fmt(f)} | ${(f / s).toFixed(2)}× |\n` +
       `| floor: one \`launcher install\` with 15 bare \`node empty.mjs\` started alongside | ${fmt(n)} | ${(n / s).toFixed(2)}× |\n\n` +
       (withCa
         ? `With NODE_EXTRA_CA_CERTS=${CA_FILE} (every Node start parses it): one installer ${fmt(withCa.solo)}, ` +
-          `16 concurrent ${fmt(withCa.crowd)} (${(withCa.crowd / withCa.solo).toFixed(2)}×), ` +
+          `16 concurrent ${fmt(withCa.crowd)} (${(withCa.crowd / withCa.solo).toFixed(2)}×; ` +
+          `${(withCa.coldCrowd / withCa.solo).toFixed(2)}× without a code cache), ` +
           `16 \`launcher --version\` ${fmt(withCa.floor)}, the floor ${fmt(withCa.nodeFloor)} ` +
           `(${(withCa.nodeFloor / withCa.solo).toFixed(2)}×). The other rows run without it.\n\n`
         : '') +

@@ -1,11 +1,32 @@
-// Bundles the CLI into dist/cli-bundle/ with esbuild: `launcher <command>` then loads a few
-// files instead of a hundred modules (start-up ~130 ms -> ~80 ms here), which matters when many
-// run at once (16 installers racing for one version). Code only some commands need (installing,
-// the index, doctor) stays in lazy chunks. The unbundled dist/ remains the library.
+// Bundles the CLI into dist/cli-bundle/ with esbuild (see "The CLI runs from a V8 code cache" in
+// docs/architecture.md): `cli.cjs` is all of the CLI's own code in one CommonJS file, which
+// `start.mjs` (what bin/launcher imports) runs with a V8 code cache; the libraries only some
+// commands need are required from dist/lib/ when first used. The unbundled dist/ remains the
+// library.
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundle } from './bundle-options.mjs';
+import { build } from 'esbuild';
+import { cjs, lazySemver, librariesFrom, processGlobal } from './bundle-options.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = path.join(root, 'dist/cli-bundle');
 
-await bundle(path.join(root, 'src/cli/main.ts'), path.join(root, 'dist/cli-bundle'));
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  ...cjs,
+  entryPoints: [path.join(root, 'src/cli/main.ts')],
+  outfile: path.join(outdir, 'cli.cjs'),
+  sourcemap: 'linked',
+  plugins: [librariesFrom('../lib'), lazySemver, processGlobal],
+  // import.meta.url (src/package-root.ts) is this file's URL, as in the ESM bundles.
+  define: { 'import.meta.url': '__launcherModuleUrl' },
+  banner: { js: "var __launcherModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+await build({
+  ...cjs,
+  format: 'esm',
+  entryPoints: [path.join(root, 'src/cli/start.ts')],
+  outfile: path.join(outdir, 'start.mjs'),
+  plugins: [processGlobal],
+});

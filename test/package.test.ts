@@ -1,7 +1,7 @@
 // The package as a user installs it (`npm install -g .`, `npm link`): packed, installed into a
 // temporary prefix from the npm cache, and run from there, shims included.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, run } from './helpers/cli.js';
@@ -37,6 +37,13 @@ describe('the installed package', () => {
 
     const env = cleanEnv();
     const cwd = tempDir();
+    expect(await run(installed, ['--version'], { env, cwd })).toMatchObject({
+      code: 0,
+      stdout: `${version}\n`,
+    });
+    // The installed CLI keeps its code cache in the home, and runs from it the next time.
+    const codeCache = path.join(env.LAUNCHER_HOME!, 'cache', 'cli-code');
+    expect(readdirSync(codeCache)).toEqual([expect.stringMatching(/^_\..*\.v8cache$/)]);
     expect(await run(installed, ['--version'], { env, cwd })).toMatchObject({
       code: 0,
       stdout: `${version}\n`,

@@ -3,6 +3,7 @@ import { Builtins, Cli } from 'clipanion';
 import { ExitCode } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import type { CliContext } from './cli-context.js';
+import { ALIASES } from './command-words.js';
 import type { LauncherCommand } from './launcher-command.js';
 
 type CommandClass = (new () => LauncherCommand) & { paths?: string[][] };
@@ -32,10 +33,13 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandClass>>> = {
   uninstall: async () => (await import('./commands/uninstall.js')).UninstallCommand,
   'list-remote': async () => (await import('./commands/list-remote.js')).ListRemoteCommand,
 };
-// Other words that start a command (aliases).
-const ALIASES: Readonly<Record<string, string>> = { ls: 'list' };
 // What clipanion's built-in version command answers to.
 const VERSION_FLAGS: ReadonlySet<string> = new Set(['--version', '-v']);
+
+/** The word of every command (for the test that keeps `COMMAND_WORDS` in step). */
+export function commandWords(): string[] {
+  return Object.keys(COMMANDS);
+}
 
 /** Every command, in the order `--help` lists them. */
 export function allCommands(): Promise<CommandClass[]> {

@@ -10,6 +10,7 @@ import {
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ALIASES, COMMAND_WORDS } from '../../src/cli/command-words.js';
 import { launcher } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { asUserWithoutPrivileges } from '../helpers/other-user.js';
@@ -295,26 +296,7 @@ describe('the command line itself', () => {
 
   // Each run loads only its own command (src/cli/main.ts): every command must still be found by
   // its word, and a mistake must read as it does for the CLI of every command.
-  const WORDS = [
-    'current',
-    'local',
-    'global',
-    'list',
-    'ls',
-    'rehash',
-    'which',
-    'init',
-    'doctor',
-    'status',
-    'diagnostics',
-    'restart',
-    'stop',
-    'exec',
-    'lsp',
-    'install',
-    'uninstall',
-    'list-remote',
-  ];
+  const WORDS = [...COMMAND_WORDS, ...Object.keys(ALIASES)];
   it('finds every command by its word, and lists each in --help', async () => {
     const { env, dir } = project();
     const all = await launcher(['--help'], { env, cwd: dir });

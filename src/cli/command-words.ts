@@ -1,0 +1,33 @@
+// The words that start the CLI's commands, known without loading any command: the start-up code
+// names its code cache after the word (src/cli/start.ts), and main.ts dispatches on it.
+
+/** Every command's word, as `main.ts` registers them (a test keeps the two lists equal). */
+export const COMMAND_WORDS: ReadonlySet<string> = new Set([
+  'current',
+  'local',
+  'global',
+  'list',
+  'rehash',
+  'which',
+  'init',
+  'doctor',
+  'status',
+  'diagnostics',
+  'restart',
+  'stop',
+  'exec',
+  'lsp',
+  'install',
+  'uninstall',
+  'list-remote',
+]);
+
+/** Other words that start a command (aliases). */
+export const ALIASES: Readonly<Record<string, string>> = { ls: 'list' };
+
+/** The command a first argument starts (aliases resolved), or undefined if none. */
+export function commandWord(first: string | undefined): string | undefined {
+  if (first === undefined) return undefined;
+  const word = Object.hasOwn(ALIASES, first) ? ALIASES[first]! : first;
+  return COMMAND_WORDS.has(word) ? word : undefined;
+}

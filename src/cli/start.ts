@@ -1,0 +1,34 @@
+// What `bin/launcher` runs: the CLI, bundled into one CommonJS file (dist/cli-bundle/cli.cjs),
+// run with a code cache per command word kept in the home's cache directory.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launcherPaths } from '../paths.js';
+import { CODE_CACHE_VAR, loadWithCodeCache } from './code-cache.js';
+import { commandWord } from './command-words.js';
+
+// When a run saves the code cache (if it has none to use): long enough for the command to have
+// got going, short enough that V8 has not yet dropped any of the code that got it there.
+const SAVE_CACHE_AFTER_MS = 100;
+
+/** The directory of the CLI's code caches, or undefined when there is none to use. */
+export function codeCacheDir(env: NodeJS.ProcessEnv): string | undefined {
+  if (env[CODE_CACHE_VAR] === '0') return undefined;
+  try {
+    return path.join(launcherPaths(env).cache, 'cli-code');
+  } catch {
+    return undefined; // the CLI itself reports a home it cannot use
+  }
+}
+
+/** Run the CLI with `argv` (without node and script) and return the exit code. */
+export async function start(argv: string[]): Promise<number> {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.cjs');
+  // A run caches what it compiled, which depends on the command: one cache per command word.
+  const cli = loadWithCodeCache(file, codeCacheDir(process.env), commandWord(argv[0]) ?? '_');
+  // Soon, not at the end: V8 drops the bytecode of functions that have not run for a few
+  // garbage collections, so the cache of a long run, saved at its end, would lack the very
+  // start-up code it is for. By then the command has started; at exit if that comes first.
+  cli.saveWithin(SAVE_CACHE_AFTER_MS);
+  const { main } = cli.exports as typeof import('./main.js');
+  return main(argv);
+}

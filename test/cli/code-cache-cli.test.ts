@@ -1,0 +1,86 @@
+// `bin/launcher` runs the bundled CLI with a code cache per command word, kept in the home's
+// cache directory (src/cli/start.ts).
+
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COMMAND_WORDS } from '../../src/cli/command-words.js';
+import { launcher, REPO_ROOT } from '../helpers/cli.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+
+const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+
+function setUp(extra: NodeJS.ProcessEnv = {}) {
+  const env = cleanEnv(extra);
+  const dir = path.join(env.LAUNCHER_HOME!, 'cache', 'cli-code');
+  const files = () => (existsSync(dir) ? readdirSync(dir).sort() : []);
+  return { env, cwd: tempDir(), dir, files };
+}
+
+describe('the CLI code cache', () => {
+  it('is written by the first run of each command word and used, unchanged, by the next', async () => {
+    const { env, cwd, dir, files } = setUp();
+    expect(await launcher(['--version'], { env, cwd })).toMatchObject({
+      code: 0,
+      stdout: `${version}\n`,
+    });
+    expect(files()).toEqual([expect.stringMatching(/^_\..+\.v8cache$/)]);
+    // `ls` is `list`: one cache for both words.
+    expect((await launcher(['ls'], { env, cwd })).code).toBe(0);
+    expect(files().map((f) => f.split('.')[0])).toEqual(['_', 'list']);
+
+    // Inode and modification time: the files are read, never written again.
+    const identity = () =>
+      files().map((f) => {
+        const st = statSync(path.join(dir, f));
+        return `${st.ino}:${st.mtimeMs}`;
+      });
+    const written = identity();
+    expect(await launcher(['--version'], { env, cwd })).toMatchObject({
+      code: 0,
+      stdout: `${version}\n`,
+    });
+    expect((await launcher(['list'], { env, cwd })).code).toBe(0);
+    expect(identity()).toEqual(written);
+  });
+
+  it('is replaced when it is garbage, and the command runs all the same', async () => {
+    const { env, cwd, dir, files } = setUp();
+    await launcher(['--version'], { env, cwd });
+    const cacheFile = path.join(dir, files()[0]!);
+    writeFileSync(cacheFile, 'not a code cache');
+    expect(await launcher(['--version'], { env, cwd })).toMatchObject({
+      code: 0,
+      stdout: `${version}\n`,
+      stderr: '',
+    });
+    expect(statSync(cacheFile).size).toBeGreaterThan(1000);
+  });
+
+  it('is neither read nor written with LAUNCHER_CODE_CACHE=0', async () => {
+    const { env, cwd, files } = setUp({ LAUNCHER_CODE_CACHE: '0' });
+    expect(await launcher(['--version'], { env, cwd })).toMatchObject({
+      code: 0,
+      stdout: `${version}\n`,
+    });
+    expect(files()).toEqual([]);
+  });
+
+  it('is not made for a home that does not exist', async () => {
+    const { env, cwd } = setUp();
+    const home = path.join(env.LAUNCHER_HOME!, 'not-yet');
+    expect(
+      await launcher(['--version'], { env: { ...env, LAUNCHER_HOME: home }, cwd }),
+    ).toMatchObject({ code: 0, stdout: `${version}\n` });
+    expect(existsSync(home)).toBe(false);
+  });
+
+  it('knows every command word the CLI has', () => {
+    // The bundle, as src/cli/main.ts does not load outside one (clipanion's ES modules).
+    const { commandWords } = createRequire(import.meta.url)(
+      path.join(REPO_ROOT, 'dist', 'cli-bundle', 'cli.cjs'),
+    ) as { commandWords(): string[] };
+    expect([...COMMAND_WORDS].sort()).toEqual(commandWords().sort());
+  });
+});

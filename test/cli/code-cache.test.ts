@@ -1,0 +1,229 @@
+// The CLI's code cache (src/cli/code-cache.ts, as built in dist/): each load in a process of its
+// own, as a V8 isolate keeps what it compiled and would not even look at a cache for a source it
+// has seen; real cache files in a temporary directory. The CLI's use of it end to end is in
+// test/cli/code-cache-cli.test.ts.
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/cli.js';
+import { tempDir } from '../helpers/env.js';
+
+const codeCache = pathToFileURL(path.join(REPO_ROOT, 'dist', 'cli', 'code-cache.js')).href;
+
+// A CommonJS module with a lazily compiled function (what a cache is for), using what Node's
+// module wrapper gives it.
+function moduleSource(answer: number): string {
+  return [
+    "const path = require('node:path');",
+    `function answer() { return ${answer}; }`,
+    'module.exports = { answer, file: path.basename(__filename), dir: __dirname, self: this === exports };',
+  ].join('\n');
+}
+
+function setUp(answer = 1) {
+  const root = tempDir();
+  const file = path.join(root, 'mod.cjs');
+  writeFileSync(file, moduleSource(answer));
+  const dir = path.join(root, 'cache', 'code');
+  return { root, file, dir };
+}
+
+type Exports = { answer: number; file: string; dir: string; self: boolean };
+
+// How a process saves the cache: at once; `within` (saveWithin(50)) before a long run of many
+// garbage collections; or `late`, at the end of that long run.
+type Saving = 'now' | 'within' | 'late';
+
+// Load and run the module as the CLI does, in a new process, and save the cache.
+function loadAndSave(file: string, dir: string | undefined, name = 'word', saving: Saving = 'now') {
+  const script = `
+    import { setTimeout as sleep } from 'node:timers/promises';
+    import { loadWithCodeCache } from ${JSON.stringify(codeCache)};
+    const [file, dir, name, saving] = JSON.parse(process.argv[1]);
+    const loaded = loadWithCodeCache(file, dir ?? undefined, name);
+    const { answer, ...rest } = loaded.exports;
+    if (saving === 'within') loaded.saveWithin(50);
+    if (saving !== 'now') {
+      await sleep(100);
+      for (let i = 0; i < 5; i++) globalThis.gc();
+    }
+    loaded.save();
+    process.stdout.write(JSON.stringify({ cache: loaded.cache, answer: answer(), exports: rest }));
+  `;
+  const child = spawnSync(
+    process.execPath,
+    // Every process runs with the same V8 flags: V8 refuses a cache made under other flags.
+    // Bytecode flushing, which takes many collections in a real run (a long install), happens
+    // at every one with --stress-flush-code.
+    [
+      '--expose-gc',
+      '--stress-flush-code',
+      '--input-type=module',
+      '-e',
+      script,
+      JSON.stringify([file, dir ?? null, name, saving]),
+    ],
+    { encoding: 'utf8' },
+  );
+  if (child.status !== 0) throw new Error(`the loading process failed: ${child.stderr}`);
+  return JSON.parse(child.stdout) as {
+    cache: string;
+    answer: number;
+    exports: Omit<Exports, 'answer'>;
+  };
+}
+
+const cacheFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.v8cache'));
+
+describe('loadWithCodeCache', () => {
+  it('runs the module as CommonJS, then saves a cache the next load uses', () => {
+    const { root, file, dir } = setUp();
+    const first = loadAndSave(file, dir);
+    expect(first).toMatchObject({ cache: 'none', answer: 1 });
+    expect(first.exports).toMatchObject({ file: 'mod.cjs', dir: root, self: true });
+    expect(cacheFiles(dir)).toEqual([expect.stringMatching(/^word\..*\.v8cache$/)]);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(dir, cacheFiles(dir)[0]!)).mode & 0o777).toBe(0o600);
+
+    const cacheFile = path.join(dir, cacheFiles(dir)[0]!);
+    const written = statSync(cacheFile);
+    expect(loadAndSave(file, dir)).toMatchObject({ cache: 'used', answer: 1 });
+    // An accepted cache is not written again.
+    expect(statSync(cacheFile).mtimeMs).toBe(written.mtimeMs);
+  });
+
+  it('keeps one cache per name', () => {
+    const { file, dir } = setUp();
+    loadAndSave(file, dir, 'install');
+    loadAndSave(file, dir, 'current');
+    expect(
+      cacheFiles(dir)
+        .map((f) => f.split('.')[0])
+        .sort(),
+    ).toEqual(['current', 'install']);
+    expect(loadAndSave(file, dir, 'install').cache).toBe('used');
+  });
+
+  it('never gives a changed source the cache of the old one, even at the same length', () => {
+    const { file, dir } = setUp(1);
+    loadAndSave(file, dir);
+    // V8 checks a cache against the source's length only: were the cache found, the old
+    // bytecode would answer 1.
+    writeFileSync(file, moduleSource(2));
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    expect(loadAndSave(file, dir)).toMatchObject({ cache: 'none', answer: 2 });
+    // The old source's cache is removed when the new one is saved.
+    expect(cacheFiles(dir)).toHaveLength(1);
+    expect(loadAndSave(file, dir)).toMatchObject({ cache: 'used', answer: 2 });
+  });
+
+  it('saves the code a long run started with, which V8 drops before that run ends', () => {
+    const { root, file } = setUp();
+    // A module of many functions, all run at load, none after.
+    const functions = Array.from(
+      { length: 300 },
+      (_, i) => `function f${i}(x) { return x + ${i}; }`,
+    );
+    writeFileSync(
+      file,
+      `${moduleSource(1)}\n${functions.join('\n')}\nlet sum = 0;\n${functions.map((_, i) => `sum = f${i}(sum);`).join('\n')}\n`,
+    );
+    const sizeAfter = (saving: Saving) => {
+      const dir = path.join(root, saving);
+      expect(loadAndSave(file, dir, 'word', saving).cache).toBe('none');
+      const size = statSync(path.join(dir, cacheFiles(dir)[0]!)).size;
+      expect(loadAndSave(file, dir).cache).toBe('used');
+      return size;
+    };
+    const now = sizeAfter('now');
+    // Saved at the end of a run of many garbage collections, the cache has lost most of the
+    // code: V8 drops the bytecode of functions that have not run for a while.
+    expect(sizeAfter('late')).toBeLessThan(now / 2);
+    // saveWithin() saves before that.
+    expect(sizeAfter('within')).toBeGreaterThanOrEqual(now * 0.9);
+  });
+
+  it('rebuilds a cache V8 rejects (garbage in the file) and still runs the module', () => {
+    const { file, dir } = setUp();
+    loadAndSave(file, dir);
+    const cacheFile = path.join(dir, cacheFiles(dir)[0]!);
+    writeFileSync(cacheFile, Buffer.alloc(4096, 0x5a));
+    expect(loadAndSave(file, dir)).toMatchObject({ cache: 'rejected', answer: 1 });
+    expect(readFileSync(cacheFile).equals(Buffer.alloc(4096, 0x5a))).toBe(false);
+    expect(loadAndSave(file, dir)).toMatchObject({ cache: 'used', answer: 1 });
+  });
+
+  it('neither reads nor writes a cache directory others may write to', () => {
+    const { file, dir } = setUp();
+    loadAndSave(file, dir);
+    chmodSync(dir, 0o777);
+    const before = readdirSync(dir);
+    expect(loadAndSave(file, dir)).toMatchObject({ cache: 'off', answer: 1 });
+    expect(readdirSync(dir)).toEqual(before);
+
+    // Nor one of another user's (as root: a directory given away; as anyone else: a system one).
+    const foreign = process.getuid?.() === 0 ? path.join(tempDir(), 'foreign') : '/usr';
+    if (foreign !== '/usr') {
+      mkdirSync(foreign, { mode: 0o700 });
+      chownSync(foreign, 12345, 12345);
+    }
+    expect(loadAndSave(file, foreign)).toMatchObject({ cache: 'off', answer: 1 });
+    if (foreign !== '/usr') expect(readdirSync(foreign)).toEqual([]);
+  });
+
+  it('does not follow a link in place of the cache directory', () => {
+    const { root, file } = setUp();
+    const real = path.join(root, 'elsewhere');
+    mkdirSync(real, { mode: 0o700 });
+    const link = path.join(root, 'link');
+    symlinkSync(real, link);
+    expect(loadAndSave(file, link)).toMatchObject({ cache: 'off', answer: 1 });
+    expect(readdirSync(real)).toEqual([]);
+  });
+
+  it('runs without a cache, and creates nothing above it, where none can be kept', () => {
+    const { root, file } = setUp();
+    // A file where a directory should be.
+    writeFileSync(path.join(root, 'blocker'), '');
+    expect(loadAndSave(file, path.join(root, 'blocker', 'code'))).toMatchObject({
+      cache: 'off',
+      answer: 1,
+    });
+    // A home that is not there is not created by a cache.
+    const missingHome = path.join(root, 'no-home');
+    expect(loadAndSave(file, path.join(missingHome, 'cache', 'code'))).toMatchObject({
+      cache: 'none',
+      answer: 1,
+    });
+    expect(existsSync(missingHome)).toBe(false);
+    // Nor a cache asked for.
+    expect(loadAndSave(file, undefined)).toMatchObject({ cache: 'off', answer: 1 });
+  });
+
+  it('removes temporary files a killed writer left, once they are a minute old', () => {
+    const { file, dir } = setUp();
+    loadAndSave(file, dir, 'a');
+    const old = path.join(dir, 'b.key.v8cache.123.456.tmp');
+    const fresh = path.join(dir, 'b.key.v8cache.124.457.tmp');
+    writeFileSync(old, 'x');
+    writeFileSync(fresh, 'x');
+    const minutesAgo = new Date(Date.now() - 5 * 60_000);
+    utimesSync(old, minutesAgo, minutesAgo);
+    loadAndSave(file, dir, 'b');
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
+  });
+});
