@@ -20,6 +20,7 @@ import { errnoCode } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
 import { isSameProcessAlive, ownStartTime } from '../session/process-identity.js';
 import { randomHex } from '../util/random.js';
+import { DirChange } from './dir-change.js';
 import { lockFile } from './layout.js';
 
 /** What a lock's owner file holds. `nonce` tells two holders with the same pid apart. */
@@ -45,8 +46,9 @@ export interface AcquireOptions {
    */
   readonly onWait?: (owner: LockOwner | 'unreadable', file: string) => void;
   /**
-   * How often a waiter looks again (default 25 ms). A waiter finishes up to this long after the
-   * install it waits for; one look is a few small file reads.
+   * How often a waiter looks again where the lock's directory cannot be watched (default 25 ms).
+   * Where it can, a waiter looks again at each change of that directory (a lock released, a
+   * version renamed into place) and every 500 ms in case the owner died.
    */
   readonly pollMs?: number;
   /**
@@ -56,6 +58,10 @@ export interface AcquireOptions {
    */
   readonly unneeded?: () => boolean;
 }
+
+// How often a waiter watching the lock's directory looks again without a change: a lock's owner
+// that dies changes nothing there.
+const WATCHED_LOOK_MS = 500;
 
 const OWNER_PREFIX = 'owner-';
 const PREPARED = /\.tmp-[0-9a-f]{16}$/;
@@ -292,6 +298,8 @@ async function takeLock(file: string, options: AcquireOptions): Promise<VersionL
   };
   const ready = prepare(file, owner);
   let placed = false;
+  // Made when a wait begins: waiters sleep until the lock's directory changes.
+  let change: DirChange | undefined | null = null;
   try {
     let toldAbout: string | undefined;
     // Placing failed yet the lock was free: more than a few times in a row, and the failure is
@@ -299,6 +307,7 @@ async function takeLock(file: string, options: AcquireOptions): Promise<VersionL
     let unexplained = 0;
     for (;;) {
       options.signal?.throwIfAborted();
+      change?.reset();
       const failure = tryPlace(ready, file);
       if (failure === undefined) {
         placed = true;
@@ -326,9 +335,16 @@ async function takeLock(file: string, options: AcquireOptions): Promise<VersionL
         options.onWait?.(current as LockOwner | 'unreadable', file);
       }
       if (options.unneeded?.()) return null;
-      await sleep(options.pollMs ?? 25, undefined, { signal: options.signal });
+      if (change === null) {
+        change = DirChange.watch(path.dirname(file));
+        // What changed before the watch began went unseen: look again at once.
+        if (change) continue;
+      }
+      if (change) await change.wait(WATCHED_LOOK_MS, options.signal);
+      else await sleep(options.pollMs ?? 25, undefined, { signal: options.signal });
     }
   } finally {
+    change?.close();
     if (!placed) removeQuietly(ready);
   }
 }

@@ -125,6 +125,26 @@ describe('the install lock', () => {
     lock.release();
   });
 
+  it('wakes a waiter when the lock is released, not at its next look (500 ms)', async () => {
+    const paths = home();
+    const first = await acquireVersionLock(paths, '1.0.0');
+    let releasedAt = 0;
+    const second = acquireVersionLock(paths, '1.0.0', {
+      // Were the waiter polling, it would look again only in a minute.
+      pollMs: 60_000,
+      onWait: () => {
+        // Released while the waiter sleeps.
+        setTimeout(() => {
+          releasedAt = performance.now();
+          first.release();
+        }, 100);
+      },
+    });
+    const lock = await second;
+    expect(performance.now() - releasedAt).toBeLessThan(250);
+    lock.release();
+  });
+
   it('lets a waiter go without the lock as soon as what it waited for is done', async () => {
     const paths = home();
     const first = await acquireVersionLock(paths, '1.0.0');
