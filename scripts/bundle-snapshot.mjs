@@ -40,8 +40,10 @@ await build({
   // import.meta.url (src/package-root.ts, the entry) is this file's URL, as in the ESM bundles.
   define: { 'import.meta.url': '__launcherModuleUrl' },
   // `node --build-snapshot` runs the file with require, __filename and __dirname but no module.
+  // The banner says "use strict" first: after it, esbuild's own would be a mere string.
   banner: {
     js:
+      "'use strict';\n" +
       "var module = typeof module === 'object' ? module : { exports: {} };\n" +
       "var __launcherModuleUrl = require('node:url').pathToFileURL(__filename).href;",
   },
