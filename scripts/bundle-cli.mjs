@@ -3,11 +3,15 @@
 // `start.mjs` (what bin/launcher imports) runs with a V8 code cache; the libraries only some
 // commands need are required from dist/lib/ when first used. The unbundled dist/ remains the
 // library.
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { cjs, lazySemver, librariesFrom, processGlobal } from './bundle-options.mjs';
+
+// As src/cli/code-cache.ts reads it.
+const BUILD_ID_MARK = '\n//# launcherBuild=';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist/cli-bundle');
@@ -19,10 +23,19 @@ await build({
   outfile: path.join(outdir, 'cli.cjs'),
   sourcemap: 'linked',
   plugins: [librariesFrom('../lib'), lazySemver, processGlobal],
-  // import.meta.url (src/package-root.ts) is this file's URL, as in the ESM bundles.
+  // import.meta.url (src/package-root.ts) is this file's URL, as in the ESM bundles. The banner
+  // comes before esbuild's own "use strict", which would then be a mere string: it says it first.
   define: { 'import.meta.url': '__launcherModuleUrl' },
-  banner: { js: "var __launcherModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: {
+    js: "'use strict';\nvar __launcherModuleUrl = require('node:url').pathToFileURL(__filename).href;",
+  },
 });
+// The build id: a release keeps the same modification time for every version of the file.
+const cli = path.join(outdir, 'cli.cjs');
+const text = readFileSync(cli, 'utf8');
+const mapLine = text.lastIndexOf('\n//# sourceMappingURL=');
+const id = createHash('sha256').update(text).digest('hex').slice(0, 32);
+writeFileSync(cli, `${text.slice(0, mapLine)}${BUILD_ID_MARK}${id}${text.slice(mapLine)}`);
 await build({
   ...cjs,
   format: 'esm',

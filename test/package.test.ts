@@ -1,7 +1,7 @@
 // The package as a user installs it (`npm install -g .`, `npm link`): packed, installed into a
 // temporary prefix from the npm cache, and run from there, shims included.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, run } from './helpers/cli.js';
@@ -84,5 +84,12 @@ describe('the installed package', () => {
       });
     }
     expect(readFileSync(stamp, 'utf8')).not.toBe(built);
+
+    // An installation missing its CLI bundle says what is wrong and what to do.
+    rmSync(path.join(prefix, 'lib', 'node_modules', 'launcher', 'dist', 'cli-bundle', 'cli.cjs'));
+    const broken = await run(installed, ['--version'], { env, cwd });
+    expect(broken).toMatchObject({ code: 1, stdout: '' });
+    expect(broken.stderr).toMatch(/^launcher: cannot load its own code from .*cli\.cjs \(ENOENT/);
+    expect(broken.stderr).toContain('reinstall launcher');
   }, 60_000);
 });

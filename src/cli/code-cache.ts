@@ -3,18 +3,24 @@
 // (module.enableCompileCache() came with Node 22), and the CLI's start-up was mostly compiling:
 // see "The CLI runs from a V8 code cache" in docs/architecture.md.
 import {
+  closeSync,
+  constants,
+  fstatSync,
   lstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
-  writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import { randomHex } from '../util/random.js';
 
 /** Set to `0` to never read or write the CLI's code cache. */
 export const CODE_CACHE_VAR = 'LAUNCHER_CODE_CACHE';
@@ -24,6 +30,17 @@ const EXTENSION = '.v8cache';
 
 // A writer killed half-way leaves its temporary file; one older than this is no one's any more.
 const STALE_TEMP_MS = 60_000;
+
+// The cache of another source or Node version is removed once it has not been written for this
+// long: not at once, as two copies of launcher (or two Node versions) may share one home, and
+// would otherwise remove each other's cache at every run.
+const OTHER_KEY_MS = 24 * 60 * 60_000;
+
+/**
+ * The line the build appends to a bundle to name its content (scripts/bundle-cli.mjs): a
+ * packed or unpacked release keeps one modification time for every version of the file.
+ */
+export const BUILD_ID_MARK = '\n//# launcherBuild=';
 
 /** What became of the cache in a load. */
 export type CacheUse = 'off' | 'none' | 'used' | 'rejected';
@@ -52,11 +69,12 @@ const TAIL = '\n})';
 
 /**
  * Load `file` (CommonJS) with the code cache `name` in `dir`. The cache file's name carries the
- * source's identity (device, inode, size, modification time) and the Node version: V8 itself
- * checks only the source's length, so an edited or replaced file must never meet an old cache.
- * `dir` must be private to the user (created 0700, owned by them, writable by no one else),
- * since V8 runs the bytecode it reads there as if compiled from the source; otherwise it is
- * neither read nor written. Without `dir` the file just runs.
+ * source's build id (its `BUILD_ID_MARK` line, if any) and identity (device, inode, size,
+ * modification time) and the Node version: V8 itself checks only the source's length, so an
+ * edited or replaced file must never meet an old cache. `dir` must be private to the user, since
+ * V8 runs the bytecode it reads there as if compiled from the source: theirs, writable by no one
+ * else, and so is every directory above it (see `dirState`); so must the cache file be. Otherwise
+ * nothing is read or written there. Without `dir` the file just runs.
  */
 export function loadWithCodeCache(
   file: string,
@@ -64,18 +82,11 @@ export function loadWithCodeCache(
   name: string,
 ): CachedModule {
   const code = readFileSync(file, 'utf8');
-  const key = dir === undefined ? undefined : cacheKey(file);
+  const key = dir === undefined ? undefined : cacheKey(file, code);
+  const state = key === undefined ? 'unsafe' : dirState(dir!);
   // A missing directory is created (private) when the cache is saved.
-  const usable = key !== undefined && (dirState(dir!) ?? 'missing') !== 'unsafe';
-  const cacheFile = usable ? path.join(dir!, `${name}.${key}${EXTENSION}`) : undefined;
-  let cachedData: Buffer | undefined;
-  if (cacheFile) {
-    try {
-      cachedData = readFileSync(cacheFile);
-    } catch {
-      // none yet (or unreadable): compiled from the source, and saved at the end
-    }
-  }
+  const cacheFile = state === 'unsafe' ? undefined : path.join(dir!, `${name}.${key}${EXTENSION}`);
+  const cachedData = state === 'private' ? readPrivateFile(cacheFile!) : undefined;
   const script = new vm.Script(HEAD + code + TAIL, {
     filename: file,
     // Column numbers in stack traces are those of the file, not of the wrapped text.
@@ -128,51 +139,96 @@ export function loadWithCodeCache(
 }
 
 // The source's identity, fit for a file name. Undefined when it cannot be had.
-function cacheKey(file: string): string | undefined {
+function cacheKey(file: string, code: string): string | undefined {
+  const at = code.lastIndexOf(BUILD_ID_MARK);
+  const build = at < 0 ? '' : /^[0-9a-f]{1,64}/.exec(code.slice(at + BUILD_ID_MARK.length))?.[0];
   try {
     const st = statSync(file, { bigint: true });
-    return `${process.version}-${process.arch}-${st.dev}-${st.ino}-${st.size}-${st.mtimeNs}`;
+    return `${process.version}-${process.arch}-${build ? `${build}-` : ''}${st.dev}-${st.ino}-${st.size}-${st.mtimeNs}`;
   } catch {
     return undefined;
   }
 }
 
-// Private: a real directory (not a link) of this user's that no one else may write to. Where
-// there are no uids (Windows), the home's own ACLs rule. Undefined when there is nothing there.
+// Whether `dir` can hold a cache. 'private': a real directory (not a link) of this user's that
+// no one else may write to. Undefined: missing, where it may be created. Either way, every
+// directory above it must be one that only this user or root may change (or sticky, like /tmp,
+// where others cannot move what is ours): otherwise someone could put another directory in its
+// place between our check and our use. Where there are no uids (Windows), the home's ACLs rule.
 function dirState(dir: string): 'private' | 'unsafe' | undefined {
-  let st: ReturnType<typeof lstatSync>;
-  try {
-    st = lstatSync(dir, { throwIfNoEntry: false });
-  } catch {
-    return 'unsafe'; // a file where a parent directory should be, say
-  }
-  if (!st) return undefined;
   const uid = process.getuid?.();
-  const own = uid === undefined || (st.uid === uid && (st.mode & 0o022) === 0);
-  return st.isDirectory() && own ? 'private' : 'unsafe';
+  if (uid === undefined) return lstatSync(dir, { throwIfNoEntry: false }) ? 'private' : undefined;
+  try {
+    // From the nearest directory above that exists (the cache may create what is missing).
+    let above = path.dirname(dir);
+    while (!lstatSync(above, { throwIfNoEntry: false }) && path.dirname(above) !== above)
+      above = path.dirname(above);
+    above = realpathSync(above);
+    for (;;) {
+      const st = lstatSync(above);
+      const others = (st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0;
+      if ((st.uid !== uid && st.uid !== 0) || others) return 'unsafe';
+      const parent = path.dirname(above);
+      if (parent === above) break;
+      above = parent;
+    }
+    const st = lstatSync(dir, { throwIfNoEntry: false });
+    if (!st) return undefined;
+    return st.isDirectory() && st.uid === uid && (st.mode & 0o022) === 0 ? 'private' : 'unsafe';
+  } catch {
+    return 'unsafe'; // a parent missing, or a file where a directory should be
+  }
+}
+
+// A cache file's content, if it is a regular file of this user's, written by no one else and
+// linked once (not a link to another file), read through the one descriptor that was checked.
+function readPrivateFile(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return undefined; // none yet (or unreadable): compiled from the source, and saved later
+  }
+  try {
+    const st = fstatSync(fd);
+    const uid = process.getuid?.();
+    const own = uid === undefined || (st.uid === uid && (st.mode & 0o022) === 0);
+    return st.isFile() && own && st.nlink === 1 ? readFileSync(fd) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 // Write the cache all at once (a temporary file renamed into place, as concurrent runs may write
-// the same one), then remove the caches of other sources or Node versions and stale temporaries.
+// the same one), then remove stale temporaries and the caches of other sources or Node versions.
 function writeCache(dir: string, cacheFile: string, key: string, data: Buffer): void {
   // The cache directory and its parent are made if missing, but nothing above them: a cache
   // never creates a home that is not there.
-  mkdirIfMissing(path.dirname(dir), 0o777);
+  mkdirIfMissing(path.dirname(dir), 0o755);
   mkdirIfMissing(dir, 0o700);
   if (dirState(dir) !== 'private') return;
-  const temp = `${cacheFile}.${process.pid}.${Date.now()}.tmp`;
+  const temp = `${cacheFile}.${randomHex(6)}.tmp`;
+  // Exclusive: a name someone else took is not ours to write to, nor to remove.
+  const fd = openSync(temp, 'wx', 0o600);
+  let open = true;
   try {
-    writeFileSync(temp, data, { mode: 0o600, flag: 'wx' });
+    for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
+    open = false;
+    closeSync(fd);
     renameSync(temp, cacheFile);
   } catch (error) {
+    if (open) closeSync(fd);
     rmSync(temp, { force: true });
     throw error;
   }
   for (const entry of readdirSync(dir)) {
+    const file = path.join(dir, entry);
     const stale = entry.endsWith(EXTENSION)
-      ? !entry.endsWith(`.${key}${EXTENSION}`)
-      : entry.endsWith('.tmp') && isOlderThan(path.join(dir, entry), STALE_TEMP_MS);
-    if (stale) rmSync(path.join(dir, entry), { force: true });
+      ? !entry.endsWith(`.${key}${EXTENSION}`) && isOlderThan(file, OTHER_KEY_MS)
+      : entry.endsWith('.tmp') && isOlderThan(file, STALE_TEMP_MS);
+    if (stale) rmSync(file, { force: true });
   }
 }
 
@@ -185,6 +241,6 @@ function mkdirIfMissing(dir: string, mode: number): void {
 }
 
 function isOlderThan(file: string, ms: number): boolean {
-  const st = statSync(file, { throwIfNoEntry: false });
+  const st = lstatSync(file, { throwIfNoEntry: false });
   return st !== undefined && Date.now() - st.mtimeMs > ms;
 }

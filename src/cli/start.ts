@@ -24,7 +24,16 @@ export function codeCacheDir(env: NodeJS.ProcessEnv): string | undefined {
 export async function start(argv: string[]): Promise<number> {
   const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.cjs');
   // A run caches what it compiled, which depends on the command: one cache per command word.
-  const cli = loadWithCodeCache(file, codeCacheDir(process.env), commandWord(argv[0]) ?? '_');
+  let cli: ReturnType<typeof loadWithCodeCache>;
+  try {
+    cli = loadWithCodeCache(file, codeCacheDir(process.env), commandWord(argv[0]) ?? '_');
+  } catch (error) {
+    process.stderr.write(
+      `launcher: cannot load its own code from ${file} (${(error as Error).message}).\n\n` +
+        "Run `npm run build` in the launcher's directory, or reinstall launcher.\n",
+    );
+    return 1;
+  }
   // Soon, not at the end: V8 drops the bytecode of functions that have not run for a few
   // garbage collections, so the cache of a long run, saved at its end, would lack the very
   // start-up code it is for. By then the command has started; at exit if that comes first.

@@ -7,9 +7,13 @@ import {
   chmodSync,
   chownSync,
   existsSync,
+  linkSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
+  rmSync,
   statSync,
   symlinkSync,
   utimesSync,
@@ -125,9 +129,37 @@ describe('loadWithCodeCache', () => {
     writeFileSync(file, moduleSource(2));
     utimesSync(file, new Date(), new Date(Date.now() + 5000));
     expect(loadAndSave(file, dir)).toMatchObject({ cache: 'none', answer: 2 });
-    // The old source's cache is removed when the new one is saved.
-    expect(cacheFiles(dir)).toHaveLength(1);
     expect(loadAndSave(file, dir)).toMatchObject({ cache: 'used', answer: 2 });
+  });
+
+  it('tells builds apart by their build line even with the same size, inode and time', () => {
+    // A release packed by npm stamps every file with one modification time.
+    const { file, dir } = setUp();
+    const stamped = (answer: number, build: string) => {
+      writeFileSync(file, `${moduleSource(answer)}\n//# launcherBuild=${build}\n`);
+      utimesSync(file, 499162500, 499162500);
+    };
+    stamped(1, 'aaaa');
+    loadAndSave(file, dir);
+    stamped(2, 'bbbb');
+    expect(loadAndSave(file, dir)).toMatchObject({ cache: 'none', answer: 2 });
+    expect(loadAndSave(file, dir)).toMatchObject({ cache: 'used', answer: 2 });
+  });
+
+  it('removes the caches of other sources once they are a day old, not before', () => {
+    // Two copies of launcher, or two Node versions, may share a home.
+    const { file, dir } = setUp();
+    const other = path.join(dir, 'word.v18.0.0-x64-1-2-3-4.v8cache');
+    const old = path.join(dir, 'word.v18.0.0-x64-5-6-7-8.v8cache');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(other, 'x');
+    writeFileSync(old, 'x');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600_000);
+    utimesSync(old, twoDaysAgo, twoDaysAgo);
+    loadAndSave(file, dir);
+    expect(existsSync(other)).toBe(true);
+    expect(existsSync(old)).toBe(false);
+    expect(cacheFiles(dir)).toHaveLength(2);
   });
 
   it('saves the code a long run started with, which V8 drops before that run ends', () => {
@@ -182,6 +214,49 @@ describe('loadWithCodeCache', () => {
     }
     expect(loadAndSave(file, foreign)).toMatchObject({ cache: 'off', answer: 1 });
     if (foreign !== '/usr') expect(readdirSync(foreign)).toEqual([]);
+  });
+
+  it('uses no cache below a directory others may change, even a private one', () => {
+    const { root, file, dir } = setUp();
+    loadAndSave(file, dir);
+    // Someone else could put another directory in place of the private one.
+    chmodSync(path.dirname(dir), 0o777);
+    const before = readdirSync(dir);
+    expect(loadAndSave(file, dir)).toMatchObject({ cache: 'off', answer: 1 });
+    expect(readdirSync(dir)).toEqual(before);
+    // Sticky, as /tmp is, others cannot move what is ours.
+    chmodSync(path.dirname(dir), 0o1777);
+    expect(loadAndSave(file, dir).cache).toBe('used');
+    chmodSync(root, 0o777);
+    expect(loadAndSave(file, dir).cache).toBe('off');
+  });
+
+  it('reads no cache file that is a link, linked twice, or writable by others, and replaces it', () => {
+    const { root, file, dir } = setUp();
+    loadAndSave(file, dir);
+    const cacheFile = path.join(dir, cacheFiles(dir)[0]!);
+    const elsewhere = path.join(root, 'elsewhere.bin');
+    const planted: Array<[string, () => void]> = [
+      [
+        'a link',
+        () => {
+          renameSync(cacheFile, elsewhere);
+          symlinkSync(elsewhere, cacheFile);
+        },
+      ],
+      ['linked twice', () => linkSync(cacheFile, elsewhere)],
+      ['writable by others', () => chmodSync(cacheFile, 0o666)],
+    ];
+    for (const [, plant] of planted) {
+      rmSync(elsewhere, { force: true });
+      plant();
+      expect(loadAndSave(file, dir)).toMatchObject({ cache: 'none', answer: 1 });
+      // Saved anew: a file of its own again, and read the next time.
+      expect(lstatSync(cacheFile).isFile()).toBe(true);
+      expect(statSync(cacheFile).nlink).toBe(1);
+      expect(statSync(cacheFile).mode & 0o777).toBe(0o600);
+      expect(loadAndSave(file, dir).cache).toBe('used');
+    }
   });
 
   it('does not follow a link in place of the cache directory', () => {
