@@ -35,9 +35,11 @@ export class DirChange {
 
   /**
    * Resolves at once if the directory changed since `reset()`, else at its next change, after
-   * `ms`, or when `signal` aborts (the caller checks the signal).
+   * `ms`, when `signal` aborts (the caller checks the signal), or when another wait begins.
    */
   wait(ms: number, signal?: AbortSignal): Promise<void> {
+    // One wait at a time: an earlier one still pending ends now.
+    this.#wake?.();
     if (this.#changed || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {

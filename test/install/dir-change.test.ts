@@ -50,12 +50,16 @@ describe('DirChange', () => {
     }
   });
 
-  it('ends a wait without a change after its timeout, on abort, and on close', async () => {
+  it('ends a wait without a change after its timeout, when the next begins, on abort, on close', async () => {
     const dir = tempDir();
     const change = DirChange.watch(dir)!;
     change.reset();
     expect(await outcome(change.wait(20), 10_000)).toBe('ended');
-    expect(await outcome(change.wait(60_000), 100)).toBe('still waiting');
+    const first = change.wait(60_000);
+    expect(await outcome(first, 100)).toBe('still waiting');
+    const second = change.wait(60_000);
+    expect(await outcome(first, 10_000)).toBe('ended');
+    expect(await outcome(second, 100)).toBe('still waiting');
 
     const controller = new AbortController();
     const aborted = change.wait(60_000, controller.signal);
