@@ -125,7 +125,7 @@ function dropHomes() {
   for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
 }
 
-// The CLI keeps a code cache per command word in its home (cache/cli-code/): a home where
+// The CLI keeps a code cache per command word in its home (cache/code/): a home where
 // launcher has run before has one. `codeCache`, a directory of them, is copied in (not timed).
 function launcherEnv(indexUrl, ca, codeCache) {
   const env = {
@@ -135,7 +135,7 @@ function launcherEnv(indexUrl, ca, codeCache) {
   };
   homes.push(env.LAUNCHER_HOME);
   if (codeCache)
-    cpSync(codeCache, path.join(env.LAUNCHER_HOME, 'cache', 'cli-code'), { recursive: true });
+    cpSync(codeCache, path.join(env.LAUNCHER_HOME, 'cache', 'code'), { recursive: true });
   for (const key of Object.keys(env)) if (/^(https?|no)_proxy$/i.test(key)) delete env[key];
   delete env.NODE_EXTRA_CA_CERTS;
   if (ca) env.NODE_EXTRA_CA_CERTS = ca;
@@ -232,7 +232,7 @@ try {
     await startInstall(big.version, env);
     await startLauncher(['--version'], env);
     const kept = mkdtempSync(path.join(work, 'code-cache-'));
-    cpSync(path.join(env.LAUNCHER_HOME, 'cache', 'cli-code'), kept, { recursive: true });
+    cpSync(path.join(env.LAUNCHER_HOME, 'cache', 'code'), kept, { recursive: true });
     dropHomes();
     return kept;
   }
@@ -311,7 +311,7 @@ try {
       `every launcher run starts with an empty \`LAUNCHER_HOME\` (index fetch, download to the cache with sha256, ` +
       `verification, guarded unpacking, receipt, rename, shims). Medians of ${ROUNDS} interleaved rounds.\n\n` +
       `The concurrency rows start from a home without versions that has the CLI's code cache ` +
-      `(\`cache/cli-code/\`, kept from an earlier install and \`--version\`), as any home launcher was used in; ` +
+      `(\`cache/code/\`, kept from an earlier install and \`--version\`), as any home launcher was used in; ` +
       `one row starts from a home where launcher never ran.\n\n` +
       `| measured | time | ratio |\n|---|---|---|\n` +
       `| \`curl -s URL \\| tee >(sha256sum) \\| tar xz\` (baseline) | ${fmt(c)} | 1.00× |\n` +

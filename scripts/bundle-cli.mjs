@@ -3,15 +3,11 @@
 // `start.mjs` (what bin/launcher imports) runs with a V8 code cache; the libraries only some
 // commands need are required from dist/lib/ when first used. The unbundled dist/ remains the
 // library.
-import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { cjs, lazySemver, librariesFrom, processGlobal } from './bundle-options.mjs';
-
-// As src/cli/code-cache.ts reads it.
-const BUILD_ID_MARK = '\n//# launcherBuild=';
+import { cjs, lazySemver, librariesFrom, processGlobal, stampBuildId } from './bundle-options.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist/cli-bundle');
@@ -30,12 +26,7 @@ await build({
     js: "'use strict';\nvar __launcherModuleUrl = require('node:url').pathToFileURL(__filename).href;",
   },
 });
-// The build id: a release keeps the same modification time for every version of the file.
-const cli = path.join(outdir, 'cli.cjs');
-const text = readFileSync(cli, 'utf8');
-const mapLine = text.lastIndexOf('\n//# sourceMappingURL=');
-const id = createHash('sha256').update(text).digest('hex').slice(0, 32);
-writeFileSync(cli, `${text.slice(0, mapLine)}${BUILD_ID_MARK}${id}${text.slice(mapLine)}`);
+stampBuildId(path.join(outdir, 'cli.cjs'));
 await build({
   ...cjs,
   format: 'esm',

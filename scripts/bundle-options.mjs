@@ -1,7 +1,8 @@
 // What the two esbuild bundles (the shim's hot path and the CLI) have in common: ESM with lazy
 // chunks, a require() for bundled CommonJS code, semver loaded on first use, and no facade module
 // for `node:process`. The output directory is emptied first, so no stale chunk is ever shipped.
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -39,6 +40,22 @@ export const processGlobal = {
   },
 };
 
+// As src/util/code-cache.ts reads it.
+const BUILD_ID_MARK = '\n//# launcherBuild=';
+
+/**
+ * Give a bundle run through the code cache its build id, a hash of its content, on a line of
+ * its own (before the source map's): a release keeps the same modification time for every
+ * version of a file, so the file's identity alone cannot tell two builds apart.
+ */
+export function stampBuildId(file) {
+  const text = readFileSync(file, 'utf8');
+  const map = text.lastIndexOf('\n//# sourceMappingURL=');
+  const at = map < 0 ? text.length : map;
+  const id = createHash('sha256').update(text).digest('hex').slice(0, 32);
+  writeFileSync(file, `${text.slice(0, at)}${BUILD_ID_MARK}${id}${text.slice(at)}`);
+}
+
 /** What the CommonJS bundles (the snapshot's source, the CLI, the libraries) share. */
 export const cjs = {
   bundle: true,
@@ -65,10 +82,13 @@ const LIBRARIES = {
   'vscode-jsonrpc/node': 'vscode-jsonrpc',
 };
 
+// What loads them: through the code cache (src/util/code-cache.ts).
+const libraryLoader = path.join(root, 'src', 'util', 'code-cache.ts');
+
 /**
- * An import of a library becomes a require() of its file in dist/lib/ (`dir`, relative to the
- * bundle's own file), made when the importing module is first run: a bundle that only some
- * runs need the library in stays small. Every bundle shares the same copy.
+ * An import of a library becomes a load of its file in dist/lib/ (`dir`, relative to the
+ * bundle's own file), with its code cache, when the importing module is first run: a bundle
+ * that only some runs need the library in stays small. Every bundle shares the same copy.
  */
 export function librariesFrom(dir) {
   return {
@@ -80,7 +100,8 @@ export function librariesFrom(dir) {
           : undefined,
       );
       b.onLoad({ filter: /.*/, namespace: 'launcher-lib' }, (args) => ({
-        contents: `module.exports = require('node:module').createRequire(__filename)(${JSON.stringify(`${dir}/${args.path}.cjs`)});\n`,
+        contents: `module.exports = require(${JSON.stringify(libraryLoader)}).loadLibrary(${JSON.stringify(`${dir}/${args.path}.cjs`)}, __filename);\n`,
+        resolveDir: root,
         loader: 'js',
       }));
     },

@@ -42,7 +42,7 @@ describe('the installed package', () => {
       stdout: `${version}\n`,
     });
     // The installed CLI keeps its code cache in the home, and runs from it the next time.
-    const codeCache = path.join(env.LAUNCHER_HOME!, 'cache', 'cli-code');
+    const codeCache = path.join(env.LAUNCHER_HOME!, 'cache', 'code');
     expect(readdirSync(codeCache)).toEqual([expect.stringMatching(/^_\..*\.v8cache$/)]);
     expect(await run(installed, ['--version'], { env, cwd })).toMatchObject({
       code: 0,

@@ -2,23 +2,8 @@
 // run with a code cache per command word kept in the home's cache directory.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launcherPaths } from '../paths.js';
-import { CODE_CACHE_VAR, loadWithCodeCache } from './code-cache.js';
+import { codeCacheDir, loadWithCodeCache, SAVE_CACHE_AFTER_MS } from '../util/code-cache.js';
 import { commandWord } from './command-words.js';
-
-// When a run saves the code cache (if it has none to use): long enough for the command to have
-// got going, short enough that V8 has not yet dropped any of the code that got it there.
-const SAVE_CACHE_AFTER_MS = 100;
-
-/** The directory of the CLI's code caches, or undefined when there is none to use. */
-export function codeCacheDir(env: NodeJS.ProcessEnv): string | undefined {
-  if (env[CODE_CACHE_VAR] === '0') return undefined;
-  try {
-    return path.join(launcherPaths(env).cache, 'cli-code');
-  } catch {
-    return undefined; // the CLI itself reports a home it cannot use
-  }
-}
 
 /** Run the CLI with `argv` (without node and script) and return the exit code. */
 export async function start(argv: string[]): Promise<number> {

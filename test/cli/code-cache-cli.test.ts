@@ -1,19 +1,22 @@
 // `bin/launcher` runs the bundled CLI with a code cache per command word, kept in the home's
-// cache directory (src/cli/start.ts).
+// cache directory (src/cli/start.ts); the libraries the CLI and the shim load have theirs.
 
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_WORDS } from '../../src/cli/command-words.js';
-import { launcher, REPO_ROOT } from '../helpers/cli.js';
+import { launcher, REPO_ROOT, run } from '../helpers/cli.js';
+import { startDistServer } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
+import { placeVersion } from '../helpers/store.js';
 
 const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 
 function setUp(extra: NodeJS.ProcessEnv = {}) {
   const env = cleanEnv(extra);
-  const dir = path.join(env.LAUNCHER_HOME!, 'cache', 'cli-code');
+  const dir = path.join(env.LAUNCHER_HOME!, 'cache', 'code');
   const files = () => (existsSync(dir) ? readdirSync(dir).sort() : []);
   return { env, cwd: tempDir(), dir, files };
 }
@@ -74,6 +77,45 @@ describe('the CLI code cache', () => {
       await launcher(['--version'], { env: { ...env, LAUNCHER_HOME: home }, cwd }),
     ).toMatchObject({ code: 0, stdout: `${version}\n` });
     expect(existsSync(home)).toBe(false);
+  });
+
+  it('also caches the libraries an install loads, which the next install reads unchanged', async () => {
+    const server = await startDistServer({ versions: [{ version: '1.4.2' }] });
+    try {
+      const { env, cwd, dir, files } = setUp({ LAUNCHER_DIST_URL: server.indexUrl });
+      expect((await launcher(['install', '1.4.2'], { env, cwd })).code).toBe(0);
+      const libraries = () => files().filter((f) => f.startsWith('lib-'));
+      expect(libraries().map((f) => f.split('.')[0])).toEqual(['lib-tar', 'lib-undici']);
+      const identity = () => libraries().map((f) => `${f}:${statSync(path.join(dir, f)).mtimeMs}`);
+      const written = identity();
+      expect((await launcher(['install', '--force', '1.4.2'], { env, cwd })).code).toBe(0);
+      expect(identity()).toEqual(written);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('caches the JSON-RPC library a shim started from its snapshot loads for a connecting compiler', async () => {
+    const { env, dir, files } = setUp();
+    const worker = pathToFileURL(path.join(REPO_ROOT, 'dist', 'worker', 'index.js')).href;
+    placeVersion(env.LAUNCHER_HOME!, '1.0.0', {
+      script: `#!${process.execPath}\nconst { connect } = await import(${JSON.stringify(worker)});\nconst w = await connect({ name: 'mycc' });\nconsole.log(w ? 'connected' : 'alone');\nawait w?.close();\n`,
+    });
+    const project = tempDir('launcher-project-');
+    writeFileSync(path.join(project, '.tool-version'), '1.0.0\n');
+    expect((await launcher(['rehash'], { env, cwd: project })).code).toBe(0);
+    const shim = path.join(env.LAUNCHER_HOME!, 'shims', 'mycc');
+    // The first call builds the snapshot; the next two start from it.
+    for (let call = 0; call < 3; call++)
+      expect(await run(shim, [], { env, cwd: project })).toMatchObject({
+        code: 0,
+        stdout: 'connected\n',
+      });
+    const library = files().filter((f) => f.startsWith('lib-vscode-jsonrpc.'));
+    expect(library).toHaveLength(1);
+    const written = statSync(path.join(dir, library[0]!)).mtimeMs;
+    expect((await run(shim, [], { env, cwd: project })).stdout).toBe('connected\n');
+    expect(statSync(path.join(dir, library[0]!)).mtimeMs).toBe(written);
   });
 
   it('knows every command word the CLI has', () => {

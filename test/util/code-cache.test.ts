@@ -1,4 +1,4 @@
-// The CLI's code cache (src/cli/code-cache.ts, as built in dist/): each load in a process of its
+// The code cache (src/util/code-cache.ts, as built in dist/): each load in a process of its
 // own, as a V8 isolate keeps what it compiled and would not even look at a cache for a source it
 // has seen; real cache files in a temporary directory. The CLI's use of it end to end is in
 // test/cli/code-cache-cli.test.ts.
@@ -25,7 +25,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { tempDir } from '../helpers/env.js';
 
-const codeCache = pathToFileURL(path.join(REPO_ROOT, 'dist', 'cli', 'code-cache.js')).href;
+const codeCache = pathToFileURL(path.join(REPO_ROOT, 'dist', 'util', 'code-cache.js')).href;
 
 // A CommonJS module with a lazily compiled function (what a cache is for), using what Node's
 // module wrapper gives it.
