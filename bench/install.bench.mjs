@@ -6,11 +6,14 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import {
+  chmodSync,
   cpSync,
   createReadStream,
   createWriteStream,
   existsSync,
+  mkdirSync,
   mkdtempSync,
+  readdirSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -134,8 +137,12 @@ function launcherEnv(indexUrl, ca, codeCache) {
     LAUNCHER_HOME: mkdtempSync(path.join(work, 'home-')),
   };
   homes.push(env.LAUNCHER_HOME);
-  if (codeCache)
+  if (codeCache) {
+    // Made 0755 whatever the umask: under a directory others may write to, no cache is used.
+    mkdirSync(path.join(env.LAUNCHER_HOME, 'cache'), { mode: 0o755 });
+    chmodSync(path.join(env.LAUNCHER_HOME, 'cache'), 0o755);
     cpSync(codeCache, path.join(env.LAUNCHER_HOME, 'cache', 'code'), { recursive: true });
+  }
   for (const key of Object.keys(env)) if (/^(https?|no)_proxy$/i.test(key)) delete env[key];
   delete env.NODE_EXTRA_CA_CERTS;
   if (ca) env.NODE_EXTRA_CA_CERTS = ca;
@@ -233,6 +240,17 @@ try {
     await startLauncher(['--version'], env);
     const kept = mkdtempSync(path.join(work, 'code-cache-'));
     cpSync(path.join(env.LAUNCHER_HOME, 'cache', 'code'), kept, { recursive: true });
+    dropHomes();
+    // The homes must really use it: a run that found it unusable would save it anew.
+    const check = launcherEnv(indexUrl, undefined, kept);
+    const code = path.join(check.LAUNCHER_HOME, 'cache', 'code');
+    const files = () =>
+      readdirSync(code)
+        .map((f) => `${f}:${statSync(path.join(code, f)).mtimeMs}`)
+        .join();
+    const before = files();
+    await startLauncher(['--version'], check);
+    if (files() !== before) throw new Error('the homes do not use the code cache');
     dropHomes();
     return kept;
   }

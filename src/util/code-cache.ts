@@ -2,8 +2,8 @@
 // instead of compiling the source again. Node 20 has no compile cache of its own for user code
 // (module.enableCompileCache() came with Node 22), and the CLI's start-up was mostly compiling,
 // as is loading a library: see "The CLI runs from a V8 code cache" in docs/architecture.md.
-// (node:vm and node:module are fetched when first used: the shim's start-up snapshot bundles
-// this module, and must not hold them.)
+// (node:vm is fetched when first used: the shim's start-up snapshot bundles this module, and
+// need not hold it.)
 import {
   closeSync,
   constants,
@@ -47,14 +47,20 @@ export function codeCacheDir(env: NodeJS.ProcessEnv): string | undefined {
  */
 export function loadLibrary(relative: string, from: string): unknown {
   const file = path.resolve(path.dirname(from), relative);
-  const loaded = loadWithCodeCache(
-    file,
-    codeCacheDir(process.env),
-    `lib-${path.basename(file, '.cjs')}`,
-  );
-  loaded.saveWithin(SAVE_CACHE_AFTER_MS);
-  return loaded.exports;
+  // Once per process, as require() would: a second load would make a second set of classes.
+  if (!libraries.has(file)) {
+    const loaded = loadWithCodeCache(
+      file,
+      codeCacheDir(process.env),
+      `lib-${path.basename(file, '.cjs')}`,
+    );
+    loaded.saveWithin(SAVE_CACHE_AFTER_MS);
+    libraries.set(file, loaded.exports);
+  }
+  return libraries.get(file);
 }
+
+const libraries = new Map<string, unknown>();
 
 /** The cache's file extension. */
 const EXTENSION = '.v8cache';
@@ -114,7 +120,11 @@ export function loadWithCodeCache(
 ): CachedModule {
   const code = readFileSync(file, 'utf8');
   const key = dir === undefined ? undefined : cacheKey(file, code);
-  const state = key === undefined ? 'unsafe' : dirState(dir!);
+  // Every use of the directory goes through the real path of what exists above it: a link
+  // on the way, in a directory someone else may change, could be pointed elsewhere between
+  // the check and the use.
+  if (dir !== undefined) dir = underRealParent(dir);
+  const state = key === undefined || dir === undefined ? 'unsafe' : dirState(dir);
   // A missing directory is created (private) when the cache is saved.
   const cacheFile = state === 'unsafe' ? undefined : path.join(dir!, `${name}.${key}${EXTENSION}`);
   const cachedData = state === 'private' ? readPrivateFile(cacheFile!) : undefined;
@@ -149,7 +159,7 @@ export function loadWithCodeCache(
     if (saved) return;
     saved = true;
     try {
-      writeCache(dir!, cacheFile!, key!, script.createCachedData());
+      writeCache(dir!, cacheFile!, key!, () => script.createCachedData());
     } catch {
       // no cache this time (a read-only home, a full disk): the next run compiles again
     }
@@ -177,7 +187,36 @@ function cacheKey(file: string, code: string): string | undefined {
   const build = at < 0 ? '' : /^[0-9a-f]{1,64}/.exec(code.slice(at + BUILD_ID_MARK.length))?.[0];
   try {
     const st = statSync(file, { bigint: true });
-    return `${process.version}-${process.arch}-${build ? `${build}-` : ''}${st.dev}-${st.ino}-${st.size}-${st.mtimeNs}`;
+    return `${process.version}-${process.arch}${nodeFlags()}-${build ? `${build}-` : ''}${st.dev}-${st.ino}-${st.size}-${st.mtimeNs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+// Node's flags (command line and NODE_OPTIONS) as a short hash, empty when there are none. V8
+// refuses a cache made under other flags: runs with and without, say, --max-old-space-size
+// would otherwise replace each other's cache at every run. (FNV-1a: node:crypto costs ~3 ms.)
+function nodeFlags(): string {
+  const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join('\0');
+  if (flags === '') return '';
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < flags.length; i++) hash = Math.imul(hash ^ flags.charCodeAt(i), 0x01000193);
+  return `-f${(hash >>> 0).toString(16)}`;
+}
+
+// `dir` with the directories above it that exist replaced by their real path (`dir` itself is
+// not resolved: a link there is refused). Undefined when that cannot be had.
+function underRealParent(dir: string): string | undefined {
+  try {
+    let existing = path.dirname(dir);
+    const missing: string[] = [];
+    while (!lstatSync(existing, { throwIfNoEntry: false })) {
+      const parent = path.dirname(existing);
+      if (parent === existing) return undefined;
+      missing.unshift(path.basename(existing));
+      existing = parent;
+    }
+    return path.join(realpathSync(existing), ...missing, path.basename(dir));
   } catch {
     return undefined;
   }
@@ -192,11 +231,11 @@ function dirState(dir: string): 'private' | 'unsafe' | undefined {
   const uid = process.getuid?.();
   if (uid === undefined) return lstatSync(dir, { throwIfNoEntry: false }) ? 'private' : undefined;
   try {
-    // From the nearest directory above that exists (the cache may create what is missing).
+    // From the nearest directory above that exists (the cache may create what is missing),
+    // whose path `underRealParent` has made real.
     let above = path.dirname(dir);
     while (!lstatSync(above, { throwIfNoEntry: false }) && path.dirname(above) !== above)
       above = path.dirname(above);
-    above = realpathSync(above);
     for (;;) {
       const st = lstatSync(above);
       const others = (st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0;
@@ -236,12 +275,14 @@ function readPrivateFile(file: string): Buffer | undefined {
 
 // Write the cache all at once (a temporary file renamed into place, as concurrent runs may write
 // the same one), then remove stale temporaries and the caches of other sources or Node versions.
-function writeCache(dir: string, cacheFile: string, key: string, data: Buffer): void {
+function writeCache(dir: string, cacheFile: string, key: string, cached: () => Buffer): void {
   // The cache directory and its parent are made if missing, but nothing above them: a cache
   // never creates a home that is not there.
   mkdirIfMissing(path.dirname(dir), 0o755);
   mkdirIfMissing(dir, 0o700);
   if (dirState(dir) !== 'private') return;
+  // Only now: making the data takes a few milliseconds, wasted where there is no directory.
+  const data = cached();
   const temp = `${cacheFile}.${randomHex(6)}.tmp`;
   // Exclusive: a name someone else took is not ours to write to, nor to remove.
   const fd = openSync(temp, 'wx', 0o600);

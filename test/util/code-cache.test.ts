@@ -52,17 +52,35 @@ type Exports = { answer: number; file: string; dir: string; self: boolean };
 type Saving = 'now' | 'within' | 'late';
 
 // Load and run the module as the CLI does, in a new process, and save the cache.
-function loadAndSave(file: string, dir: string | undefined, name = 'word', saving: Saving = 'now') {
+// `env`: more environment for the process; `relink`: a link it points elsewhere between
+// loading and saving (what someone else could do meanwhile).
+interface More {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly relink?: readonly [link: string, target: string];
+}
+
+function loadAndSave(
+  file: string,
+  dir: string | undefined,
+  name = 'word',
+  saving: Saving = 'now',
+  more: More = {},
+) {
   const script = `
+    import { rmSync, symlinkSync } from 'node:fs';
     import { setTimeout as sleep } from 'node:timers/promises';
     import { loadWithCodeCache } from ${JSON.stringify(codeCache)};
-    const [file, dir, name, saving] = JSON.parse(process.argv[1]);
+    const [file, dir, name, saving, relink] = JSON.parse(process.argv[1]);
     const loaded = loadWithCodeCache(file, dir ?? undefined, name);
     const { answer, ...rest } = loaded.exports;
     if (saving === 'within') loaded.saveWithin(50);
     if (saving !== 'now') {
       await sleep(100);
       for (let i = 0; i < 5; i++) globalThis.gc();
+    }
+    if (relink) {
+      rmSync(relink[0]);
+      symlinkSync(relink[1], relink[0]);
     }
     loaded.save();
     process.stdout.write(JSON.stringify({ cache: loaded.cache, answer: answer(), exports: rest }));
@@ -78,9 +96,9 @@ function loadAndSave(file: string, dir: string | undefined, name = 'word', savin
       '--input-type=module',
       '-e',
       script,
-      JSON.stringify([file, dir ?? null, name, saving]),
+      JSON.stringify([file, dir ?? null, name, saving, more.relink ?? null]),
     ],
-    { encoding: 'utf8' },
+    { encoding: 'utf8', env: { ...process.env, ...more.env } },
   );
   if (child.status !== 0) throw new Error(`the loading process failed: ${child.stderr}`);
   return JSON.parse(child.stdout) as {
@@ -91,6 +109,28 @@ function loadAndSave(file: string, dir: string | undefined, name = 'word', savin
 }
 
 const cacheFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.v8cache'));
+
+describe('loadLibrary', () => {
+  it('loads a library once per process, as require() does, with its cache in the home', () => {
+    const { root, file } = setUp();
+    const home = path.join(root, 'home');
+    mkdirSync(home);
+    const script = `
+      import { loadLibrary } from ${JSON.stringify(codeCache)};
+      const first = loadLibrary('./mod.cjs', ${JSON.stringify(path.join(root, 'bundle.cjs'))});
+      const second = loadLibrary(${JSON.stringify(file)}, '/elsewhere/bundle.cjs');
+      process.stdout.write(String(first === second && first.answer() === 1));
+    `;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, LAUNCHER_HOME: home, LAUNCHER_CODE_CACHE: '' },
+    });
+    expect(child.stdout).toBe('true');
+    expect(cacheFiles(path.join(home, 'cache', 'code'))).toEqual([
+      expect.stringMatching(/^lib-mod\./),
+    ]);
+  });
+});
 
 describe('loadWithCodeCache', () => {
   it('runs the module as CommonJS, then saves a cache the next load uses', () => {
@@ -257,6 +297,38 @@ describe('loadWithCodeCache', () => {
       expect(statSync(cacheFile).mode & 0o777).toBe(0o600);
       expect(loadAndSave(file, dir).cache).toBe('used');
     }
+  });
+
+  it('keeps using the real directory a link above it led to when the link changes meanwhile', () => {
+    // A home reached through a link in a directory others may write to: open/home -> ../real.
+    const { root, file } = setUp();
+    const real = path.join(root, 'real');
+    const elsewhere = path.join(root, 'elsewhere');
+    mkdirSync(path.join(real, 'cache'), { recursive: true });
+    mkdirSync(path.join(elsewhere, 'cache', 'code'), { recursive: true, mode: 0o700 });
+    const open = path.join(root, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    const link = path.join(open, 'home');
+    symlinkSync(real, link);
+    const dir = path.join(link, 'cache', 'code');
+    // Pointed elsewhere between the load and the save: the cache still goes where it was checked.
+    expect(loadAndSave(file, dir, 'word', 'now', { relink: [link, elsewhere] })).toMatchObject({
+      cache: 'none',
+      answer: 1,
+    });
+    expect(cacheFiles(path.join(real, 'cache', 'code'))).toHaveLength(1);
+    expect(readdirSync(path.join(elsewhere, 'cache', 'code'))).toEqual([]);
+  });
+
+  it('keeps one cache per set of Node flags, as V8 refuses a cache made under others', () => {
+    const { file, dir } = setUp();
+    const flagged = { env: { NODE_OPTIONS: '--max-old-space-size=200' } };
+    expect(loadAndSave(file, dir).cache).toBe('none');
+    expect(loadAndSave(file, dir, 'word', 'now', flagged).cache).toBe('none');
+    expect(loadAndSave(file, dir).cache).toBe('used');
+    expect(loadAndSave(file, dir, 'word', 'now', flagged).cache).toBe('used');
+    expect(cacheFiles(dir)).toHaveLength(2);
   });
 
   it('does not follow a link in place of the cache directory', () => {
