@@ -16,6 +16,7 @@ import {
   realpathSync,
   renameSync,
   rmSync,
+  type Stats,
   statSync,
   writeSync,
 } from 'node:fs';
@@ -227,9 +228,17 @@ function underRealParent(dir: string): string | undefined {
 // directory above it must be one that only this user or root may change (or sticky, like /tmp,
 // where others cannot move what is ours): otherwise someone could put another directory in its
 // place between our check and our use. Where there are no uids (Windows), the home's ACLs rule.
+//
+// "No one else" spares the user's own primary group: under the umask 002 of user private groups
+// (many Linux distributions) every directory launcher makes is group-writable, and so are the
+// shims and compilers it runs; a cache trusted no less than those opens nothing new.
 function dirState(dir: string): 'private' | 'unsafe' | undefined {
   const uid = process.getuid?.();
   if (uid === undefined) return lstatSync(dir, { throwIfNoEntry: false }) ? 'private' : undefined;
+  const gid = process.getgid?.();
+  const othersMayWrite = (st: Stats) =>
+    (st.mode & 0o002) !== 0 || ((st.mode & 0o020) !== 0 && st.gid !== gid);
+  const sticky = (st: Stats) => (st.mode & 0o1000) !== 0;
   try {
     // From the nearest directory above that exists (the cache may create what is missing),
     // whose path `underRealParent` has made real.
@@ -238,15 +247,14 @@ function dirState(dir: string): 'private' | 'unsafe' | undefined {
       above = path.dirname(above);
     for (;;) {
       const st = lstatSync(above);
-      const others = (st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0;
-      if ((st.uid !== uid && st.uid !== 0) || others) return 'unsafe';
+      if ((st.uid !== uid && st.uid !== 0) || (othersMayWrite(st) && !sticky(st))) return 'unsafe';
       const parent = path.dirname(above);
       if (parent === above) break;
       above = parent;
     }
     const st = lstatSync(dir, { throwIfNoEntry: false });
     if (!st) return undefined;
-    return st.isDirectory() && st.uid === uid && (st.mode & 0o022) === 0 ? 'private' : 'unsafe';
+    return st.isDirectory() && st.uid === uid && !othersMayWrite(st) ? 'private' : 'unsafe';
   } catch {
     return 'unsafe'; // a parent missing, or a file where a directory should be
   }

@@ -256,6 +256,24 @@ describe('loadWithCodeCache', () => {
     if (foreign !== '/usr') expect(readdirSync(foreign)).toEqual([]);
   });
 
+  it("trusts group write for the user's own primary group (umask 002), for no other group", () => {
+    const { root, file, dir } = setUp();
+    loadAndSave(file, dir);
+    // As made under the umask 002 of user private groups.
+    for (const made of [root, path.dirname(dir), dir]) chmodSync(made, 0o775);
+    expect(loadAndSave(file, dir).cache).toBe('used');
+    // Another group (as root: the directory given to one; as anyone else: one it belongs to
+    // besides its primary group, if any).
+    const other =
+      process.getuid?.() === 0
+        ? 12345
+        : process.getgroups?.().find((group) => group !== process.getgid?.());
+    if (other !== undefined) {
+      chownSync(path.dirname(dir), process.getuid!(), other);
+      expect(loadAndSave(file, dir).cache).toBe('off');
+    }
+  });
+
   it('uses no cache below a directory others may change, even a private one', () => {
     const { root, file, dir } = setUp();
     loadAndSave(file, dir);
