@@ -75,8 +75,9 @@ const STALE_TEMP_MS = 60_000;
 const OTHER_KEY_MS = 24 * 60 * 60_000;
 
 /**
- * The line the build appends to a bundle to name its content (scripts/bundle-cli.mjs): a
- * packed or unpacked release keeps one modification time for every version of the file.
+ * The line the build appends to a bundle to name its content (`stampBuildId` in
+ * scripts/bundle-options.mjs): a packed release keeps one modification time for every version
+ * of a file.
  */
 export const BUILD_ID_MARK = '\n//# launcherBuild=';
 
@@ -108,11 +109,11 @@ const TAIL = '\n})';
 /**
  * Load `file` (CommonJS) with the code cache `name` in `dir`. The cache file's name carries the
  * source's build id (its `BUILD_ID_MARK` line, if any) and identity (device, inode, size,
- * modification time) and the Node version: V8 itself checks only the source's length, so an
- * edited or replaced file must never meet an old cache. `dir` must be private to the user, since
- * V8 runs the bytecode it reads there as if compiled from the source: theirs, writable by no one
- * else, and so is every directory above it (see `dirState`); so must the cache file be. Otherwise
- * nothing is read or written there. Without `dir` the file just runs.
+ * modification time), the Node version and Node's flags: V8 itself checks only the source's
+ * length, so an edited or replaced file must never meet an old cache. `dir` must be private to
+ * the user, since V8 runs the bytecode it reads there as if compiled from the source: theirs,
+ * writable by no one else, and so is every directory above it (see `dirState`); so must the
+ * cache file be. Otherwise nothing is read or written there. Without `dir` the file just runs.
  */
 export function loadWithCodeCache(
   file: string,
