@@ -21,7 +21,7 @@ import {
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -109,7 +109,7 @@ async function serve(archives) {
 const wrapper = path.join(work, 'launcher-rss.mjs');
 writeFileSync(
   wrapper,
-  `const { start } = await import(${JSON.stringify(pathToFileURL(path.join(root, 'dist', 'cli-bundle', 'start.mjs')).href)});\n` +
+  `const { start } = (await import('node:module')).createRequire(import.meta.url)(${JSON.stringify(path.join(root, 'dist', 'cli-bundle', 'start.cjs'))});\n` +
     'process.exitCode = await start(process.argv.slice(2));\n' +
     "process.stderr.write('maxrss-kib ' + process.resourceUsage().maxRSS + '\\n');\n",
 );
