@@ -105,13 +105,17 @@ async function serve(archives) {
   return { server, hits, url: `http://127.0.0.1:${server.address().port}/` };
 }
 
-// Runs the built CLI like bin/launcher does, then reports its own peak RSS on stderr.
-const wrapper = path.join(work, 'launcher-rss.mjs');
+// Runs the built CLI like bin/launcher does (a CommonJS script), then reports its own peak RSS
+// on stderr.
+const wrapper = path.join(work, 'launcher-rss.cjs');
 writeFileSync(
   wrapper,
-  `const { start } = (await import('node:module')).createRequire(import.meta.url)(${JSON.stringify(path.join(root, 'dist', 'cli-bundle', 'start.cjs'))});\n` +
-    'process.exitCode = await start(process.argv.slice(2));\n' +
-    "process.stderr.write('maxrss-kib ' + process.resourceUsage().maxRSS + '\\n');\n",
+  `require(${JSON.stringify(path.join(root, 'dist', 'cli-bundle', 'start.cjs'))})\n` +
+    '  .start(process.argv.slice(2))\n' +
+    '  .then((code) => {\n' +
+    '    process.exitCode = code;\n' +
+    "    process.stderr.write('maxrss-kib ' + process.resourceUsage().maxRSS + '\\n');\n" +
+    '  });\n',
 );
 
 // NODE_EXTRA_CA_CERTS makes every Node start parse that file (~45 ms of CPU here), which says
