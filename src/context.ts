@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type LauncherConfig, readConfig } from './config/config.js';
 import { configuredDistUrl } from './index/dist-url.js';
 import { cachedIndexTool } from './index/index-cache.js';
-import { MAX_INDEX_BYTES, TOOL_NAME } from './index/index-schema.js';
+import { decodeIndex, MAX_INDEX_BYTES, TOOL_NAME } from './index/index-schema.js';
 import { type LauncherPaths, launcherPaths } from './paths.js';
 import { readReceipt } from './store/receipt.js';
 import type { RequestContext } from './version/requested.js';
@@ -59,7 +59,8 @@ function localIndexTool(url: URL): string | undefined {
   try {
     const file = fileURLToPath(url);
     if (statSync(file).size > MAX_INDEX_BYTES) return undefined;
-    const tool = (JSON.parse(readFileSync(file, 'utf8')) as { tool?: unknown }).tool;
+    const text = decodeIndex(readFileSync(file), url.href);
+    const tool = (JSON.parse(text) as { tool?: unknown }).tool;
     return typeof tool === 'string' && TOOL_NAME.test(tool) ? tool : undefined;
   } catch {
     return undefined;

@@ -55,14 +55,31 @@ export function unsafeBinPath(rel: string): string | undefined {
   return undefined;
 }
 
+// An index is UTF-8 JSON: bytes that are not UTF-8 are refused rather than read as U+FFFD, which
+// could then pass for part of a string. A byte order mark is kept, and refused by JSON.parse.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function badIndex(url: string, what: string): LauncherError {
+  return new LauncherError('E_BAD_INDEX', `invalid distribution index ${url}: ${what}`, {
+    hint:
+      'The index comes from the compiler vendor: ask them to fix it, or point LAUNCHER_DIST_URL ' +
+      '(or distUrl in config.json) at a corrected copy. docs/index-format.md describes the format.',
+  });
+}
+
+/** An index's bytes as text; exit 2 naming the URL when they are not UTF-8. */
+export function decodeIndex(bytes: Uint8Array, url: string): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw badIndex(url, 'it is not UTF-8 text');
+  }
+}
+
 /** Parse and validate an index's text. Every error names the index URL and, where one, the version. */
 export function parseIndex(text: string, url: string): DistIndex {
   const fail = (where: string, what: string): never => {
-    throw new LauncherError('E_BAD_INDEX', `invalid distribution index ${url}: ${where}${what}`, {
-      hint:
-        'The index comes from the compiler vendor: ask them to fix it, or point LAUNCHER_DIST_URL ' +
-        '(or distUrl in config.json) at a corrected copy. docs/index-format.md describes the format.',
-    });
+    throw badIndex(url, `${where}${what}`);
   };
   let data: unknown;
   try {

@@ -8,7 +8,7 @@ import { type DistUrlSource, requireDistUrl } from './dist-url.js';
 import { HttpClient } from './http-client.js';
 import { HttpStatusError, isOffline } from './http-settings.js';
 import { readCachedIndex, writeCachedIndex } from './index-cache.js';
-import { type DistIndex, MAX_INDEX_BYTES, parseIndex } from './index-schema.js';
+import { type DistIndex, decodeIndex, MAX_INDEX_BYTES, parseIndex } from './index-schema.js';
 import { withRetries } from './retry.js';
 
 // Re-exported for callers that report on the index (doctor).
@@ -111,11 +111,11 @@ function tooLarge(url: string): LauncherError {
 }
 
 async function readIndexFile(url: URL): Promise<DistIndex> {
-  let text: string;
+  let bytes: Buffer;
   try {
     const file = fileURLToPath(url);
     if ((await stat(file)).size > MAX_INDEX_BYTES) throw tooLarge(url.href);
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     if (isLauncherError(error)) throw error;
     throw new LauncherError(
@@ -127,7 +127,7 @@ async function readIndexFile(url: URL): Promise<DistIndex> {
       },
     );
   }
-  return parseIndex(text, url.href);
+  return parseIndex(decodeIndex(bytes, url.href), url.href);
 }
 
 async function readLimited(body: AsyncIterable<Buffer>, url: string): Promise<string> {
@@ -138,5 +138,5 @@ async function readLimited(body: AsyncIterable<Buffer>, url: string): Promise<st
     if (total > MAX_INDEX_BYTES) throw tooLarge(url);
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return decodeIndex(Buffer.concat(chunks), url);
 }

@@ -1,6 +1,7 @@
 // End to end: `launcher list-remote`, and what `install` and `list-remote` do with a bad index.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { launcher } from '../helpers/cli.js';
 import { type DistServer, startDistServer } from '../helpers/dist-server.js';
@@ -112,6 +113,30 @@ describe('a bad index', () => {
       'version "1.0.0"',
     ],
   ];
+
+  it('that is not UTF-8: list-remote and install exit 2 naming the URL, over HTTP and from a file', async () => {
+    const { server, env, cwd, home } = await setup();
+    // A version string with a byte that is not UTF-8 in it: read leniently, it would be U+FFFD.
+    const bytes = Buffer.from(
+      JSON.stringify({
+        schema: 1,
+        tool: 'mycc',
+        versions: [{ version: '1.0.0-X', artifacts: [artifact()] }],
+      }),
+    );
+    bytes[bytes.indexOf('X')] = 0xff;
+    server.setIndex(bytes);
+    const file = path.join(tempDir(), 'index.json');
+    writeFileSync(file, bytes);
+    for (const url of [server.indexUrl, pathToFileURL(file).href]) {
+      for (const args of [['list-remote'], ['install', '1.0.0']]) {
+        const r = await launcher(args, { env: { ...env, LAUNCHER_DIST_URL: url }, cwd });
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain(`invalid distribution index ${url}: it is not UTF-8 text`);
+      }
+    }
+    expect(existsSync(path.join(home, 'versions', '1.0.0'))).toBe(false);
+  });
 
   it.each(cases)(
     'with %s: list-remote and install exit 2 naming the URL and the version',

@@ -90,7 +90,7 @@ export class DistServer {
   readonly #misbehaviours = new Map<string, Misbehaviour[]>();
   readonly #gates = new Map<string, Promise<unknown>>();
   readonly #events = new EventEmitter();
-  #rawIndex: string | undefined;
+  #rawIndex: string | Buffer | undefined;
   readonly #server: http.Server;
 
   constructor(options: DistServerOptions) {
@@ -147,9 +147,9 @@ export class DistServer {
     return this;
   }
 
-  /** Serve this instead of the generated index: a document, or raw text (broken JSON…). */
+  /** Serve this instead of the generated index: a document, or raw text or bytes (broken JSON…). */
   setIndex(doc: unknown): void {
-    this.#rawIndex = typeof doc === 'string' ? doc : JSON.stringify(doc);
+    this.#rawIndex = typeof doc === 'string' || Buffer.isBuffer(doc) ? doc : JSON.stringify(doc);
   }
 
   /** The URL path of a version's archive for a platform (default: this machine). */

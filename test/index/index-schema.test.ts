@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { isLauncherError, type LauncherError } from '../../src/errors.js';
 import { artifactUrl, chooseArtifact } from '../../src/index/artifact.js';
-import { parseIndex } from '../../src/index/index-schema.js';
+import { decodeIndex, parseIndex } from '../../src/index/index-schema.js';
 
 const URL_ = 'https://dist.example.com/mycc/index.json';
 const SHA = 'a'.repeat(64);
@@ -182,5 +182,29 @@ describe('choosing the artifact', () => {
     expect(artifactUrl(index, version, http, { LAUNCHER_ALLOW_INSECURE: '1' }).protocol).toBe(
       'http:',
     );
+  });
+});
+
+describe('decodeIndex', () => {
+  const url = 'https://dist.example.test/index.json';
+  it('reads UTF-8, and refuses (exit 2, naming the URL) bytes that are not', () => {
+    expect(decodeIndex(Buffer.from('{"tool":"mÿcc"}'), url)).toBe('{"tool":"mÿcc"}');
+    let error: unknown;
+    try {
+      decodeIndex(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]), url);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isLauncherError(error) && error.code).toBe('E_BAD_INDEX');
+    expect((error as LauncherError).exitCode).toBe(2);
+    expect((error as Error).message).toBe(
+      `invalid distribution index ${url}: it is not UTF-8 text`,
+    );
+  });
+
+  it('keeps a byte order mark, which JSON then refuses, as before', () => {
+    const text = decodeIndex(Buffer.from('\ufeff{}'), url);
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    expect(() => parseIndex(text, url)).toThrow(/it is not JSON/);
   });
 });
