@@ -230,15 +230,18 @@ function underRealParent(dir: string): string | undefined {
 // where others cannot move what is ours): otherwise someone could put another directory in its
 // place between our check and our use. Where there are no uids (Windows), the home's ACLs rule.
 //
-// "No one else" spares the user's own primary group: under the umask 002 of user private groups
-// (many Linux distributions) every directory launcher makes is group-writable, and so are the
-// shims and compilers it runs; a cache trusted no less than those opens nothing new.
+// "No one else" spares the user's private group, which has no one else in it: under the umask
+// 002 of user private groups (several Linux distributions) the home and the directories other
+// programs make in it are group-writable. Whether a group is private cannot be known; the
+// convention is taken: the user's primary group (from the password database, not the current
+// group, which `newgrp` changes) with the user's own number, on a directory of the user's. A
+// shared primary group (`users`) is not trusted: its members could swap the directory.
 function dirState(dir: string): 'private' | 'unsafe' | undefined {
   const uid = process.getuid?.();
   if (uid === undefined) return lstatSync(dir, { throwIfNoEntry: false }) ? 'private' : undefined;
-  const gid = process.getgid?.();
   const othersMayWrite = (st: Stats) =>
-    (st.mode & 0o002) !== 0 || ((st.mode & 0o020) !== 0 && st.gid !== gid);
+    (st.mode & 0o002) !== 0 ||
+    ((st.mode & 0o020) !== 0 && !(st.uid === uid && st.gid === uid && privateGroup(uid)));
   const sticky = (st: Stats) => (st.mode & 0o1000) !== 0;
   try {
     // From the nearest directory above that exists (the cache may create what is missing),
@@ -258,6 +261,16 @@ function dirState(dir: string): 'private' | 'unsafe' | undefined {
     return st.isDirectory() && st.uid === uid && !othersMayWrite(st) ? 'private' : 'unsafe';
   } catch {
     return 'unsafe'; // a parent missing, or a file where a directory should be
+  }
+}
+
+// Whether the user's primary group has the user's number, as user private groups have (looked up
+// only for a group-writable directory).
+function privateGroup(uid: number): boolean {
+  try {
+    return process.getBuiltinModule('node:os').userInfo().gid === uid;
+  } catch {
+    return false;
   }
 }
 
