@@ -1,10 +1,10 @@
 // The facts every command starts from: environment, working directory, paths and settings.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type LauncherConfig, readConfig } from './config/config.js';
 import { configuredDistUrl } from './index/dist-url.js';
 import { cachedIndexTool } from './index/index-cache.js';
-import { decodeIndex, MAX_INDEX_BYTES, TOOL_NAME } from './index/index-schema.js';
+import { readLocalIndexSync, TOOL_NAME } from './index/index-schema.js';
 import { type LauncherPaths, launcherPaths } from './paths.js';
 import { readReceipt } from './store/receipt.js';
 import type { RequestContext } from './version/requested.js';
@@ -52,14 +52,12 @@ function toolFromCachedIndex(ctx: LauncherContext): string | undefined {
   return cachedIndexTool(ctx.paths, url.href);
 }
 
-// Read as the index loader reads a local index (src/index/load-index.ts): one over its size
-// limit is not read at all. Unreadable, too large or not an index: no tool name (install and
-// list-remote say what is wrong with it).
+// Read as the index loader reads a local index (readLocalIndexSync): one over its size limit is
+// not read at all. Unreadable, too large or not an index: no tool name (install and list-remote
+// say what is wrong with it).
 function localIndexTool(url: URL): string | undefined {
   try {
-    const file = fileURLToPath(url);
-    if (statSync(file).size > MAX_INDEX_BYTES) return undefined;
-    const text = decodeIndex(readFileSync(file), url.href);
+    const text = readLocalIndexSync(fileURLToPath(url), url.href);
     const tool = (JSON.parse(text) as { tool?: unknown }).tool;
     return typeof tool === 'string' && TOOL_NAME.test(tool) ? tool : undefined;
   } catch {

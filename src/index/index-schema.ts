@@ -1,4 +1,5 @@
 // The distribution index format (spec §3), validated in full before anything trusts it.
+import { readFileSync, statSync } from 'node:fs';
 import semver from 'semver';
 import { LauncherError } from '../errors.js';
 
@@ -65,6 +66,26 @@ function badIndex(url: string, what: string): LauncherError {
       'The index comes from the compiler vendor: ask them to fix it, or point LAUNCHER_DIST_URL ' +
       '(or distUrl in config.json) at a corrected copy. docs/index-format.md describes the format.',
   });
+}
+
+/** The error for an index over MAX_INDEX_BYTES, wherever it comes from (exit 2). */
+export function indexTooLarge(url: string): LauncherError {
+  return new LauncherError(
+    'E_BAD_INDEX',
+    `the index ${url} is larger than ${MAX_INDEX_BYTES} bytes`,
+    {
+      hint: 'Check that LAUNCHER_DIST_URL points at an index.json, not at an archive.',
+    },
+  );
+}
+
+/**
+ * A local (`file:`) index's text, read as the index loader reads one: refused (exit 2) over
+ * the size limit, unread, and when it is not UTF-8. The file system's own errors pass through.
+ */
+export function readLocalIndexSync(file: string, url: string): string {
+  if (statSync(file).size > MAX_INDEX_BYTES) throw indexTooLarge(url);
+  return decodeIndex(readFileSync(file), url);
 }
 
 /** An index's bytes as text; exit 2 naming the URL when they are not UTF-8. */

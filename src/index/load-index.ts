@@ -8,7 +8,13 @@ import { type DistUrlSource, requireDistUrl } from './dist-url.js';
 import { HttpClient } from './http-client.js';
 import { HttpStatusError, isOffline } from './http-settings.js';
 import { readCachedIndex, writeCachedIndex } from './index-cache.js';
-import { type DistIndex, decodeIndex, MAX_INDEX_BYTES, parseIndex } from './index-schema.js';
+import {
+  type DistIndex,
+  decodeIndex,
+  indexTooLarge,
+  MAX_INDEX_BYTES,
+  parseIndex,
+} from './index-schema.js';
 import { withRetries } from './retry.js';
 
 // Re-exported for callers that report on the index (doctor).
@@ -99,22 +105,12 @@ export async function loadIndex(
 }
 
 // The same limit as for an index fetched over HTTP: a local file is no more an index for
-// being local. (src/context.ts reads a local index's tool name under the same rule.)
-function tooLarge(url: string): LauncherError {
-  return new LauncherError(
-    'E_BAD_INDEX',
-    `the index ${url} is larger than ${MAX_INDEX_BYTES} bytes`,
-    {
-      hint: 'Check that LAUNCHER_DIST_URL points at an index.json, not at an archive.',
-    },
-  );
-}
-
+// being local. (readLocalIndexSync, for the tool name and rehash, reads one the same way.)
 async function readIndexFile(url: URL): Promise<DistIndex> {
   let bytes: Buffer;
   try {
     const file = fileURLToPath(url);
-    if ((await stat(file)).size > MAX_INDEX_BYTES) throw tooLarge(url.href);
+    if ((await stat(file)).size > MAX_INDEX_BYTES) throw indexTooLarge(url.href);
     bytes = await readFile(file);
   } catch (error) {
     if (isLauncherError(error)) throw error;
@@ -135,7 +131,7 @@ async function readLimited(body: AsyncIterable<Buffer>, url: string): Promise<st
   let total = 0;
   for await (const chunk of body) {
     total += chunk.length;
-    if (total > MAX_INDEX_BYTES) throw tooLarge(url);
+    if (total > MAX_INDEX_BYTES) throw indexTooLarge(url);
     chunks.push(chunk);
   }
   return decodeIndex(Buffer.concat(chunks), url);

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { LauncherContext } from '../context.js';
 import { configuredDistUrl } from '../index/dist-url.js';
 import { readCachedIndex } from '../index/index-cache.js';
-import { parseIndex } from '../index/index-schema.js';
+import { parseIndex, readLocalIndexSync } from '../index/index-schema.js';
 import { acquireLock } from '../install/install-lock.js';
 import { packageRoot } from '../package-root.js';
 import { listInstalled } from '../store/installed.js';
@@ -42,7 +42,7 @@ function indexBins(ctx: LauncherContext): string[] {
     const url = new URL(raw);
     const text =
       url.protocol === 'file:'
-        ? readFileSync(fileURLToPath(url), 'utf8')
+        ? readLocalIndexSync(fileURLToPath(url), url.href)
         : readCachedIndex(ctx.paths, url.href)?.body;
     if (text === undefined) return [];
     return parseIndex(text, url.href).versions.flatMap((v) => Object.keys(v.bins));

@@ -116,14 +116,17 @@ describe('a bad index', () => {
 
   it('that is not UTF-8: list-remote and install exit 2 naming the URL, over HTTP and from a file', async () => {
     const { server, env, cwd, home } = await setup();
-    // A version string with a byte that is not UTF-8 in it: read leniently, it would be U+FFFD.
-    const bytes = Buffer.from(
+    // A byte that is not UTF-8 in a free-text field: read leniently, it would be a U+FFFD there,
+    // and the index would pass for a good one.
+    const good = Buffer.from(
       JSON.stringify({
         schema: 1,
         tool: 'mycc',
-        versions: [{ version: '1.0.0-X', artifacts: [artifact()] }],
+        bins: { othercc: 'bin/othercc' },
+        versions: [{ version: '1.0.0', published: 'X', artifacts: [artifact()] }],
       }),
     );
+    const bytes = Buffer.from(good);
     bytes[bytes.indexOf('X')] = 0xff;
     server.setIndex(bytes);
     const file = path.join(tempDir(), 'index.json');
@@ -136,6 +139,15 @@ describe('a bad index', () => {
       }
     }
     expect(existsSync(path.join(home, 'versions', '1.0.0'))).toBe(false);
+    // Nor does rehash write the shims of such a local index's bins, as it does of a good one's.
+    const shim = path.join(home, 'shims', 'othercc');
+    const rehash = (url: string) =>
+      launcher(['rehash'], { env: { ...env, LAUNCHER_DIST_URL: url }, cwd });
+    expect((await rehash(pathToFileURL(file).href)).code).toBe(0);
+    expect(existsSync(shim)).toBe(false);
+    writeFileSync(file, good);
+    expect((await rehash(pathToFileURL(file).href)).code).toBe(0);
+    expect(existsSync(shim)).toBe(true);
   });
 
   it.each(cases)(
