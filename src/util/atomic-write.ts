@@ -1,6 +1,7 @@
 // Replace a file's content all at once: readers see the old file or the new one, never a mix.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { errnoCode } from '../errors.js';
 import { randomHex } from './random.js';
 
 /** Write to a temporary sibling, then rename over the target. */
@@ -9,6 +10,12 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
   const tmp = `${file}.${process.pid}.${randomHex(4)}.tmp`;
   try {
     writeFileSync(tmp, data, { mode, flag: 'wx' });
+  } catch (error) {
+    // Exclusive: a name someone else took is not ours to remove.
+    if (errnoCode(error) !== 'EEXIST') rmSync(tmp, { force: true });
+    throw error;
+  }
+  try {
     renameSync(tmp, file);
   } catch (error) {
     rmSync(tmp, { force: true });

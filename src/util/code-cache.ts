@@ -14,15 +14,14 @@ import {
   readdirSync,
   readFileSync,
   realpathSync,
-  renameSync,
   rmSync,
   type Stats,
   statSync,
-  writeSync,
 } from 'node:fs';
 import path from 'node:path';
+import { errnoCode } from '../errors.js';
 import { launcherPaths } from '../paths.js';
-import { randomHex } from './random.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 /** Set to `0` to never read or write a code cache. */
 export const CODE_CACHE_VAR = 'LAUNCHER_CODE_CACHE';
@@ -304,21 +303,7 @@ function writeCache(dir: string, cacheFile: string, key: string, cached: () => B
   mkdirIfMissing(dir, 0o700);
   if (dirState(dir) !== 'private') return;
   // Only now: making the data takes a few milliseconds, wasted where there is no directory.
-  const data = cached();
-  const temp = `${cacheFile}.${randomHex(6)}.tmp`;
-  // Exclusive: a name someone else took is not ours to write to, nor to remove.
-  const fd = openSync(temp, 'wx', 0o600);
-  let open = true;
-  try {
-    for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
-    open = false;
-    closeSync(fd);
-    renameSync(temp, cacheFile);
-  } catch (error) {
-    if (open) closeSync(fd);
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  writeFileAtomic(cacheFile, cached(), 0o600);
   for (const entry of readdirSync(dir)) {
     const file = path.join(dir, entry);
     const stale = entry.endsWith(EXTENSION)
@@ -332,7 +317,7 @@ function mkdirIfMissing(dir: string, mode: number): void {
   try {
     mkdirSync(dir, { mode });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (errnoCode(error) !== 'EEXIST') throw error;
   }
 }
 
