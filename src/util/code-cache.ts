@@ -205,19 +205,20 @@ function nodeFlags(): string {
   return `-f${(hash >>> 0).toString(16)}`;
 }
 
+// The nearest directory above `dir` that exists (the cache may create those below it).
+function nearestExistingParent(dir: string): string {
+  let above = path.dirname(dir);
+  while (!lstatSync(above, { throwIfNoEntry: false }) && path.dirname(above) !== above)
+    above = path.dirname(above);
+  return above;
+}
+
 // `dir` with the directories above it that exist replaced by their real path (`dir` itself is
 // not resolved: a link there is refused). Undefined when that cannot be had.
 function underRealParent(dir: string): string | undefined {
   try {
-    let existing = path.dirname(dir);
-    const missing: string[] = [];
-    while (!lstatSync(existing, { throwIfNoEntry: false })) {
-      const parent = path.dirname(existing);
-      if (parent === existing) return undefined;
-      missing.unshift(path.basename(existing));
-      existing = parent;
-    }
-    return path.join(realpathSync(existing), ...missing, path.basename(dir));
+    const existing = nearestExistingParent(dir);
+    return path.join(realpathSync(existing), path.relative(existing, dir));
   } catch {
     return undefined;
   }
@@ -243,11 +244,8 @@ function dirState(dir: string): 'private' | 'unsafe' | undefined {
     ((st.mode & 0o020) !== 0 && !(st.uid === uid && st.gid === uid && privateGroup(uid)));
   const sticky = (st: Stats) => (st.mode & 0o1000) !== 0;
   try {
-    // From the nearest directory above that exists (the cache may create what is missing),
-    // whose path `underRealParent` has made real.
-    let above = path.dirname(dir);
-    while (!lstatSync(above, { throwIfNoEntry: false }) && path.dirname(above) !== above)
-      above = path.dirname(above);
+    // From the nearest directory above that exists, whose path `underRealParent` has made real.
+    let above = nearestExistingParent(dir);
     for (;;) {
       const st = lstatSync(above);
       if ((st.uid !== uid && st.uid !== 0) || (othersMayWrite(st) && !sticky(st))) return 'unsafe';
