@@ -1,6 +1,5 @@
 // Getting the distribution index: from a file, from the network (revalidated with the cached
 // ETag), or from the cache alone when offline.
-import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { isLauncherError, LauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
@@ -14,6 +13,7 @@ import {
   indexTooLarge,
   MAX_INDEX_BYTES,
   parseIndex,
+  readLocalIndexSync,
 } from './index-schema.js';
 import { withRetries } from './retry.js';
 
@@ -45,7 +45,7 @@ export async function loadIndex(
   options: LoadIndexOptions = {},
 ): Promise<{ index: DistIndex; origin: IndexOrigin }> {
   const url = requireDistUrl(ctx);
-  if (url.protocol === 'file:') return { index: await readIndexFile(url), origin: 'file' };
+  if (url.protocol === 'file:') return { index: readIndexFile(url), origin: 'file' };
 
   const cached = readCachedIndex(ctx.paths, url.href);
   if (isOffline(ctx.env)) {
@@ -104,14 +104,12 @@ export async function loadIndex(
   }
 }
 
-// The same limit as for an index fetched over HTTP: a local file is no more an index for
-// being local. (readLocalIndexSync, for the tool name and rehash, reads one the same way.)
-async function readIndexFile(url: URL): Promise<DistIndex> {
-  let bytes: Buffer;
+// Read as the tool-name lookup and rehash read a local index (readLocalIndexSync): the size
+// limit and UTF-8 as over HTTP, as a local file is no more an index for being local.
+function readIndexFile(url: URL): DistIndex {
+  let text: string;
   try {
-    const file = fileURLToPath(url);
-    if ((await stat(file)).size > MAX_INDEX_BYTES) throw indexTooLarge(url.href);
-    bytes = await readFile(file);
+    text = readLocalIndexSync(fileURLToPath(url), url.href);
   } catch (error) {
     if (isLauncherError(error)) throw error;
     throw new LauncherError(
@@ -123,7 +121,7 @@ async function readIndexFile(url: URL): Promise<DistIndex> {
       },
     );
   }
-  return parseIndex(decodeIndex(bytes, url.href), url.href);
+  return parseIndex(text, url.href);
 }
 
 async function readLimited(body: AsyncIterable<Buffer>, url: string): Promise<string> {
