@@ -5,6 +5,7 @@
 // (node:vm is fetched when first used: the shim's start-up snapshot bundles this module, and
 // need not hold it.)
 import {
+  type BigIntStats,
   closeSync,
   constants,
   fstatSync,
@@ -16,7 +17,6 @@ import {
   realpathSync,
   rmSync,
   type Stats,
-  statSync,
 } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
@@ -119,8 +119,17 @@ export function loadWithCodeCache(
   dir: string | undefined,
   name: string,
 ): CachedModule {
-  const code = readFileSync(file, 'utf8');
-  const key = dir === undefined ? undefined : cacheKey(file, code);
+  // The source and its identity through one descriptor: the key always names the code read.
+  const fd = openSync(file, 'r');
+  let code: string;
+  let st: BigIntStats;
+  try {
+    st = fstatSync(fd, { bigint: true });
+    code = readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+  const key = dir === undefined ? undefined : cacheKey(st, code);
   // Every use of the directory goes through the real path of what exists above it: a link
   // on the way, in a directory someone else may change, could be pointed elsewhere between
   // the check and the use.
@@ -182,16 +191,11 @@ export function loadWithCodeCache(
   };
 }
 
-// The source's identity, fit for a file name. Undefined when it cannot be had.
-function cacheKey(file: string, code: string): string | undefined {
+// The source's identity, fit for a file name.
+function cacheKey(st: BigIntStats, code: string): string {
   const at = code.lastIndexOf(BUILD_ID_MARK);
   const build = at < 0 ? '' : /^[0-9a-f]{1,64}/.exec(code.slice(at + BUILD_ID_MARK.length))?.[0];
-  try {
-    const st = statSync(file, { bigint: true });
-    return `${process.version}-${process.arch}${nodeFlags()}-${build ? `${build}-` : ''}${st.dev}-${st.ino}-${st.size}-${st.mtimeNs}`;
-  } catch {
-    return undefined;
-  }
+  return `${process.version}-${process.arch}${nodeFlags()}-${build ? `${build}-` : ''}${st.dev}-${st.ino}-${st.size}-${st.mtimeNs}`;
 }
 
 // Node's flags (command line and NODE_OPTIONS) as a short hash, empty when there are none. V8
