@@ -7,16 +7,17 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { cjs, lazySemver, librariesFrom, processGlobal, stampBuildId } from './bundle-options.mjs';
+import {
+  cjs,
+  lazySemver,
+  librariesFrom,
+  moduleUrl,
+  processGlobal,
+  stampBuildId,
+} from './bundle-options.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist/cli-bundle');
-
-// import.meta.url (src/package-root.ts, src/cli/start.ts) is the file's URL, as in an ES module.
-// The banner comes before esbuild's own "use strict", which would then be a mere string: it says
-// it first.
-const moduleUrlBanner =
-  "'use strict';\nvar __launcherModuleUrl = require('node:url').pathToFileURL(__filename).href;";
 
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -25,8 +26,7 @@ await build({
   outfile: path.join(outdir, 'cli.cjs'),
   sourcemap: 'linked',
   plugins: [librariesFrom('../lib'), lazySemver, processGlobal],
-  define: { 'import.meta.url': '__launcherModuleUrl' },
-  banner: { js: moduleUrlBanner },
+  ...moduleUrl(),
 });
 stampBuildId(path.join(outdir, 'cli.cjs'));
 // CommonJS too, as is bin/launcher (bin/package.json): Node starts a CommonJS script ~4 ms
@@ -36,6 +36,5 @@ await build({
   entryPoints: [path.join(root, 'src/cli/start.ts')],
   outfile: path.join(outdir, 'start.cjs'),
   plugins: [processGlobal],
-  define: { 'import.meta.url': '__launcherModuleUrl' },
-  banner: { js: moduleUrlBanner },
+  ...moduleUrl(),
 });

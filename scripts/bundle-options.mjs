@@ -56,6 +56,20 @@ export function stampBuildId(file) {
   writeFileSync(file, `${text.slice(0, at)}${BUILD_ID_MARK}${id}${text.slice(at)}`);
 }
 
+/**
+ * For a CommonJS bundle of code that reads import.meta.url (src/package-root.ts): it becomes the
+ * bundle file's URL, as in an ES module. The banner says "use strict" first: after the banner,
+ * esbuild's own directive would be a mere string. `lines`: more of the banner, before the URL.
+ */
+export function moduleUrl(lines = '') {
+  return {
+    define: { 'import.meta.url': '__launcherModuleUrl' },
+    banner: {
+      js: `'use strict';\n${lines}var __launcherModuleUrl = require('node:url').pathToFileURL(__filename).href;`,
+    },
+  };
+}
+
 /** What the CommonJS bundles (the snapshot's source, the CLI, the libraries) share. */
 export const cjs = {
   bundle: true,

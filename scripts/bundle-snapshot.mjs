@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { cjs, librariesFrom, processGlobal } from './bundle-options.mjs';
+import { cjs, librariesFrom, moduleUrl, processGlobal } from './bundle-options.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist/shim-snapshot');
@@ -37,14 +37,6 @@ await build({
   entryPoints: [path.join(root, 'src/shim/snapshot-entry.ts')],
   outfile: path.join(outdir, 'snapshot.cjs'),
   plugins: [librariesFrom('../lib'), lazyEnvPaths, processGlobal],
-  // import.meta.url (src/package-root.ts, the entry) is this file's URL, as in the ESM bundles.
-  define: { 'import.meta.url': '__launcherModuleUrl' },
   // `node --build-snapshot` runs the file with require, __filename and __dirname but no module.
-  // The banner says "use strict" first: after it, esbuild's own would be a mere string.
-  banner: {
-    js:
-      "'use strict';\n" +
-      "var module = typeof module === 'object' ? module : { exports: {} };\n" +
-      "var __launcherModuleUrl = require('node:url').pathToFileURL(__filename).href;",
-  },
+  ...moduleUrl("var module = typeof module === 'object' ? module : { exports: {} };\n"),
 });
