@@ -262,11 +262,10 @@ try {
   // One installer, then 16 installers of one version in one fresh home, then (for scale) 16
   // `launcher --version`: rounds interleaved, medians. Every home has the code cache of a home
   // launcher has been used in, but for the cold crowd's, which is new in every way.
-  async function concurrency(ca) {
+  async function concurrency(ca, codeCache) {
     log(
       `concurrency${ca ? ' (NODE_EXTRA_CA_CERTS set)' : ''}: 1 installer, then 16 of one version`,
     );
-    const codeCache = await warmCodeCache();
     const solo = [];
     const crowd = [];
     const coldCrowd = [];
@@ -307,7 +306,6 @@ try {
       nodeFloor.push(performance.now() - floorStart);
       dropHomes();
     }
-    rmSync(codeCache, { recursive: true, force: true });
     return {
       solo: median(solo),
       crowd: median(crowd),
@@ -318,8 +316,11 @@ try {
       downloads,
     };
   }
-  const plain = await concurrency(undefined);
-  const withCa = CA_FILE ? await concurrency(CA_FILE) : undefined;
+  // One warm cache serves both: NODE_EXTRA_CA_CERTS is no Node flag, so not part of its key.
+  const codeCache = await warmCodeCache();
+  const plain = await concurrency(undefined, codeCache);
+  const withCa = CA_FILE ? await concurrency(CA_FILE, codeCache) : undefined;
+  rmSync(codeCache, { recursive: true, force: true });
 
   const l = median(launcherMs);
   const c = median(curlMs);
