@@ -18,12 +18,21 @@ function setUp(extra: NodeJS.ProcessEnv = {}) {
   const env = cleanEnv(extra);
   const dir = path.join(env.LAUNCHER_HOME!, 'cache', 'code');
   const files = () => (existsSync(dir) ? readdirSync(dir).sort() : []);
-  return { env, cwd: tempDir(), dir, files };
+  // Name, inode and modification time of the files named so: a file read, never written again,
+  // keeps them.
+  const stamps = (prefix = '') =>
+    files()
+      .filter((f) => f.startsWith(prefix))
+      .map((f) => {
+        const st = statSync(path.join(dir, f));
+        return `${f}:${st.ino}:${st.mtimeMs}`;
+      });
+  return { env, cwd: tempDir(), dir, files, stamps };
 }
 
 describe('the CLI code cache', () => {
   it('is written by the first run of each command word and used, unchanged, by the next', async () => {
-    const { env, cwd, dir, files } = setUp();
+    const { env, cwd, files, stamps } = setUp();
     expect(await launcher(['--version'], { env, cwd })).toMatchObject({
       code: 0,
       stdout: `${version}\n`,
@@ -33,19 +42,13 @@ describe('the CLI code cache', () => {
     expect((await launcher(['ls'], { env, cwd })).code).toBe(0);
     expect(files().map((f) => f.split('.')[0])).toEqual(['_', 'list']);
 
-    // Inode and modification time: the files are read, never written again.
-    const identity = () =>
-      files().map((f) => {
-        const st = statSync(path.join(dir, f));
-        return `${st.ino}:${st.mtimeMs}`;
-      });
-    const written = identity();
+    const written = stamps();
     expect(await launcher(['--version'], { env, cwd })).toMatchObject({
       code: 0,
       stdout: `${version}\n`,
     });
     expect((await launcher(['list'], { env, cwd })).code).toBe(0);
-    expect(identity()).toEqual(written);
+    expect(stamps()).toEqual(written);
   });
 
   it('is replaced when it is garbage, and the command runs all the same', async () => {
@@ -82,21 +85,20 @@ describe('the CLI code cache', () => {
   it('also caches the libraries an install loads, which the next install reads unchanged', async () => {
     const server = await startDistServer({ versions: [{ version: '1.4.2' }] });
     try {
-      const { env, cwd, dir, files } = setUp({ LAUNCHER_DIST_URL: server.indexUrl });
+      const { env, cwd, files, stamps } = setUp({ LAUNCHER_DIST_URL: server.indexUrl });
       expect((await launcher(['install', '1.4.2'], { env, cwd })).code).toBe(0);
-      const libraries = () => files().filter((f) => f.startsWith('lib-'));
-      expect(libraries().map((f) => f.split('.')[0])).toEqual(['lib-tar', 'lib-undici']);
-      const identity = () => libraries().map((f) => `${f}:${statSync(path.join(dir, f)).mtimeMs}`);
-      const written = identity();
+      const libraries = files().filter((f) => f.startsWith('lib-'));
+      expect(libraries.map((f) => f.split('.')[0])).toEqual(['lib-tar', 'lib-undici']);
+      const written = stamps('lib-');
       expect((await launcher(['install', '--force', '1.4.2'], { env, cwd })).code).toBe(0);
-      expect(identity()).toEqual(written);
+      expect(stamps('lib-')).toEqual(written);
     } finally {
       await server.close();
     }
   });
 
   it('caches the JSON-RPC library a shim started from its snapshot loads for a connecting compiler', async () => {
-    const { env, dir, files } = setUp();
+    const { env, stamps } = setUp();
     const worker = pathToFileURL(path.join(REPO_ROOT, 'dist', 'worker', 'index.js')).href;
     placeVersion(env.LAUNCHER_HOME!, '1.0.0', {
       script: `#!${process.execPath}\nconst { connect } = await import(${JSON.stringify(worker)});\nconst w = await connect({ name: 'mycc' });\nconsole.log(w ? 'connected' : 'alone');\nawait w?.close();\n`,
@@ -111,11 +113,10 @@ describe('the CLI code cache', () => {
         code: 0,
         stdout: 'connected\n',
       });
-    const library = files().filter((f) => f.startsWith('lib-vscode-jsonrpc.'));
-    expect(library).toHaveLength(1);
-    const written = statSync(path.join(dir, library[0]!)).mtimeMs;
+    const written = stamps('lib-vscode-jsonrpc.');
+    expect(written).toHaveLength(1);
     expect((await run(shim, [], { env, cwd: project })).stdout).toBe('connected\n');
-    expect(statSync(path.join(dir, library[0]!)).mtimeMs).toBe(written);
+    expect(stamps('lib-vscode-jsonrpc.')).toEqual(written);
   });
 
   it('knows every command word the CLI has', () => {
