@@ -1,5 +1,5 @@
 // Read a small text file that a user wrote, turning every way it can be unreadable into one answer.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { errnoCode } from '../errors.js';
 
 export type SmallFile =
@@ -10,6 +10,12 @@ export type SmallFile =
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+// Non-blocking, so that a FIFO (which anyone may leave in a directory the walk up passes, /tmp
+// for one) opens at once and is refused below instead of blocking until someone writes to it.
+// No effect on regular files; Windows has no such flag, nor FIFOs to fear.
+const OPEN_FLAGS =
+  constants.O_NONBLOCK === undefined ? 'r' : constants.O_RDONLY | constants.O_NONBLOCK;
+
 /**
  * Open, check and decode a file of at most `maxBytes`. One `open` for a missing file, so a walk
  * up the directory tree costs one failed system call per directory and name.
@@ -17,7 +23,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 export function readSmallFile(file: string, maxBytes: number): SmallFile {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    fd = openSync(file, OPEN_FLAGS);
   } catch (error) {
     const code = errnoCode(error);
     if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'absent' };

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -198,6 +199,12 @@ describe('findVersionFile', () => {
       'a symbolic link loop',
       (dir: string) => symlinkSync('.tool-version', path.join(dir, '.tool-version')),
       'loop',
+    ],
+    [
+      // Anyone may leave one in /tmp: opening it must not wait for a writer.
+      'a FIFO',
+      (dir: string) => execFileSync('mkfifo', [path.join(dir, '.tool-version')]),
+      'not a regular file',
     ],
   ])('reports %s as a bad version file (exit 2) naming it', (_name, make, reason) => {
     const root = tempDir();
