@@ -63,6 +63,24 @@ describe('the launcher ends like its child', () => {
     });
   }
 
+  // Node starts its inspector on SIGUSR1 and ignores SIGPIPE and SIGXFSZ: re-raising one of
+  // those would open a debugger port or change nothing, so the launcher exits 128+N instead.
+  for (const [signal, number] of [
+    ['USR1', 10],
+    ['PIPE', 13],
+  ] as const) {
+    it(`exits 128+N, opening no debugger, when the child died of SIG${signal}`, async () => {
+      const run = superviseProcess(
+        { command: 'sh', args: ['-c', `kill -${signal} $$`] },
+        {
+          restart: 'no',
+        },
+      );
+      expect(await run.exited).toEqual([128 + number, null]);
+      expect(run.stderr.text()).not.toMatch(/Debugger|inspector/i);
+    });
+  }
+
   it('stops the child gracefully on SIGTERM and passes its exit status on', async () => {
     const run = superviseProcess(fixture('cooperative-server.mjs'));
     await run.stderr.line(/^@event ready /);
