@@ -1,6 +1,7 @@
 // The user's settings file, `config/config.json`; environment variables override each entry.
 import { LauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
+import { MAX_TIMER_MS } from '../util/max-timer.js';
 import { readSmallFile } from '../util/read-small-file.js';
 
 /** Every setting `config.json` may hold. Unknown keys are ignored. */
@@ -52,6 +53,9 @@ export function readConfig(paths: LauncherPaths): LauncherConfig {
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       fail(`"${key}" must be a non-negative number`);
+    }
+    if (key.endsWith('Ms') && (value as number) > MAX_TIMER_MS) {
+      fail(`"${key}" must be at most ${MAX_TIMER_MS} milliseconds (about 24 days)`);
     }
     config[key] = value as number;
   }

@@ -1,6 +1,7 @@
 // HTTP settings from the environment, and the error for an unusable answer: what the install
 // path needs before (and without) loading the HTTP client.
 import { LauncherError } from '../errors.js';
+import { MAX_TIMER_MS } from '../util/max-timer.js';
 
 /** Timeouts and retry counts, from the environment (see docs/install.md). */
 export interface HttpSettings {
@@ -18,10 +19,11 @@ function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): numb
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) {
+  const isMs = name.endsWith('_MS');
+  if (!Number.isFinite(value) || value < 0 || (isMs && value > MAX_TIMER_MS)) {
     throw new LauncherError(
       'E_USAGE',
-      `${name} must be a non-negative number, got ${JSON.stringify(raw)}`,
+      `${name} must be a non-negative number${isMs ? ` of at most ${MAX_TIMER_MS} (ms)` : ''}, got ${JSON.stringify(raw)}`,
       {
         hint: `Unset ${name}, or give it a number such as ${fallback}.`,
       },

@@ -40,11 +40,22 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
   #ended = false;
   #closed = false;
   #callback: DataCallback | undefined;
+  #checkFirst: ((message: Message) => string | undefined) | undefined;
 
-  constructor(socket: Socket, maxBytes: number) {
+  /**
+   * `checkFirst` judges the first message before anything sees it: a reason it returns is a
+   * ProtocolError. vscode-jsonrpc answers some messages itself (responses, `$/` notifications)
+   * without ever showing them to its handlers, so a rule about the first message goes here.
+   */
+  constructor(
+    socket: Socket,
+    maxBytes: number,
+    checkFirst?: (message: Message) => string | undefined,
+  ) {
     super();
     this.#socket = socket;
     this.#maxBytes = maxBytes;
+    this.#checkFirst = checkFirst;
   }
 
   listen(callback: DataCallback): Disposable {
@@ -100,7 +111,12 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
     const body = this.#flatten().subarray(0, this.#bodyLength);
     this.#consume(this.#bodyLength);
     this.#bodyLength = -1;
-    this.#callback?.(parseMessage(body));
+    const message = parseMessage(body);
+    const check = this.#checkFirst;
+    this.#checkFirst = undefined;
+    const refused = check?.(message);
+    if (refused !== undefined) throw new ProtocolError(refused);
+    this.#callback?.(message);
     return this.#size > 0;
   }
 

@@ -1,5 +1,6 @@
 // The wire protocol between the launcher and its child (spec §7): method names, shapes, limits.
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { MAX_TIMER_MS } from '../util/max-timer.js';
 
 /** LSP's Diagnostic and its parts: one definition for the whole launcher. */
 export type { Diagnostic, Position, Range } from '../diagnostics/diagnostic.js';
@@ -12,6 +13,13 @@ export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /** How long a fresh connection has to send its hello before it is closed. */
 export const HELLO_TIMEOUT_MS = 5000;
+
+/**
+ * The longest `heartbeatMs` a hello may give: three intervals (the launcher's deadline) must fit
+ * in a Node timer, whose longest delay is 2^31-1 ms (about 24.8 days; anything longer fires
+ * after 1 ms).
+ */
+export const MAX_HEARTBEAT_MS = Math.floor(MAX_TIMER_MS / 3);
 
 /** Every method name of the protocol, in one place so both ends agree. */
 export const Methods = {

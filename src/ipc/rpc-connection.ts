@@ -1,6 +1,11 @@
 // A JSON-RPC connection over a stream socket with the protocol's framing and size limit.
 import type { Socket } from 'node:net';
-import { createMessageConnection, type Logger, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  type Logger,
+  type Message,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import { END_OF_STREAM, FrameReader, ProtocolError } from './frame-reader.js';
 import { FrameWriter } from './frame-writer.js';
 import { MAX_MESSAGE_BYTES } from './protocol.js';
@@ -13,6 +18,11 @@ export interface RpcConnectionOptions {
    * socket is destroyed right after, so the connection closes; nothing else is affected.
    */
   onProtocolError?: (message: string) => void;
+  /**
+   * Judges the first message before vscode-jsonrpc sees it (it handles responses and `$/`
+   * notifications on its own): a reason returned is a protocol error, as above.
+   */
+  firstMessage?: (message: Message) => string | undefined;
   /** Where vscode-jsonrpc's own complaints go; silent by default. */
   logger?: Logger;
 }
@@ -29,7 +39,7 @@ export function createRpcConnection(
   options: RpcConnectionOptions = {},
 ): MessageConnection {
   const maxBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
-  const reader = new FrameReader(socket, maxBytes);
+  const reader = new FrameReader(socket, maxBytes, options.firstMessage);
   const writer = new FrameWriter(socket, maxBytes);
   reader.onError((error) => {
     if (!(error instanceof ProtocolError)) return;

@@ -1,11 +1,12 @@
 // Checks on what arrives over the wire: a child is another program, so nothing it sends is trusted.
-import type {
-  Diagnostic,
-  HelloParams,
-  LogLevel,
-  LogParams,
-  PublishDiagnosticsParams,
-  ReadyParams,
+import {
+  type Diagnostic,
+  type HelloParams,
+  type LogLevel,
+  type LogParams,
+  MAX_HEARTBEAT_MS,
+  type PublishDiagnosticsParams,
+  type ReadyParams,
 } from './protocol.js';
 
 /** The outcome of checking one message's params: the typed value, or why it was refused. */
@@ -39,8 +40,14 @@ export function checkHello(params: unknown): Checked<HelloParams> {
     return { ok: false, reason: 'hello "name" and "version" must be strings' };
   if (!optional(params, 'server', 'boolean'))
     return { ok: false, reason: 'hello "server" must be a boolean' };
-  if (params.heartbeatMs !== undefined && !isCount(params.heartbeatMs))
-    return { ok: false, reason: 'hello "heartbeatMs" must be a non-negative integer' };
+  if (
+    params.heartbeatMs !== undefined &&
+    !(isCount(params.heartbeatMs) && params.heartbeatMs <= MAX_HEARTBEAT_MS)
+  )
+    return {
+      ok: false,
+      reason: `hello "heartbeatMs" must be an integer from 0 to ${MAX_HEARTBEAT_MS}`,
+    };
   return { ok: true, value: params as unknown as HelloParams };
 }
 

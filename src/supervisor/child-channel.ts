@@ -3,6 +3,7 @@
 import type net from 'node:net';
 import {
   ErrorCodes,
+  Message,
   type MessageConnection,
   ParameterStructures,
   ResponseError,
@@ -49,6 +50,11 @@ export function handleChildConnection(
       if (!refused) host.refused(message, run);
       refused = true;
     },
+    // A request other than the hello is answered (-32001) below; anything else closes at once.
+    firstMessage: (message) =>
+      Message.isRequest(message)
+        ? undefined
+        : `refused a connection: it sent ${Message.isNotification(message) ? message.method : 'a response'} before ${Methods.hello}`,
   });
   const closed = new Promise<void>((resolve) => connection.onClose(() => resolve()));
   const refuse = (message: string, hello = false) => {

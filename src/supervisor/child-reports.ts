@@ -18,6 +18,11 @@ export interface ReportsHost {
   ready(): void;
   diagnostics(params: PublishDiagnosticsParams): void;
   hung(cause: HungCause, detail: string): void;
+  /**
+   * A notification broke the protocol and was dropped; `firstOfItsKind` for the first of that
+   * method from this child (the one worth a log line).
+   */
+  invalid(method: string, reason: string, firstOfItsKind: boolean): void;
 }
 
 export interface ReportsTimes {
@@ -40,6 +45,7 @@ export class ChildReports {
   readonly #host: ReportsHost;
   readonly #watch: ChildWatch;
   readonly #connectWindow: TimerHandle;
+  readonly #invalidSeen = new Set<string>();
 
   constructor(run: ChildRun, times: ReportsTimes, host: ReportsHost) {
     this.#run = run;
@@ -73,16 +79,22 @@ export class ChildReports {
     if (method === Methods.publishDiagnostics) {
       const checked = checkDiagnostics(params);
       if (checked.ok) host.diagnostics(checked.value);
-      else host.emit('protocol-error', checked.reason);
+      else this.#invalid(method, checked.reason);
     } else if (method === Methods.ready) {
       const checked = checkReady(params);
       if (checked.ok) this.#announced(checked.value);
-      else host.emit('protocol-error', checked.reason);
+      else this.#invalid(method, checked.reason);
     } else if (method === Methods.log) {
       const checked = checkLog(params);
       if (checked.ok) host.emit('log', checked.value);
-      else host.emit('protocol-error', checked.reason);
+      else this.#invalid(method, checked.reason);
     }
+  }
+
+  #invalid(method: string, reason: string): void {
+    const first = !this.#invalidSeen.has(method);
+    this.#invalidSeen.add(method);
+    this.#host.invalid(method, reason, first);
   }
 
   #announced({ port, host, url }: ReadyParams): void {

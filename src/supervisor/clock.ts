@@ -1,4 +1,5 @@
 // Time, injectable: the supervisor's timers run on a Clock so tests can drive them by hand.
+import { MAX_TIMER_MS } from '../util/max-timer.js';
 
 /** An opaque timer handle, whatever the clock's timers are. */
 export type TimerHandle = unknown;
@@ -11,9 +12,9 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** The real clock. */
+/** The real clock. A delay beyond what a timer keeps waits as long as one can. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  setTimeout: (callback, ms) => setTimeout(callback, Math.min(ms, MAX_TIMER_MS)),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };

@@ -1,6 +1,7 @@
 // The supervision settings a user controls: environment variables over `config.json` over defaults.
 import type { LauncherConfig } from '../config/config.js';
 import { LauncherError } from '../errors.js';
+import { MAX_TIMER_MS } from '../util/max-timer.js';
 import { RESTART_POLICIES, type RestartPolicy } from './restart-policy.js';
 
 /** What `LAUNCHER_RESTART*`, `LAUNCHER_READY_TIMEOUT_MS` and `LAUNCHER_STOP_TIMEOUT_MS` set. */
@@ -59,8 +60,12 @@ function policy(value: string, origin: string): RestartPolicy {
 
 function count(text: string, variable: string): number {
   const trimmed = text.trim();
-  if (/^\d{1,15}$/.test(trimmed)) return Number(trimmed);
+  const isMs = variable.endsWith('_MS');
+  if (/^\d{1,15}$/.test(trimmed) && !(isMs && Number(trimmed) > MAX_TIMER_MS))
+    return Number(trimmed);
   throw new LauncherError('E_BAD_CONFIG', `invalid ${variable}="${text}"`, {
-    hint: `Set ${variable} to a whole number of ${variable.endsWith('_MS') ? 'milliseconds' : 'restarts'}, or unset it.`,
+    hint: isMs
+      ? `Set ${variable} to a whole number of milliseconds, at most ${MAX_TIMER_MS} (about 24 days), or unset it.`
+      : `Set ${variable} to a whole number of restarts, or unset it.`,
   });
 }

@@ -378,6 +378,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         this.emit('diagnostics', params);
       },
       hung: (cause: HungCause, detail: string) => this.#hung(run, cause, detail),
+      invalid: (method: string, reason: string, firstOfItsKind: boolean) => {
+        // One line per kind, so a child sending bad diagnostics in a loop cannot flood stderr.
+        if (firstOfItsKind) {
+          this.#say(
+            `dropped ${method} from ${this.#name} (pid ${run.pid}): ${reason} ` +
+              `(later invalid ${method} messages from it are dropped without a word)`,
+          );
+        }
+        this.emit('protocol-error', reason);
+      },
     };
   }
 

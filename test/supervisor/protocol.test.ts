@@ -44,6 +44,34 @@ describe('a connection that does not authenticate', () => {
     await stillSupervised(t);
   });
 
+  // vscode-jsonrpc handles responses and `$/` notifications on its own: they must not slip by.
+  for (const [scenario, what] of [
+    ['response-first', 'a response'],
+    ['cancel-first', '$/cancelRequest'],
+  ] as const) {
+    it(`is closed when ${what} comes before the hello (${scenario})`, async () => {
+      const t = raw(scenario);
+      await t.supervisor.start();
+      await t.line(/^closed$/);
+      expect(t.stdout()).toBe('closed\n');
+      expect(t.errors).toEqual([[`refused a connection: it sent ${what} before launcher/hello`]]);
+      expect(t.used()).toBe(0);
+      await stillSupervised(t);
+    });
+  }
+
+  it('refuses a hello whose heartbeat interval no timer can keep', async () => {
+    const t = raw('huge-heartbeat');
+    await t.supervisor.start();
+    await t.line(/^closed$/);
+    expect(t.stdout()).toBe('error -32001\nclosed\n');
+    expect(t.errors).toEqual([
+      ['refused a connection: hello "heartbeatMs" must be an integer from 0 to 715827882'],
+    ]);
+    expect(t.used()).toBe(0);
+    await stillSupervised(t);
+  });
+
   it('is closed when no hello comes within the hello timeout', async () => {
     const t = raw('silent', { helloTimeoutMs: 200 });
     await t.supervisor.start();
@@ -87,6 +115,21 @@ describe('a connected child that breaks the framing', () => {
       await stillSupervised(t);
     });
   }
+
+  it('has invalid params dropped, the first of each kind with a log line, and keeps its connection', async () => {
+    const t = raw('bad-params');
+    await t.supervisor.start();
+    await t.line(/^sent$/);
+    expect(t.stdout()).toBe('accepted\nsent\n');
+    const reason = 'ready needs "port": an integer from 0 to 65535';
+    expect(t.errors).toEqual([[reason], [reason], [reason]]);
+    const pid = t.supervisor.snapshot().childPid;
+    expect(t.lines.filter((line) => line.includes('dropped'))).toEqual([
+      `launcher: dropped launcher/ready from mycc (pid ${pid}): ${reason} (later invalid launcher/ready messages from it are dropped without a word)`,
+    ]);
+    expect(t.used()).toBe(1); // the hello: 'connected'
+    await stillSupervised(t);
+  });
 
   it('gets -32601 for a request the launcher does not know, and keeps its connection', async () => {
     const t = raw('unknown-request');

@@ -1,5 +1,6 @@
 // The settings a user gives: environment over config.json over the spec's defaults.
 import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/supervisor/clock.js';
 import { DEFAULT_SETTINGS, settingsFromEnv } from '../../src/supervisor/settings.js';
 
 describe('settingsFromEnv', () => {
@@ -63,7 +64,17 @@ describe('settingsFromEnv', () => {
     );
   });
 
-  for (const value of ['-1', '1.5', 'ten', '1e3', ' ']) {
+  it('accepts the longest delay a timer keeps (2^31-1 ms), and any number of restarts', () => {
+    expect(
+      settingsFromEnv({
+        LAUNCHER_READY_TIMEOUT_MS: '2147483647',
+        LAUNCHER_MAX_RESTARTS: '3000000000',
+      }),
+    ).toMatchObject({ readyTimeoutMs: 2147483647, maxRestarts: 3000000000 });
+  });
+
+  // Node fires a timer of more than 2^31-1 ms after 1 ms: 35 days would kill a child at once.
+  for (const value of ['-1', '1.5', 'ten', '1e3', ' ', '2147483648', '3000000000']) {
     it(`refuses LAUNCHER_STOP_TIMEOUT_MS="${value}" with the variable named and a fix`, () => {
       let error: unknown;
       try {
@@ -76,4 +87,18 @@ describe('settingsFromEnv', () => {
       expect((error as { hint: string }).hint).toContain('milliseconds');
     });
   }
+});
+
+describe('systemClock', () => {
+  // A library user may pass `stopTimeoutMs: 3e9` to a Supervisor directly, past the settings'
+  // checks: Node would fire that timer after 1 ms (and warn), killing a child at once.
+  it('waits as long as a timer can for a delay no timer keeps, instead of firing at once', async () => {
+    let fired = false;
+    const handle = systemClock.setTimeout(() => {
+      fired = true;
+    }, 3e9);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    systemClock.clearTimeout(handle);
+    expect(fired).toBe(false);
+  });
 });
