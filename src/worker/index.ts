@@ -6,6 +6,7 @@ import {
   HELLO_TIMEOUT_MS,
   type HelloParams,
   type HelloResult,
+  MAX_HEARTBEAT_MS,
   Methods,
   PROTOCOL_VERSION,
 } from '../ipc/protocol.js';
@@ -28,7 +29,10 @@ export interface WorkerOptions {
   version?: string;
   /** The compiler runs a server and will call `ready()`; until then the launcher waits. */
   server?: boolean;
-  /** Heartbeat interval; default 1000 when supervised, 0 turns heartbeats off. */
+  /**
+   * Heartbeat interval in ms, at most `MAX_HEARTBEAT_MS` (about 8 days); default 1000 when
+   * supervised, 0 turns heartbeats off.
+   */
   heartbeatMs?: number;
   /** Exit (code 1) when the launcher's connection closes; default true. */
   lifeline?: boolean;
@@ -46,6 +50,14 @@ export async function connect(options: WorkerOptions = {}): Promise<WorkerConnec
   const address = env[EnvVars.socket];
   const token = env[EnvVars.token];
   for (const key of Object.values(EnvVars)) delete process.env[key];
+  const heartbeatMs = options.heartbeatMs ?? 1000;
+  // Checked even when standalone: the launcher would refuse it, and a timer of more than 2^31-1
+  // ms fires every millisecond.
+  if (!Number.isSafeInteger(heartbeatMs) || heartbeatMs < 0 || heartbeatMs > MAX_HEARTBEAT_MS) {
+    throw new RangeError(
+      `heartbeatMs must be a whole number of milliseconds from 0 to ${MAX_HEARTBEAT_MS}, not ${heartbeatMs}`,
+    );
+  }
   if (!address || !token) return null;
   const name = options.name ?? 'worker';
   let socket: Awaited<ReturnType<typeof connectEndpoint>>;
@@ -66,7 +78,6 @@ export async function connect(options: WorkerOptions = {}): Promise<WorkerConnec
       process.stderr.write(`${name}: bad message from the launcher: ${message}\n`),
   });
   connection.listen();
-  const heartbeatMs = options.heartbeatMs ?? 1000;
   const hello: HelloParams = {
     token,
     pid: process.pid,
@@ -84,13 +95,11 @@ export async function connect(options: WorkerOptions = {}): Promise<WorkerConnec
     );
   } catch (error) {
     socket.destroy();
+    const reason = (error as Error).message;
     throw new LauncherError(
       'E_SESSION',
-      `${name}: the launcher refused the connection: ${(error as Error).message}`,
-      {
-        hint: 'LAUNCHER_TOKEN must be the one this process was started with; do not copy it between processes.',
-        cause: error,
-      },
+      `${name}: the launcher refused the connection: ${reason}`,
+      { hint: refusalHint(reason), cause: error },
     );
   }
   return new Worker(connection, socket, result.session, {
@@ -98,6 +107,17 @@ export async function connect(options: WorkerOptions = {}): Promise<WorkerConnec
     heartbeatMs,
     lifeline: options.lifeline ?? true,
   });
+}
+
+// What to do about a refused hello, by what the launcher said (docs/protocol.md lists them).
+function refusalHint(reason: string): string {
+  if (reason.includes('token'))
+    return 'LAUNCHER_TOKEN must be the one this process was started with; do not copy it between processes.';
+  if (reason.startsWith('no answer'))
+    return 'The launcher did not answer: it may be overloaded or stopping. Run it again.';
+  if (reason.includes('already connected'))
+    return 'Connect once per process: call connect() once and keep the connection it gives.';
+  return 'The hello broke the protocol (docs/protocol.md); check the options given to connect().';
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -1,6 +1,7 @@
 // The child's end of the channel: what a compiler calls to report back to its launcher.
 import type { Socket } from 'node:net';
 import { ErrorCodes, type MessageConnection, ResponseError } from 'vscode-jsonrpc/node';
+import { ProtocolError } from '../ipc/frame-reader.js';
 import { type Diagnostic, type LogLevel, Methods, type ReadyParams } from '../ipc/protocol.js';
 
 /** The child's connection to its launcher (spec §7). */
@@ -107,10 +108,15 @@ export class Worker implements WorkerConnection {
     this.#socket.end();
   }
 
-  // Once closed, messages are dropped: the launcher is gone or was told goodbye.
+  // Once closed, messages are dropped: the launcher is gone or was told goodbye. One too large
+  // for the protocol is dropped too (sending it would cost the connection), but not silently.
   #send(method: string, params: unknown): void {
     if (this.#closing || this.#socket.destroyed) return;
-    this.#connection.sendNotification(method, params).catch(() => {});
+    this.#connection.sendNotification(method, params).catch((error: unknown) => {
+      if (error instanceof ProtocolError) {
+        process.stderr.write(`${this.#settings.name}: ${method} not sent: ${error.message}\n`);
+      }
+    });
   }
 
   async #shutDown(reason: string): Promise<void> {

@@ -23,7 +23,7 @@ interface Seen {
  * A stand-in launcher: accepts one connection, answers the hello with session "s-1" (or refuses
  * it), and records every notification. Lifeline off in these tests: the test process stays.
  */
-async function fakeLauncher(options: { refuse?: boolean } = {}) {
+async function fakeLauncher(options: { refuse?: string } = {}) {
   const address = path.join(tempDir(), 'sock');
   const token = newToken();
   const server = net.createServer();
@@ -36,7 +36,7 @@ async function fakeLauncher(options: { refuse?: boolean } = {}) {
       const connection = createRpcConnection(socket);
       connection.onRequest('launcher/hello', (params: unknown) => {
         hello = params;
-        if (options.refuse) throw new ResponseError(-32001, 'wrong token');
+        if (options.refuse) throw new ResponseError(-32001, options.refuse);
         return { session: 's-1', protocolVersion: 1 };
       });
       connection.onNotification((method, params) => {
@@ -92,12 +92,32 @@ describe('connect()', () => {
   });
 
   it('fails with a clear error when the launcher refuses the hello', async () => {
-    const fake = await fakeLauncher({ refuse: true });
+    const fake = await fakeLauncher({ refuse: 'wrong token' });
     await expect(connect({ env: fake.env, lifeline: false })).rejects.toMatchObject({
       code: 'E_SESSION',
       message: expect.stringContaining('refused'),
+      hint: expect.stringContaining('LAUNCHER_TOKEN'),
     });
   });
+
+  it('gives the fix for what the launcher said, not always the token’s', async () => {
+    const fake = await fakeLauncher({ refuse: 'child 42 is already connected' });
+    await expect(connect({ env: fake.env, lifeline: false })).rejects.toMatchObject({
+      code: 'E_SESSION',
+      hint: expect.stringContaining('Connect once per process'),
+    });
+  });
+
+  // A timer of more than 2^31-1 ms fires every millisecond, and the launcher would refuse it.
+  for (const heartbeatMs of [-1, 1.5, Number.NaN, 715_827_883]) {
+    it(`refuses heartbeatMs ${heartbeatMs} before connecting`, async () => {
+      const fake = await fakeLauncher();
+      await expect(connect({ env: fake.env, lifeline: false, heartbeatMs })).rejects.toThrow(
+        /heartbeatMs must be a whole number of milliseconds from 0 to 715827882/,
+      );
+      expect(fake.hello()).toBeUndefined();
+    });
+  }
 
   it('fails with a clear error when the launcher’s socket is gone', async () => {
     const env = { LAUNCHER_SOCKET: path.join(tempDir(), 'gone'), LAUNCHER_TOKEN: newToken() };
@@ -129,6 +149,26 @@ describe('a connected worker', () => {
       },
       { method: 'launcher/log', params: { level: 'warn', message: 'careful' } },
     ]);
+  });
+
+  it('says on stderr that a message over 16 MiB was not sent, and keeps its connection', async () => {
+    const fake = await fakeLauncher();
+    const worker = await connected(fake.env, { name: 'mycc' });
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => written.push(String(chunk)) > 0) as never;
+    try {
+      worker.log('info', 'x'.repeat(16 * 1024 * 1024));
+      worker.log('info', 'small');
+      expect(await fake.until(1)).toEqual([
+        { method: 'launcher/log', params: { level: 'info', message: 'small' } },
+      ]);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(written.join('')).toMatch(
+      /^mycc: launcher\/log not sent: message of \d+ bytes is over the limit of 16777216 bytes\n$/,
+    );
   });
 
   it('sends heartbeats at the interval it announced', async () => {
