@@ -14,6 +14,18 @@ export interface InstallReceipt {
   readonly bins?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The receipt's bins as a map without a prototype, holding only string paths: a bin is looked up
+ * by the name the user typed, and `launcher which constructor` must find nothing, not
+ * Object.prototype's function.
+ */
+function ownBins(value: unknown): Readonly<Record<string, string>> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const bins: Record<string, string> = Object.create(null);
+  for (const [name, rel] of Object.entries(value)) if (typeof rel === 'string') bins[name] = rel;
+  return bins;
+}
+
 /** The receipt of an installed version, or null when there is none (or it is unreadable). */
 export function readReceipt(paths: LauncherPaths, version: string): InstallReceipt | null {
   try {
@@ -21,7 +33,7 @@ export function readReceipt(paths: LauncherPaths, version: string): InstallRecei
     if (typeof data !== 'object' || data === null) return null;
     const r = data as Record<string, unknown>;
     if (typeof r.version !== 'string' || typeof r.sha256 !== 'string') return null;
-    return data as InstallReceipt;
+    return { ...(data as InstallReceipt), bins: ownBins(r.bins) };
   } catch {
     return null;
   }

@@ -37,6 +37,18 @@ describe('launcher which', () => {
     expect(r.stderr).toContain('These installed versions have mycc-lsp: 2.0.0');
   });
 
+  // The receipt's bins are looked up by the name typed: Object.prototype's names are no bins.
+  for (const bin of ['constructor', '__proto__', 'toString']) {
+    it(`exits 127 for ${bin}, a name every JavaScript object answers to`, async () => {
+      const { env, dir, home } = project('1.4.2\n');
+      placeVersion(home, '1.4.2', { bins: { mycc: 'bin/mycc' } });
+      const r = await launcher(['which', bin], { env, cwd: dir });
+      expect(r.code).toBe(127);
+      expect(r.stderr).toContain(`${bin} is not part of version 1.4.2`);
+      expect(r.stderr).toContain(`No installed version provides ${bin}`);
+    });
+  }
+
   it('exits 126 when the bin is not executable', async () => {
     const { env, dir, home } = project('1.4.2\n');
     const versionDir = placeVersion(home, '1.4.2', { bins: { mycc: 'bin/mycc' } });
