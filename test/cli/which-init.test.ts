@@ -1,6 +1,6 @@
 // End to end: `launcher which` and `launcher init`, through the built CLI.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isLauncherError } from '../../src/errors.js';
@@ -85,6 +85,26 @@ describe('launcher which', () => {
     }
     const r = await launcher(['which', 'mycc'], {
       env: { ...env, PATH: `${shims}:${system}:${env.PATH}` },
+      cwd: dir,
+    });
+    expect(r).toMatchObject({ code: 0, stdout: `${path.join(system, 'mycc')}\n` });
+  });
+
+  it('skips a link to the shims directory and a directory named like the bin, as a shell would', async () => {
+    const { env, dir, home } = project('system\n');
+    const shims = path.join(home, 'shims');
+    const system = tempDir();
+    mkdirSync(shims, { recursive: true });
+    for (const d of [shims, system])
+      writeFileSync(path.join(d, 'mycc'), '#!/bin/sh\n', { mode: 0o755 });
+    // The shims reached through a link (as a home under /tmp is on macOS), then a directory
+    // called mycc (executable, as directories are), then the real one.
+    const viaLink = path.join(tempDir(), 'shims-link');
+    symlinkSync(shims, viaLink);
+    const withDir = tempDir();
+    mkdirSync(path.join(withDir, 'mycc'));
+    const r = await launcher(['which', 'mycc'], {
+      env: { ...env, PATH: `${viaLink}:${withDir}:${system}:${env.PATH}` },
       cwd: dir,
     });
     expect(r).toMatchObject({ code: 0, stdout: `${path.join(system, 'mycc')}\n` });
