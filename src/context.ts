@@ -7,20 +7,28 @@ import { cachedIndexTool } from './index/index-cache.js';
 import { readLocalIndexSync, TOOL_NAME } from './index/index-schema.js';
 import { type LauncherPaths, launcherPaths } from './paths.js';
 import { readReceipt } from './store/receipt.js';
+import { noWorkingDir, workingDir } from './util/working-dir.js';
 import type { RequestContext } from './version/requested.js';
 
 /** One run's view of the world. Settings are read on first use, so cheap paths stay cheap. */
 export class LauncherContext implements RequestContext {
   readonly env: NodeJS.ProcessEnv;
-  readonly cwd: string;
   readonly paths: LauncherPaths;
+  readonly #cwd: string | undefined;
   #config: LauncherConfig | undefined;
   #tool: string | null | undefined;
 
-  constructor(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()) {
+  /** `cwd` undefined: the working directory is gone, an error for whatever needs it. */
+  constructor(env: NodeJS.ProcessEnv = process.env, cwd: string | undefined = workingDir()) {
     this.env = env;
-    this.cwd = cwd;
+    this.#cwd = cwd;
     this.paths = launcherPaths(env);
+  }
+
+  /** The directory the command acts in; E_NO_CWD (exit 2) when it was removed. */
+  get cwd(): string {
+    if (this.#cwd === undefined) throw noWorkingDir();
+    return this.#cwd;
   }
 
   get config(): LauncherConfig {

@@ -22,6 +22,7 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 export const ErrorCodes = {
   E_INTERNAL: ExitCode.Internal,
   E_USAGE: ExitCode.InvalidInput,
+  E_NO_CWD: ExitCode.InvalidInput,
   E_BAD_REQUEST: ExitCode.InvalidInput,
   E_VERSION_FILE: ExitCode.InvalidInput,
   E_BAD_CONFIG: ExitCode.InvalidInput,

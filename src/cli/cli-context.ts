@@ -2,6 +2,6 @@
 import type { BaseContext } from 'clipanion';
 
 export interface CliContext extends BaseContext {
-  /** The directory the command acts in (normally `process.cwd()`). */
-  cwd: string;
+  /** The directory the command acts in (normally `process.cwd()`); undefined when it is gone. */
+  cwd: string | undefined;
 }

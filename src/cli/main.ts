@@ -2,6 +2,7 @@
 import { Builtins, Cli } from 'clipanion';
 import { ExitCode } from '../errors.js';
 import { packageVersion } from '../package-root.js';
+import { workingDir } from '../util/working-dir.js';
 import type { CliContext } from './cli-context.js';
 import { ALIASES } from './command-words.js';
 import type { LauncherCommand } from './launcher-command.js';
@@ -68,7 +69,8 @@ export async function main(argv: string[], context: Partial<CliContext> = {}): P
     stderr: process.stderr,
     env: process.env,
     colorDepth: 1,
-    cwd: process.cwd(),
+    // Read now but judged only by what needs it: `--version` runs in a removed directory.
+    cwd: workingDir(),
     ...context,
   };
   const first = argv[0] ?? '';

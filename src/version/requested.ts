@@ -27,7 +27,10 @@ export interface RequestContext {
 
 /** Where the search for a version file starts: `LAUNCHER_DIR` when set, else the cwd. */
 export function startDirectory(ctx: Pick<RequestContext, 'env' | 'cwd'>): string {
-  return ctx.env.LAUNCHER_DIR ? path.resolve(ctx.cwd, ctx.env.LAUNCHER_DIR) : path.resolve(ctx.cwd);
+  const dir = ctx.env.LAUNCHER_DIR;
+  // An absolute LAUNCHER_DIR needs no working directory (which may be gone).
+  if (dir && path.isAbsolute(dir)) return path.resolve(dir);
+  return dir ? path.resolve(ctx.cwd, dir) : path.resolve(ctx.cwd);
 }
 
 /** The request in force, or null when none is set anywhere. */

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ALIASES, COMMAND_WORDS } from '../../src/cli/command-words.js';
-import { launcher } from '../helpers/cli.js';
+import { LAUNCHER_BIN, launcher, run } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { asUserWithoutPrivileges } from '../helpers/other-user.js';
 import { placeVersion } from '../helpers/store.js';
@@ -334,5 +334,47 @@ describe('the command line itself', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(path.join(home, 'config', 'config.json'));
     expectNoStackTrace(r.stderr);
+  });
+});
+
+// A build that deletes and recreates its output directory while a shell is in it.
+describe('a working directory removed under the shell', () => {
+  function inRemovedDir(args: string[], env: NodeJS.ProcessEnv) {
+    const gone = path.join(tempDir(), 'gone');
+    mkdirSync(gone);
+    return run(
+      '/bin/sh',
+      [
+        '-c',
+        'cd "$1" && rmdir "$1" && shift && exec "$@"',
+        'sh',
+        gone,
+        process.execPath,
+        LAUNCHER_BIN,
+        ...args,
+      ],
+      { env, cwd: path.dirname(gone) },
+    );
+  }
+
+  it('is no matter for what does not need it', async () => {
+    const r = await inRemovedDir(['--version'], cleanEnv());
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('is a clear error (exit 2) for what does, not a stack trace', async () => {
+    const r = await inRemovedDir(['current'], cleanEnv());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^launcher: the current directory no longer exists/);
+    expect(r.stderr).toContain('LAUNCHER_DIR');
+    expect(r.stderr).not.toContain('    at ');
+  });
+
+  it('is no matter when LAUNCHER_DIR names the project', async () => {
+    const project = tempDir('launcher-project-');
+    writeFileSync(path.join(project, '.tool-version'), '1.4.2\n');
+    const r = await inRemovedDir(['current'], cleanEnv({ LAUNCHER_DIR: project }));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('1.4.2');
   });
 });

@@ -197,6 +197,23 @@ describe('the shim', () => {
     });
   });
 
+  it('says so (exit 2) when the working directory was removed under the shell', async () => {
+    const { env, project, shim } = await world('1.4');
+    const gone = path.join(project, 'gone');
+    mkdirSync(gone);
+    const r = await run(
+      '/bin/sh',
+      ['-c', 'cd "$1" && rmdir "$1" && exec "$2" hello', 'sh', gone, shim],
+      {
+        env,
+        cwd: project,
+      },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('launcher: the current directory no longer exists');
+    expect(r.stdout).toBe('');
+  });
+
   it('stops a shim that resolves to itself with the recursion guard', async () => {
     const { env, project, shim } = await world('system');
     // A directory on PATH with a link back to the shim: `system` would find the shim again.
