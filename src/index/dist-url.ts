@@ -39,10 +39,14 @@ export function requireDistUrl(source: DistUrlSource): URL {
   return url;
 }
 
-/** Host names that never leave this machine, so plain HTTP to them cannot be intercepted. */
+/**
+ * Host names that never leave this machine, so plain HTTP to them cannot be intercepted. Not
+ * `*.localhost`: the C library may resolve those through the network's DNS, which can answer
+ * with any address.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === 'localhost') return true;
   if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
   return /^127(\.\d{1,3}){3}$/.test(host);
 }
