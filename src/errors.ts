@@ -94,12 +94,38 @@ const REFUSALS: Readonly<Record<string, readonly [string, string]>> = {
   EDQUOT: ['disk quota exceeded', 'Free some space there, then run the command again.'],
 };
 
+// A path that cannot be what it must be: a file where a directory belongs (LAUNCHER_HOME set to
+// a file), a link loop. The user's setup, not a bug of ours; but only as a last resort (in
+// renderError), since inside an archive the same codes mean a damaged archive.
+const PATH_PROBLEMS: Readonly<Record<string, readonly [string, string]>> = {
+  ENOTDIR: [
+    'a part of that path is a file, not a directory',
+    `Move that file away or fix the path (LAUNCHER_HOME, LAUNCHER_DIR), ${HOME_ELSEWHERE}.`,
+  ],
+  EISDIR: ['it is a directory', 'Move that directory away, then run the command again.'],
+  ELOOP: [
+    'too many levels of symbolic links',
+    'Fix the symbolic links on that path (one points back at itself).',
+  ],
+  EEXIST: [
+    'something else is already there',
+    'Move it away if launcher should create it, then run the command again.',
+  ],
+};
+
 /**
  * A file system refusal (permissions, a read-only mount, a full disk) as an E_IO error naming
  * the file; undefined for anything else.
  */
 export function fileSystemRefusal(error: unknown): LauncherError | undefined {
-  const refusal = REFUSALS[errnoCode(error) ?? ''];
+  return fileSystemError(error, REFUSALS);
+}
+
+function fileSystemError(
+  error: unknown,
+  table: Readonly<Record<string, readonly [string, string]>>,
+): LauncherError | undefined {
+  const refusal = table[errnoCode(error) ?? ''];
   if (!refusal) return undefined;
   const file = (error as { path?: unknown }).path;
   const syscall = (error as { syscall?: unknown }).syscall;
@@ -117,7 +143,9 @@ export function fileSystemRefusal(error: unknown): LauncherError | undefined {
  * Anything else that is not a LauncherError is a bug of ours and says so.
  */
 export function renderError(error: unknown, options: { debug?: boolean } = {}): string {
-  const refusal = isLauncherError(error) ? undefined : fileSystemRefusal(error);
+  const refusal = isLauncherError(error)
+    ? undefined
+    : (fileSystemRefusal(error) ?? fileSystemError(error, PATH_PROBLEMS));
   if (refusal) return renderError(refusal, options);
   if (isLauncherError(error)) {
     let text = `launcher: ${error.message}\n`;

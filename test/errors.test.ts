@@ -25,4 +25,18 @@ describe('errors', () => {
     expect(renderError(error)).not.toContain('    at ');
     expect(renderError(error, { debug: true })).toContain('    at ');
   });
+
+  it('names the path when it is wrong (a file where a directory belongs), not a bug of ours', () => {
+    const error = Object.assign(new Error('ENOTDIR: not a directory, mkdir'), {
+      code: 'ENOTDIR',
+      syscall: 'mkdir',
+      path: '/home/ada/launcher-home/versions',
+    });
+    const text = renderError(error);
+    expect(text).toMatch(
+      /^launcher: cannot use \/home\/ada\/launcher-home\/versions \(mkdir\): a part of that path is a file/,
+    );
+    expect(text).toContain('LAUNCHER_HOME');
+    expect(text).not.toContain('bug');
+  });
 });

@@ -286,6 +286,20 @@ describe('the command line itself', () => {
     });
   });
 
+  it('names a LAUNCHER_HOME that is a file as the problem, not as a bug of its own', async () => {
+    const { env, dir } = project();
+    const file = path.join(tempDir(), 'home-is-a-file');
+    writeFileSync(file, '');
+    for (const args of [['rehash'], ['list']]) {
+      const r = await launcher(args, { env: { ...env, LAUNCHER_HOME: file }, cwd: dir });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`launcher: cannot use ${file}/`);
+      expect(r.stderr).toContain('a part of that path is a file, not a directory');
+      expect(r.stderr).not.toContain('bug');
+    }
+    expect(readFileSync(file, 'utf8')).toBe('');
+  });
+
   it('lists the commands in --help', async () => {
     const { env, dir } = project();
     const r = await launcher(['--help'], { env, cwd: dir });
