@@ -7,7 +7,7 @@ import { isLauncherError, LauncherError } from '../errors.js';
 import type { HttpClient } from '../index/http-client.js';
 import { isOffline } from '../index/http-settings.js';
 import { fetchToPartial } from './fetch-partial.js';
-import { partialFiles } from './layout.js';
+import { dropDirIfEmpty, partialFiles } from './layout.js';
 import type { Progress } from './progress.js';
 import { type Expected, type Measured, measureFile, mismatch } from './verify.js';
 
@@ -46,7 +46,7 @@ export async function obtainArchive(
       },
     );
   }
-  mkdirSync(path.dirname(d.archive), { recursive: true });
+  const madeDir = mkdirSync(path.dirname(d.archive), { recursive: true }) !== undefined;
   const { part, meta } = partialFiles(d.archive);
   const discard = () => {
     rmSync(part, { force: true });
@@ -66,6 +66,8 @@ export async function obtainArchive(
   } catch (error) {
     if (isLauncherError(error) && (error.code === 'E_CHECKSUM' || error.code === 'E_SIZE'))
       discard();
+    // A directory made for this download goes again if nothing is kept in it.
+    if (madeDir) dropDirIfEmpty(d.archive);
     throw error;
   }
   renameSync(part, d.archive);

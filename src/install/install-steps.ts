@@ -7,7 +7,7 @@ import type { LauncherContext } from '../context.js';
 import { isLauncherError } from '../errors.js';
 import { obtainArchive } from './download.js';
 import type { InstallVersionOptions } from './install-version.js';
-import { archiveFile, newStagingDir } from './layout.js';
+import { archiveFile, dropDirIfEmpty, newStagingDir } from './layout.js';
 import { checkBins, moveIntoPlace, writeReceipt } from './place.js';
 import { createProgress } from './progress.js';
 
@@ -54,7 +54,10 @@ export async function installNow(
   } catch (error) {
     rmSync(staging, { recursive: true, force: true, maxRetries: 2 });
     // A verified archive that cannot be installed is of no use to keep.
-    if (isLauncherError(error) && error.exitCode === 6) rmSync(file, { force: true });
+    if (isLauncherError(error) && error.exitCode === 6) {
+      rmSync(file, { force: true });
+      dropDirIfEmpty(file);
+    }
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 // Names the installer uses beside the versions (staging, trash, locks) and in the download cache.
+import { rmdirSync } from 'node:fs';
 import path from 'node:path';
 import type { LauncherPaths } from '../paths.js';
 import { randomHex } from '../util/random.js';
@@ -31,6 +32,19 @@ export function lockFile(paths: LauncherPaths, version: string): string {
 /** The download cache of one version: `cache/downloads/<version>/`. */
 export function downloadDir(paths: LauncherPaths, version: string): string {
   return path.join(paths.cache, 'downloads', version);
+}
+
+/**
+ * Remove the directory of `file` (a version's download cache) if nothing is left in it: a
+ * failed install keeps no empty directory behind. Anything in the way (a partial download kept
+ * for resuming, a racing process) keeps it.
+ */
+export function dropDirIfEmpty(file: string): void {
+  try {
+    rmdirSync(path.dirname(file));
+  } catch {
+    // not empty, or already gone
+  }
 }
 
 /** The downloads cache root, for the sweep of leftovers. */
