@@ -5,7 +5,10 @@ import type { LauncherPaths } from '../paths.js';
 import { randomHex } from '../util/random.js';
 
 // Leftover names end in 12 hex characters, so versions with dashes (2.0.0-rc.1) parse back.
-const LEFTOVER = /^\.(staging|trash)-(.+)-([0-9a-f]{12})$/;
+const LEFTOVER = /^\.(staging|trash|replaced)-(.+)-([0-9a-f]{12})$/;
+
+/** What a leftover directory beside the versions was, when its run died. */
+export type LeftoverKind = 'staging' | 'trash' | 'replaced';
 const LOCK_PREFIX = '.lock-';
 
 /** A fresh staging directory for `version`, inside `versions/` so the final rename is atomic. */
@@ -13,15 +16,24 @@ export function newStagingDir(paths: LauncherPaths, version: string): string {
   return path.join(paths.versions, `.staging-${version}-${randomHex(6)}`);
 }
 
-/** Where a replaced or uninstalled version goes before it is deleted. */
+/** Where an uninstalled version goes before it is deleted. */
 export function newTrashDir(paths: LauncherPaths, version: string): string {
   return path.join(paths.versions, `.trash-${version}-${randomHex(6)}`);
 }
 
-/** A staging or trash directory name, split into its kind and version; null for anything else. */
-export function parseLeftover(name: string): { kind: 'staging' | 'trash'; version: string } | null {
+/**
+ * Where a reinstall (`--force`) moves the version it replaces until the new one is in place. A
+ * run killed between the two renames leaves it here with no version in its place: the sweep
+ * then puts it back, where it would delete a trash directory.
+ */
+export function newReplacedDir(paths: LauncherPaths, version: string): string {
+  return path.join(paths.versions, `.replaced-${version}-${randomHex(6)}`);
+}
+
+/** A leftover directory's name, split into its kind and version; null for anything else. */
+export function parseLeftover(name: string): { kind: LeftoverKind; version: string } | null {
   const match = LEFTOVER.exec(name);
-  return match ? { kind: match[1] as 'staging' | 'trash', version: match[2]! } : null;
+  return match ? { kind: match[1] as LeftoverKind, version: match[2]! } : null;
 }
 
 /** The lock that serialises installs (and uninstalls) of one version across processes. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { LauncherError } from '../errors.js';
 import { type LauncherPaths, RECEIPT_FILE, versionDir } from '../paths.js';
 import type { InstallReceipt } from '../store/receipt.js';
-import { newTrashDir } from './layout.js';
+import { newReplacedDir } from './layout.js';
 
 /** Every declared bin must be a file inside the install with an execute bit. */
 export function checkBins(
@@ -43,17 +43,18 @@ export function writeReceipt(staging: string, receipt: InstallReceipt): void {
 /**
  * Rename staging to `versions/<version>`. Whatever is there (a directory without receipt, or the
  * version being reinstalled) is first moved aside and deleted after, so readers see the old
- * directory, briefly none, then the new one, never a mix.
+ * directory, briefly none, then the new one, never a mix. Killed in between, the old one is put
+ * back by the next sweep (sweep.ts).
  */
 export function moveIntoPlace(paths: LauncherPaths, version: string, staging: string): string {
   const target = versionDir(paths, version);
-  let trash: string | undefined = newTrashDir(paths, version);
+  let replaced: string | undefined = newReplacedDir(paths, version);
   try {
-    renameSync(target, trash);
+    renameSync(target, replaced);
   } catch {
-    trash = undefined;
+    replaced = undefined;
   }
   renameSync(staging, target);
-  if (trash) rmSync(trash, { recursive: true, force: true, maxRetries: 2 });
+  if (replaced) rmSync(replaced, { recursive: true, force: true, maxRetries: 2 });
   return target;
 }

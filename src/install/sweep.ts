@@ -1,8 +1,8 @@
 // Cleaning up after installers that died: staging and trash directories, partial downloads.
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
-import type { LauncherPaths } from '../paths.js';
+import { type LauncherPaths, RECEIPT_FILE, versionDir } from '../paths.js';
 import { isLeftoverLock, isLockHeld } from './install-lock.js';
 import { downloadsRoot, parseLeftover } from './layout.js';
 
@@ -12,6 +12,22 @@ function list(dir: string): string[] {
   } catch (error) {
     if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return [];
     throw error;
+  }
+}
+
+/**
+ * A reinstall killed between moving the old version aside and renaming the new one into place
+ * left no version: the old one (if it was installed) goes back. True when it did.
+ */
+function putBack(paths: LauncherPaths, version: string, replaced: string): boolean {
+  if (!existsSync(path.join(replaced, RECEIPT_FILE))) return false;
+  try {
+    // Fails when something is in the version's place (the reinstall got that far): then the
+    // old copy is just removed.
+    renameSync(replaced, versionDir(paths, version));
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -38,8 +54,10 @@ export function sweepLeftovers(paths: LauncherPaths, ownVersion?: string): strin
   for (const name of list(paths.versions)) {
     const target = path.join(paths.versions, name);
     const leftover = parseLeftover(name);
-    if (leftover && !heldByOthers(leftover.version)) remove(target);
-    else if (name.startsWith('.lock-') && isLeftoverLock(paths.versions, name)) remove(target);
+    if (leftover && !heldByOthers(leftover.version)) {
+      if (leftover.kind === 'replaced' && putBack(paths, leftover.version, target)) continue;
+      remove(target);
+    } else if (name.startsWith('.lock-') && isLeftoverLock(paths.versions, name)) remove(target);
   }
   const downloads = downloadsRoot(paths);
   for (const version of list(downloads)) {

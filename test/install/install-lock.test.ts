@@ -21,7 +21,7 @@ import {
 } from '../../src/install/install-lock.js';
 import { lockFile } from '../../src/install/layout.js';
 import { sweepLeftovers } from '../../src/install/sweep.js';
-import { launcherPaths } from '../../src/paths.js';
+import { launcherPaths, RECEIPT_FILE } from '../../src/paths.js';
 import { probeProcess } from '../../src/session/process-identity.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { cleanEnv } from '../helpers/env.js';
@@ -438,6 +438,30 @@ describe('the sweep of leftovers', () => {
     expect(existsSync(files.deadPart)).toBe(false);
     expect(existsSync(files.deadPartMeta)).toBe(false);
     expect(existsSync(files.verified)).toBe(true);
+  });
+
+  it('puts back a version a reinstall killed between its two renames had moved aside', () => {
+    const paths = home();
+    const replaced = (version: string, receipt: boolean) => {
+      const dir = path.join(paths.versions, `.replaced-${version}-0123456789ab`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'old'), version);
+      if (receipt) writeFileSync(path.join(dir, RECEIPT_FILE), '{}');
+      return dir;
+    };
+    // Killed before the new copy was renamed in: the old one is the only copy there is.
+    const lone = replaced('2.0.0', true);
+    // Killed after it: the new copy stays, the old one goes.
+    const superseded = replaced('3.0.0', true);
+    mkdirSync(path.join(paths.versions, '3.0.0'));
+    writeFileSync(path.join(paths.versions, '3.0.0', 'new'), 'new');
+    // Never installed (a directory without receipt was being replaced): nothing to put back.
+    const broken = replaced('4.0.0', false);
+    sweepLeftovers(paths);
+    expect(readFileSync(path.join(paths.versions, '2.0.0', 'old'), 'utf8')).toBe('2.0.0');
+    expect(readdirSync(path.join(paths.versions, '3.0.0'))).toEqual(['new']);
+    for (const dir of [lone, superseded, broken]) expect(existsSync(dir)).toBe(false);
+    expect(readdirSync(paths.versions).sort()).toEqual(['2.0.0', '3.0.0']);
   });
 
   it('removes a lock prepared by a process killed before putting it in place, and no other', async () => {
