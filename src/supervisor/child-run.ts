@@ -1,8 +1,9 @@
 // One child's life: spawned, asked to stop, escalated, reaped with its group, then done.
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { LauncherError } from '../errors.js';
+import { errnoCode, LauncherError } from '../errors.js';
 import { Methods } from '../ipc/protocol.js';
 import type { Clock, TimerHandle } from './clock.js';
 import {
@@ -120,10 +121,21 @@ export class ChildRun {
     const child = spawnChild(plan);
     if (child.pid === undefined) {
       const [error] = (await once(child, 'error').catch((e: unknown) => [e])) as [Error];
-      throw new LauncherError('E_IO', `cannot start ${plan.command}: ${error.message}`, {
-        hint: `Check that ${plan.cwd} exists and that ${plan.command} can be run.`,
-        cause: error,
-      });
+      // exec's own refusals (a binary for another machine, a loader that is missing) are the
+      // program's trouble, 126 as the shell says; a missing working directory is not.
+      const code = errnoCode(error);
+      const unrunnable =
+        code === 'EACCES' || code === 'ENOEXEC' || (code === 'ENOENT' && existsSync(plan.cwd));
+      throw new LauncherError(
+        unrunnable ? 'E_NOT_EXECUTABLE' : 'E_IO',
+        `cannot start ${plan.command}: ${error.message}`,
+        {
+          hint: unrunnable
+            ? `${plan.command} exists but this system cannot run it: check that it is built for this machine, and that what it needs to start (its interpreter, its loader) is installed.`
+            : `Check that ${plan.cwd} exists and that ${plan.command} can be run.`,
+          cause: error,
+        },
+      );
     }
     // Failed kills are reported by the return value of kill(); this keeps them from throwing.
     child.on('error', () => {});

@@ -1,6 +1,6 @@
 // Starting the child: no shell, the contract's variables, its own process group or the terminal's.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LauncherError } from '../errors.js';
 import { EnvVars } from '../ipc/protocol.js';
@@ -48,10 +48,12 @@ export function resolveCommand(command: string, env: NodeJS.ProcessEnv, cwd: str
     if (!statSync(candidate, { throwIfNoEntry: false })?.isFile()) continue;
     try {
       accessSync(candidate, constants.X_OK);
-      return candidate;
     } catch {
       notExecutable ??= candidate;
+      continue;
     }
+    checkInterpreter(candidate);
+    return candidate;
   }
   if (notExecutable) {
     throw new LauncherError('E_NOT_EXECUTABLE', `${notExecutable} is not executable`, {
@@ -63,6 +65,50 @@ export function resolveCommand(command: string, env: NodeJS.ProcessEnv, cwd: str
       ? `Check that ${path.resolve(cwd, command)} exists.`
       : 'Check the name, or the PATH given to the supervisor.',
   });
+}
+
+/**
+ * A script whose `#!` interpreter is missing cannot be started, yet exec reports it as the
+ * script itself missing (ENOENT), and through setpriv as an exit with 127 that a restart policy
+ * would retry. Said here, naming the interpreter: E_NOT_EXECUTABLE (126). Only an absolute
+ * interpreter path is checked, as the kernel takes it; one read of the file's first bytes.
+ */
+function checkInterpreter(program: string): void {
+  const head = Buffer.alloc(256);
+  let length: number;
+  try {
+    const fd = openSync(program, 'r');
+    try {
+      length = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return; // unreadable but executable: let exec judge
+  }
+  if (length < 3 || head[0] !== 0x23 || head[1] !== 0x21) return;
+  const text = head.toString('latin1', 2, length);
+  // A line longer than what was read may have its interpreter cut: not ours to judge.
+  if (!text.includes('\n') && length === head.length) return;
+  const line = text.split('\n', 1)[0]!;
+  const interpreter = line.trim().split(/[ \t]/, 1)[0]!;
+  if (!interpreter.startsWith('/')) return;
+  let problem: string | undefined;
+  if (!statSync(interpreter, { throwIfNoEntry: false })?.isFile()) problem = 'does not exist';
+  else {
+    try {
+      accessSync(interpreter, constants.X_OK);
+    } catch {
+      problem = 'is not executable';
+    }
+  }
+  if (problem) {
+    throw new LauncherError(
+      'E_NOT_EXECUTABLE',
+      `${program} cannot be started: its interpreter ${interpreter} (named on its #! line) ${problem}`,
+      { hint: `Install ${interpreter}, or correct the first line of ${program}.` },
+    );
+  }
 }
 
 // The lookup is kept per PATH: a start-up snapshot keeps what the build found, and a later call

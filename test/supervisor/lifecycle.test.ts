@@ -1,5 +1,5 @@
 // The supervisor's life with well-behaved and stubborn children: start, ready, stop, requests.
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanEnv, tempDir } from '../helpers/env.js';
@@ -166,6 +166,58 @@ describe('a child that cannot be started', () => {
     const { supervisor } = supervise({ command: file, args: [] });
     await expect(supervisor.start()).rejects.toMatchObject({ code: 'E_NOT_EXECUTABLE' });
     expect(await supervisor.wait()).toMatchObject({ code: 126, cause: 'spawn-failed' });
+  });
+
+  // exec reports a missing interpreter as the script missing, and through setpriv (own group) as
+  // an exit with 127 a restart policy would retry: said before anything starts, naming it.
+  for (const processGroup of ['own', 'shared'] as const) {
+    it(`fails start() with E_NOT_EXECUTABLE naming a missing #! interpreter (${processGroup} group), never restarting`, async () => {
+      const file = path.join(tempDir(), 'mycc');
+      writeFileSync(file, '#!/no/such/interpreter -x\necho hi\n', { mode: 0o755 });
+      const { supervisor } = supervise(
+        { command: file, args: [] },
+        { processGroup, restart: 'always' },
+      );
+      const restarting = record(supervisor, 'restarting');
+      const started = supervisor.start();
+      await expect(started).rejects.toMatchObject({
+        code: 'E_NOT_EXECUTABLE',
+        message: `${file} cannot be started: its interpreter /no/such/interpreter (named on its #! line) does not exist`,
+      });
+      expect(await supervisor.wait()).toMatchObject({ code: 126, cause: 'spawn-failed' });
+      expect(restarting).toEqual([]);
+    });
+  }
+
+  it('fails start() with E_NOT_EXECUTABLE for a program whose loader is missing (exec says ENOENT)', async () => {
+    // /bin/true with the last letter of its loader's path (ELF PT_INTERP) changed: the file is
+    // there, exec still says ENOENT. (64-bit little-endian ELF, as on x64 and arm64 Linux.)
+    const elf = readFileSync('/bin/true');
+    const phoff = Number(elf.readBigUInt64LE(0x20));
+    const headers = Array.from(
+      { length: elf.readUInt16LE(0x38) },
+      (_, i) => phoff + i * elf.readUInt16LE(0x36),
+    );
+    const interp = headers.find((at) => elf.readUInt32LE(at) === 3)!;
+    const end =
+      Number(elf.readBigUInt64LE(interp + 8)) + Number(elf.readBigUInt64LE(interp + 32)) - 2;
+    elf[end] = 'X'.charCodeAt(0);
+    const file = path.join(tempDir(), 'mycc');
+    writeFileSync(file, elf, { mode: 0o755 });
+    const { supervisor } = supervise({ command: file, args: [] }, { processGroup: 'shared' });
+    await expect(supervisor.start()).rejects.toMatchObject({
+      code: 'E_NOT_EXECUTABLE',
+      hint: expect.stringContaining('built for this machine'),
+    });
+    expect(await supervisor.wait()).toMatchObject({ code: 126, cause: 'spawn-failed' });
+  });
+
+  it('starts a script whose #! line names its interpreter through env', async () => {
+    const file = path.join(tempDir(), 'via-env');
+    writeFileSync(file, '#!/usr/bin/env sh\nexit 3\n', { mode: 0o755 });
+    const { supervisor } = supervise({ command: file, args: [] }, { restart: 'no' });
+    await supervisor.start();
+    expect(await supervisor.wait()).toMatchObject({ code: 3 });
   });
 
   it('fails start() when no socket can be made, and wait() still ends', async () => {
