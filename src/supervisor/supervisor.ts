@@ -39,7 +39,11 @@ const TERMINAL_SIGNALS: ReadonlySet<string> = new Set(['SIGINT', 'SIGQUIT', 'SIG
  * the old one and its process group are gone.
  */
 export class Supervisor extends EventEmitter<SupervisorEvents> {
-  /** The children's stdout and stderr, across restarts, when `stdio` is `pipe`; else null. */
+  /**
+   * The children's stdout and stderr, across restarts, when `stdio` is `pipe`; else null. They
+   * never end by themselves (a later start() reuses them): once wait() has settled they hold
+   * every byte, and a reader that needs an end calls `end()` on them.
+   */
   readonly stdout: PassThrough | null;
   readonly stderr: PassThrough | null;
   readonly session: string;
