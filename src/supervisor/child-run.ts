@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { errnoCode, LauncherError } from '../errors.js';
-import { Methods } from '../ipc/protocol.js';
+import { EnvVars, Methods } from '../ipc/protocol.js';
 import type { Clock, TimerHandle } from './clock.js';
 import {
   descendantRows,
@@ -12,6 +12,7 @@ import {
   killTree,
   type ProcessRow,
   sendSignal,
+  startedWith,
   stillRunning,
   waitUntilGone,
 } from './process-tree.js';
@@ -104,6 +105,13 @@ export class ChildRun {
       this.#exit = { code, signal };
       const uptimeMs = this.#clock.now() - this.startedAt;
       const cause = this.#classify(code, signal);
+      // Without a group of its own, what a failed child left in ours (started after a stop's
+      // snapshot, or all of it when it crashed) is found by its token, which no other process
+      // was started with: a restart must not start beside it. Not after a clean exit: that
+      // costs a walk of /proc, on every compiler call from a terminal, to do what a shell
+      // would not do either.
+      if (this.pgid === undefined && (code !== 0 || signal !== null))
+        this.#leftBehind(startedWith(`${EnvVars.token}=${token}`));
       await this.#reapGroup();
       await this.#drain(closed);
       for (const timer of this.#timers) this.#clock.clearTimeout(timer);
@@ -156,6 +164,11 @@ export class ChildRun {
   /** Whether its channel is open now. */
   get connected(): boolean {
     return this.connection !== undefined && this.#socket?.destroyed === false;
+  }
+
+  #leftBehind(rows: ProcessRow[]): void {
+    const known = new Set(this.#descendants.map((row) => row.pid));
+    this.#descendants.push(...rows.filter((row) => !known.has(row.pid)));
   }
 
   /** Keep the end of this child open until `settled` does (a connection still being read). */

@@ -1,6 +1,6 @@
 // Finding and killing a child's descendants and process group, so none outlives supervision.
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { errnoCode } from '../errors.js';
 import { isDeadState, readProcStat } from '../session/process-identity.js';
 
@@ -82,6 +82,36 @@ export function descendantsOf(root: number, table = processTable()): number[] {
   }
   return [...found];
 }
+
+/**
+ * The members of this process's group (Linux) whose environment was started with `entry`
+ * (`NAME=value`), and those below them in the group; never this process. A child sharing our
+ * group that exits by itself leaves its descendants to init, out of reach of a tree walk: the
+ * variables it was started with, which they inherited, still name them. Those that left the
+ * group (a daemon's setsid) are not touched, as killing a child's own group would not touch
+ * them; those started without the variables (a worker clears them first) are not found.
+ */
+export function startedWith(entry: string): ProcessRow[] {
+  if (process.platform !== 'linux') return [];
+  const pgid = procRow(process.pid)?.pgid;
+  const marker = Buffer.from(`\0${entry}\0`);
+  const table = procTable().filter((row) => row.pgid === pgid && row.pid !== process.pid);
+  const found = new Set<number>();
+  for (const row of table) {
+    if (row.zombie) continue;
+    let environ: Buffer;
+    try {
+      environ = readFileSync(`/proc/${row.pid}/environ`);
+    } catch {
+      continue; // gone, or another user's
+    }
+    if (Buffer.concat([NUL, environ]).includes(marker)) found.add(row.pid);
+  }
+  for (const pid of [...found]) for (const below of descendantsOf(pid, table)) found.add(below);
+  return table.filter((row) => found.has(row.pid) && !row.zombie);
+}
+
+const NUL = Buffer.from([0]);
 
 /** The rows of `root`'s descendants now, to find them again once they have been orphaned. */
 export function descendantRows(root: number): ProcessRow[] {

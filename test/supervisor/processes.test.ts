@@ -114,6 +114,32 @@ describe('no descendant outlives supervision', () => {
     expect([alive(pids.child), alive(pids.grandchild)]).toEqual([false, false]);
   });
 
+  it('kills what a crashed child sharing the launcher’s group left, before restarting it', async () => {
+    const { supervisor, line, stdout } = supervise(fixture('grandchild-spawner.mjs', 'crash'), {
+      processGroup: 'shared',
+      restart: 'on-failure',
+      maxRestarts: 1,
+      stopTimeoutMs: 300,
+    });
+    // The grandchild ignores SIGTERM and was orphaned to init: nothing but the token it
+    // inherited leads to it. It must be gone before the next child starts.
+    const aliveAtRestart: number[] = [];
+    let first: number | undefined;
+    supervisor.on('restarting', () => {
+      if (first !== undefined && alive(first)) aliveAtRestart.push(first);
+    });
+    await supervisor.start();
+    first = JSON.parse(await line(/^\{/)).grandchild;
+    expect(await supervisor.wait()).toMatchObject({ code: 1, restarts: 1 });
+    const all = stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).grandchild as number);
+    expect(all).toHaveLength(2);
+    expect(aliveAtRestart).toEqual([]);
+    expect(all.filter(alive)).toEqual([]);
+  });
+
   for (const processGroup of ['own', 'shared'] as const) {
     it(`leaves no descendant 2 s after the supervising process is SIGKILLed (${processGroup} group)`, async () => {
       const run = superviseProcess(fixture('grandchild-spawner.mjs'), { processGroup });
