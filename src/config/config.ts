@@ -31,6 +31,16 @@ export function readConfig(paths: LauncherPaths): LauncherConfig {
       hint: `Fix ${file} (a JSON object such as {"distUrl": "https://…/index.json"}), or remove it.`,
     });
   };
+  if (content.status === 'unreadable' && content.reason === 'permission denied') {
+    // Nothing wrong with what it says: this user may not read it.
+    throw new LauncherError(
+      'E_BAD_CONFIG',
+      `cannot read the settings file ${file}: permission denied`,
+      {
+        hint: `Check who owns ${file} and its mode, or set LAUNCHER_HOME to a directory of your own.`,
+      },
+    );
+  }
   if (content.status === 'unreadable') return fail(content.reason);
   let data: unknown;
   try {

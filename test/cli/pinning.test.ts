@@ -349,6 +349,20 @@ describe('the command line itself', () => {
     expect(r.stderr).toContain(path.join(home, 'config', 'config.json'));
     expectNoStackTrace(r.stderr);
   });
+
+  it('says a config.json it may not read is a permission problem, not a JSON one', async () => {
+    const { env, dir, home } = project('1.4\n');
+    const file = path.join(home, 'config', 'config.json');
+    mkdirSync(path.dirname(file));
+    writeFileSync(file, '{}', { mode: 0o600 });
+    chmodSync(file, 0o000);
+    const user = asUserWithoutPrivileges(home, path.dirname(file), dir);
+    const r = await launcher(['current', '--json'], { env, cwd: dir, ...user });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cannot read the settings file ${file}: permission denied`);
+    expect(r.stderr).toContain('Check who owns');
+    expect(r.stderr).not.toContain('JSON object');
+  });
 });
 
 // A build that deletes and recreates its output directory while a shell is in it.
