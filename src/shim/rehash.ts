@@ -52,9 +52,13 @@ function indexBins(ctx: LauncherContext): string[] {
   }
 }
 
-/** Quote a word for the template's language: POSIX sh single quotes, or cmd double quotes. */
-function quote(word: string): string {
-  if (isWindows) return `"${word}"`;
+/**
+ * Quote a word for the template's language: POSIX sh single quotes, or cmd double quotes, in
+ * which `%` must still be doubled (cmd expands `%NAME%` even inside quotes; a Windows path has
+ * no `"` to escape).
+ */
+export function quoteForShim(word: string, windows = isWindows): string {
+  if (windows) return `"${word.replaceAll('%', '%%')}"`;
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
@@ -73,10 +77,10 @@ export function renderShim(bin: string, target: ShimTarget): string {
   );
   // One pass: a path that happens to contain `@BLOB@` must not be substituted again.
   const values: Record<string, string> = {
-    BIN_ARG: quote(bin),
-    NODE: quote(target.node),
-    ENTRY: quote(target.entry),
-    BLOB: quote(target.blob),
+    BIN_ARG: quoteForShim(bin),
+    NODE: quoteForShim(target.node),
+    ENTRY: quoteForShim(target.entry),
+    BLOB: quoteForShim(target.blob),
     BIN: bin,
   };
   return template.replace(/@(BIN_ARG|NODE|ENTRY|BLOB|BIN)@/g, (_, key: string) => values[key]!);

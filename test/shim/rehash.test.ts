@@ -11,7 +11,7 @@ import {
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LauncherContext } from '../../src/context.js';
-import { rehash, renderShim } from '../../src/shim/rehash.js';
+import { quoteForShim, rehash, renderShim } from '../../src/shim/rehash.js';
 import { launcher } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { placeVersion } from '../helpers/store.js';
@@ -73,6 +73,13 @@ describe('rehash', () => {
     const r = spawnSync(shim, ['a b', '', '--', 'ü $HOME'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(["my'cc", 'a b', '', '--', 'ü $HOME']);
+  });
+
+  it('quotes for cmd with % doubled, since cmd expands %NAME% even inside double quotes', () => {
+    expect(quoteForShim('C:\\Users\\ada\\100%real\\%PATH%\\node.exe', true)).toBe(
+      '"C:\\Users\\ada\\100%%real\\%%PATH%%\\node.exe"',
+    );
+    expect(quoteForShim("it's 100%", false)).toBe("'it'\\''s 100%'");
   });
 
   it('substitutes each placeholder once, even when a path spells one', () => {
