@@ -184,6 +184,36 @@ describe('launcher local', () => {
     expect(existsSync(path.join(dir, '.tool-version'))).toBe(false);
   });
 
+  it('refuses a LAUNCHER_DIR that does not exist (exit 2) and creates no directory', async () => {
+    const { env, dir, home } = project();
+    const typo = path.join(dir, 'typo', 'deep', 'dir');
+    for (const args of [['local', '1.5'], ['local'], ['local', '--unset']]) {
+      const r = await launcher(args, { env: { ...env, LAUNCHER_DIR: typo }, cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        `launcher: the directory ${typo} named by LAUNCHER_DIR does not exist\n\n` +
+          'launcher local pins an existing directory and creates none: check the path for a ' +
+          'typo, or create that directory first (mkdir -p), then run the command again.\n',
+      );
+    }
+    expect(readdirSync(dir)).toEqual([]);
+    expect(existsSync(path.join(home, 'config'))).toBe(false);
+  });
+
+  it('refuses a LAUNCHER_DIR that is a file (exit 2) and leaves it as it was', async () => {
+    const { env, dir } = project();
+    const file = path.join(dir, 'notes.txt');
+    writeFileSync(file, 'mine\n');
+    const r = await launcher(['local', '1.5'], { env: { ...env, LAUNCHER_DIR: file }, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^launcher: .+notes\.txt named by LAUNCHER_DIR is not a directory\n\n\S/,
+    );
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+  });
+
   it.each([['..'], ['a/b'], ['1.4.2.7'], ['>=1.2.0 <2']])(
     'refuses %j (exit 2) and leaves the existing file as it was',
     async (request) => {
@@ -223,6 +253,14 @@ describe('launcher global', () => {
       origin: path.join(home, 'config', 'version'),
       version: '1.5.0',
     });
+  });
+
+  it("creates the config directory of a fresh home, which is launcher's own", async () => {
+    const { env, dir, home } = project();
+    expect(existsSync(path.join(home, 'config'))).toBe(false);
+    const r = await launcher(['global', '1.5'], { env, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(home, 'config', 'version'), 'utf8')).toBe('1.5\n');
   });
 
   it('exits 3 when no global default is set', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command, Option } from 'clipanion';
 import { LauncherError } from '../../errors.js';
 import { resolveInstalled } from '../../store/installed.js';
-import { removePin, requestForFile, writePin } from '../../version/pin.js';
+import { removePin, requestForFile, requireProjectDirectory, writePin } from '../../version/pin.js';
 import { startDirectory } from '../../version/requested.js';
 import { findVersionFile, VERSION_FILE } from '../../version/version-file.js';
 import { LauncherCommand } from '../launcher-command.js';
@@ -13,7 +13,7 @@ export class LocalCommand extends LauncherCommand {
   static override usage = Command.Usage({
     description: "pin this project's version in .tool-version",
     details: `
-      With a request, writes it to \`.tool-version\` in the current directory (or \`LAUNCHER_DIR\`), replacing the file atomically. An invalid request is refused and nothing is written. The version need not be installed yet: it is installed on first use.
+      With a request, writes it to \`.tool-version\` in the current directory (or \`LAUNCHER_DIR\`), replacing the file atomically. The directory must exist: none is created. An invalid request is refused and nothing is written. The version need not be installed yet: it is installed on first use.
 
       Without one, prints the request of the nearest version file. \`--unset\` removes this directory's \`.tool-version\`.
     `,
@@ -33,6 +33,7 @@ export class LocalCommand extends LauncherCommand {
   run() {
     const dir = startDirectory(this.launcher);
     const file = path.join(dir, VERSION_FILE);
+    requireProjectDirectory(dir, this.launcher.env);
     if (this.unset) {
       if (this.request !== undefined) {
         throw new LauncherError(
@@ -61,7 +62,7 @@ export class LocalCommand extends LauncherCommand {
       return 0;
     }
     const request = requestForFile(this.request);
-    writePin(file, request);
+    writePin(file, request, { createParents: false });
     this.out(`${request.raw} (set by ${file})`);
     if (request.kind !== 'system' && resolveInstalled(this.launcher.paths, request) === null) {
       this.note(
