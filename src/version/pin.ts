@@ -1,5 +1,5 @@
 // Writing and removing pins: the project's `.tool-version` and the global default file.
-import { rmSync, statSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { errnoCode, LauncherError } from '../errors.js';
 import { type AtomicWriteOptions, writeFileAtomic } from '../util/atomic-write.js';
 import { parseRequest, type Request } from './request.js';
@@ -52,16 +52,90 @@ export function requireProjectDirectory(dir: string, env: NodeJS.ProcessEnv): vo
 /**
  * Write the request to `file` atomically: the old content stays until the new one is complete.
  * `createParents: false` for a project's file, whose directory must exist (the global default's
- * directory is launcher's own, created on demand).
+ * directory is launcher's own, created on demand). A pin that is a symbolic link is written
+ * through: the file it points to gets the new content, and the link stays.
  */
 export function writePin(file: string, request: Request, options: AtomicWriteOptions = {}): void {
+  const target = pinTarget(file);
+  // The file a link leads to exists, and so does its directory.
+  const writeOptions = target === file ? options : { createParents: false };
   try {
-    writeFileAtomic(file, `${request.raw}\n`, 0o644, options);
+    writeFileAtomic(target, `${request.raw}\n`, 0o644, writeOptions);
   } catch (error) {
-    throw new LauncherError('E_IO', `cannot write ${file}: ${(error as Error).message}`, {
-      hint: 'Check that the directory exists and is writable.',
-      cause: error,
-    });
+    const through = target === file ? '' : ` (through the link ${file})`;
+    throw new LauncherError(
+      'E_IO',
+      `cannot write ${target}${through}: ${(error as Error).message}`,
+      {
+        hint: 'Check that the directory exists and is writable.',
+        cause: error,
+      },
+    );
+  }
+}
+
+/**
+ * The file a pin is written to: `file` itself when it is a regular file or missing; when it is
+ * a symbolic link, the regular file the link leads to (as rbenv's `echo > file` would write
+ * there), so a link kept in a dotfiles repository stays a link. Anything else is refused
+ * (exit 2) before a byte is written.
+ */
+function pinTarget(file: string): string {
+  try {
+    const st = lstatSync(file);
+    if (!st.isSymbolicLink()) {
+      if (st.isFile()) return file;
+      throw notAFile(file, st.isDirectory() ? 'a directory' : 'not a regular file');
+    }
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return file;
+    throw error;
+  }
+  let target: string;
+  try {
+    target = realpathSync(file);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new LauncherError(
+        'E_VERSION_FILE',
+        `${file} is a symbolic link to ${readLink(file)}, which does not exist`,
+        {
+          hint:
+            'launcher writes a pin through a link only to an existing file. Create the file it ' +
+            'points to, or remove the link, then run the command again.',
+        },
+      );
+    }
+    if (code === 'ELOOP') {
+      throw new LauncherError('E_VERSION_FILE', `${file} is a symbolic link loop`, {
+        hint: 'Remove the link (or point it at a file), then run the command again.',
+      });
+    }
+    throw error;
+  }
+  if (!statSync(target).isFile()) {
+    throw notAFile(file, `a symbolic link to ${target}, which is not a regular file`);
+  }
+  return target;
+}
+
+function notAFile(file: string, what: string): LauncherError {
+  return new LauncherError(
+    'E_VERSION_FILE',
+    `cannot write the version file ${file}: it is ${what}`,
+    {
+      hint: 'Move it out of the way (a version file is a small text file), then run the command again.',
+    },
+  );
+}
+
+function readLink(file: string): string {
+  try {
+    return readlinkSync(file);
+  } catch {
+    return 'a missing file';
   }
 }
 

@@ -2,9 +2,12 @@
 import {
   chmodSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -226,6 +229,52 @@ describe('launcher local', () => {
     },
   );
 
+  it('writes through a .tool-version that is a symbolic link, keeping the link', async () => {
+    const { env, dir } = project();
+    const dots = tempDir('launcher-dotfiles-');
+    writeFileSync(path.join(dots, 'mycc-version'), '1.3.0\n');
+    const link = path.join(dir, '.tool-version');
+    symlinkSync(path.join(dots, 'mycc-version'), link);
+    const r = await launcher(['local', '1.5'], { env, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`1.5 (set by ${link})\n`);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe(path.join(dots, 'mycc-version'));
+    expect(readFileSync(path.join(dots, 'mycc-version'), 'utf8')).toBe('1.5\n');
+    // Written atomically in the target's directory: no temporary file left in either.
+    expect(readdirSync(dots)).toEqual(['mycc-version']);
+    expect(readdirSync(dir)).toEqual(['.tool-version']);
+    expect((await launcher(['local'], { env, cwd: dir })).stdout).toBe('1.5\n');
+  });
+
+  it('refuses a .tool-version link to nothing (exit 2) and leaves the link as it was', async () => {
+    const { env, dir } = project();
+    const link = path.join(dir, '.tool-version');
+    symlinkSync('../gone/mycc-version', link);
+    const r = await launcher(['local', '1.5'], { env, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^launcher: ${link} is a symbolic link to \\.\\./gone/mycc-version, which does not exist\n\n\\S`,
+      ),
+    );
+    expect(readlinkSync(link)).toBe('../gone/mycc-version');
+    expect(readdirSync(dir)).toEqual(['.tool-version']);
+    expect(existsSync(path.join(path.dirname(dir), 'gone'))).toBe(false);
+  });
+
+  it('refuses a .tool-version that is a directory (exit 2), not an internal error', async () => {
+    const { env, dir } = project();
+    mkdirSync(path.join(dir, '.tool-version'));
+    const r = await launcher(['local', '1.5'], { env, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `the version file ${path.join(dir, '.tool-version')}: it is a directory`,
+    );
+    expectNoStackTrace(r.stderr);
+    expect(readdirSync(path.join(dir, '.tool-version'))).toEqual([]);
+  });
+
   it('prints the nearest pin without arguments', async () => {
     const { env, dir } = project('^1.4.0\n');
     mkdirSync(path.join(dir, 'sub'));
@@ -261,6 +310,17 @@ describe('launcher global', () => {
     const r = await launcher(['global', '1.5'], { env, cwd: dir });
     expect(r.code).toBe(0);
     expect(readFileSync(path.join(home, 'config', 'version'), 'utf8')).toBe('1.5\n');
+  });
+
+  it('writes through a global default file that is a symbolic link', async () => {
+    const { env, dir, home } = project();
+    const dots = tempDir('launcher-dotfiles-');
+    writeFileSync(path.join(dots, 'version'), 'latest\n');
+    mkdirSync(path.join(home, 'config'));
+    symlinkSync(path.join(dots, 'version'), path.join(home, 'config', 'version'));
+    expect((await launcher(['global', '1.5'], { env, cwd: dir })).code).toBe(0);
+    expect(lstatSync(path.join(home, 'config', 'version')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(path.join(dots, 'version'), 'utf8')).toBe('1.5\n');
   });
 
   it('exits 3 when no global default is set', async () => {
