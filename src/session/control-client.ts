@@ -3,6 +3,7 @@ import type { MessageConnection } from 'vscode-jsonrpc';
 import type { Diagnostic, FileDiagnostics } from '../diagnostics/diagnostic.js';
 import { connectEndpoint } from '../ipc/endpoint.js';
 import { createRpcConnection } from '../ipc/rpc-connection.js';
+import { MAX_TIMER_MS } from '../util/max-timer.js';
 import { ControlMethods } from './control-server.js';
 import type { Session } from './session.js';
 
@@ -46,16 +47,98 @@ export async function subscribe(
   return client.connection.sendRequest<SubscribeResult>(ControlMethods.subscribe, {});
 }
 
-/** Send one control request (`launcher/restart`, `launcher/stop`, …) and wait for its answer. */
+/** How long to wait for a control's answer, and how to tell a slow session from a dead one. */
+export interface ControlPatience {
+  /** How long the answer may take before the session is checked on, and then again. */
+  readonly waitMs: number;
+  /** How long that check (a `launcher/subscribe` on a second connection) may take. */
+  readonly checkMs: number;
+  /** Checks after which the wait ends although the session still answers them. */
+  readonly maxChecks: number;
+  /** Told when a check found the session answering, but the control not done yet. */
+  onSlow?(waitedMs: number): void;
+}
+
+/** A control got no answer in time; `answering`: the session still answered a check. */
+export class ControlTimeout extends Error {
+  constructor(
+    readonly answering: boolean,
+    readonly waitedMs: number,
+  ) {
+    super(answering ? 'no answer in time' : 'the session does not answer');
+    this.name = 'ControlTimeout';
+  }
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/** `promise`, or TIMED_OUT once `ms` have passed (the timer goes with the race). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(resolve, Math.min(ms, MAX_TIMER_MS), TIMED_OUT);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Whether the session's launcher answers at all: `launcher/subscribe` is answered at once,
+ * whatever controls are queued, by any launcher whose event loop runs.
+ */
+async function answersCheck(address: string, ms: number): Promise<boolean> {
+  const connecting = connectControl(address);
+  const check = connecting
+    .then((client) => client.connection.sendRequest(ControlMethods.subscribe, {}))
+    .then(
+      () => true,
+      () => false,
+    );
+  try {
+    return (await within(check, ms)) === true;
+  } finally {
+    closeWhenConnected(connecting);
+  }
+}
+
+// Close a client now, or as soon as its connection is made (a failed one has nothing to close).
+function closeWhenConnected(connecting: Promise<ControlClient>): void {
+  connecting.then(
+    (client) => client.close(),
+    () => {},
+  );
+}
+
+/**
+ * Send one control request (`launcher/restart`, `launcher/stop`, …) and wait for its answer.
+ * With `patience`, the wait is bounded: past `waitMs` the session is checked on, and the wait
+ * goes on only while it answers, for at most `maxChecks` checks; then ControlTimeout.
+ */
 export async function sendControl(
   address: string,
   method: string,
   params: unknown = {},
+  patience?: ControlPatience,
 ): Promise<unknown> {
-  const client = await connectControl(address);
+  const connecting = connectControl(address);
+  const answer = connecting.then((client) => client.connection.sendRequest(method, params));
+  // Settled below in every case; this only keeps an answer nobody waits for any more quiet.
+  answer.catch(() => {});
   try {
-    return await client.connection.sendRequest(method, params);
+    if (!patience) return await answer;
+    const started = Date.now();
+    for (let check = 1; ; check++) {
+      const result = await within(answer, patience.waitMs);
+      if (result !== TIMED_OUT) return result;
+      const answering = await answersCheck(address, patience.checkMs);
+      const waited = Date.now() - started;
+      if (!answering || check >= patience.maxChecks) throw new ControlTimeout(answering, waited);
+      patience.onSlow?.(waited);
+    }
   } finally {
-    client.close();
+    closeWhenConnected(connecting);
   }
 }

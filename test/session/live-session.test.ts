@@ -5,13 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { sendControl } from '../../src/session/control-client.js';
 import { launcher, REPO_ROOT } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
-import { readySession } from './exec-session.js';
+import { execSession, readySession } from './exec-session.js';
 
 const COOPERATIVE = path.join(REPO_ROOT, 'test', 'fixtures', 'cooperative-server.mjs');
+const IGNORES_SIGTERM = path.join(REPO_ROOT, 'test', 'fixtures', 'ignores-sigterm.mjs');
 
 /** `launcher exec` running the cooperative server, once `status` shows it ready. */
-async function liveSession() {
-  const run = await readySession(COOPERATIVE, []);
+async function liveSession(extra?: NodeJS.ProcessEnv) {
+  const run = await readySession(COOPERATIVE, [], extra);
   return { ...run, project: run.session.projectRoot };
 }
 
@@ -66,6 +67,60 @@ describe('a live session', () => {
     await stopped;
     expect(await status()).toEqual([]);
   });
+
+  it('gives up on a session whose launcher does not answer (SIGSTOP), naming its pid', async () => {
+    const stopTimeoutMs = 300;
+    const { env, project, child, session } = await liveSession({
+      LAUNCHER_STOP_TIMEOUT_MS: String(stopTimeoutMs),
+    });
+    expect(session.pid).toBe(child.pid);
+    process.kill(session.pid, 'SIGSTOP');
+    try {
+      const started = Date.now();
+      const [stop, restart] = await Promise.all([
+        launcher(['stop'], { env, cwd: project }),
+        launcher(['restart'], { env, cwd: project }),
+      ]);
+      const elapsed = Date.now() - started;
+      for (const [r, method] of [
+        [stop, 'stop'],
+        [restart, 'restart'],
+      ] as const) {
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(
+          new RegExp(
+            `^launcher: session ${session.session} did not carry out launcher ${method} within \\d+ s: its launcher \\(pid ${session.pid}\\) does not answer\n\n`,
+          ),
+        );
+        expect(r.stderr).toContain(`kill -CONT ${session.pid}`);
+        expect(r.stderr).toContain(`kill -KILL ${session.pid}`);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+      // The stop timeout and a margin of 5 s, one check of at most 2 s, and two CLI starts.
+      expect(elapsed).toBeGreaterThanOrEqual(stopTimeoutMs + 5000);
+      expect(elapsed).toBeLessThan(stopTimeoutMs + 5000 + 2000 + 5000);
+    } finally {
+      process.kill(session.pid, 'SIGCONT');
+      child.kill('SIGKILL');
+    }
+  }, 40_000);
+
+  it('keeps waiting for a slow stop while the session still answers, and says so', async () => {
+    // The session kills its SIGTERM-deaf compiler only after 8 s; this stop expects 0.2 s.
+    const run = execSession(IGNORES_SIGTERM, [], { LAUNCHER_STOP_TIMEOUT_MS: '8000' });
+    await expect.poll(async () => (await run.status()).length, { timeout: 15_000 }).toBe(1);
+    const [session] = await run.status();
+    const r = await launcher(['stop'], {
+      env: { ...run.env, LAUNCHER_STOP_TIMEOUT_MS: '200' },
+      cwd: session!.projectRoot,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      `session ${session!.session} (pid ${session!.pid}) is still stopping`,
+    );
+    expect(r.stderr).toContain('stopped mycc 1.0.0');
+    expect(await run.exited).toEqual({ code: null, signal: 'SIGKILL' });
+  }, 40_000);
 
   it('says there is nothing to stop or restart when the project has no live session', async () => {
     const env = cleanEnv();

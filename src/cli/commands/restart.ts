@@ -2,6 +2,7 @@
 import { Command, Option } from 'clipanion';
 import { LauncherError } from '../../errors.js';
 import { controlSession, projectSession } from '../../session/act-on-session.js';
+import { settingsFromEnv } from '../../supervisor/settings.js';
 import { LauncherCommand } from '../launcher-command.js';
 
 export class RestartCommand extends LauncherCommand {
@@ -9,7 +10,7 @@ export class RestartCommand extends LauncherCommand {
   static override usage = Command.Usage({
     description: "restart the project's running compiler",
     details: `
-      Asks the live session of this project (or of \`--dir\`) to stop its compiler gracefully and start a new one, and waits until that is done. Exits 2 when the project has no live session.
+      Asks the live session of this project (or of \`--dir\`) to stop its compiler gracefully and start a new one, and waits until that is done (a session whose launcher no longer answers is given up on after the stop timeout and a few seconds). Exits 2 when the project has no live session.
     `,
     examples: [['Restart the compiler of this project', '$0 restart']],
   });
@@ -23,7 +24,15 @@ export class RestartCommand extends LauncherCommand {
         hint: 'Start the compiler through its shim (or `launcher exec <bin>`) first; `launcher status` lists live sessions.',
       });
     }
-    if (!(await controlSession(this.launcher.paths, session, 'restart'))) {
+    // The wait for the answer is bounded by the stop timeout (see controlSession).
+    const { stopTimeoutMs } = settingsFromEnv(this.launcher.env, this.launcher.config);
+    const onSlow = (ms: number) =>
+      this.note(
+        `session ${session.session} (pid ${session.pid}) is still restarting after ${Math.round(ms / 1000)} s; it answers, so waiting on`,
+      );
+    if (
+      !(await controlSession(this.launcher.paths, session, 'restart', { stopTimeoutMs, onSlow }))
+    ) {
       throw new LauncherError(
         'E_NO_SESSION',
         `the session of ${projectRoot} ended before it could be restarted`,

@@ -1,6 +1,7 @@
 // `launcher stop`: stop the project's running compiler gracefully.
 import { Command, Option } from 'clipanion';
 import { controlSession, projectSession } from '../../session/act-on-session.js';
+import { settingsFromEnv } from '../../supervisor/settings.js';
 import { LauncherCommand } from '../launcher-command.js';
 
 export class StopCommand extends LauncherCommand {
@@ -8,7 +9,7 @@ export class StopCommand extends LauncherCommand {
   static override usage = Command.Usage({
     description: "stop the project's running compiler",
     details: `
-      Asks the live session of this project (or of \`--dir\`) to stop: the compiler is asked to shut down, then signalled, then killed with its process tree after the stop timeout. Waits until it is done. With no live session there is nothing to do, and it says so and exits 0.
+      Asks the live session of this project (or of \`--dir\`) to stop: the compiler is asked to shut down, then signalled, then killed with its process tree after the stop timeout. Waits until it is done: a session whose launcher no longer answers (suspended with Ctrl-Z, or hung) is given up on after the stop timeout and a few seconds, with exit 2. With no live session there is nothing to do, and it says so and exits 0.
     `,
     examples: [['Stop the compiler of this project', '$0 stop']],
   });
@@ -21,7 +22,13 @@ export class StopCommand extends LauncherCommand {
       this.note(`no live session for the project ${projectRoot}: nothing to stop`);
       return 0;
     }
-    if (!(await controlSession(this.launcher.paths, session, 'stop'))) {
+    // The wait for the answer is bounded by the stop timeout (see controlSession).
+    const { stopTimeoutMs } = settingsFromEnv(this.launcher.env, this.launcher.config);
+    const onSlow = (ms: number) =>
+      this.note(
+        `session ${session.session} (pid ${session.pid}) is still stopping after ${Math.round(ms / 1000)} s; it answers, so waiting on`,
+      );
+    if (!(await controlSession(this.launcher.paths, session, 'stop', { stopTimeoutMs, onSlow }))) {
       this.note(`the session of ${projectRoot} ended on its own: nothing to stop`);
       return 0;
     }
