@@ -2,10 +2,12 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
 import { isLauncherError } from '../../src/errors.js';
 import { MAX_SHIM_DEPTH, nextShimDepth } from '../../src/shim/shim-depth.js';
 import { launcher, REPO_ROOT, run } from '../helpers/cli.js';
+import { type DistServer, startDistServer } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { placeVersion } from '../helpers/store.js';
 
@@ -73,6 +75,89 @@ describe('launcher which', () => {
     const r = await launcher(['which', 'mycc'], { env, cwd: dir });
     expect(r.code).toBe(7);
     expect(r.stderr).toContain('launcher install');
+  });
+
+  describe('with an index known without the network', () => {
+    const servers: DistServer[] = [];
+    afterEach(async () => {
+      for (const server of servers.splice(0)) await server.close();
+    });
+
+    // A distribution whose index is cached in the home (by `list-remote`), with one version
+    // that has no build for this machine.
+    async function cachedIndex() {
+      const server = await startDistServer({
+        versions: [
+          { version: '1.4.2' },
+          { version: '3.0.0', platforms: [{ os: 'plan9', arch: 'mips' }] },
+        ],
+      });
+      servers.push(server);
+      const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
+      const dir = tempDir('launcher-project-');
+      expect((await launcher(['list-remote'], { env, cwd: dir })).code).toBe(0);
+      return { server, env, dir };
+    }
+
+    it('exits 4, as install does, when no version in the cached index satisfies it', async () => {
+      const { server, env, dir } = await cachedIndex();
+      const requests = server.requests.length;
+      const nine = { ...env, LAUNCHER_VERSION: '9' };
+      const r = await launcher(['which', 'mycc'], { env: nine, cwd: dir });
+      expect(r.code).toBe(4);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(
+        /^launcher: no version of mycc satisfies 9 \(set by LAUNCHER_VERSION\): none is installed, and none is in the index of http:.+ cached at .+\n\nThe newest are 3\.0\.0, 1\.4\.2; see them all with `launcher list-remote`/,
+      );
+      expect(server.requests.length).toBe(requests);
+      expect((await launcher(['install', '--quiet'], { env: nine, cwd: dir })).code).toBe(4);
+    });
+
+    it('exits 7 naming the version that would be installed when one satisfies it', async () => {
+      const { server, env, dir } = await cachedIndex();
+      const requests = server.requests.length;
+      const r = await launcher(['which', 'mycc'], {
+        env: { ...env, LAUNCHER_VERSION: '1' },
+        cwd: dir,
+      });
+      expect(r.code).toBe(7);
+      expect(r.stderr).toBe(
+        'launcher: mycc 1.4.2 satisfies 1 (set by LAUNCHER_VERSION), but it is not installed\n\n' +
+          'Install it with `launcher install`; running the bin through its shim installs it too.\n',
+      );
+      expect(server.requests.length).toBe(requests);
+    });
+
+    it('exits 4 when the version that satisfies it has no build for this machine', async () => {
+      const { env, dir } = await cachedIndex();
+      const r = await launcher(['which', 'mycc'], {
+        env: { ...env, LAUNCHER_VERSION: '3' },
+        cwd: dir,
+      });
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain(`has no build of it for ${process.platform}-${process.arch}`);
+    });
+
+    it('reads a file: index where it is', async () => {
+      const index = path.join(tempDir(), 'index.json');
+      writeFileSync(index, JSON.stringify({ schema: 1, tool: 'mycc', versions: [] }));
+      const env = cleanEnv({ LAUNCHER_DIST_URL: pathToFileURL(index).href, LAUNCHER_VERSION: '9' });
+      const r = await launcher(['which', 'mycc'], { env, cwd: tempDir() });
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain(`none is in ${pathToFileURL(index).href}`);
+      expect(r.stderr).toContain('The index lists no versions');
+    });
+
+    it('keeps exit 7, saying it cannot tell, when the index is not cached (and never fetches)', async () => {
+      const server = await startDistServer({ versions: [{ version: '1.4.2' }] });
+      servers.push(server);
+      const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl, LAUNCHER_VERSION: '9' });
+      const r = await launcher(['which', 'mycc'], { env, cwd: tempDir() });
+      expect(r.code).toBe(7);
+      expect(r.stderr).toContain('whether one is available is not known here');
+      expect(r.stderr).toContain('not cached');
+      expect(server.requests).toEqual([]);
+    });
   });
 
   it('finds the system bin on PATH, skipping the shims directory', async () => {
