@@ -12,9 +12,10 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ALIASES, COMMAND_WORDS } from '../../src/cli/command-words.js';
 import { LAUNCHER_BIN, launcher, run } from '../helpers/cli.js';
+import { type DistServer, startDistServer } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { asUserWithoutPrivileges } from '../helpers/other-user.js';
 import { placeVersion } from '../helpers/store.js';
@@ -99,6 +100,80 @@ describe('launcher current', () => {
     });
     const text = await launcher(['current'], { env, cwd: dir });
     expect(text.stdout).toContain('not installed');
+  });
+
+  it('resolves a request nothing installed satisfies from a local (file:) index', async () => {
+    const { env, dir, home } = project('1\n');
+    placeVersion(home, '0.9.0');
+    const index = path.join(tempDir(), 'index.json');
+    const artifacts = [
+      { os: process.platform, arch: process.arch, url: 'a.tar.gz', sha256: 'a'.repeat(64) },
+    ];
+    writeFileSync(
+      index,
+      JSON.stringify({
+        schema: 1,
+        tool: 'mycc',
+        versions: ['1.4.2', '1.5.0', '2.0.0'].map((version) => ({ version, artifacts })),
+      }),
+    );
+    const indexEnv = { ...env, LAUNCHER_DIST_URL: pathToFileURL(index).href };
+    const r = await launcher(['current', '--json'], { env: indexEnv, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      request: '1',
+      version: '1.5.0',
+      installed: false,
+    });
+    const text = await launcher(['current'], { env: indexEnv, cwd: dir });
+    expect(text.stdout).toBe(`1.5.0 (set by ${path.join(dir, '.tool-version')}; not installed)\n`);
+    const none = await launcher(['current', '--json'], {
+      env: { ...indexEnv, LAUNCHER_VERSION: '9' },
+      cwd: dir,
+    });
+    expect(JSON.parse(none.stdout)).toMatchObject({
+      request: '9',
+      version: null,
+      installed: false,
+    });
+  });
+
+  describe('with a remote index', () => {
+    const servers: DistServer[] = [];
+    afterEach(async () => {
+      for (const server of servers.splice(0)) await server.close();
+    });
+
+    it('resolves from the cached copy, never the network, and null only when none satisfies it', async () => {
+      const server = await startDistServer({
+        versions: [{ version: '1.4.2' }, { version: '1.5.0' }],
+      });
+      servers.push(server);
+      const { env, dir } = project('1.4\n');
+      const remote = { ...env, LAUNCHER_DIST_URL: server.indexUrl };
+      // Not cached yet: nothing known satisfies it, and nothing is fetched to find out.
+      const cold = await launcher(['current', '--json'], { env: remote, cwd: dir });
+      expect(JSON.parse(cold.stdout)).toMatchObject({ version: null, installed: false });
+      expect(server.requests).toEqual([]);
+      expect((await launcher(['list-remote'], { env: remote, cwd: dir })).code).toBe(0);
+      const requests = server.requests.length;
+      const warm = await launcher(['current', '--json'], { env: remote, cwd: dir });
+      expect(JSON.parse(warm.stdout)).toMatchObject({
+        request: '1.4',
+        version: '1.4.2',
+        installed: false,
+        source: 'file',
+      });
+      const nine = { ...remote, LAUNCHER_VERSION: '9' };
+      const none = await launcher(['current', '--json'], { env: nine, cwd: dir });
+      expect(JSON.parse(none.stdout)).toMatchObject({ version: null, installed: false });
+      const text = await launcher(['current'], { env: nine, cwd: dir });
+      expect(text).toMatchObject({
+        code: 0,
+        stdout: '9 (set by LAUNCHER_VERSION; no version satisfies it, installed or in the index)\n',
+      });
+      expect(server.requests.length).toBe(requests);
+    });
   });
 
   it('names LAUNCHER_VERSION as the origin when the environment sets it', async () => {

@@ -27,7 +27,7 @@ export class ListCommand extends LauncherCommand {
     const versions = listInstalled(paths);
     let current: ReturnType<typeof currentVersion> | undefined;
     try {
-      current = currentVersion(this.launcher);
+      current = currentVersion(this.launcher, { installedOnly: true });
     } catch (error) {
       // No version set (exit 3) is normal here; anything else is worth a warning.
       if (!isLauncherError(error) || error.code !== 'E_NO_VERSION') {

@@ -4,11 +4,9 @@ import type { LauncherContext } from '../../context.js';
 import { LauncherError } from '../../errors.js';
 import { platformName } from '../../index/artifact.js';
 import { configuredDistUrl } from '../../index/dist-url.js';
-import { readLocalIndex } from '../../index/local-index.js';
 import { locateBin, locateSystemBin } from '../../shim/locate-bin.js';
-import { currentVersion } from '../../version/current.js';
-import { highestSatisfying } from '../../version/request.js';
-import { describeOrigin, type SourcedRequest } from '../../version/requested.js';
+import { type CurrentVersion, currentVersion } from '../../version/current.js';
+import { describeOrigin } from '../../version/requested.js';
 import { LauncherCommand } from '../launcher-command.js';
 
 export class WhichCommand extends LauncherCommand {
@@ -30,7 +28,7 @@ export class WhichCommand extends LauncherCommand {
       this.out(locateSystemBin(this.launcher, this.bin, sourced));
       return 0;
     }
-    if (current.version === null) throw notInstalled(this.launcher, sourced);
+    if (!current.installed || current.version === null) throw notInstalled(this.launcher, current);
     this.out(locateBin(this.launcher, this.bin, current.version, sourced));
     return 0;
   }
@@ -40,10 +38,10 @@ export class WhichCommand extends LauncherCommand {
  * Nothing installed satisfies the request: exit 7 when a version would (install it), exit 4 when
  * none does, as `install` would say. Told apart only by an index known without the network.
  */
-function notInstalled(ctx: LauncherContext, sourced: SourcedRequest): LauncherError {
+function notInstalled(ctx: LauncherContext, current: CurrentVersion): LauncherError {
+  const { sourced, index: known } = current;
   const { raw } = sourced.request;
   const origin = describeOrigin(sourced);
-  const known = readLocalIndex(ctx);
   if (!known) {
     const why =
       configuredDistUrl(ctx) === undefined
@@ -59,11 +57,7 @@ function notInstalled(ctx: LauncherContext, sourced: SourcedRequest): LauncherEr
   }
   const { index, cachedAt } = known;
   const where = cachedAt === null ? index.url : `the index of ${index.url} cached at ${cachedAt}`;
-  const best = highestSatisfying(
-    sourced.request,
-    index.versions.map((v) => v.version),
-  );
-  const entry = best === null ? undefined : index.versions.find((v) => v.version === best);
+  const entry = index.versions.find((v) => v.version === current.version);
   if (!entry) {
     const newest = index.versions.slice(0, 5).map((v) => v.version);
     return new LauncherError(
