@@ -1,5 +1,5 @@
 // End to end: `launcher doctor` through the built CLI, in a temporary home, against real problems.
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -120,6 +120,33 @@ describe('launcher doctor', () => {
     expect(fix).toContain('distUrl');
     expect(r.stdout).toMatch(/\nno problems found \(\d+ passed, 1 warning\)\n$/);
     expect(r.code).toBe(0);
+  });
+
+  it('creates nothing in a fresh home: missing directories are checked, not made', async () => {
+    const env = cleanEnv({ LAUNCHER_CODE_CACHE: '0' });
+    const home = env.LAUNCHER_HOME!;
+    env.PATH = `${path.join(home, 'shims')}${path.delimiter}${process.env.PATH}`;
+    const r = await launcher(['doctor'], { env, cwd: tempDir() });
+    expect(r.stderr).toBe('');
+    for (const name of ['versions', 'shims', 'cache', 'config', 'state']) {
+      expect(reportOf(r.stdout, `${name} directory ${path.join(home, name)} can`).line).toBe(
+        `✓ ${name} directory ${path.join(home, name)} can be created on first use (it does not exist yet)`,
+      );
+    }
+    expect(reportOf(r.stdout, `${path.join(home, 'state')} will be created`).line).toContain('✓');
+    expect(readdirSync(home)).toEqual([]);
+  });
+
+  it('reports a home that is a file, where no directory can be created', async () => {
+    const home = path.join(tempDir(), 'home');
+    writeFileSync(home, 'not a directory\n');
+    const env = cleanEnv({ LAUNCHER_HOME: home, LAUNCHER_CODE_CACHE: '0' });
+    const r = await launcher(['doctor'], { env, cwd: tempDir() });
+    expect(r.code).toBe(1);
+    const { line, fix } = reportOf(r.stdout, `versions directory ${path.join(home, 'versions')}`);
+    expect(line).toMatch(/^✗ .*: .+home, on the way to it, is not a directory$/);
+    expect(fix).toContain('LAUNCHER_HOME');
+    expect(readFileSync(home, 'utf8')).toBe('not a directory\n');
   });
 
   it('reports a state directory other users can enter, and leaves its mode alone', async () => {

@@ -10,7 +10,7 @@ export class DoctorCommand extends LauncherCommand {
     details: `
       Checks that the shims directory is on \`PATH\` before any other copy of each shimmed bin, that launcher's directories are writable, that the socket directory is private and its socket paths short enough, that the distribution index is reachable and valid, that every installed version is intact (receipt, executable bins), and that the shims still point at an existing Node.js and launcher.
 
-      Prints one line per check (\`✓\`, \`!\` for a warning, \`✗\` for a problem followed by the fix) and a summary. Nothing is changed. Exits 0 when there is no problem (warnings allowed), 1 otherwise.
+      Prints one line per check (\`✓\`, \`!\` for a warning, \`✗\` for a problem followed by the fix) and a summary. Nothing is changed: nothing is repaired, and launcher's directories missing in a fresh home are checked for whether they could be created, not created (only launcher's own start-up code cache may be saved, as by every command). Exits 0 when there is no problem (warnings allowed), 1 otherwise.
     `,
     examples: [['Check the installation', '$0 doctor']],
   });
