@@ -25,31 +25,6 @@ export function requestForFile(input: string): Request {
 }
 
 /**
- * The directory `launcher local` acts in must exist already: a typo in LAUNCHER_DIR would
- * otherwise pin a project nobody has, in directories made up for it.
- */
-export function requireProjectDirectory(dir: string, env: NodeJS.ProcessEnv): void {
-  const named = env.LAUNCHER_DIR ? ' named by LAUNCHER_DIR' : '';
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(dir).isDirectory();
-  } catch (error) {
-    const code = errnoCode(error);
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
-    throw new LauncherError('E_NO_DIR', `the directory ${dir}${named} does not exist`, {
-      hint:
-        'launcher local pins an existing directory and creates none: check the path for a typo, ' +
-        'or create that directory first (mkdir -p), then run the command again.',
-    });
-  }
-  if (!isDirectory) {
-    throw new LauncherError('E_NO_DIR', `${dir}${named} is not a directory`, {
-      hint: 'Point LAUNCHER_DIR at the project directory (the one to hold .tool-version), or unset it.',
-    });
-  }
-}
-
-/**
  * Write the request to `file` atomically: the old content stays until the new one is complete.
  * `createParents: false` for a project's file, whose directory must exist (the global default's
  * directory is launcher's own, created on demand). A pin that is a symbolic link is written

@@ -1,6 +1,7 @@
 // Which request is in force, and where it came from: env > nearest version file > global default.
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { LauncherError } from '../errors.js';
+import { errnoCode, LauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
 import { parseRequest, type Request } from './request.js';
 import { findVersionFile, readVersionFile } from './version-file.js';
@@ -33,9 +34,36 @@ export function startDirectory(ctx: Pick<RequestContext, 'env' | 'cwd'>): string
   return dir ? path.resolve(ctx.cwd, dir) : path.resolve(ctx.cwd);
 }
 
+/**
+ * Throw E_NO_DIR (exit 2) unless `dir` is an existing directory. `hint` says what to do; a
+ * LAUNCHER_DIR, when set, is named as where the path came from.
+ */
+export function requireDirectory(dir: string, env: NodeJS.ProcessEnv, hint: string): void {
+  const named = env.LAUNCHER_DIR ? ' named by LAUNCHER_DIR' : '';
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(dir).isDirectory();
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+    throw new LauncherError('E_NO_DIR', `the directory ${dir}${named} does not exist`, { hint });
+  }
+  if (!isDirectory)
+    throw new LauncherError('E_NO_DIR', `${dir}${named} is not a directory`, { hint });
+}
+
 /** The request in force, or null when none is set anywhere. */
 export function findRequest(ctx: RequestContext): SourcedRequest | null {
   const start = startDirectory(ctx);
+  // Searching from the parents of a mistyped LAUNCHER_DIR could find another project's version
+  // (rbenv refuses a missing RBENV_DIR too). One stat, only when it is set.
+  if (ctx.env.LAUNCHER_DIR) {
+    requireDirectory(
+      start,
+      ctx.env,
+      'Point LAUNCHER_DIR at the project directory (the one that holds .tool-version), or unset it.',
+    );
+  }
   const fromEnv = ctx.env.LAUNCHER_VERSION;
   if (fromEnv !== undefined && fromEnv.trim() !== '') {
     return {

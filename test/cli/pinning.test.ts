@@ -33,6 +33,23 @@ function expectNoStackTrace(stderr: string) {
 }
 
 describe('launcher current', () => {
+  it('refuses a LAUNCHER_DIR that names no directory, rather than searching from its parents', async () => {
+    // The project above pins 1.4: a mistyped subdirectory must not quietly answer with it.
+    const { env, dir, home } = project('1.4\n');
+    placeVersion(home, '1.4.2');
+    const typo = path.join(dir, 'sbu');
+    for (const args of [['current'], ['which', 'mycc']]) {
+      const r = await launcher(args, { env: { ...env, LAUNCHER_DIR: typo }, cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^launcher: the directory ${typo} named by LAUNCHER_DIR does not exist\n\nPoint LAUNCHER_DIR`,
+        ),
+      );
+    }
+  });
+
   it('prints the installed version and the file that set it', async () => {
     const { env, dir, home } = project('1.4\n');
     placeVersion(home, '1.4.2');

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { Command, Option } from 'clipanion';
 import { LauncherError } from '../../errors.js';
 import { resolveInstalled } from '../../store/installed.js';
-import { removePin, requestForFile, requireProjectDirectory, writePin } from '../../version/pin.js';
-import { startDirectory } from '../../version/requested.js';
+import { removePin, requestForFile, writePin } from '../../version/pin.js';
+import { requireDirectory, startDirectory } from '../../version/requested.js';
 import { findVersionFile, VERSION_FILE } from '../../version/version-file.js';
 import { LauncherCommand } from '../launcher-command.js';
 
@@ -33,7 +33,14 @@ export class LocalCommand extends LauncherCommand {
   run() {
     const dir = startDirectory(this.launcher);
     const file = path.join(dir, VERSION_FILE);
-    requireProjectDirectory(dir, this.launcher.env);
+    // A typo in LAUNCHER_DIR would otherwise pin a project nobody has, in directories made up
+    // for it.
+    requireDirectory(
+      dir,
+      this.launcher.env,
+      'launcher local pins an existing directory and creates none: check the path for a typo, ' +
+        'or create that directory first (mkdir -p), then run the command again.',
+    );
     if (this.unset) {
       if (this.request !== undefined) {
         throw new LauncherError(
