@@ -121,6 +121,12 @@ export function removePin(file: string): boolean {
     return true;
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return false;
+    // Node says ERR_FS_EISDIR: a directory of that name is no pin, and not ours to delete.
+    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new LauncherError('E_VERSION_FILE', `${file} is a directory, not a version file`, {
+        hint: 'launcher removes only a version file it could have written; remove that directory yourself if it should go.',
+      });
+    }
     throw new LauncherError('E_IO', `cannot remove ${file}: ${(error as Error).message}`, {
       hint: 'Check the permissions of the file and its directory.',
       cause: error,

@@ -296,6 +296,17 @@ describe('launcher local', () => {
     expect(existsSync(path.join(home, 'config'))).toBe(false);
   });
 
+  it('refuses to --unset a directory named .tool-version (exit 2), leaving it', async () => {
+    const { env, dir } = project();
+    mkdirSync(path.join(dir, '.tool-version', 'inside'), { recursive: true });
+    const r = await launcher(['local', '--unset'], { env, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^launcher: .+\.tool-version is a directory, not a version file\n\n\S/,
+    );
+    expect(readdirSync(path.join(dir, '.tool-version'))).toEqual(['inside']);
+  });
+
   it('refuses a LAUNCHER_DIR that is a file (exit 2) and leaves it as it was', async () => {
     const { env, dir } = project();
     const file = path.join(dir, 'notes.txt');
