@@ -1,4 +1,4 @@
-// LSP's Diagnostic, exactly as the protocol defines it, and a guard for data read back from disk.
+// LSP's Diagnostic, exactly as the protocol defines it, and the one check of what claims to be one.
 
 /** A zero-based line and UTF-16 character offset. */
 export interface Position {
@@ -45,33 +45,76 @@ export interface FileDiagnostics {
   diagnostics: Diagnostic[];
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function isPosition(value: unknown): value is Position {
-  const p = value as Position;
   return (
-    typeof value === 'object' &&
-    value !== null &&
-    Number.isSafeInteger(p.line) &&
-    p.line >= 0 &&
-    Number.isSafeInteger(p.character) &&
-    p.character >= 0
+    isRecord(value) &&
+    Number.isSafeInteger(value.line) &&
+    (value.line as number) >= 0 &&
+    Number.isSafeInteger(value.character) &&
+    (value.character as number) >= 0
   );
 }
 
 /** Whether a value is a well-formed LSP range. */
 export function isRange(value: unknown): value is Range {
-  const r = value as Range;
-  return typeof value === 'object' && value !== null && isPosition(r.start) && isPosition(r.end);
+  return isRecord(value) && isPosition(value.start) && isPosition(value.end);
 }
 
+function isRelatedInformation(value: unknown): value is DiagnosticRelatedInformation {
+  return (
+    isRecord(value) &&
+    typeof value.message === 'string' &&
+    isRecord(value.location) &&
+    typeof value.location.uri === 'string' &&
+    isRange(value.location.range)
+  );
+}
+
+const RANGE_SHAPE =
+  '"range" must be { start, end }, each { line, character } with integers from 0 (LSP Range)';
+
 /**
- * Whether a value can be shown as a diagnostic: a range, a message, and (when present) a valid
- * severity and code. Other optional fields are passed through as they are.
+ * What is wrong with a value as an LSP diagnostic, or null when nothing is. The one check for
+ * diagnostics wherever they come from: a compiler on the wire, or the kept file on disk. So
+ * whatever is accepted is also shown, and whatever is shown can be formatted (every field the
+ * formats and editors read is checked); `data` is the compiler's own and passed through as is.
  */
+export function diagnosticProblem(value: unknown): string | null {
+  if (!isRecord(value)) return 'a diagnostic must be an object (LSP Diagnostic)';
+  if (!isRange(value.range)) return RANGE_SHAPE;
+  if (typeof value.message !== 'string') return '"message" must be a string';
+  const { severity, code, codeDescription, source, tags, relatedInformation } = value;
+  if (
+    severity !== undefined &&
+    severity !== 1 &&
+    severity !== 2 &&
+    severity !== 3 &&
+    severity !== 4
+  )
+    return '"severity" must be 1 (error), 2 (warning), 3 (information) or 4 (hint)';
+  if (code !== undefined && typeof code !== 'string' && !Number.isFinite(code))
+    return '"code" must be a string or a number';
+  if (
+    codeDescription !== undefined &&
+    !(isRecord(codeDescription) && typeof codeDescription.href === 'string')
+  )
+    return '"codeDescription" must be { href: string }';
+  if (source !== undefined && typeof source !== 'string') return '"source" must be a string';
+  if (tags !== undefined && !(Array.isArray(tags) && tags.every(Number.isSafeInteger)))
+    return '"tags" must be an array of integers (1 unnecessary, 2 deprecated)';
+  if (
+    relatedInformation !== undefined &&
+    !(Array.isArray(relatedInformation) && relatedInformation.every(isRelatedInformation))
+  )
+    return '"relatedInformation" must be an array of { location: { uri, range }, message }';
+  return null;
+}
+
+/** Whether a value is a diagnostic launcher accepts, keeps and shows (see diagnosticProblem). */
 export function isDiagnostic(value: unknown): value is Diagnostic {
-  if (typeof value !== 'object' || value === null) return false;
-  const d = value as Diagnostic;
-  if (!isRange(d.range) || typeof d.message !== 'string') return false;
-  if (d.severity !== undefined && ![1, 2, 3, 4].includes(d.severity)) return false;
-  if (d.code !== undefined && typeof d.code !== 'string' && !Number.isFinite(d.code)) return false;
-  return true;
+  return diagnosticProblem(value) === null;
 }

@@ -36,7 +36,8 @@ export function keptDiagnosticsFile(paths: LauncherPaths, projectRoot: string): 
 
 /**
  * Read a project's kept diagnostics; null when there are none yet. A damaged file reads as none
- * (it is replaced by the next write) and malformed entries are left out, so readers never fail.
+ * (it is replaced by the next write) and entries that are no valid diagnostic (isDiagnostic, the
+ * check a compiler's notifications pass) are left out, so what is read can always be formatted.
  */
 export function readKeptFile(paths: LauncherPaths, projectRoot: string): KeptDiagnostics | null {
   const content = readSmallFile(keptDiagnosticsFile(paths, projectRoot), MAX_KEPT_BYTES);

@@ -1,6 +1,6 @@
 // Checks on what arrives over the wire: a child is another program, so nothing it sends is trusted.
+import { diagnosticProblem } from '../diagnostics/diagnostic.js';
 import {
-  type Diagnostic,
   type HelloParams,
   type LogLevel,
   type LogParams,
@@ -69,8 +69,8 @@ export function checkLog(params: unknown): Checked<LogParams> {
 }
 
 /**
- * `textDocument/publishDiagnostics`: the envelope and each diagnostic's required fields. Only
- * what a reader relies on is checked, so a flood of notifications stays cheap.
+ * `textDocument/publishDiagnostics`: the envelope, and each diagnostic with the same check the
+ * kept file is read with, so nothing accepted here is dropped or fails later on.
  */
 export function checkDiagnostics(params: unknown): Checked<PublishDiagnosticsParams> {
   if (!isRecord(params) || typeof params.uri !== 'string')
@@ -79,19 +79,10 @@ export function checkDiagnostics(params: unknown): Checked<PublishDiagnosticsPar
     return { ok: false, reason: 'publishDiagnostics "version" must be an integer' };
   if (!Array.isArray(params.diagnostics))
     return { ok: false, reason: 'publishDiagnostics needs "diagnostics": an array' };
-  for (const item of params.diagnostics as unknown[]) {
-    if (!isDiagnostic(item))
-      return { ok: false, reason: 'each diagnostic needs "range" and "message" (LSP Diagnostic)' };
+  const diagnostics = params.diagnostics as unknown[];
+  for (let i = 0; i < diagnostics.length; i++) {
+    const problem = diagnosticProblem(diagnostics[i]);
+    if (problem !== null) return { ok: false, reason: `diagnostics[${i}]: ${problem}` };
   }
   return { ok: true, value: params as unknown as PublishDiagnosticsParams };
-}
-
-function isDiagnostic(value: unknown): value is Diagnostic {
-  return (
-    isRecord(value) &&
-    typeof value.message === 'string' &&
-    isRecord(value.range) &&
-    isRecord(value.range.start) &&
-    isRecord(value.range.end)
-  );
 }

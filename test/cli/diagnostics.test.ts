@@ -8,9 +8,13 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { DiagnosticsKeeper } from '../../src/diagnostics/keeper.js';
+import { keptDiagnosticsFile } from '../../src/diagnostics/kept-file.js';
 import { launcherPaths } from '../../src/paths.js';
-import { LAUNCHER_BIN, launcher } from '../helpers/cli.js';
+import { LAUNCHER_BIN, launcher, REPO_ROOT } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
+import { placeVersion } from '../helpers/store.js';
+
+const PUBLISH = path.join(REPO_ROOT, 'test', 'fixtures', 'publish.mjs');
 
 // VS Code's `$tsc` problem pattern, the oracle for `--format tsc`.
 // biome-ignore lint/complexity/useRegexLiterals: kept character for character as VS Code has it
@@ -41,7 +45,21 @@ function project(pinned = true) {
     for (const [name, diagnostics] of Object.entries(files)) keeper.update(uri(name), diagnostics);
     keeper.close();
   };
-  return { env, root, sub, uri, keep };
+  /** A short compiler run (`launcher exec mycc`) that publishes `files` exactly as given. */
+  const publish = (files: { uri: string; diagnostics: unknown[] }[]) => {
+    placeVersion(env.LAUNCHER_HOME!, '1.4.2', {
+      script: `#!/bin/sh\nexec '${process.execPath}' '${PUBLISH}' "$@"\n`,
+    });
+    return launcher(['exec', 'mycc', JSON.stringify(files)], { env, cwd: root });
+  };
+  /** Write the kept file by hand, as a launcher of another version (or a damaged disk) might. */
+  const writeKept = (files: Record<string, unknown[]>) => {
+    const file = keptDiagnosticsFile(launcherPaths(env), root);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify({ projectRoot: root, updatedAt: '', files }));
+    return file;
+  };
+  return { env, root, sub, uri, keep, publish, writeKept };
 }
 
 describe('launcher diagnostics', () => {
@@ -145,6 +163,52 @@ describe('launcher diagnostics', () => {
     const r = await launcher(['diagnostics'], { env, cwd: root });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(path.join(root, '.tool-version'));
+  });
+
+  it('refuses a diagnostic with malformed relatedInformation on the wire, so no format fails on it', async () => {
+    const { root, uri, publish, env } = project();
+    const bad = diag(0, 0, { relatedInformation: [{ message: 'no location' }] as never });
+    const run = await publish([
+      { uri: uri('a.my'), diagnostics: [bad] },
+      { uri: uri('b.my'), diagnostics: [diag(1, 1)] },
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('dropped textDocument/publishDiagnostics from mycc');
+    expect(run.stderr).toContain('diagnostics[0]: "relatedInformation" must be an array of');
+    // The valid notification was kept; the invalid one left nothing behind to trip over.
+    for (const format of ['tsc', 'sarif', 'json', 'text']) {
+      const r = await launcher(['diagnostics', '--format', format], { env, cwd: root });
+      expect({ format, code: r.code, stderr: r.stderr }).toEqual({ format, code: 0, stderr: '' });
+      expect(r.stdout).toContain('b.my');
+      expect(r.stdout).not.toContain('a.my');
+    }
+  });
+
+  it('leaves out a kept diagnostic whose relatedInformation is malformed, in every format', async () => {
+    const { root, uri, env, writeKept } = project();
+    const good = diag(2, 0, {
+      relatedInformation: [
+        { location: { uri: uri('b.my'), range: diag(0, 0).range }, message: 'here' },
+      ],
+    });
+    writeKept({
+      [uri('a.my')]: [
+        diag(0, 0, { relatedInformation: [{ message: 'no location' }] as never }),
+        diag(1, 0, { relatedInformation: [{ location: { uri: 7 }, message: 'bad' }] as never }),
+        diag(2, 0, { relatedInformation: 'not a list' as never }),
+        good,
+      ],
+    });
+    const tsc = await launcher(['diagnostics', '--format', 'tsc'], { env, cwd: root });
+    expect(tsc).toMatchObject({ code: 0, stderr: '' });
+    expect(tsc.stdout).toBe(
+      'a.my(3,1): error TS001: [MYCC001] undefined name\n    b.my(1,1): here\n',
+    );
+    const sarif = await launcher(['diagnostics', '--format', 'sarif'], { env, cwd: root });
+    expect(sarif).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(sarif.stdout).runs[0].results).toHaveLength(1);
+    const json = await launcher(['diagnostics', '--json'], { env, cwd: root });
+    expect(JSON.parse(json.stdout)).toEqual([{ uri: uri('a.my'), diagnostics: [good] }]);
   });
 
   it('--watch --json streams the set on every change, across sessions, until SIGINT (exit 130)', async () => {
