@@ -114,6 +114,29 @@ export function diagnosticProblem(value: unknown): string | null {
   return null;
 }
 
+/** The optional fields of LSP's Diagnostic whose type has no null (`data` may be anything). */
+const OPTIONAL_FIELDS = [
+  'severity',
+  'code',
+  'codeDescription',
+  'source',
+  'tags',
+  'relatedInformation',
+] as const;
+
+/**
+ * A diagnostic without the optional fields that are null: LSP's types allow no null for them,
+ * but some JSON writers put one for "absent" (a Go pointer without omitempty, Python's None), so
+ * it is read as absent rather than refused. Returns the value itself when there is nothing to
+ * remove, so the common case costs no copy.
+ */
+export function withoutNulls(value: unknown): unknown {
+  if (!isRecord(value) || !OPTIONAL_FIELDS.some((field) => value[field] === null)) return value;
+  const copy = { ...value };
+  for (const field of OPTIONAL_FIELDS) if (copy[field] === null) delete copy[field];
+  return copy;
+}
+
 /** Whether a value is a diagnostic launcher accepts, keeps and shows (see diagnosticProblem). */
 export function isDiagnostic(value: unknown): value is Diagnostic {
   return diagnosticProblem(value) === null;

@@ -5,7 +5,7 @@ import { canonicalProjectRoot } from '../session/project-root.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { nodeCrypto } from '../util/random.js';
 import { readSmallFile } from '../util/read-small-file.js';
-import { type Diagnostic, type FileDiagnostics, isDiagnostic } from './diagnostic.js';
+import { type Diagnostic, type FileDiagnostics, isDiagnostic, withoutNulls } from './diagnostic.js';
 
 /** The content of a kept-diagnostics file. */
 export interface KeptDiagnostics {
@@ -36,8 +36,9 @@ export function keptDiagnosticsFile(paths: LauncherPaths, projectRoot: string): 
 
 /**
  * Read a project's kept diagnostics; null when there are none yet. A damaged file reads as none
- * (it is replaced by the next write) and entries that are no valid diagnostic (isDiagnostic, the
- * check a compiler's notifications pass) are left out, so what is read can always be formatted.
+ * (it is replaced by the next write). Each entry goes through the checks a compiler's
+ * notifications pass (null optional fields read as absent, then isDiagnostic); entries that fail
+ * them are left out, so what is read can always be formatted.
  */
 export function readKeptFile(paths: LauncherPaths, projectRoot: string): KeptDiagnostics | null {
   const content = readSmallFile(keptDiagnosticsFile(paths, projectRoot), MAX_KEPT_BYTES);
@@ -54,7 +55,7 @@ export function readKeptFile(paths: LauncherPaths, projectRoot: string): KeptDia
   // A Map, not an object: a URI is data and must never reach a prototype (`__proto__`).
   const files = new Map<string, Diagnostic[]>();
   for (const [uri, list] of Object.entries(raw.files as Record<string, unknown>)) {
-    const diagnostics = Array.isArray(list) ? list.filter(isDiagnostic) : [];
+    const diagnostics = Array.isArray(list) ? list.map(withoutNulls).filter(isDiagnostic) : [];
     if (diagnostics.length > 0) files.set(uri, diagnostics);
   }
   return {

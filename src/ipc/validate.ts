@@ -1,5 +1,5 @@
 // Checks on what arrives over the wire: a child is another program, so nothing it sends is trusted.
-import { diagnosticProblem } from '../diagnostics/diagnostic.js';
+import { diagnosticProblem, withoutNulls } from '../diagnostics/diagnostic.js';
 import {
   type HelloParams,
   type LogLevel,
@@ -79,10 +79,23 @@ export function checkDiagnostics(params: unknown): Checked<PublishDiagnosticsPar
     return { ok: false, reason: 'publishDiagnostics "version" must be an integer' };
   if (!Array.isArray(params.diagnostics))
     return { ok: false, reason: 'publishDiagnostics needs "diagnostics": an array' };
-  const diagnostics = params.diagnostics as unknown[];
+  // Null for an optional field means absent (see withoutNulls): what is kept and forwarded is
+  // plain LSP, copied only when there was a null to remove.
+  let diagnostics = params.diagnostics as unknown[];
   for (let i = 0; i < diagnostics.length; i++) {
-    const problem = diagnosticProblem(diagnostics[i]);
+    const diagnostic = withoutNulls(diagnostics[i]);
+    const problem = diagnosticProblem(diagnostic);
     if (problem !== null) return { ok: false, reason: `diagnostics[${i}]: ${problem}` };
+    if (diagnostic !== diagnostics[i]) {
+      if (diagnostics === params.diagnostics) diagnostics = [...diagnostics];
+      diagnostics[i] = diagnostic;
+    }
   }
-  return { ok: true, value: params as unknown as PublishDiagnosticsParams };
+  if (diagnostics === params.diagnostics && params.version !== null)
+    return { ok: true, value: params as unknown as PublishDiagnosticsParams };
+  const { version, ...rest } = params;
+  return {
+    ok: true,
+    value: { ...rest, diagnostics, ...(version === null ? {} : { version }) } as never,
+  };
 }

@@ -211,6 +211,27 @@ describe('launcher diagnostics', () => {
     expect(JSON.parse(json.stdout)).toEqual([{ uri: uri('a.my'), diagnostics: [good] }]);
   });
 
+  it('reads null optional fields as absent: what the compiler got accepted is shown', async () => {
+    const { root, uri, publish, env, writeKept } = project();
+    const nulls = { code: null, severity: null, source: null, relatedInformation: null };
+    const run = await publish([
+      { uri: uri('a.my'), diagnostics: [{ ...diag(0, 0), ...nulls, data: null }] },
+    ]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const plain = { range: diag(0, 0).range, message: 'undefined name', data: null };
+    const json = await launcher(['diagnostics', '--json'], { env, cwd: root });
+    expect(JSON.parse(json.stdout)).toEqual([{ uri: uri('a.my'), diagnostics: [plain] }]);
+    const tsc = await launcher(['diagnostics', '--format', 'tsc'], { env, cwd: root });
+    expect(tsc.stdout).toBe('a.my(1,1): error TS0: undefined name\n');
+
+    // A kept file with nulls (an older launcher kept them as they came) reads the same way.
+    writeKept({ [uri('b.my')]: [{ ...diag(1, 0), code: null, severity: null }] });
+    const again = await launcher(['diagnostics', '--json'], { env, cwd: root });
+    expect(JSON.parse(again.stdout)).toEqual([
+      { uri: uri('b.my'), diagnostics: [{ range: diag(1, 0).range, message: 'undefined name' }] },
+    ]);
+  });
+
   it('--watch --json streams the set on every change, across sessions, until SIGINT (exit 130)', async () => {
     const { env, sub, uri, keep } = project();
     keep({ 'a.my': [diag(0, 0)] });

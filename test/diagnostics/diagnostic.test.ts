@@ -1,6 +1,6 @@
 // The one check of diagnostics, used on the wire and on the kept file alike.
 import { describe, expect, it } from 'vitest';
-import { diagnosticProblem, isDiagnostic } from '../../src/diagnostics/diagnostic.js';
+import { diagnosticProblem, isDiagnostic, withoutNulls } from '../../src/diagnostics/diagnostic.js';
 import { checkDiagnostics } from '../../src/ipc/validate.js';
 
 const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 2 } };
@@ -66,7 +66,32 @@ describe('diagnosticProblem', () => {
   });
 });
 
+describe('withoutNulls', () => {
+  it('leaves out the optional fields that are null, but keeps null data', () => {
+    const sent = { range, message: 'm', code: null, severity: null, tags: null, data: null };
+    expect(withoutNulls(sent)).toEqual({ range, message: 'm', data: null });
+    expect(sent.code).toBeNull(); // a copy: the input is left as it was
+    expect(withoutNulls(valid)).toBe(valid);
+  });
+
+  it('does not make a required field optional', () => {
+    expect(diagnosticProblem(withoutNulls({ range, message: null }))).toContain('"message"');
+  });
+});
+
 describe('checkDiagnostics (the wire)', () => {
+  it('reads null optional fields, and a null version, as absent', () => {
+    const checked = checkDiagnostics({
+      uri: 'file:///a.my',
+      version: null,
+      diagnostics: [valid, { range, message: 'm', code: null }],
+    });
+    expect(checked).toEqual({
+      ok: true,
+      value: { uri: 'file:///a.my', diagnostics: [valid, { range, message: 'm' }] },
+    });
+  });
+
   it('refuses a notification with one bad diagnostic, saying which and why', () => {
     const checked = checkDiagnostics({
       uri: 'file:///a.my',
