@@ -11,6 +11,7 @@ import {
 import type { LauncherContext } from '../context.js';
 import type { Diagnostic, FileDiagnostics } from '../diagnostics/diagnostic.js';
 import { readKept } from '../diagnostics/kept-file.js';
+import { isLauncherError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import { connectControl, subscribe } from '../session/control-client.js';
 import { findProjectRoot } from '../session/project-root.js';
@@ -46,6 +47,12 @@ function workspaceDir(params: {
   const uri = params.rootUri ?? params.workspaceFolders?.[0]?.uri;
   if (uri?.startsWith('file:')) return fileURLToPath(uri);
   return params.rootPath ?? undefined;
+}
+
+/** An error as one line for the editor and the log: the message, and the fix when there is one. */
+function problemText(error: unknown): string {
+  if (isLauncherError(error)) return error.hint ? `${error.message}. ${error.hint}` : error.message;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Run the bridge until the editor says `exit` or closes its end; resolves to the exit code. */
@@ -93,12 +100,37 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
     }
   };
 
+  // A problem the user should know of, shown once (and logged) until it goes away or changes:
+  // the bridge keeps serving, and looks again at its next turn.
+  const problems = new Map<string, string>();
+  const problem = (topic: string, error: unknown) => {
+    const text = problemText(error);
+    if (problems.get(topic) === text) return;
+    problems.set(topic, text);
+    log(`launcher lsp: ${text}`);
+    showMessage(MessageType.Error, `launcher: ${text}`);
+  };
+  const solved = (topic: string) => problems.delete(topic);
+
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** The control socket of the project's live session, if there is one and it can be known. */
+  const sessionControl = (root: string): string | null | undefined => {
+    if (started) return started.control;
+    try {
+      const control = findProjectSession(ctx.paths, root)?.control;
+      solved('sessions');
+      return control;
+    } catch (error) {
+      problem('sessions', error);
+      return undefined;
+    }
+  };
 
   // Follow the project's live session for as long as the bridge runs.
   const follow = async (root: string) => {
     while (!closed) {
-      const address = started?.control ?? findProjectSession(ctx.paths, root)?.control;
+      const address = sessionControl(root);
       if (!address) {
         await sleep(options.pollMs ?? 250);
         continue;
@@ -152,7 +184,7 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
         }
       }
       await follow(root);
-    })();
+    })().catch((error: unknown) => problem('follow', error));
   });
 
   const stopStarted = async () => {

@@ -2,7 +2,7 @@
 // compiler: diagnostics arrive, follow file changes, survive a crash and restart, and shutdown
 // leaves no process behind.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
@@ -173,5 +173,25 @@ describe('launcher lsp (attaching)', () => {
     await lsp.client.sendNotification('exit');
     expect(await lsp.exited).toBe(0);
     expect(lsp.stderr()).not.toContain('internal error');
+  });
+
+  it('keeps serving when the sessions directory cannot be read, and says why', async () => {
+    const lsp = startLsp([]);
+    // A link to itself: reading it fails (ELOOP) for every user, root included.
+    const sessions = path.join(lsp.env.LAUNCHER_HOME!, 'state', 'sessions');
+    mkdirSync(path.dirname(sessions), { recursive: true });
+    symlinkSync(sessions, sessions);
+    await lsp.initialize();
+    await expect
+      .poll(() => lsp.messages.join('\n'), { timeout: 10_000 })
+      .toContain(`cannot read the sessions directory ${sessions}`);
+    // Still a working server: shown once, not at every look, and it shuts down cleanly.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(lsp.messages).toHaveLength(1);
+    await lsp.client.sendRequest('shutdown');
+    await lsp.client.sendNotification('exit');
+    expect(await lsp.exited).toBe(0);
+    expect(lsp.stderr()).toContain('launcher lsp: cannot read the sessions directory');
+    expect(lsp.stderr()).not.toMatch(/internal error|\n\s+at /);
   });
 });
