@@ -1,6 +1,7 @@
 // `launcher lsp`: a language server on stdio that shows the pinned compiler's diagnostics in any
 // LSP editor. It follows the project's live session through its control socket, re-attaching
-// after restarts and new sessions, and never writes anything but LSP frames to its output.
+// after restarts and new sessions, and the project's kept diagnostics on disk, which every run
+// writes; it never writes anything but LSP frames to its output.
 import { fileURLToPath } from 'node:url';
 import {
   createMessageConnection,
@@ -9,14 +10,15 @@ import {
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
 import type { LauncherContext } from '../context.js';
-import type { Diagnostic, FileDiagnostics } from '../diagnostics/diagnostic.js';
 import { readKept } from '../diagnostics/kept-file.js';
+import { watchKept } from '../diagnostics/watch-kept.js';
 import { isLauncherError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import { connectControl, subscribe } from '../session/control-client.js';
 import { findProjectRoot } from '../session/project-root.js';
 import { findProjectSession } from '../session/registry.js';
 import type { Session } from '../session/session.js';
+import { EditorView } from './editor-view.js';
 
 /** A session the bridge started itself (`--start`). */
 export interface StartedSession {
@@ -62,25 +64,17 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
     new StreamMessageReader(options.input),
     new StreamMessageWriter(options.output),
   );
-  const published = new Set<string>();
   let projectRoot: string | undefined;
   let started: StartedSession | undefined;
   let shutdownRequested = false;
   let closed = false;
   let detach: (() => void) | undefined;
+  let unwatchKept: (() => void) | undefined;
 
-  const publish = (uri: string, diagnostics: Diagnostic[], version?: number) => {
-    if (diagnostics.length) published.add(uri);
-    else published.delete(uri);
+  const view = new EditorView((uri, diagnostics, version) => {
     const params = version === undefined ? { uri, diagnostics } : { uri, diagnostics, version };
     void connection.sendNotification('textDocument/publishDiagnostics', params).catch(() => {});
-  };
-  // A full set replaces what the editor shows: URIs missing from it are cleared.
-  const publishAll = (sets: FileDiagnostics[]) => {
-    const fresh = new Set(sets.map((s) => s.uri));
-    for (const uri of [...published]) if (!fresh.has(uri)) publish(uri, []);
-    for (const set of sets) publish(set.uri, set.diagnostics);
-  };
+  });
   const showMessage = (type: number, message: string) =>
     void connection.sendNotification('window/showMessage', { type, message }).catch(() => {});
 
@@ -144,10 +138,10 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
             onState(last, session);
             last = session;
           },
-          onDiagnostics: ({ uri, diagnostics, version }) => publish(uri, diagnostics, version),
+          onDiagnostics: ({ uri, diagnostics, version }) => view.live(uri, diagnostics, version),
         });
         last = result.state;
-        publishAll(result.diagnostics);
+        view.attached(result.diagnostics);
         await client.closed;
       } catch (error) {
         log(
@@ -167,9 +161,23 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
     };
   });
 
+  // The kept diagnostics: what earlier runs left, then every change, whichever run made it (a
+  // short `launcher exec` is over before any poll for sessions could see it).
+  const followKept = (root: string) => {
+    try {
+      unwatchKept = watchKept(ctx.paths, root, (files) => view.kept(files), {
+        onError: (error) => problem('kept', error),
+      });
+    } catch (error) {
+      // Not even watching: show what is there now, the live session still comes through.
+      problem('kept', error);
+      view.kept(readKept(ctx.paths, root));
+    }
+  };
+
   connection.onNotification('initialized', () => {
     const root = projectRoot ?? findProjectRoot(ctx);
-    publishAll(readKept(ctx.paths, root));
+    followKept(root);
     void (async () => {
       if (options.start) {
         try {
@@ -204,6 +212,7 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
       if (closed) return;
       closed = true;
       detach?.();
+      unwatchKept?.();
       await stopStarted();
       connection.dispose();
       resolve(code);

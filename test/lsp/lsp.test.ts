@@ -2,7 +2,7 @@
 // compiler: diagnostics arrive, follow file changes, survive a crash and restart, and shutdown
 // leaves no process behind.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
@@ -11,10 +11,14 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
+import { DiagnosticsKeeper } from '../../src/diagnostics/keeper.js';
+import { keptDiagnosticsFile } from '../../src/diagnostics/kept-file.js';
+import { launcherPaths } from '../../src/paths.js';
 import { processExists } from '../../src/session/process-identity.js';
 import { SAMPLES, useSampleDist } from '../examples/sample-fixture.js';
-import { LAUNCHER_BIN, launcher } from '../helpers/cli.js';
+import { LAUNCHER_BIN, launcher, REPO_ROOT } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
+import { placeVersion } from '../helpers/store.js';
 
 const { dist } = useSampleDist();
 const children: ChildProcess[] = [];
@@ -193,5 +197,42 @@ describe('launcher lsp (attaching)', () => {
     expect(await lsp.exited).toBe(0);
     expect(lsp.stderr()).toContain('launcher lsp: cannot read the sessions directory');
     expect(lsp.stderr()).not.toMatch(/internal error|\n\s+at /);
+  });
+
+  it('follows the kept diagnostics: runs too short to attach to, and documents that go away', async () => {
+    const lsp = startLsp([]);
+    onTestFailed(() => console.error(`launcher lsp wrote on stderr:\n${lsp.stderr()}`));
+    await lsp.initialize();
+    // A request's answer comes after everything sent before it was handled, `initialized` too.
+    await expect(lsp.client.sendRequest('launcher/none')).rejects.toThrow();
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+
+    // A write with no session at all: only the kept file tells of it.
+    const keeper = new DiagnosticsKeeper(launcherPaths(lsp.env), lsp.project);
+    keeper.update(lsp.uri('a.my'), [{ range, code: 'K1', message: 'kept' }]);
+    keeper.close();
+    await expect.poll(() => lsp.codes('a.my'), { timeout: 10_000 }).toEqual(['K1']);
+
+    // Deleting the kept file (to start afresh, as ide.md says) clears the editor too.
+    rmSync(keptDiagnosticsFile(launcherPaths(lsp.env), lsp.project));
+    await expect.poll(() => lsp.codes('a.my'), { timeout: 10_000 }).toEqual([]);
+
+    // A real short compiler run: over a few milliseconds after it connected.
+    placeVersion(lsp.env.LAUNCHER_HOME!, '1.5.0', {
+      script: `#!/bin/sh\nexec '${process.execPath}' '${path.join(REPO_ROOT, 'test', 'fixtures', 'publish.mjs')}' "$@"\n`,
+    });
+    const published = [
+      { uri: lsp.uri('b.my'), diagnostics: [{ range, code: 'S1', message: 's' }] },
+    ];
+    const run = await launcher(['exec', 'mycc', JSON.stringify(published)], {
+      env: lsp.env,
+      cwd: lsp.project,
+    });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    await expect.poll(() => lsp.codes('b.my'), { timeout: 10_000 }).toEqual(['S1']);
+
+    await lsp.client.sendRequest('shutdown');
+    await lsp.client.sendNotification('exit');
+    expect(await lsp.exited).toBe(0);
   });
 });
