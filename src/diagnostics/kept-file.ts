@@ -1,5 +1,6 @@
 // The latest diagnostics of a project on disk, so they outlive the compiler (spec §8).
 import path from 'node:path';
+import { LauncherError } from '../errors.js';
 import { ensureStateDir, type LauncherPaths, stateSubdir } from '../paths.js';
 import { canonicalProjectRoot } from '../session/project-root.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -35,17 +36,43 @@ export function keptDiagnosticsFile(paths: LauncherPaths, projectRoot: string): 
 }
 
 /**
- * Read a project's kept diagnostics; null when there are none yet. A damaged file reads as none
- * (it is replaced by the next write). Each entry goes through the checks a compiler's
- * notifications pass (null optional fields read as absent, then isDiagnostic); entries that fail
- * them are left out, so what is read can always be formatted.
+ * Read a project's kept diagnostics for the keeper, which must not fail a compiler run: null
+ * when there are none, and also when the file cannot be read (the next write replaces it).
  */
 export function readKeptFile(paths: LauncherPaths, projectRoot: string): KeptDiagnostics | null {
   const content = readSmallFile(keptDiagnosticsFile(paths, projectRoot), MAX_KEPT_BYTES);
-  if (content.status !== 'text') return null;
+  return content.status === 'text' ? parseKept(content.text, projectRoot) : null;
+}
+
+/**
+ * Read a project's kept diagnostics for a reader that shows them (`diagnostics`, `lsp`): null
+ * when there are none yet. A file that exists but cannot be read (permissions, a directory in
+ * its place, a link loop) is an E_IO error naming it: reading it as "nothing kept" would hide
+ * the problem behind a wrong answer.
+ */
+export function loadKeptFile(paths: LauncherPaths, projectRoot: string): KeptDiagnostics | null {
+  const file = keptDiagnosticsFile(paths, projectRoot);
+  const content = readSmallFile(file, MAX_KEPT_BYTES);
+  if (content.status === 'unreadable' && !content.damaged) {
+    throw new LauncherError('E_IO', `cannot read the kept diagnostics ${file}: ${content.reason}`, {
+      hint:
+        'It should be a file of yours (mode 0600) in a directory of yours (mode 0700). Fix that, ' +
+        "or delete it to start afresh: the compiler's next run writes it again.",
+    });
+  }
+  return content.status === 'text' ? parseKept(content.text, projectRoot) : null;
+}
+
+/**
+ * The content of a kept file. Damaged content (not UTF-8, not JSON, not the expected shape)
+ * reads as none: the next write replaces it. Each entry goes through the checks a compiler's
+ * notifications pass (null optional fields read as absent, then isDiagnostic); entries that fail
+ * them are left out, so what is read can always be formatted.
+ */
+function parseKept(text: string, projectRoot: string): KeptDiagnostics | null {
   let data: unknown;
   try {
-    data = JSON.parse(content.text);
+    data = JSON.parse(text);
   } catch {
     return null;
   }
@@ -83,7 +110,10 @@ export function listFiles(files: ReadonlyMap<string, Diagnostic[]>): FileDiagnos
   return [...files.keys()].sort().map((uri) => ({ uri, diagnostics: files.get(uri)! }));
 }
 
-/** A project's kept diagnostics as `[{ uri, diagnostics }]` sorted by uri (empty when none). */
+/**
+ * A project's kept diagnostics as `[{ uri, diagnostics }]` sorted by uri (empty when none); an
+ * E_IO error when the file cannot be read (see loadKeptFile).
+ */
 export function readKept(paths: LauncherPaths, projectRoot: string): FileDiagnostics[] {
-  return listFiles(readKeptFile(paths, projectRoot)?.files ?? new Map());
+  return listFiles(loadKeptFile(paths, projectRoot)?.files ?? new Map());
 }

@@ -4,12 +4,16 @@ import path from 'node:path';
 import { LauncherError } from '../errors.js';
 import { ensureStateDir, type LauncherPaths } from '../paths.js';
 import type { FileDiagnostics } from './diagnostic.js';
-import { type KeptDiagnostics, keptDiagnosticsFile, listFiles, readKeptFile } from './kept-file.js';
+import { type KeptDiagnostics, keptDiagnosticsFile, listFiles, loadKeptFile } from './kept-file.js';
 
 export interface WatchKeptOptions {
   /** How long to gather file events before reading the file again (default 50 ms). */
   readonly delayMs?: number;
-  /** Errors of the file watcher after it started. */
+  /**
+   * Errors of the file watcher after it started, and of reading the kept file (an E_IO error
+   * naming it; the listener hears again once the file can be read). Without it, a first read
+   * that fails is thrown, and later ones are passed over.
+   */
   readonly onError?: (error: unknown) => void;
 }
 
@@ -31,8 +35,19 @@ export function watchKept(
   const name = path.basename(keptDiagnosticsFile(paths, projectRoot));
   let last: string | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const report = () => {
-    const kept = readKeptFile(paths, projectRoot);
+  const report = (first = false) => {
+    let kept: KeptDiagnostics | null;
+    try {
+      kept = loadKeptFile(paths, projectRoot);
+    } catch (error) {
+      last = undefined; // so the set is reported again once the file can be read
+      if (options.onError) options.onError(error);
+      else if (first) {
+        stop();
+        throw error;
+      }
+      return;
+    }
     const files = listFiles(kept?.files ?? new Map());
     const text = JSON.stringify(files);
     if (text === last) return;
@@ -58,9 +73,10 @@ export function watchKept(
     });
   }
   watcher.on('error', (error) => options.onError?.(error));
-  report();
-  return () => {
+  const stop = () => {
     if (timer) clearTimeout(timer);
     watcher.close();
   };
+  report(true);
+  return stop;
 }

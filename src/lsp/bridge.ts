@@ -10,6 +10,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
 import type { LauncherContext } from '../context.js';
+import type { FileDiagnostics } from '../diagnostics/diagnostic.js';
 import { readKept } from '../diagnostics/kept-file.js';
 import { watchKept } from '../diagnostics/watch-kept.js';
 import { isLauncherError } from '../errors.js';
@@ -165,13 +166,21 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
   // short `launcher exec` is over before any poll for sessions could see it).
   const followKept = (root: string) => {
     try {
-      unwatchKept = watchKept(ctx.paths, root, (files) => view.kept(files), {
+      const onKept = (files: FileDiagnostics[]) => {
+        solved('kept');
+        view.kept(files);
+      };
+      unwatchKept = watchKept(ctx.paths, root, onKept, {
         onError: (error) => problem('kept', error),
       });
     } catch (error) {
-      // Not even watching: show what is there now, the live session still comes through.
+      // Not even watching: show what is there now; the live session still comes through.
       problem('kept', error);
-      view.kept(readKept(ctx.paths, root));
+      try {
+        view.kept(readKept(ctx.paths, root));
+      } catch (readError) {
+        problem('kept-read', readError);
+      }
     }
   };
 

@@ -6,7 +6,12 @@ export type SmallFile =
   | { readonly status: 'absent' }
   | { readonly status: 'empty' }
   | { readonly status: 'text'; readonly text: string }
-  | { readonly status: 'unreadable'; readonly reason: string };
+  | {
+      readonly status: 'unreadable';
+      readonly reason: string;
+      /** The file could be read, but what it holds cannot be: too large, or not UTF-8 text. */
+      readonly damaged?: true;
+    };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -38,6 +43,7 @@ export function readSmallFile(file: string, maxBytes: number): SmallFile {
       return {
         status: 'unreadable',
         reason: `it is ${st.size} bytes, more than the ${maxBytes} allowed`,
+        damaged: true,
       };
     }
     const buffer = Buffer.alloc(st.size);
@@ -50,7 +56,7 @@ export function readSmallFile(file: string, maxBytes: number): SmallFile {
     try {
       return { status: 'text', text: decoder.decode(buffer.subarray(0, filled)) };
     } catch {
-      return { status: 'unreadable', reason: 'it is not valid UTF-8 text' };
+      return { status: 'unreadable', reason: 'it is not valid UTF-8 text', damaged: true };
     }
   } catch (error) {
     return { status: 'unreadable', reason: describeErrno(errnoCode(error), error) };

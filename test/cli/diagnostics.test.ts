@@ -1,7 +1,7 @@
 // End to end: `launcher diagnostics` reads what the keeper kept, in every format, once or watching.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +12,7 @@ import { keptDiagnosticsFile } from '../../src/diagnostics/kept-file.js';
 import { launcherPaths } from '../../src/paths.js';
 import { LAUNCHER_BIN, launcher, REPO_ROOT } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
+import { asUserWithoutPrivileges } from '../helpers/other-user.js';
 import { placeVersion } from '../helpers/store.js';
 
 const PUBLISH = path.join(REPO_ROOT, 'test', 'fixtures', 'publish.mjs');
@@ -230,6 +231,35 @@ describe('launcher diagnostics', () => {
     expect(JSON.parse(again.stdout)).toEqual([
       { uri: uri('b.my'), diagnostics: [{ range: diag(1, 0).range, message: 'undefined name' }] },
     ]);
+  });
+
+  it('says so when the kept file exists but cannot be read, instead of "nothing kept"', async () => {
+    const { env, root, keep } = project();
+    keep({ 'a.my': [diag(0, 0)] });
+    const file = keptDiagnosticsFile(launcherPaths(env), root);
+    chmodSync(file, 0o000);
+    const home = env.LAUNCHER_HOME!;
+    const user = asUserWithoutPrivileges(home, path.join(home, 'state'), path.dirname(file), root);
+    for (const args of [['diagnostics'], ['diagnostics', '--json']]) {
+      const r = await launcher(args, { env, cwd: root, ...user });
+      expect({ args, code: r.code, stdout: r.stdout }).toEqual({ args, code: 1, stdout: '' });
+      expect(r.stderr).toBe(
+        `launcher: cannot read the kept diagnostics ${file}: permission denied\n\n` +
+          'It should be a file of yours (mode 0600) in a directory of yours (mode 0700). Fix ' +
+          "that, or delete it to start afresh: the compiler's next run writes it again.\n",
+      );
+    }
+  });
+
+  it('--watch ends with the same error when the kept file cannot be read', async () => {
+    const { env, root } = project();
+    const file = keptDiagnosticsFile(launcherPaths(env), root);
+    mkdirSync(file, { recursive: true }); // a directory in its place: unreadable for root too
+    const r = await launcher(['diagnostics', '--watch', '--format', 'tsc'], { env, cwd: root });
+    expect(r).toMatchObject({ code: 1, stdout: '' });
+    expect(r.stderr).toContain(
+      `cannot read the kept diagnostics ${file}: it is a directory, not a file`,
+    );
   });
 
   it('--watch --json streams the set on every change, across sessions, until SIGINT (exit 130)', async () => {

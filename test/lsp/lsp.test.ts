@@ -235,4 +235,24 @@ describe('launcher lsp (attaching)', () => {
     await lsp.client.sendNotification('exit');
     expect(await lsp.exited).toBe(0);
   });
+
+  it('says when the kept diagnostics cannot be read, and shows them once they can', async () => {
+    const lsp = startLsp([]);
+    const file = keptDiagnosticsFile(launcherPaths(lsp.env), lsp.project);
+    mkdirSync(file, { recursive: true }); // a directory in its place: unreadable for root too
+    await lsp.initialize();
+    await expect
+      .poll(() => lsp.messages.join('\n'), { timeout: 10_000 })
+      .toContain(`cannot read the kept diagnostics ${file}: it is a directory, not a file`);
+    rmSync(file, { recursive: true });
+    const keeper = new DiagnosticsKeeper(launcherPaths(lsp.env), lsp.project);
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+    keeper.update(lsp.uri('a.my'), [{ range, code: 'K1', message: 'kept' }]);
+    keeper.close();
+    await expect.poll(() => lsp.codes('a.my'), { timeout: 10_000 }).toEqual(['K1']);
+    await lsp.client.sendRequest('shutdown');
+    await lsp.client.sendNotification('exit');
+    expect(await lsp.exited).toBe(0);
+    expect(lsp.stderr()).not.toMatch(/internal error|\n\s+at /);
+  });
 });

@@ -1,7 +1,7 @@
 // `launcher diagnostics`: the project's kept diagnostics, once or as a stream of changes.
 import { Command, Option } from 'clipanion';
 import type { KeptDiagnostics } from '../../diagnostics/kept-file.js';
-import { listFiles, readKeptFile } from '../../diagnostics/kept-file.js';
+import { listFiles, loadKeptFile } from '../../diagnostics/kept-file.js';
 import {
   DIAGNOSTICS_FORMATS,
   type DiagnosticsFormat,
@@ -10,7 +10,7 @@ import {
   renderWatchUpdate,
 } from '../../diagnostics/render.js';
 import { watchKept } from '../../diagnostics/watch-kept.js';
-import { LauncherError } from '../../errors.js';
+import { isLauncherError, LauncherError } from '../../errors.js';
 import { canonicalProjectRoot, findProjectRoot } from '../../session/project-root.js';
 import { LauncherCommand } from '../launcher-command.js';
 
@@ -47,7 +47,7 @@ export class DiagnosticsCommand extends LauncherCommand {
       version: kept?.version ?? null,
     });
     if (!this.watch) {
-      const kept = readKeptFile(this.launcher.paths, projectRoot);
+      const kept = loadKeptFile(this.launcher.paths, projectRoot);
       const files = listFiles(kept?.files ?? new Map());
       this.context.stdout.write(renderDiagnostics(format, files, render(kept)));
       return 0;
@@ -94,7 +94,10 @@ function untilStopped(
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     let stop: (() => void) | undefined;
+    let finished = false;
     const finish = (outcome: () => void) => {
+      if (finished) return;
+      finished = true;
       process.off('SIGINT', onInterrupt);
       process.off('SIGTERM', onTerminate);
       stdout.off('error', onClosedOutput);
@@ -104,13 +107,16 @@ function untilStopped(
     const onInterrupt = () => finish(() => resolve(130));
     const onTerminate = () => finish(() => resolve(143));
     const onClosedOutput = () => finish(() => resolve(0));
+    // A LauncherError (the kept file cannot be read) says what and where itself.
     const onError = (error: unknown) =>
       finish(() =>
         reject(
-          new LauncherError('E_IO', 'lost track of the kept diagnostics while watching them', {
-            hint: 'Run the command again; the diagnostics kept so far are not affected.',
-            cause: error,
-          }),
+          isLauncherError(error)
+            ? error
+            : new LauncherError('E_IO', 'lost track of the kept diagnostics while watching them', {
+                hint: 'Run the command again; the diagnostics kept so far are not affected.',
+                cause: error,
+              }),
         ),
       );
     process.on('SIGINT', onInterrupt);
@@ -118,6 +124,8 @@ function untilStopped(
     stdout.on('error', onClosedOutput);
     try {
       stop = start(onError);
+      // The watcher may fail while it starts (its first read), before `stop` was known.
+      if (finished) stop();
     } catch (error) {
       finish(() => reject(error));
     }
