@@ -2,10 +2,14 @@
 // LSP editor. It follows the project's live session through its control socket, re-attaching
 // after restarts and new sessions, and the project's kept diagnostics on disk, which every run
 // writes; it never writes anything but LSP frames to its output.
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createMessageConnection,
+  ErrorCodes,
   type MessageConnection,
+  ResponseError,
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
@@ -13,7 +17,7 @@ import type { LauncherContext } from '../context.js';
 import type { FileDiagnostics } from '../diagnostics/diagnostic.js';
 import { readKept } from '../diagnostics/kept-file.js';
 import { watchKept } from '../diagnostics/watch-kept.js';
-import { isLauncherError } from '../errors.js';
+import { isLauncherError, LauncherError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import { connectControl, subscribe } from '../session/control-client.js';
 import { findProjectRoot } from '../session/project-root.js';
@@ -52,10 +56,40 @@ function workspaceDir(params: {
   return params.rootPath ?? undefined;
 }
 
+/**
+ * The project of the folder the editor opened (the server's working directory when it opened
+ * none), by the rules of every command; errors worded for an editor, which passes no `--dir`.
+ */
+function editorProjectRoot(ctx: LauncherContext, dir: string | undefined): string {
+  if (dir === undefined) return findProjectRoot(ctx);
+  const start = path.resolve(ctx.cwd, dir);
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(start).isDirectory();
+  } catch {
+    // Reported below.
+  }
+  if (!isDirectory) {
+    throw new LauncherError(
+      'E_USAGE',
+      `the folder the editor opened, ${start}, is not a directory`,
+      {
+        hint: 'Open the project (the directory of its .tool-version, or one inside it) in the editor.',
+      },
+    );
+  }
+  return findProjectRoot(ctx, start);
+}
+
 /** An error as one line for the editor and the log: the message, and the fix when there is one. */
 function problemText(error: unknown): string {
-  if (isLauncherError(error)) return error.hint ? `${error.message}. ${error.hint}` : error.message;
+  if (isLauncherError(error))
+    return error.hint ? `${sentence(error.message)} ${error.hint}` : error.message;
   return error instanceof Error ? error.message : String(error);
+}
+
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 /** Run the bridge until the editor says `exit` or closes its end; resolves to the exit code. */
@@ -66,6 +100,8 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
     new StreamMessageWriter(options.output),
   );
   let projectRoot: string | undefined;
+  /** Why `initialize` failed, for the `initialized` that may follow. */
+  let initializeFailure: string | undefined;
   let started: StartedSession | undefined;
   let shutdownRequested = false;
   let closed = false;
@@ -154,8 +190,15 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
   };
 
   connection.onRequest('initialize', (params: Parameters<typeof workspaceDir>[0] | null) => {
-    const dir = workspaceDir(params ?? {}) ?? ctx.cwd;
-    projectRoot = findProjectRoot(ctx, dir);
+    try {
+      projectRoot = editorProjectRoot(ctx, workspaceDir(params ?? {}));
+      initializeFailure = undefined;
+    } catch (error) {
+      initializeFailure = `${sentence(problemText(error))} Then restart the language server.`;
+      log(`launcher lsp: ${initializeFailure}`);
+      // LSP's InitializeError: `retry: false`, the same answer would come again.
+      throw new ResponseError(ErrorCodes.InternalError, initializeFailure, { retry: false });
+    }
     return {
       capabilities: { textDocumentSync: 0 },
       serverInfo: { name: 'launcher', version: packageVersion() },
@@ -185,7 +228,14 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
   };
 
   connection.onNotification('initialized', () => {
-    const root = projectRoot ?? findProjectRoot(ctx);
+    // After a failed `initialize` the project is unknown; guessing one (the server's own
+    // directory, say) would show another project's diagnostics as this one's.
+    if (projectRoot === undefined) {
+      const why = initializeFailure ?? 'the editor sent no `initialize` request first.';
+      showMessage(MessageType.Error, `launcher lsp shows no diagnostics: ${why}`);
+      return;
+    }
+    const root = projectRoot;
     followKept(root);
     void (async () => {
       if (options.start) {

@@ -71,15 +71,17 @@ function startLsp(args: string[]) {
   const uri = (file: string) => pathToFileURL(path.join(project, file)).href;
   const codes = (file: string) => diagnostics.get(uri(file))?.map((d) => d.code);
   /** What an editor sends first: `initialize` with the project as root, then `initialized`. */
-  const initialize = async <T = unknown>(processId: number | null = null) => {
+  const initialize = async <T = unknown>(processId: number | null = null, root = project) => {
     const result = await client.sendRequest<T>('initialize', {
       processId,
-      rootUri: pathToFileURL(project).href,
+      rootUri: pathToFileURL(root).href,
       capabilities: {},
     });
     await client.sendNotification('initialized', {});
     return result;
   };
+  /** Resolves once the server has handled everything sent before (answers come in order). */
+  const handled = () => expect(client.sendRequest('launcher/none')).rejects.toThrow();
   /** The live sessions, as `launcher status --json` lists them. */
   const sessions = async () =>
     JSON.parse((await launcher(['status', '--json'], { env, cwd: project })).stdout);
@@ -93,6 +95,7 @@ function startLsp(args: string[]) {
     uri,
     codes,
     initialize,
+    handled,
     sessions,
     stderr: () => stderr,
   };
@@ -203,8 +206,7 @@ describe('launcher lsp (attaching)', () => {
     const lsp = startLsp([]);
     onTestFailed(() => console.error(`launcher lsp wrote on stderr:\n${lsp.stderr()}`));
     await lsp.initialize();
-    // A request's answer comes after everything sent before it was handled, `initialized` too.
-    await expect(lsp.client.sendRequest('launcher/none')).rejects.toThrow();
+    await lsp.handled(); // `initialized` too
     const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
 
     // A write with no session at all: only the kept file tells of it.
@@ -255,4 +257,52 @@ describe('launcher lsp (attaching)', () => {
     expect(await lsp.exited).toBe(0);
     expect(lsp.stderr()).not.toMatch(/internal error|\n\s+at /);
   });
+
+  it.each([
+    [
+      'a bad version file',
+      'bad',
+      'not/a/version',
+      /\.tool-version:1: .*Then restart the language server\.$/,
+    ],
+    [
+      'a folder that does not exist',
+      'missing',
+      null,
+      /, is not a directory\. Open the project .*Then restart/,
+    ],
+  ])(
+    'after a failed initialize (%s) it attaches to nothing and says why',
+    async (_what, name, content, reason) => {
+      const lsp = startLsp([]);
+      // The server's own directory is a fine project, with diagnostics kept: never to be shown.
+      const keeper = new DiagnosticsKeeper(launcherPaths(lsp.env), lsp.project);
+      const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+      keeper.update(lsp.uri('a.my'), [{ range, code: 'K1', message: 'not this project' }]);
+      keeper.close();
+      const root = path.join(tempDir('launcher-editor-'), name);
+      if (content !== null) {
+        mkdirSync(root);
+        writeFileSync(path.join(root, '.tool-version'), `${content}\n`);
+      }
+      const failed = await lsp.initialize(null, root).then(
+        () => null,
+        (error: { code: number; message: string; data: unknown }) => error,
+      );
+      // Some editors go on as if it had worked.
+      await lsp.client.sendNotification('initialized', {});
+      expect(failed).toMatchObject({ code: -32603, data: { retry: false } });
+      expect(failed!.message).toMatch(reason);
+      expect(failed!.message).not.toContain('--dir');
+      await lsp.handled();
+      await expect
+        .poll(() => lsp.messages, { timeout: 10_000 })
+        .toEqual([expect.stringMatching(/^launcher lsp shows no diagnostics: /)]);
+      expect(lsp.messages[0]).toMatch(reason);
+      expect(lsp.diagnostics.size).toBe(0);
+      await lsp.client.sendRequest('shutdown');
+      await lsp.client.sendNotification('exit');
+      expect(await lsp.exited).toBe(0);
+    },
+  );
 });
