@@ -22,8 +22,8 @@ import { packageVersion } from '../package-root.js';
 import { connectControl, subscribe } from '../session/control-client.js';
 import { findProjectRoot } from '../session/project-root.js';
 import { findProjectSession } from '../session/registry.js';
-import type { Session } from '../session/session.js';
 import { EditorView } from './editor-view.js';
+import { MessageType, SessionNotices } from './session-notices.js';
 
 /** A session the bridge started itself (`--start`). */
 export interface StartedSession {
@@ -42,8 +42,6 @@ export interface BridgeOptions {
   /** How often to look for a live session while there is none (default 250 ms). */
   readonly pollMs?: number;
 }
-
-const MessageType = { Error: 1, Warning: 2, Info: 3 } as const;
 
 /** The directory the editor opened, from `initialize`'s parameters. */
 function workspaceDir(params: {
@@ -115,22 +113,6 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
   const showMessage = (type: number, message: string) =>
     void connection.sendNotification('window/showMessage', { type, message }).catch(() => {});
 
-  const describe = (s: Session) => `${s.tool ?? s.bin} ${s.version}`;
-  const onState = (previous: Session | undefined, next: Session) => {
-    if (previous && next.restarts > previous.restarts) {
-      showMessage(
-        MessageType.Warning,
-        `${describe(next)} stopped unexpectedly and was restarted (restart ${next.restarts}).`,
-      );
-    }
-    if (next.state === 'failed' && previous?.state !== 'failed') {
-      showMessage(
-        MessageType.Error,
-        `${describe(next)} keeps crashing; launcher gave up after ${next.restarts} restarts.`,
-      );
-    }
-  };
-
   // A problem the user should know of, shown once (and logged) until it goes away or changes:
   // the bridge keeps serving, and looks again at its next turn.
   const problems = new Map<string, string>();
@@ -169,15 +151,15 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
       try {
         const client = await connectControl(address);
         detach = () => client.close();
-        let last: Session | undefined;
+        let notices: SessionNotices | undefined;
         const result = await subscribe(client, {
           onState: (session) => {
-            onState(last, session);
-            last = session;
+            const notice = notices?.next(session);
+            if (notice) showMessage(notice.type, notice.message);
           },
           onDiagnostics: ({ uri, diagnostics, version }) => view.live(uri, diagnostics, version),
         });
-        last = result.state;
+        notices = new SessionNotices(result.state);
         view.attached(result.diagnostics);
         await client.closed;
       } catch (error) {

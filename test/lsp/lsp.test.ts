@@ -123,9 +123,18 @@ describe('launcher lsp --start', () => {
     const [session] = await lsp.sessions();
     expect(session).toMatchObject({ state: 'ready', restarts: 0 });
     await fetch(`http://127.0.0.1:${session.port}/crash?signal=SIGKILL`);
-    await expect.poll(() => lsp.messages.join('\n'), { timeout: 15_000 }).toContain('restarted');
+    await expect
+      .poll(() => lsp.messages, { timeout: 15_000 })
+      .toEqual(['mycc 1.5.0 stopped unexpectedly and was restarted (restart 1).']);
     writeFileSync(path.join(lsp.project, 'broken.my'), 'print(nope)\n');
     await expect.poll(() => lsp.codes('broken.my'), { timeout: 15_000 }).toEqual(['MYCC001']);
+
+    // A restart the user asks for is no crash, and is not reported as one.
+    const asked = await launcher(['restart'], { env: lsp.env, cwd: lsp.project });
+    expect(asked.code).toBe(0);
+    await expect
+      .poll(() => lsp.messages.slice(1), { timeout: 15_000 })
+      .toEqual(['mycc 1.5.0 was restarted as requested (restart 2).']);
     const [restarted] = await lsp.sessions();
     expect(restarted.childPid).not.toBe(session.childPid);
 

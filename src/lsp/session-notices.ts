@@ -1,0 +1,63 @@
+// What `launcher lsp` tells the editor's user about the compiler's session, from its state
+// notifications: restarts (told apart by their cause) and giving up.
+import type { Session, SessionState } from '../session/session.js';
+
+/** LSP's MessageType. */
+export const MessageType = { Error: 1, Warning: 2, Info: 3 } as const;
+
+export interface Notice {
+  readonly type: (typeof MessageType)[keyof typeof MessageType];
+  readonly message: string;
+}
+
+/**
+ * Follows one session. The session object says how many restarts there were, not why, but the
+ * states on the way do: a child that ended on its own (crashed, or hung and was stopped) waits
+ * in `backoff` before its restart; a restart someone asked for (`launcher restart`, a control
+ * client) goes from `stopping` straight to `starting`. A subscriber that fell behind may see
+ * neither, and then hears only that there was a restart.
+ */
+export class SessionNotices {
+  #last: Session | undefined;
+  /** The states seen since the current child started. */
+  #passed = new Set<SessionState>();
+
+  /** The state the subscription started from. */
+  constructor(initial: Session) {
+    this.#last = initial;
+    this.#passed.add(initial.state);
+  }
+
+  /** One `launcher/state` notification; what to show, if anything. */
+  next(session: Session): Notice | undefined {
+    const previous = this.#last;
+    this.#last = session;
+    const name = `${session.tool ?? session.bin} ${session.version}`;
+    if (previous && session.restarts !== previous.restarts) {
+      const crashed = this.#passed.has('backoff');
+      const asked = !crashed && this.#passed.has('stopping');
+      this.#passed = new Set([session.state]);
+      if (session.restarts < previous.restarts) return undefined; // started afresh: counted anew
+      const which = `restart ${session.restarts}`;
+      if (crashed)
+        return {
+          type: MessageType.Warning,
+          message: `${name} stopped unexpectedly and was restarted (${which}).`,
+        };
+      return {
+        type: MessageType.Info,
+        message: asked
+          ? `${name} was restarted as requested (${which}).`
+          : `${name} was restarted (${which}).`,
+      };
+    }
+    this.#passed.add(session.state);
+    if (session.state === 'failed' && previous?.state !== 'failed') {
+      return {
+        type: MessageType.Error,
+        message: `${name} keeps crashing; launcher gave up after ${session.restarts} restarts.`,
+      };
+    }
+    return undefined;
+  }
+}
