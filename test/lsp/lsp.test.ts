@@ -315,3 +315,19 @@ describe('launcher lsp (attaching)', () => {
     },
   );
 });
+
+describe('launcher lsp (usage)', () => {
+  it('refuses arguments without --start (exit 2), with the command that was meant', async () => {
+    const env = cleanEnv();
+    const r = await launcher(['lsp', 'mycc', 'serve'], { env, cwd: tempDir() });
+    expect(r).toEqual({
+      code: 2,
+      signal: null,
+      stdout: '',
+      stderr:
+        'launcher: launcher lsp takes no arguments without --start: mycc serve\n\n' +
+        'To have the language server run the compiler, use `launcher lsp --start -- mycc serve`; ' +
+        "to follow the project's compiler however it runs, use `launcher lsp` alone.\n",
+    });
+  });
+});

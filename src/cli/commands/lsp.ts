@@ -27,6 +27,19 @@ export class LspCommand extends LauncherCommand {
 
   async run(): Promise<number> {
     const [bin, ...args] = this.command;
+    if (!this.start && bin !== undefined) {
+      // Without --start the words would be ignored, and the user would think the bin runs.
+      const words = this.command.join(' ');
+      throw new LauncherError(
+        'E_USAGE',
+        `launcher lsp takes no arguments without --start: ${words}`,
+        {
+          hint:
+            `To have the language server run the compiler, use \`launcher lsp --start -- ${words}\`; ` +
+            "to follow the project's compiler however it runs, use `launcher lsp` alone.",
+        },
+      );
+    }
     if (this.start && !bin) {
       throw new LauncherError('E_USAGE', 'launcher lsp --start needs the bin to run', {
         hint: 'Name it after `--`, for example `launcher lsp --start -- mycc serve`.',
