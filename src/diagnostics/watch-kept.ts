@@ -1,5 +1,5 @@
 // Follow a project's kept diagnostics on disk: survives compiler restarts and new sessions alike.
-import { type FSWatcher, watch } from 'node:fs';
+import { type FSWatcher, type Stats, statSync, watch } from 'node:fs';
 import path from 'node:path';
 import { LauncherError } from '../errors.js';
 import { ensureStateDir, type LauncherPaths } from '../paths.js';
@@ -9,6 +9,8 @@ import { type KeptDiagnostics, keptDiagnosticsFile, listFiles, loadKeptFile } fr
 export interface WatchKeptOptions {
   /** How long to gather file events before reading the file again (default 50 ms). */
   readonly delayMs?: number;
+  /** While the directory is gone, how often to look whether it is back (default 1000 ms). */
+  readonly rearmMs?: number;
   /**
    * Errors of the file watcher after it started, and of reading the kept file (an E_IO error
    * naming it; the listener hears again once the file can be read). Without it, a first read
@@ -24,6 +26,12 @@ export type KeptListener = (files: FileDiagnostics[], kept: KeptDiagnostics | nu
  * Watch the directory (the file is replaced by rename on every write, so watching the file
  * itself would lose track of it), re-read the file after a burst of events, and report only
  * when the content really changed. Returns a function that stops watching.
+ *
+ * A watch follows the directory itself, not its path: when the directory is removed (someone
+ * cleans the state directory), the watch hears its last event and nothing after. So an event
+ * also checks that the path still leads to the directory watched; if not, the kept set is read
+ * again (gone, so empty) and the new directory is watched once it exists, looked for every
+ * `rearmMs` meanwhile (never created here, so a removal in progress is not disturbed).
  */
 export function watchKept(
   paths: LauncherPaths,
@@ -33,8 +41,14 @@ export function watchKept(
 ): () => void {
   const dir = ensureStateDir(paths, 'diagnostics');
   const name = path.basename(keptDiagnosticsFile(paths, projectRoot));
+  // The event of the directory's own removal carries its name (kept files are `<hex>.json`).
+  const self = path.basename(dir);
   let last: string | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let watcher: FSWatcher | undefined;
+  let watched: Stats | undefined;
+  let stopped = false;
+
   const report = (first = false) => {
     let kept: KeptDiagnostics | null;
     try {
@@ -54,29 +68,77 @@ export function watchKept(
     last = text;
     listener(files, kept);
   };
-  let watcher: FSWatcher;
-  try {
-    // Started before the first read, so no write can fall between the two.
-    watcher = watch(dir, { persistent: true }, (_event, changed) => {
-      // Some platforms give no name; then any event may be ours. Events are gathered, not
-      // postponed, so a steady stream of writes still produces regular reports.
-      if ((changed !== null && changed !== name) || timer) return;
-      timer = setTimeout(() => {
-        timer = undefined;
-        report();
-      }, options.delayMs ?? 50);
-    });
-  } catch (error) {
-    throw new LauncherError('E_IO', `cannot watch ${dir} for changes`, {
-      hint: 'On Linux, raise fs.inotify.max_user_watches (sysctl) and run again.',
-      cause: error,
-    });
-  }
-  watcher.on('error', (error) => options.onError?.(error));
-  const stop = () => {
-    if (timer) clearTimeout(timer);
-    watcher.close();
+
+  const onEvent = (_event: string, changed: string | null) => {
+    // Some platforms give no name; then any event may be ours. Events are gathered, not
+    // postponed, so a steady stream of writes still produces regular reports.
+    if ((changed !== null && changed !== name && changed !== self) || timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (sameDirectory(statOrUndefined(dir), watched)) return report();
+      // Removed (and perhaps made anew): what was kept there is gone; follow the new one.
+      watcher?.close();
+      watcher = undefined;
+      report();
+      rearm();
+    }, options.delayMs ?? 50);
   };
+
+  /** Watch the directory now at the path; false when there is none. */
+  const arm = (): boolean => {
+    const stats = statOrUndefined(dir);
+    if (!stats?.isDirectory()) return false;
+    try {
+      watcher = watch(dir, { persistent: true }, onEvent);
+    } catch (error) {
+      throw new LauncherError('E_IO', `cannot watch ${dir} for changes`, {
+        hint: 'On Linux, raise fs.inotify.max_user_watches (sysctl) and run again.',
+        cause: error,
+      });
+    }
+    watcher.on('error', (error) => options.onError?.(error));
+    watched = stats;
+    return true;
+  };
+
+  const rearm = () => {
+    if (stopped) return;
+    try {
+      // Watching starts before the read, so no write can fall between the two.
+      if (arm()) return report();
+    } catch (error) {
+      options.onError?.(error);
+      return;
+    }
+    timer = setTimeout(() => {
+      timer = undefined;
+      rearm();
+    }, options.rearmMs ?? 1000);
+  };
+
+  const stop = () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    watcher?.close();
+  };
+
+  // Created just above; if someone removed it already, it is looked for like any removed one.
+  const armed = arm();
   report(true);
+  if (!armed) rearm();
   return stop;
+}
+
+function statOrUndefined(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function sameDirectory(a: Stats | undefined, b: Stats | undefined): boolean {
+  return (
+    a !== undefined && b !== undefined && a.isDirectory() && a.ino === b.ino && a.dev === b.dev
+  );
 }

@@ -1,4 +1,5 @@
 // Following kept diagnostics through real file-system events, across sessions of the compiler.
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -82,5 +83,30 @@ describe('watchKept', () => {
     // The next report is the real change: nothing was reported for the other two writes.
     expect(await seen.next()).toEqual([{ uri: ours, diagnostics: [diag('ours')] }]);
     expect(seen.pending()).toBe(0);
+  });
+
+  it('follows the state directory when it is removed and made anew', async () => {
+    const paths = launcherPaths(cleanEnv());
+    const root = tempDir('launcher-project-');
+    const uri = pathToFileURL(path.join(root, 'a.my')).href;
+    const seen = reports();
+    stops.push(watchKept(paths, root, seen.listener, { delayMs: 10, rearmMs: 10 }));
+    expect(await seen.next()).toEqual([]);
+    const first = new DiagnosticsKeeper(paths, root);
+    first.update(uri, [diag('before')]);
+    first.close();
+    expect(await seen.next()).toEqual([{ uri, diagnostics: [diag('before')] }]);
+
+    // Someone cleans up the whole state directory: the kept diagnostics are gone.
+    rmSync(paths.state, { recursive: true });
+    expect(await seen.next()).toEqual([]);
+
+    // The next compiler run makes the directories again and writes there.
+    for (const message of ['after', 'and again']) {
+      const next = new DiagnosticsKeeper(paths, root);
+      next.update(uri, [diag(message)]);
+      next.close();
+      expect(await seen.next()).toEqual([{ uri, diagnostics: [diag(message)] }]);
+    }
   });
 });
