@@ -100,6 +100,7 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
   let projectRoot: string | undefined;
   /** Why `initialize` failed, for the `initialized` that may follow. */
   let initializeFailure: string | undefined;
+  let following = false;
   let started: StartedSession | undefined;
   let shutdownRequested = false;
   let closed = false;
@@ -217,6 +218,13 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
       showMessage(MessageType.Error, `launcher lsp shows no diagnostics: ${why}`);
       return;
     }
+    // LSP sends it once; a second one must not start a second compiler and follow loop (each
+    // update would reach the editor twice).
+    if (following) {
+      log('launcher lsp: ignored a second `initialized` notification');
+      return;
+    }
+    following = true;
     const root = projectRoot;
     followKept(root);
     void (async () => {

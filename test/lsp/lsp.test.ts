@@ -57,11 +57,13 @@ function startLsp(args: string[]) {
     new StreamMessageWriter(child.stdin!),
   );
   const diagnostics = new Map<string, Diagnostic[]>();
+  const counts = new Map<string, number>();
   const messages: string[] = [];
   client.onNotification(
     'textDocument/publishDiagnostics',
     (p: { uri: string; diagnostics: Diagnostic[] }) => {
       diagnostics.set(p.uri, p.diagnostics);
+      counts.set(p.uri, (counts.get(p.uri) ?? 0) + 1);
     },
   );
   client.onNotification('window/showMessage', (p: { message: string }) => {
@@ -96,6 +98,8 @@ function startLsp(args: string[]) {
     codes,
     initialize,
     handled,
+    /** How many publishDiagnostics of that URI the editor got so far. */
+    publishes: (uri: string) => counts.get(uri) ?? 0,
     sessions,
     stderr: () => stderr,
   };
@@ -144,6 +148,25 @@ describe('launcher lsp --start', () => {
     expect(await lsp.exited).toBe(0);
     expect(processExists(restarted.childPid)).toBe(false);
     expect(lsp.stderr()).not.toContain('internal error');
+    expect(await lsp.sessions()).toEqual([]);
+  });
+
+  it('starts one compiler and sends each update once, even after a second initialized', async () => {
+    const lsp = startLsp(['--start', '--', 'mycc', 'serve']);
+    await lsp.initialize();
+    await lsp.client.sendNotification('initialized', {});
+    await expect
+      .poll(() => lsp.codes('broken.my'), { timeout: 30_000 })
+      .toEqual(expect.arrayContaining(['MYCC001']));
+    expect(await lsp.sessions()).toHaveLength(1);
+    const before = lsp.publishes(lsp.uri('broken.my'));
+    writeFileSync(path.join(lsp.project, 'broken.my'), 'let x = 1\nprint(x)\n');
+    await expect.poll(() => lsp.codes('broken.my'), { timeout: 15_000 }).toEqual([]);
+    await lsp.handled();
+    expect(lsp.publishes(lsp.uri('broken.my')) - before).toBe(1);
+    await lsp.client.sendRequest('shutdown');
+    await lsp.client.sendNotification('exit');
+    expect(await lsp.exited).toBe(0);
     expect(await lsp.sessions()).toEqual([]);
   });
 
