@@ -101,6 +101,7 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
   /** Why `initialize` failed, for the `initialized` that may follow. */
   let initializeFailure: string | undefined;
   let following = false;
+  let initializeSeen = false;
   let started: StartedSession | undefined;
   let shutdownRequested = false;
   let closed = false;
@@ -173,6 +174,7 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
   };
 
   connection.onRequest('initialize', (params: Parameters<typeof workspaceDir>[0] | null) => {
+    initializeSeen = true;
     try {
       projectRoot = editorProjectRoot(ctx, workspaceDir(params ?? {}));
       initializeFailure = undefined;
@@ -267,7 +269,12 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
       resolve(code);
     };
     connection.onNotification('exit', () => void finish(shutdownRequested ? 0 : 1));
-    connection.onClose(() => void finish(shutdownRequested ? 0 : 1));
+    // The editor's end closing without `shutdown` is an abnormal end (1, as LSP says for `exit`),
+    // unless nothing was asked at all: input that ends before `initialize` (`launcher lsp
+    // </dev/null`, an empty pipe) ends cleanly. Some inputs (a file) end without closing.
+    const inputEnded = () => void finish(shutdownRequested || !initializeSeen ? 0 : 1);
+    connection.onClose(inputEnded);
+    options.input.on('end', inputEnded);
     connection.listen();
   });
 }

@@ -1,8 +1,16 @@
 // `launcher lsp --start` driven by an LSP client written with vscode-jsonrpc, around the sample
 // compiler: diagnostics arrive, follow file changes, survive a crash and restart, and shutdown
 // leaves no process behind.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
@@ -340,6 +348,25 @@ describe('launcher lsp (attaching)', () => {
 });
 
 describe('launcher lsp (usage)', () => {
+  it('ends cleanly (exit 0) when its input ends before any request: /dev/null or an empty pipe', async () => {
+    const env = cleanEnv();
+    const cwd = tempDir();
+    const devNull = openSync('/dev/null', 'r');
+    try {
+      const fromFile = spawnSync(process.execPath, [LAUNCHER_BIN, 'lsp'], {
+        env,
+        cwd,
+        stdio: [devNull, 'pipe', 'pipe'],
+        encoding: 'utf8',
+      });
+      expect(fromFile).toMatchObject({ status: 0, stdout: '', stderr: '' });
+    } finally {
+      closeSync(devNull);
+    }
+    const fromPipe = await launcher(['lsp'], { env, cwd, input: '' });
+    expect(fromPipe).toEqual({ code: 0, signal: null, stdout: '', stderr: '' });
+  });
+
   it('refuses arguments without --start (exit 2), with the command that was meant', async () => {
     const env = cleanEnv();
     const r = await launcher(['lsp', 'mycc', 'serve'], { env, cwd: tempDir() });
