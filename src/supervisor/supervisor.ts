@@ -204,7 +204,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const inBackoff = this.#state === 'backoff';
     this.#cancelBackoff();
     if (this.#run) return this.#finish(await this.#terminate(this.#run, reason, signal));
-    if (inBackoff && this.#lastEnd) await this.#finish({ ...this.#lastEnd, cause: 'stopped' });
+    // No child to pass the signal to: the run ends as one that honoured it would have, so Ctrl-C
+    // during a backoff ends `launcher exec` with 130, not with the status of the last crash.
+    if (inBackoff && this.#lastEnd)
+      await this.#finish({ ...this.#lastEnd, code: null, signal, cause: 'stopped' });
   }
 
   // Take charge of the run's end and carry out the stop sequence; resolves when it is all gone.

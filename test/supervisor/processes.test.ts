@@ -81,6 +81,17 @@ describe('the launcher ends like its child', () => {
     });
   }
 
+  it('dies of SIGINT (the shell sees 130) on Ctrl-C between a crash and its restart', async () => {
+    const run = superviseProcess(fixture('crash.mjs', 'SIGSEGV'), {
+      restart: 'on-abnormal',
+      backoffBaseMs: 10_000,
+    });
+    await run.stderr.line(/^@event restarting /);
+    run.host.kill('SIGINT');
+    // Not SIGSEGV, the last crash's: nothing was running to pass Ctrl-C to.
+    expect(await run.exited).toEqual([null, 'SIGINT']);
+  });
+
   it('stops the child gracefully on SIGTERM and passes its exit status on', async () => {
     const run = superviseProcess(fixture('cooperative-server.mjs'));
     await run.stderr.line(/^@event ready /);

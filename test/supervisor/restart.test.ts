@@ -135,9 +135,10 @@ describe('controls meeting restarts', () => {
     // Had the restart fired, its spawn would sit in the queue ahead of this signal.
     await expect(supervisor.signal('SIGUSR1')).rejects.toMatchObject({ code: 'E_SESSION' });
     expect(states.map(([s]) => s.state)).toEqual(['exited']);
+    // Ends as a child that honoured the stop's signal would have, not as the last crash did.
     expect(await supervisor.wait()).toEqual({
-      code: 1,
-      signal: null,
+      code: null,
+      signal: 'SIGTERM',
       cause: 'stopped',
       restarts: 0,
     });
