@@ -3,6 +3,7 @@ import { lstatSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs
 import { errnoCode, LauncherError } from '../errors.js';
 import { type AtomicWriteOptions, writeFileAtomic } from '../util/atomic-write.js';
 import { parseRequest, type Request } from './request.js';
+import { readVersionFile } from './version-file.js';
 
 /**
  * Validate a request for storing in a version file. Files hold one word, so a range with spaces
@@ -32,10 +33,11 @@ export function requestForFile(input: string): Request {
  */
 export function writePin(file: string, request: Request, options: AtomicWriteOptions = {}): void {
   const target = pinTarget(file);
-  // The file a link leads to exists, and so does its directory.
+  // The file a link leads to exists, and so does its directory; it keeps its mode.
   const writeOptions = target === file ? options : { createParents: false };
+  const mode = target === file ? 0o644 : statSync(target).mode & 0o777;
   try {
-    writeFileAtomic(target, `${request.raw}\n`, 0o644, writeOptions);
+    writeFileAtomic(target, `${request.raw}\n`, mode, writeOptions);
   } catch (error) {
     const through = target === file ? '' : ` (through the link ${file})`;
     throw new LauncherError(
@@ -51,9 +53,10 @@ export function writePin(file: string, request: Request, options: AtomicWriteOpt
 
 /**
  * The file a pin is written to: `file` itself when it is a regular file or missing; when it is
- * a symbolic link, the regular file the link leads to (as rbenv's `echo > file` would write
- * there), so a link kept in a dotfiles repository stays a link. Anything else is refused
- * (exit 2) before a byte is written.
+ * a symbolic link, the file the link leads to (as rbenv's `echo > file` would write there), so a
+ * link kept in a dotfiles repository stays a link, but only when that file is a version file
+ * already (or empty): a cloned project's `.tool-version` linking to ~/.ssh/authorized_keys must
+ * not have it overwritten. Anything else is refused (exit 2) before a byte is written.
  */
 function pinTarget(file: string): string {
   try {
@@ -93,6 +96,20 @@ function pinTarget(file: string): string {
   if (!statSync(target).isFile()) {
     throw notAFile(file, `a symbolic link to ${target}, which is not a regular file`);
   }
+  try {
+    readVersionFile(target);
+  } catch {
+    throw new LauncherError(
+      'E_VERSION_FILE',
+      `${file} is a symbolic link to ${target}, which is not a version file`,
+      {
+        hint:
+          'launcher writes a pin through a link only into a version file (or an empty file), so ' +
+          'that a link cannot make it overwrite another file. Remove the link, then run the ' +
+          'command again.',
+      },
+    );
+  }
   return target;
 }
 
@@ -114,19 +131,24 @@ function readLink(file: string): string {
   }
 }
 
-/** Remove a pin file; true when there was one. */
+/**
+ * Remove a pin file (or a link to one: the link goes, not its file); true when there was one.
+ * Anything else of that name (a directory, a FIFO) is no pin, and not ours to delete.
+ */
 export function removePin(file: string): boolean {
+  const st = lstatSync(file, { throwIfNoEntry: false });
+  if (!st) return false;
+  if (!st.isFile() && !st.isSymbolicLink()) {
+    const what = st.isDirectory() ? 'a directory' : 'not a regular file';
+    throw new LauncherError('E_VERSION_FILE', `${file} is ${what}, not a version file`, {
+      hint: 'launcher removes only a version file it could have written; remove it yourself if it should go.',
+    });
+  }
   try {
     rmSync(file);
     return true;
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return false;
-    // Node says ERR_FS_EISDIR: a directory of that name is no pin, and not ours to delete.
-    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
-      throw new LauncherError('E_VERSION_FILE', `${file} is a directory, not a version file`, {
-        hint: 'launcher removes only a version file it could have written; remove that directory yourself if it should go.',
-      });
-    }
     throw new LauncherError('E_IO', `cannot remove ${file}: ${(error as Error).message}`, {
       hint: 'Check the permissions of the file and its directory.',
       cause: error,

@@ -1,4 +1,5 @@
 // End to end: the pinning commands through the built CLI, in a temporary home and project.
+import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -7,6 +8,7 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -296,7 +298,7 @@ describe('launcher local', () => {
     expect(existsSync(path.join(home, 'config'))).toBe(false);
   });
 
-  it('refuses to --unset a directory named .tool-version (exit 2), leaving it', async () => {
+  it('refuses to --unset a directory or a FIFO named .tool-version (exit 2), leaving it', async () => {
     const { env, dir } = project();
     mkdirSync(path.join(dir, '.tool-version', 'inside'), { recursive: true });
     const r = await launcher(['local', '--unset'], { env, cwd: dir });
@@ -305,6 +307,12 @@ describe('launcher local', () => {
       /^launcher: .+\.tool-version is a directory, not a version file\n\n\S/,
     );
     expect(readdirSync(path.join(dir, '.tool-version'))).toEqual(['inside']);
+    const fifoDir = tempDir();
+    execFileSync('mkfifo', [path.join(fifoDir, '.tool-version')]);
+    const f = await launcher(['local', '--unset'], { env, cwd: fifoDir });
+    expect(f.code).toBe(2);
+    expect(f.stderr).toContain('is not a regular file, not a version file');
+    expect(readdirSync(fifoDir)).toEqual(['.tool-version']);
   });
 
   it('refuses a LAUNCHER_DIR that is a file (exit 2) and leaves it as it was', async () => {
@@ -335,11 +343,13 @@ describe('launcher local', () => {
   it('writes through a .tool-version that is a symbolic link, keeping the link', async () => {
     const { env, dir } = project();
     const dots = tempDir('launcher-dotfiles-');
-    writeFileSync(path.join(dots, 'mycc-version'), '1.3.0\n');
+    writeFileSync(path.join(dots, 'mycc-version'), '1.3.0\n', { mode: 0o600 });
     const link = path.join(dir, '.tool-version');
     symlinkSync(path.join(dots, 'mycc-version'), link);
     const r = await launcher(['local', '1.5'], { env, cwd: dir });
     expect(r.code).toBe(0);
+    // The file keeps its mode.
+    expect(statSync(path.join(dots, 'mycc-version')).mode & 0o777).toBe(0o600);
     expect(r.stdout).toBe(`1.5 (set by ${link})\n`);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(readlinkSync(link)).toBe(path.join(dots, 'mycc-version'));
@@ -348,6 +358,25 @@ describe('launcher local', () => {
     expect(readdirSync(dots)).toEqual(['mycc-version']);
     expect(readdirSync(dir)).toEqual(['.tool-version']);
     expect((await launcher(['local'], { env, cwd: dir })).stdout).toBe('1.5\n');
+  });
+
+  it('refuses to write through a link to a file that is not a version file (exit 2), changing nothing', async () => {
+    // A cloned project whose .tool-version leads to the user's keys must not get them replaced.
+    const { env, dir } = project();
+    const keys = path.join(tempDir('launcher-ssh-'), 'authorized_keys');
+    writeFileSync(keys, 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 ada@home\n', { mode: 0o600 });
+    const link = path.join(dir, '.tool-version');
+    symlinkSync(keys, link);
+    const r = await launcher(['local', '1.0.0'], { env, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^launcher: ${link} is a symbolic link to ${keys}, which is not a version file\n\n\\S`,
+      ),
+    );
+    expect(readFileSync(keys, 'utf8')).toBe('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 ada@home\n');
+    expect(statSync(keys).mode & 0o777).toBe(0o600);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
   });
 
   it('refuses a .tool-version link to nothing (exit 2) and leaves the link as it was', async () => {
