@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { LauncherError } from '../errors.js';
+import { errnoCode, LauncherError } from '../errors.js';
 import { EnvVars } from '../ipc/protocol.js';
 
 /** Everything needed to start one child. */
@@ -94,13 +94,14 @@ function checkInterpreter(program: string): void {
   const interpreter = line.trim().split(/[ \t]/, 1)[0]!;
   if (!interpreter.startsWith('/')) return;
   let problem: string | undefined;
-  if (!statSync(interpreter, { throwIfNoEntry: false })?.isFile()) problem = 'does not exist';
-  else {
-    try {
-      accessSync(interpreter, constants.X_OK);
-    } catch {
-      problem = 'is not executable';
-    }
+  try {
+    if (!statSync(interpreter).isFile()) problem = 'is not a file';
+    else accessSync(interpreter, constants.X_OK);
+  } catch (error) {
+    // A path through a file (ENOTDIR) leads nowhere either; a loop, or a directory this user
+    // may not enter, makes it as unusable as a missing execute bit.
+    const code = errnoCode(error);
+    problem = code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : 'cannot be run';
   }
   if (problem) {
     throw new LauncherError(

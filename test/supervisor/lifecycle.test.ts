@@ -1,5 +1,5 @@
 // The supervisor's life with well-behaved and stubborn children: start, ready, stop, requests.
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanEnv, tempDir } from '../helpers/env.js';
@@ -210,6 +210,25 @@ describe('a child that cannot be started', () => {
       hint: expect.stringContaining('built for this machine'),
     });
     expect(await supervisor.wait()).toMatchObject({ code: 126, cause: 'spawn-failed' });
+  });
+
+  it('names the interpreter with E_NOT_EXECUTABLE whatever makes it unusable: through a file, a loop', async () => {
+    const dir = tempDir();
+    const loop = path.join(dir, 'loop');
+    symlinkSync(loop, loop);
+    for (const [interpreter, problem] of [
+      ['/etc/passwd/sh', 'does not exist'],
+      [loop, 'cannot be run'],
+      [dir, 'is not a file'],
+    ] as const) {
+      const file = path.join(dir, 'mycc');
+      writeFileSync(file, `#!${interpreter}\n`, { mode: 0o755 });
+      const { supervisor } = supervise({ command: file, args: [] }, { processGroup: 'shared' });
+      await expect(supervisor.start()).rejects.toMatchObject({
+        code: 'E_NOT_EXECUTABLE',
+        message: `${file} cannot be started: its interpreter ${interpreter} (named on its #! line) ${problem}`,
+      });
+    }
   });
 
   it('starts a script whose #! line names its interpreter through env', async () => {
