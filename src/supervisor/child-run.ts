@@ -105,13 +105,6 @@ export class ChildRun {
       this.#exit = { code, signal };
       const uptimeMs = this.#clock.now() - this.startedAt;
       const cause = this.#classify(code, signal);
-      // Without a group of its own, what a failed child left in ours (started after a stop's
-      // snapshot, or all of it when it crashed) is found by its token, which no other process
-      // was started with: a restart must not start beside it. Not after a clean exit: that
-      // costs a walk of /proc, on every compiler call from a terminal, to do what a shell
-      // would not do either.
-      if (this.pgid === undefined && (code !== 0 || signal !== null))
-        this.#leftBehind(startedWith(`${EnvVars.token}=${token}`));
       await this.#reapGroup();
       await this.#drain(closed);
       for (const timer of this.#timers) this.#clock.clearTimeout(timer);
@@ -166,9 +159,16 @@ export class ChildRun {
     return this.connection !== undefined && this.#socket?.destroyed === false;
   }
 
-  #leftBehind(rows: ProcessRow[]): void {
-    const known = new Set(this.#descendants.map((row) => row.pid));
-    this.#descendants.push(...rows.filter((row) => !known.has(row.pid)));
+  /**
+   * Before a restart: without a group of its own, what this child left in ours (all of it, when
+   * it crashed: its orphans belong to init now) is found by its token, which no other process
+   * was started with (Linux), and ended as its group would be. Only then, since it walks /proc:
+   * a run that ends for good leaves such processes running, as a shell would.
+   */
+  async reapLeftBehind(): Promise<void> {
+    if (this.pgid !== undefined) return;
+    this.#descendants = startedWith(`${EnvVars.token}=${this.token}`);
+    await this.#reapGroup();
   }
 
   /** Keep the end of this child open until `settled` does (a connection still being read). */

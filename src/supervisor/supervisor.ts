@@ -68,6 +68,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #lastEnd: ChildEnd | undefined;
   #outcome: SupervisorOutcome | undefined;
   #backoffTimer: TimerHandle | undefined;
+  /** The child whose crash the pending restart follows. */
+  #crashed: ChildRun | undefined;
   #generation = 0;
 
   constructor(options: SupervisorOptions) {
@@ -291,6 +293,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     this.#run = undefined;
     this.#lastEnd = end;
+    this.#crashed = run;
     this.#setState('backoff');
     const { delayMs, attempt } = decision;
     this.emit('restarting', { delayMs, cause: end.cause, attempt });
@@ -306,6 +309,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   async #respawn(generation: number): Promise<void> {
     if (generation !== this.#generation || this.#state !== 'backoff') return;
+    // Spec 6: the new child starts only once what the old one left is gone.
+    const crashed = this.#crashed;
+    this.#crashed = undefined;
+    await crashed?.reapLeftBehind();
     this.#restarts += 1;
     await this.#spawn().catch((error: unknown) => {
       this.#say(`cannot restart ${this.#name}: ${(error as Error).message}`);

@@ -126,29 +126,46 @@ describe('no descendant outlives supervision', () => {
   });
 
   it('kills what a crashed child sharing the launcher’s group left, before restarting it', async () => {
-    const { supervisor, line, stdout } = supervise(fixture('grandchild-spawner.mjs', 'crash'), {
+    const { supervisor, stdout } = supervise(fixture('grandchild-spawner.mjs', 'crash'), {
       processGroup: 'shared',
       restart: 'on-failure',
       maxRestarts: 1,
       stopTimeoutMs: 300,
     });
-    // The grandchild ignores SIGTERM and was orphaned to init: nothing but the token it
-    // inherited leads to it. It must be gone before the next child starts.
-    const aliveAtRestart: number[] = [];
-    let first: number | undefined;
+    const grandchildren = () =>
+      stdout()
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).grandchild as number);
+    // The first grandchild was orphaned to init: nothing but the token it inherited leads to
+    // it. It must be gone before the next child starts (its line is out before the restart).
+    const aliveAtRestart: number[][] = [];
     supervisor.on('restarting', () => {
-      if (first !== undefined && alive(first)) aliveAtRestart.push(first);
+      supervisor.once('starting', () => aliveAtRestart.push(grandchildren().filter(alive)));
     });
     await supervisor.start();
-    first = JSON.parse(await line(/^\{/)).grandchild;
     expect(await supervisor.wait()).toMatchObject({ code: 1, restarts: 1 });
-    const all = stdout()
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l).grandchild as number);
-    expect(all).toHaveLength(2);
-    expect(aliveAtRestart).toEqual([]);
-    expect(all.filter(alive)).toEqual([]);
+    const [first, second] = grandchildren();
+    expect(aliveAtRestart).toEqual([[]]);
+    expect(alive(first!)).toBe(false);
+    // The last crash is not followed by a restart: what it left runs on, as after a shell.
+    process.kill(second!, 'SIGKILL');
+  });
+
+  it('leaves what a failed child sharing the launcher’s group started running when nothing restarts, as a shell would', async () => {
+    const { supervisor, line } = supervise(fixture('grandchild-spawner.mjs', 'crash'), {
+      processGroup: 'shared',
+      restart: 'no',
+    });
+    await supervisor.start();
+    const { grandchild } = JSON.parse(await line(/^\{/));
+    expect(await supervisor.wait()).toMatchObject({ code: 1, restarts: 0 });
+    try {
+      expect(alive(grandchild)).toBe(true);
+    } finally {
+      process.kill(grandchild, 'SIGKILL');
+    }
   });
 
   for (const processGroup of ['own', 'shared'] as const) {
