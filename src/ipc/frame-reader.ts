@@ -1,5 +1,4 @@
 // Reads LSP base-protocol frames from a socket, refusing anything malformed or over the size limit.
-import type { Socket } from 'node:net';
 import {
   AbstractMessageReader,
   type DataCallback,
@@ -30,8 +29,26 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * replaces it: Content-Length is checked before a single body byte is kept, bodies must be UTF-8
  * JSON-RPC 2.0, and the first fault fires a ProtocolError and stops reading.
  */
+/** A socket, or any stream of bytes (an LSP server's stdin: a pipe, a file, a terminal). */
+type ByteSource = Pick<NodeJS.ReadableStream, 'on' | 'off'>;
+
+export interface FrameReaderOptions {
+  /**
+   * Judges the first message before anything sees it: a reason it returns is a ProtocolError.
+   * vscode-jsonrpc answers some messages itself (responses, `$/` notifications) without ever
+   * showing them to its handlers, so a rule about the first message goes here.
+   */
+  readonly checkFirst?: (message: Message) => string | undefined;
+  /**
+   * The end of the input is its close ('end', not only 'close'): for a stdin read from a file,
+   * which ends without closing. Not for a socket, whose peer may half-close and still read.
+   */
+  readonly endIsClose?: boolean;
+}
+
 export class FrameReader extends AbstractMessageReader implements MessageReader {
-  readonly #socket: Socket;
+  readonly #socket: ByteSource;
+  readonly #endIsClose: boolean;
   readonly #maxBytes: number;
   #chunks: Buffer[] = [];
   #size = 0;
@@ -42,20 +59,12 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
   #callback: DataCallback | undefined;
   #checkFirst: ((message: Message) => string | undefined) | undefined;
 
-  /**
-   * `checkFirst` judges the first message before anything sees it: a reason it returns is a
-   * ProtocolError. vscode-jsonrpc answers some messages itself (responses, `$/` notifications)
-   * without ever showing them to its handlers, so a rule about the first message goes here.
-   */
-  constructor(
-    socket: Socket,
-    maxBytes: number,
-    checkFirst?: (message: Message) => string | undefined,
-  ) {
+  constructor(socket: ByteSource, maxBytes: number, options: FrameReaderOptions = {}) {
     super();
     this.#socket = socket;
     this.#maxBytes = maxBytes;
-    this.#checkFirst = checkFirst;
+    this.#checkFirst = options.checkFirst;
+    this.#endIsClose = options.endIsClose ?? false;
   }
 
   listen(callback: DataCallback): Disposable {
@@ -63,13 +72,16 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
     const onData = (chunk: Buffer) => this.#onData(chunk);
     const onError = (error: Error) => this.fireError(error);
     const onClose = () => {
+      if (this.#ended) return;
       this.#ended = true;
       callback({ jsonrpc: '2.0', method: END_OF_STREAM } as Message);
     };
     this.#socket.on('data', onData).on('error', onError).on('close', onClose);
+    if (this.#endIsClose) this.#socket.on('end', onClose);
     return {
       dispose: () => {
         this.#socket.off('data', onData).off('error', onError).off('close', onClose);
+        this.#socket.off('end', onClose);
       },
     };
   }

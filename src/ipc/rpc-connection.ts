@@ -39,7 +39,11 @@ export function createRpcConnection(
   options: RpcConnectionOptions = {},
 ): MessageConnection {
   const maxBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
-  const reader = new FrameReader(socket, maxBytes, options.firstMessage);
+  const reader = new FrameReader(
+    socket,
+    maxBytes,
+    options.firstMessage ? { checkFirst: options.firstMessage } : {},
+  );
   const writer = new FrameWriter(socket, maxBytes);
   reader.onError((error) => {
     if (!(error instanceof ProtocolError)) return;

@@ -10,7 +10,6 @@ import {
   ErrorCodes,
   type MessageConnection,
   ResponseError,
-  StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
 import type { LauncherContext } from '../context.js';
@@ -18,6 +17,8 @@ import type { FileDiagnostics } from '../diagnostics/diagnostic.js';
 import { readKept } from '../diagnostics/kept-file.js';
 import { watchKept } from '../diagnostics/watch-kept.js';
 import { isLauncherError, LauncherError } from '../errors.js';
+import { END_OF_STREAM, FrameReader } from '../ipc/frame-reader.js';
+import { MAX_MESSAGE_BYTES } from '../ipc/protocol.js';
 import { packageVersion } from '../package-root.js';
 import { connectControl, subscribe } from '../session/control-client.js';
 import { findProjectRoot } from '../session/project-root.js';
@@ -93,10 +94,15 @@ function sentence(text: string): string {
 /** Run the bridge until the editor says `exit` or closes its end; resolves to the exit code. */
 export function runLspBridge(options: BridgeOptions): Promise<number> {
   const { ctx, log } = options;
+  // The protocol's own reader: when the input ends, its end is queued behind the messages that
+  // came before it, so `launcher lsp < requests` answers every one of them before it ends
+  // (vscode-jsonrpc's reader announces the end at once, and a file's end is no close at all).
+  const reader = new FrameReader(options.input, MAX_MESSAGE_BYTES, { endIsClose: true });
   const connection: MessageConnection = createMessageConnection(
-    new StreamMessageReader(options.input),
+    reader,
     new StreamMessageWriter(options.output),
   );
+  connection.onNotification(END_OF_STREAM, () => reader.finish());
   let projectRoot: string | undefined;
   /** Why `initialize` failed, for the `initialized` that may follow. */
   let initializeFailure: string | undefined;
@@ -252,9 +258,12 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
     if (session) await session.stop();
   };
 
+  /** The `shutdown` being carried out, for an end of input that comes right behind it. */
+  let shuttingDown: Promise<void> | undefined;
   connection.onRequest('shutdown', async () => {
     shutdownRequested = true;
-    await stopStarted();
+    shuttingDown = stopStarted();
+    await shuttingDown;
     return null;
   });
 
@@ -264,17 +273,25 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
       closed = true;
       detach?.();
       unwatchKept?.();
+      await shuttingDown;
       await stopStarted();
+      // Answers are written a turn after they are made (vscode-jsonrpc's writer queues them):
+      // let the last ones out before the connection goes.
+      await new Promise((resolve) => setImmediate(resolve));
       connection.dispose();
       resolve(code);
     };
     connection.onNotification('exit', () => void finish(shutdownRequested ? 0 : 1));
     // The editor's end closing without `shutdown` is an abnormal end (1, as LSP says for `exit`),
     // unless nothing was asked at all: input that ends before `initialize` (`launcher lsp
-    // </dev/null`, an empty pipe) ends cleanly. Some inputs (a file) end without closing.
-    const inputEnded = () => void finish(shutdownRequested || !initializeSeen ? 0 : 1);
-    connection.onClose(inputEnded);
-    options.input.on('end', inputEnded);
+    // </dev/null`, an empty pipe) ends cleanly. This comes only once every message that arrived
+    // before the end has been handled (see the reader above).
+    connection.onClose(() => void finish(shutdownRequested || !initializeSeen ? 0 : 1));
+    // A broken frame stops the reader: nothing more can be read, so that is the end too.
+    reader.onError((error) => {
+      log(`launcher lsp: stopped reading the editor's messages: ${error.message}`);
+      void finish(1);
+    });
     connection.listen();
   });
 }

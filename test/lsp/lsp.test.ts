@@ -367,6 +367,47 @@ describe('launcher lsp (usage)', () => {
     expect(fromPipe).toEqual({ code: 0, signal: null, stdout: '', stderr: '' });
   });
 
+  // Requests read from a file or a pipe that then ends: every one is answered before the end is.
+  it('answers every request that came before its input ended, from a file or a pipe', async () => {
+    const env = cleanEnv();
+    const cwd = tempDir();
+    const frame = (message: object) => {
+      const body = JSON.stringify({ jsonrpc: '2.0', ...message });
+      return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    };
+    const initialize = frame({ id: 1, method: 'initialize', params: { rootUri: null } });
+    const full =
+      initialize +
+      frame({ method: 'initialized', params: {} }) +
+      frame({ id: 2, method: 'shutdown' }) +
+      frame({ method: 'exit' });
+    const answers = (stdout: string) =>
+      [...stdout.matchAll(/"id":(\d+)/g)].map((m) => Number(m[1]));
+    const file = path.join(tempDir(), 'requests');
+    for (const [input, ids, code] of [
+      [full, [1, 2], 0],
+      // Ended after initialize, without shutdown: answered, then the abnormal end LSP means.
+      [initialize, [1], 1],
+    ] as const) {
+      writeFileSync(file, input);
+      const fd = openSync(file, 'r');
+      try {
+        const fromFile = spawnSync(process.execPath, [LAUNCHER_BIN, 'lsp'], {
+          env,
+          cwd,
+          stdio: [fd, 'pipe', 'pipe'],
+          encoding: 'utf8',
+          timeout: 20_000,
+        });
+        expect([fromFile.status, answers(fromFile.stdout)]).toEqual([code, ids]);
+      } finally {
+        closeSync(fd);
+      }
+      const fromPipe = await launcher(['lsp'], { env, cwd, input });
+      expect([fromPipe.code, answers(fromPipe.stdout)]).toEqual([code, ids]);
+    }
+  });
+
   it('refuses arguments without --start (exit 2), with the command that was meant', async () => {
     const env = cleanEnv();
     const r = await launcher(['lsp', 'mycc', 'serve'], { env, cwd: tempDir() });
