@@ -140,13 +140,20 @@ function fileSystemError(
 }
 
 /**
+ * Any file system error the user can fix (a refusal, or a path that cannot be what it must be)
+ * as an E_IO error naming the file and the fix; undefined for anything else. For messages that
+ * do not go through renderError (the LSP's window/showMessage).
+ */
+export function fileSystemProblem(error: unknown): LauncherError | undefined {
+  return fileSystemRefusal(error) ?? fileSystemError(error, PATH_PROBLEMS);
+}
+
+/**
  * The one place errors become text: what went wrong and where, a blank line, then the fix.
  * Anything else that is not a LauncherError is a bug of ours and says so.
  */
 export function renderError(error: unknown, options: { debug?: boolean } = {}): string {
-  const refusal = isLauncherError(error)
-    ? undefined
-    : (fileSystemRefusal(error) ?? fileSystemError(error, PATH_PROBLEMS));
+  const refusal = isLauncherError(error) ? undefined : fileSystemProblem(error);
   if (refusal) return renderError(refusal, options);
   if (isLauncherError(error)) {
     let text = `launcher: ${error.message}\n`;

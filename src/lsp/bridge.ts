@@ -16,7 +16,7 @@ import type { LauncherContext } from '../context.js';
 import type { FileDiagnostics } from '../diagnostics/diagnostic.js';
 import { readKept } from '../diagnostics/kept-file.js';
 import { watchKept } from '../diagnostics/watch-kept.js';
-import { isLauncherError, LauncherError } from '../errors.js';
+import { fileSystemProblem, isLauncherError, LauncherError } from '../errors.js';
 import { END_OF_STREAM, FrameReader } from '../ipc/frame-reader.js';
 import { MAX_MESSAGE_BYTES } from '../ipc/protocol.js';
 import { packageVersion } from '../package-root.js';
@@ -43,6 +43,9 @@ export interface BridgeOptions {
   /** How often to look for a live session while there is none (default 250 ms). */
   readonly pollMs?: number;
 }
+
+/** How often to try again to follow the kept diagnostics after that failed. */
+const KEPT_RETRY_MS = 1000;
 
 /** The directory the editor opened, from `initialize`'s parameters. */
 function workspaceDir(params: {
@@ -81,7 +84,8 @@ function editorProjectRoot(ctx: LauncherContext, dir: string | undefined): strin
 }
 
 /** An error as one line for the editor and the log: the message, and the fix when there is one. */
-function problemText(error: unknown): string {
+function problemText(raw: unknown): string {
+  const error = isLauncherError(raw) ? raw : (fileSystemProblem(raw) ?? raw);
   if (isLauncherError(error))
     return error.hint ? `${sentence(error.message)} ${error.hint}` : error.message;
   return error instanceof Error ? error.message : String(error);
@@ -198,7 +202,10 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
 
   // The kept diagnostics: what earlier runs left, then every change, whichever run made it (a
   // short `launcher exec` is over before any poll for sessions could see it).
+  let keptRetry: NodeJS.Timeout | undefined;
   const followKept = (root: string) => {
+    keptRetry = undefined;
+    if (closed) return;
     try {
       const onKept = (files: FileDiagnostics[]) => {
         solved('kept');
@@ -207,14 +214,17 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
       unwatchKept = watchKept(ctx.paths, root, onKept, {
         onError: (error) => problem('kept', error),
       });
+      solved('kept-watch');
     } catch (error) {
-      // Not even watching: show what is there now; the live session still comes through.
-      problem('kept', error);
+      // Not even watching (the state directory cannot be made, no inotify watch is left): show
+      // what is there now, say why, and try again; the live session still comes through.
+      problem('kept-watch', error);
       try {
         view.kept(readKept(ctx.paths, root));
       } catch (readError) {
         problem('kept-read', readError);
       }
+      keptRetry = setTimeout(() => followKept(root), KEPT_RETRY_MS);
     }
   };
 
@@ -273,6 +283,8 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
       closed = true;
       detach?.();
       unwatchKept?.();
+      clearTimeout(keptRetry);
+      view.dispose();
       await shuttingDown;
       await stopStarted();
       // Answers are written a turn after they are made (vscode-jsonrpc's writer queues them):

@@ -1,88 +1,107 @@
 // What `launcher lsp` has the editor show, fed by two sources that overlap: the live session
 // (at once, with document versions) and the kept file (every run of the project, short ones
-// too, but written up to ~100 ms later and re-read after a burst of file events).
+// too, but written up to ~100 ms later, re-read after a burst of file events, and possibly read
+// before or after the live stream has caught up with it).
 import type { Diagnostic, FileDiagnostics } from '../diagnostics/diagnostic.js';
+import { type Clock, systemClock, type TimerHandle } from '../supervisor/clock.js';
 
 /** Sends one `textDocument/publishDiagnostics` to the editor. */
 export type PublishToEditor = (uri: string, diagnostics: Diagnostic[], version?: number) => void;
 
-// Per document, how many of the session's sets may wait for the disk at once: far more than a
-// write interval holds; only a keeper that cannot write at all would reach it.
-const MAX_UNCONFIRMED = 32;
+/**
+ * How long after the live session's last set for a document the kept file is not heeded for it:
+ * well beyond the keeper's write delay and the watcher's gathering (~150 ms together), so that
+ * by then the file holds that set, or what another run wrote since.
+ */
+export const LIVE_HOLD_MS = 1000;
+
 const NONE = '[]';
 
 /**
- * Merges the two sources so that the editor never goes back to an older set:
+ * Merges the two sources:
  *
- * - every set the live session publishes is forwarded, as spec §8 asks;
- * - a change of the kept file is forwarded unless it is the session's own set reaching the
- *   disk: a set the session published and the file had not shown yet. When it is an older one
- *   (the session published again meanwhile), the editor already has the newer one.
- * - anything else that changes in the kept file (another run of the project, a short
- *   `launcher exec` that no session poll would catch, the file deleted) is forwarded, and a
- *   document gone from the file is cleared.
+ * - every set the live session publishes is forwarded at once, as spec §8 asks;
+ * - a document the live session published in the last LIVE_HOLD_MS is the session's: changes of
+ *   the kept file do not touch it meanwhile (they are its own sets reaching the disk, earlier
+ *   or later than the stream, or an older one of them);
+ * - when that time has passed without a new live set, the editor is brought to what the kept
+ *   file holds for the document, if it differs: the last word goes to the file, which every
+ *   run of the project writes;
+ * - any other change of the kept file (another run of the project, a short `launcher exec`
+ *   that no session poll would catch, the file deleted) is forwarded at once, and a document
+ *   gone from the file is cleared.
  *
  * Sets are compared as JSON: both sources carry the same objects, in the same key order.
  */
 export class EditorView {
   readonly #publish: PublishToEditor;
+  readonly #clock: Clock;
   /** What the editor shows, per document; no entry when it shows nothing. */
   readonly #shown = new Map<string, string>();
   /** The kept file at its last report, per document. */
-  #kept = new Map<string, string>();
-  /** Per document, the session's sets the kept file has not shown yet, oldest first. */
-  readonly #unconfirmed = new Map<string, string[]>();
+  #kept = new Map<string, { text: string; diagnostics: Diagnostic[] }>();
+  /** The documents the live session published lately, until their hold ends. */
+  readonly #held = new Map<string, TimerHandle>();
 
-  constructor(publish: PublishToEditor) {
+  constructor(publish: PublishToEditor, clock: Clock = systemClock) {
     this.#publish = publish;
+    this.#clock = clock;
   }
 
   /** One `publishDiagnostics` of the live session: always forwarded. */
   live(uri: string, diagnostics: Diagnostic[], version?: number): void {
-    const text = JSON.stringify(diagnostics);
-    if (text !== (this.#kept.get(uri) ?? NONE)) {
-      const waiting = this.#unconfirmed.get(uri) ?? [];
-      waiting.push(text);
-      if (waiting.length > MAX_UNCONFIRMED) waiting.shift();
-      this.#unconfirmed.set(uri, waiting);
-    }
-    this.#show(uri, diagnostics, text, version);
+    this.#show(uri, diagnostics, JSON.stringify(diagnostics), version);
+    this.#hold(uri);
   }
 
   /**
    * The session's diagnostics when the bridge (re-)attaches: forwarded where they differ from
-   * what the editor shows. Documents they lack are left to the kept file, which knows the runs
-   * of other sessions too.
+   * what the editor shows, and held like any live set. Documents they lack are left to the kept
+   * file, which knows the runs of other sessions too.
    */
   attached(sets: FileDiagnostics[]): void {
     for (const { uri, diagnostics } of sets) {
       if (JSON.stringify(diagnostics) !== (this.#shown.get(uri) ?? NONE))
         this.live(uri, diagnostics);
+      else this.#hold(uri);
     }
   }
 
   /** The kept file's full set, after each change (the first call shows all of it). */
   kept(sets: FileDiagnostics[]): void {
-    const next = new Map<string, string>();
-    const lists = new Map<string, Diagnostic[]>();
-    for (const { uri, diagnostics } of sets) {
-      next.set(uri, JSON.stringify(diagnostics));
-      lists.set(uri, diagnostics);
+    const previous = this.#kept;
+    this.#kept = new Map(
+      sets.map(({ uri, diagnostics }) => [uri, { text: JSON.stringify(diagnostics), diagnostics }]),
+    );
+    for (const uri of new Set([...previous.keys(), ...this.#kept.keys()])) {
+      if ((previous.get(uri)?.text ?? NONE) === (this.#kept.get(uri)?.text ?? NONE)) continue;
+      if (!this.#held.has(uri)) this.#settle(uri);
     }
-    for (const uri of new Set([...this.#kept.keys(), ...next.keys()])) {
-      const text = next.get(uri) ?? NONE;
-      if (text === (this.#kept.get(uri) ?? NONE)) continue;
-      const waiting = this.#unconfirmed.get(uri);
-      const at = waiting?.lastIndexOf(text) ?? -1;
-      if (waiting && at >= 0) {
-        waiting.splice(0, at + 1);
-        if (waiting.length === 0) this.#unconfirmed.delete(uri);
-        continue;
-      }
-      this.#unconfirmed.delete(uri);
-      if (text !== (this.#shown.get(uri) ?? NONE)) this.#show(uri, lists.get(uri) ?? [], text);
-    }
-    this.#kept = next;
+  }
+
+  /** Stop the hold timers (the bridge is ending). */
+  dispose(): void {
+    for (const timer of this.#held.values()) this.#clock.clearTimeout(timer);
+    this.#held.clear();
+  }
+
+  #hold(uri: string): void {
+    const timer = this.#held.get(uri);
+    if (timer !== undefined) this.#clock.clearTimeout(timer);
+    this.#held.set(
+      uri,
+      this.#clock.setTimeout(() => {
+        this.#held.delete(uri);
+        this.#settle(uri);
+      }, LIVE_HOLD_MS),
+    );
+  }
+
+  // Show what the kept file holds for the document, unless the editor shows it already.
+  #settle(uri: string): void {
+    const kept = this.#kept.get(uri);
+    const text = kept?.text ?? NONE;
+    if (text !== (this.#shown.get(uri) ?? NONE)) this.#show(uri, kept?.diagnostics ?? [], text);
   }
 
   #show(uri: string, diagnostics: Diagnostic[], text: string, version?: number): void {

@@ -1,7 +1,9 @@
-// Merging the live session and the kept file into what the editor shows, never going back.
+// Merging the live session and the kept file into what the editor shows: every live set at once,
+// the kept file for what no live set covers, and the kept file's word once the session is quiet.
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
-import { EditorView } from '../../src/lsp/editor-view.js';
+import { EditorView, LIVE_HOLD_MS } from '../../src/lsp/editor-view.js';
+import { FakeClock } from '../supervisor/fake-clock.js';
 
 const A = 'file:///p/a.my';
 const B = 'file:///p/b.my';
@@ -10,31 +12,33 @@ function diag(message: string): Diagnostic {
   return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, message };
 }
 
-/** An EditorView and what it sent to the editor, as [uri, messages, version?]. */
+const set = (uri: string, ...messages: string[]) => ({ uri, diagnostics: messages.map(diag) });
+
+/** An EditorView on a hand-moved clock, and what it sent to the editor: [uri, messages, version?]. */
 function editor() {
   const sent: unknown[][] = [];
-  const view = new EditorView((uri, diagnostics, version) =>
-    sent.push([
-      uri,
-      diagnostics.map((d) => d.message),
-      ...(version === undefined ? [] : [version]),
-    ]),
+  const clock = new FakeClock();
+  const view = new EditorView(
+    (uri, diagnostics, version) =>
+      sent.push([
+        uri,
+        diagnostics.map((d) => d.message),
+        ...(version === undefined ? [] : [version]),
+      ]),
+    clock,
   );
   const take = () => sent.splice(0);
-  return { view, take };
+  return { view, take, clock };
 }
 
 describe('EditorView', () => {
   it('shows the kept set, then each change of it, and clears documents that leave it', () => {
     const { view, take } = editor();
-    view.kept([{ uri: A, diagnostics: [diag('a1')] }]);
+    view.kept([set(A, 'a1')]);
     expect(take()).toEqual([[A, ['a1']]]);
-    view.kept([
-      { uri: A, diagnostics: [diag('a1')] },
-      { uri: B, diagnostics: [diag('b1')] },
-    ]);
+    view.kept([set(A, 'a1'), set(B, 'b1')]);
     expect(take()).toEqual([[B, ['b1']]]);
-    view.kept([{ uri: B, diagnostics: [diag('b2')] }]);
+    view.kept([set(B, 'b2')]);
     expect(take()).toEqual([
       [A, []],
       [B, ['b2']],
@@ -43,8 +47,8 @@ describe('EditorView', () => {
     expect(take()).toEqual([[B, []]]);
   });
 
-  it('forwards every live set, and not its echo when it reaches the disk', () => {
-    const { view, take } = editor();
+  it('forwards every live set at once, and not its echo when it reaches the disk', () => {
+    const { view, take, clock } = editor();
     view.kept([]);
     view.live(A, [diag('a1')], 3);
     view.live(A, [diag('a1')], 4);
@@ -52,56 +56,117 @@ describe('EditorView', () => {
       [A, ['a1'], 3],
       [A, ['a1'], 4],
     ]);
-    view.kept([{ uri: A, diagnostics: [diag('a1')] }]);
+    view.kept([set(A, 'a1')]);
+    clock.advance(LIVE_HOLD_MS);
     expect(take()).toEqual([]);
   });
 
-  it('never goes back to an older live set that reaches the disk late', () => {
-    const { view, take } = editor();
+  it('never shows the live sets again as they reach the disk late, one by one', () => {
+    const { view, take, clock } = editor();
     view.kept([]);
     view.live(A, [diag('old')]);
     view.live(A, [diag('new')]);
     view.live(B, [diag('b')]);
     take();
     // The keeper wrote the first set at once, the rest one interval later.
-    view.kept([{ uri: A, diagnostics: [diag('old')] }]);
-    expect(take()).toEqual([]);
-    view.kept([
-      { uri: A, diagnostics: [diag('new')] },
-      { uri: B, diagnostics: [diag('b')] },
-    ]);
-    expect(take()).toEqual([]);
-    // A clear goes the same way.
+    view.kept([set(A, 'old')]);
+    view.kept([set(A, 'new'), set(B, 'b')]);
+    // A clear goes the same way, and a set repeated since (old, then new again).
     view.live(A, []);
-    expect(take()).toEqual([[A, []]]);
-    view.kept([{ uri: B, diagnostics: [diag('b')] }]);
+    view.live(A, [diag('old')]);
+    view.live(A, [diag('new')]);
+    expect(take()).toEqual([
+      [A, []],
+      [A, ['old']],
+      [A, ['new']],
+    ]);
+    view.kept([set(A, 'old'), set(B, 'b')]);
+    view.kept([set(B, 'b')]);
+    view.kept([set(A, 'new'), set(B, 'b')]);
+    clock.advance(LIVE_HOLD_MS);
     expect(take()).toEqual([]);
   });
 
-  it('shows what another run wrote, also for a document the session published', () => {
-    const { view, take } = editor();
+  it('brings a cleared document back to nothing, even when the disk showed a set in between', () => {
+    const { view, take, clock } = editor();
+    view.kept([]);
+    view.live(A, []);
+    view.live(A, [diag('a')]);
+    view.live(A, []);
+    view.kept([set(A, 'a')]);
+    view.kept([]);
+    clock.advance(LIVE_HOLD_MS);
+    expect(take()).toEqual([
+      [A, []],
+      [A, ['a']],
+      [A, []],
+    ]);
+  });
+
+  it('ends on the kept file when the live stream lags behind it', () => {
+    // A busy bridge reads the socket late: the disk already holds the newest set.
+    const { view, take, clock } = editor();
+    view.kept([set(A, 'p3')]);
+    take();
+    view.live(A, [diag('p1')]);
+    view.live(A, [diag('p2')]);
+    expect(take()).toEqual([
+      [A, ['p1']],
+      [A, ['p2']],
+    ]);
+    clock.advance(LIVE_HOLD_MS);
+    expect(take()).toEqual([[A, ['p3']]]);
+  });
+
+  it('shows what another run wrote: at once for a document the session left alone, else once it is quiet', () => {
+    const { view, take, clock } = editor();
     view.kept([]);
     view.live(A, [diag('server')]);
-    view.kept([{ uri: A, diagnostics: [diag('server')] }]);
+    view.kept([set(A, 'server')]);
     take();
-    view.kept([{ uri: A, diagnostics: [diag('short run')] }]);
+    // A short `launcher exec` a moment after the session's last set, then one much later.
+    view.kept([set(A, 'short run'), set(B, 'short run')]);
+    expect(take()).toEqual([[B, ['short run']]]);
+    clock.advance(LIVE_HOLD_MS);
     expect(take()).toEqual([[A, ['short run']]]);
+    view.kept([set(A, 'later run'), set(B, 'short run')]);
+    expect(take()).toEqual([[A, ['later run']]]);
+  });
+
+  it('does not take a later run’s set for the session’s own earlier one', () => {
+    // The session published B then A within one write (the disk went from nothing to A); a
+    // short run then writes B.
+    const { view, take, clock } = editor();
+    view.kept([]);
+    view.live(A, [diag('B')]);
+    view.live(A, [diag('A')]);
+    view.kept([set(A, 'A')]);
+    clock.advance(LIVE_HOLD_MS);
+    take();
+    view.kept([set(A, 'B')]);
+    expect(take()).toEqual([[A, ['B']]]);
   });
 
   it('on attaching, forwards only what differs from what the editor shows', () => {
-    const { view, take } = editor();
-    view.kept([{ uri: A, diagnostics: [diag('a')] }]);
+    const { view, take, clock } = editor();
+    view.kept([set(A, 'a')]);
     take();
-    view.attached([
-      { uri: A, diagnostics: [diag('a')] },
-      { uri: B, diagnostics: [diag('b')] },
-    ]);
+    view.attached([set(A, 'a'), set(B, 'b')]);
     expect(take()).toEqual([[B, ['b']]]);
     // B then reaching the disk is the session's own set: nothing more to send.
-    view.kept([
-      { uri: A, diagnostics: [diag('a')] },
-      { uri: B, diagnostics: [diag('b')] },
-    ]);
+    view.kept([set(A, 'a'), set(B, 'b')]);
+    clock.advance(LIVE_HOLD_MS);
+    expect(take()).toEqual([]);
+  });
+
+  it('stops its timers when disposed', () => {
+    const { view, take, clock } = editor();
+    view.kept([set(A, 'kept')]);
+    view.live(A, [diag('live')]);
+    take();
+    view.dispose();
+    expect(clock.pending()).toEqual([]);
+    clock.advance(LIVE_HOLD_MS);
     expect(take()).toEqual([]);
   });
 });

@@ -278,6 +278,31 @@ describe('launcher lsp (attaching)', () => {
     expect(await lsp.exited).toBe(0);
   });
 
+  it('says why it cannot follow the kept diagnostics, and follows them once it can', async () => {
+    const lsp = startLsp([]);
+    onTestFailed(() => console.error(`launcher lsp wrote on stderr:\n${lsp.stderr()}`));
+    // A stray file where the directory of kept diagnostics belongs: nothing can be watched.
+    const paths = launcherPaths(lsp.env);
+    const dir = path.dirname(keptDiagnosticsFile(paths, lsp.project));
+    mkdirSync(path.dirname(dir), { recursive: true });
+    writeFileSync(dir, 'stray');
+    await lsp.initialize();
+    await expect
+      .poll(() => lsp.messages.join('\n'), { timeout: 10_000 })
+      .toContain(`launcher: cannot use ${dir}`);
+    expect(lsp.messages.join('\n')).toMatch(/Move (that file|it) away/);
+    // The user removes it; the next run's diagnostics then reach the editor.
+    rmSync(dir);
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+    const keeper = new DiagnosticsKeeper(paths, lsp.project);
+    keeper.update(lsp.uri('a.my'), [{ range, code: 'K1', message: 'kept' }]);
+    keeper.close();
+    await expect.poll(() => lsp.codes('a.my'), { timeout: 10_000 }).toEqual(['K1']);
+    await lsp.client.sendRequest('shutdown');
+    await lsp.client.sendNotification('exit');
+    expect(await lsp.exited).toBe(0);
+  });
+
   it('says when the kept diagnostics cannot be read, and shows them once they can', async () => {
     const lsp = startLsp([]);
     const file = keptDiagnosticsFile(launcherPaths(lsp.env), lsp.project);
