@@ -16,7 +16,8 @@ export function findProjectRoot(ctx: RequestContext, dir?: string): string {
 
 /** A context whose search starts in `dir` (what `--dir DIR` means), checked to be a directory. */
 function withStartDirectory(ctx: RequestContext, dir: string): RequestContext {
-  const start = path.resolve(ctx.cwd, dir);
+  // An absolute one needs no working directory (which may have been removed).
+  const start = path.isAbsolute(dir) ? path.resolve(dir) : path.resolve(ctx.cwd, dir);
   let isDirectory = false;
   try {
     isDirectory = statSync(start).isDirectory();
@@ -30,7 +31,9 @@ function withStartDirectory(ctx: RequestContext, dir: string): RequestContext {
   }
   return {
     env: { ...ctx.env, LAUNCHER_DIR: start },
-    cwd: ctx.cwd,
+    get cwd() {
+      return ctx.cwd;
+    },
     paths: ctx.paths,
     get tool() {
       return ctx.tool;

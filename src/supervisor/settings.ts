@@ -51,6 +51,22 @@ export function settingsFromEnv(
   return settings;
 }
 
+/**
+ * The stop timeout alone, for commands that only wait for a stop (`launcher stop`, `restart`):
+ * a mistake in another setting is not theirs to refuse, nor is one in this (the default then).
+ */
+export function stopTimeoutSetting(env: NodeJS.ProcessEnv, config: LauncherConfig = {}): number {
+  try {
+    const text = env.LAUNCHER_STOP_TIMEOUT_MS;
+    if (text) return count(text, 'LAUNCHER_STOP_TIMEOUT_MS');
+  } catch {
+    return DEFAULT_SETTINGS.stopTimeoutMs;
+  }
+  return config.stopTimeoutMs === undefined
+    ? DEFAULT_SETTINGS.stopTimeoutMs
+    : Math.floor(config.stopTimeoutMs);
+}
+
 function policy(value: string, origin: string): RestartPolicy {
   if ((RESTART_POLICIES as readonly string[]).includes(value)) return value as RestartPolicy;
   throw new LauncherError('E_BAD_CONFIG', `invalid restart policy "${value}" in ${origin}`, {

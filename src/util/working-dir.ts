@@ -16,7 +16,7 @@ export function noWorkingDir(): LauncherError {
     'E_NO_CWD',
     'the current directory no longer exists (it was removed, or renamed away, after this shell entered it)',
     {
-      hint: '`cd` into an existing directory (even `cd "$PWD"` may do, if it was recreated), or set LAUNCHER_DIR to the project directory.',
+      hint: '`cd` into an existing directory (`cd "$PWD"` enters it again if it was recreated). Commands that only look up the version (current, which) also accept an absolute LAUNCHER_DIR instead.',
     },
   );
 }

@@ -45,8 +45,14 @@ export function requireDirectory(dir: string, env: NodeJS.ProcessEnv, hint: stri
     isDirectory = statSync(dir).isDirectory();
   } catch (error) {
     const code = errnoCode(error);
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
-    throw new LauncherError('E_NO_DIR', `the directory ${dir}${named} does not exist`, { hint });
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new LauncherError('E_NO_DIR', `the directory ${dir}${named} does not exist`, { hint });
+    // Not ours to look into (EACCES on the way to it, a link loop): as unusable, said as such.
+    throw new LauncherError(
+      'E_NO_DIR',
+      `cannot use the directory ${dir}${named}: ${(error as Error).message}`,
+      { hint },
+    );
   }
   if (!isDirectory)
     throw new LauncherError('E_NO_DIR', `${dir}${named} is not a directory`, { hint });

@@ -35,6 +35,30 @@ function expectNoStackTrace(stderr: string) {
 }
 
 describe('launcher current', () => {
+  it('refuses a LAUNCHER_DIR it may not look into (exit 2), naming it', async () => {
+    const { env, dir, home } = project('1.4\n');
+    const closed = path.join(tempDir(), 'closed');
+    const target = path.join(closed, 'project');
+    mkdirSync(target, { recursive: true });
+    chmodSync(closed, 0o000);
+    try {
+      const user = asUserWithoutPrivileges(home, dir);
+      const r = await launcher(['current'], {
+        env: { ...env, LAUNCHER_DIR: target },
+        cwd: dir,
+        ...user,
+      });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^launcher: cannot use the directory ${target} named by LAUNCHER_DIR: .*permission denied`,
+        ),
+      );
+    } finally {
+      chmodSync(closed, 0o700);
+    }
+  });
+
   it('refuses a LAUNCHER_DIR that names no directory, rather than searching from its parents', async () => {
     // The project above pins 1.4: a mistyped subdirectory must not quietly answer with it.
     const { env, dir, home } = project('1.4\n');
@@ -626,6 +650,14 @@ describe('a working directory removed under the shell', () => {
     expect(r.stderr).toMatch(/^launcher: the current directory no longer exists/);
     expect(r.stderr).toContain('LAUNCHER_DIR');
     expect(r.stderr).not.toContain('    at ');
+  });
+
+  it('is no matter for diagnostics --dir with an absolute directory', async () => {
+    const project = tempDir('launcher-project-');
+    writeFileSync(path.join(project, '.tool-version'), '1.4.2\n');
+    const r = await inRemovedDir(['diagnostics', '--dir', project], cleanEnv());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`no diagnostics kept for ${project}`);
   });
 
   it('is no matter when LAUNCHER_DIR names the project', async () => {

@@ -1,7 +1,11 @@
 // The settings a user gives: environment over config.json over the spec's defaults.
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/supervisor/clock.js';
-import { DEFAULT_SETTINGS, settingsFromEnv } from '../../src/supervisor/settings.js';
+import {
+  DEFAULT_SETTINGS,
+  settingsFromEnv,
+  stopTimeoutSetting,
+} from '../../src/supervisor/settings.js';
 
 describe('settingsFromEnv', () => {
   it('uses the spec’s defaults when nothing is set', () => {
@@ -100,5 +104,17 @@ describe('systemClock', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     systemClock.clearTimeout(handle);
     expect(fired).toBe(false);
+  });
+});
+
+describe('stopTimeoutSetting', () => {
+  // What `launcher stop` waits by: another setting's mistake must not keep it from stopping.
+  it('reads the stop timeout alone, and falls back to the default on a mistake', () => {
+    expect(
+      stopTimeoutSetting({ LAUNCHER_MAX_RESTARTS: 'lots', LAUNCHER_STOP_TIMEOUT_MS: '250' }),
+    ).toBe(250);
+    expect(stopTimeoutSetting({}, { stopTimeoutMs: 900.5 })).toBe(900);
+    expect(stopTimeoutSetting({ LAUNCHER_STOP_TIMEOUT_MS: 'soon' })).toBe(5000);
+    expect(stopTimeoutSetting({})).toBe(5000);
   });
 });

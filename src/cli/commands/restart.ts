@@ -2,7 +2,7 @@
 import { Command, Option } from 'clipanion';
 import { LauncherError } from '../../errors.js';
 import { controlSession, projectSession } from '../../session/act-on-session.js';
-import { settingsFromEnv } from '../../supervisor/settings.js';
+import { stopTimeoutSetting } from '../../supervisor/settings.js';
 import { LauncherCommand } from '../launcher-command.js';
 
 export class RestartCommand extends LauncherCommand {
@@ -25,7 +25,7 @@ export class RestartCommand extends LauncherCommand {
       });
     }
     // The wait for the answer is bounded by the stop timeout (see controlSession).
-    const { stopTimeoutMs } = settingsFromEnv(this.launcher.env, this.launcher.config);
+    const stopTimeoutMs = stopTimeoutSetting(this.launcher.env, this.launcher.config);
     const onSlow = (ms: number) =>
       this.note(
         `session ${session.session} (pid ${session.pid}) is still restarting after ${Math.round(ms / 1000)} s; it answers, so waiting on`,

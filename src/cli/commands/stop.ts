@@ -1,7 +1,7 @@
 // `launcher stop`: stop the project's running compiler gracefully.
 import { Command, Option } from 'clipanion';
 import { controlSession, projectSession } from '../../session/act-on-session.js';
-import { settingsFromEnv } from '../../supervisor/settings.js';
+import { stopTimeoutSetting } from '../../supervisor/settings.js';
 import { LauncherCommand } from '../launcher-command.js';
 
 export class StopCommand extends LauncherCommand {
@@ -23,7 +23,7 @@ export class StopCommand extends LauncherCommand {
       return 0;
     }
     // The wait for the answer is bounded by the stop timeout (see controlSession).
-    const { stopTimeoutMs } = settingsFromEnv(this.launcher.env, this.launcher.config);
+    const stopTimeoutMs = stopTimeoutSetting(this.launcher.env, this.launcher.config);
     const onSlow = (ms: number) =>
       this.note(
         `session ${session.session} (pid ${session.pid}) is still stopping after ${Math.round(ms / 1000)} s; it answers, so waiting on`,
