@@ -13,7 +13,7 @@ export class LocalCommand extends LauncherCommand {
   static override usage = Command.Usage({
     description: "pin this project's version in .tool-version",
     details: `
-      With a request, writes it to \`.tool-version\` in the current directory (or \`LAUNCHER_DIR\`), replacing the file atomically. The directory must exist: none is created. A \`.tool-version\` that is a symbolic link is written through to the file it points to. An invalid request is refused and nothing is written. The version need not be installed yet: it is installed on first use.
+      With a request, writes it to \`.tool-version\` in the current directory (or \`LAUNCHER_DIR\`), replacing the file atomically. The directory must exist: none is created. A \`.tool-version\` that is a symbolic link is written through to the file it points to, when that file is a version file (or empty); otherwise nothing is written. An invalid request is refused and nothing is written. The version need not be installed yet: it is installed on first use.
 
       Without one, prints the request of the nearest version file. \`--unset\` removes this directory's \`.tool-version\`.
     `,
