@@ -2,8 +2,9 @@
 import { lstatSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { errnoCode, LauncherError } from '../errors.js';
 import { type AtomicWriteOptions, writeFileAtomic } from '../util/atomic-write.js';
+import { readSmallFile } from '../util/read-small-file.js';
 import { parseRequest, type Request } from './request.js';
-import { readVersionFile } from './version-file.js';
+import { isWholeVersionFile, MAX_VERSION_FILE_BYTES } from './version-file.js';
 
 /**
  * Validate a request for storing in a version file. Files hold one word, so a range with spaces
@@ -96,9 +97,10 @@ function pinTarget(file: string): string {
   if (!statSync(target).isFile()) {
     throw notAFile(file, `a symbolic link to ${target}, which is not a regular file`);
   }
-  try {
-    readVersionFile(target);
-  } catch {
+  const content = readSmallFile(target, MAX_VERSION_FILE_BYTES);
+  const whole =
+    content.status === 'empty' || (content.status === 'text' && isWholeVersionFile(content.text));
+  if (!whole) {
     throw new LauncherError(
       'E_VERSION_FILE',
       `${file} is a symbolic link to ${target}, which is not a version file`,

@@ -385,22 +385,28 @@ describe('launcher local', () => {
   });
 
   it('refuses to write through a link to a file that is not a version file (exit 2), changing nothing', async () => {
-    // A cloned project whose .tool-version leads to the user's keys must not get them replaced.
-    const { env, dir } = project();
-    const keys = path.join(tempDir('launcher-ssh-'), 'authorized_keys');
-    writeFileSync(keys, 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 ada@home\n', { mode: 0o600 });
-    const link = path.join(dir, '.tool-version');
-    symlinkSync(keys, link);
-    const r = await launcher(['local', '1.0.0'], { env, cwd: dir });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(
-      new RegExp(
-        `^launcher: ${link} is a symbolic link to ${keys}, which is not a version file\n\n\\S`,
-      ),
-    );
-    expect(readFileSync(keys, 'utf8')).toBe('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 ada@home\n');
-    expect(statSync(keys).mode & 0o777).toBe(0o600);
-    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    // A cloned project whose .tool-version leads to the user's keys, or crontab, must not get
+    // them replaced (a crontab's first word, 0, even reads as a request).
+    for (const [name, content] of [
+      ['authorized_keys', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 ada@home\n'],
+      ['crontab', '0 3 * * * /usr/bin/backup\n'],
+    ] as const) {
+      const { env, dir } = project();
+      const victim = path.join(tempDir('launcher-victim-'), name);
+      writeFileSync(victim, content, { mode: 0o600 });
+      const link = path.join(dir, '.tool-version');
+      symlinkSync(victim, link);
+      const r = await launcher(['local', '1.0.0'], { env, cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^launcher: ${link} is a symbolic link to ${victim}, which is not a version file\n\n\\S`,
+        ),
+      );
+      expect(readFileSync(victim, 'utf8')).toBe(content);
+      expect(statSync(victim).mode & 0o777).toBe(0o600);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    }
   });
 
   it('refuses a .tool-version link to nothing (exit 2) and leaves the link as it was', async () => {

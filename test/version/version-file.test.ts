@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isLauncherError, type LauncherError } from '../../src/errors.js';
 import {
   findVersionFile,
+  isWholeVersionFile,
   parseAsdfVersionFile,
   parseVersionFile,
 } from '../../src/version/version-file.js';
@@ -215,4 +216,21 @@ describe('findVersionFile', () => {
     expect(error.message).toContain(path.join(root, '.tool-version'));
     expect(error.message).toContain(reason);
   });
+});
+
+describe('isWholeVersionFile', () => {
+  it.each([
+    ['an empty file', ''],
+    ['one request', '1.4.2\n'],
+    ['one request with comments, blank lines and a BOM', '\ufeff# pinned\n\n^1.4 # LTS\r\n'],
+    ['comments only', '# nothing yet\n'],
+  ])('accepts %s', (_name, text) => expect(isWholeVersionFile(text)).toBe(true));
+
+  // What a link may lead to that a pin must not overwrite, though its first word reads as one.
+  it.each([
+    ['a crontab', '0 3 * * * /usr/bin/backup\n'],
+    ['two requests', '1.4.2\n2.0.0\n'],
+    ['a list of paths', 'node_modules\ndist\n'],
+    ['a key', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 ada@home\n'],
+  ])('refuses %s', (_name, text) => expect(isWholeVersionFile(text)).toBe(false));
 });
