@@ -24,9 +24,10 @@ const NONE = '[]';
  * - a document the live session published in the last LIVE_HOLD_MS is the session's: changes of
  *   the kept file do not touch it meanwhile (they are its own sets reaching the disk, earlier
  *   or later than the stream, or an older one of them);
- * - when that time has passed without a new live set, the editor is brought to what the kept
- *   file holds for the document, if it differs: the last word goes to the file, which every
- *   run of the project writes;
+ * - when that time has passed without a new live set, and the kept file changed for the
+ *   document since that set, the editor is brought to what the file holds, if it differs: the
+ *   last word goes to the file, which every run of the project writes (a file that did not
+ *   change, unreadable or not written, has no word newer than the live set);
  * - any other change of the kept file (another run of the project, a short `launcher exec`
  *   that no session poll would catch, the file deleted) is forwarded at once, and a document
  *   gone from the file is cleared.
@@ -42,6 +43,12 @@ export class EditorView {
   #kept = new Map<string, { text: string; diagnostics: Diagnostic[] }>();
   /** The documents the live session published lately, until their hold ends. */
   readonly #held = new Map<string, TimerHandle>();
+  /**
+   * The held documents whose kept set changed since their last live set: only for those does
+   * the file have a later word when the hold ends. A file that did not change (not read yet,
+   * unreadable, its keeper failing) says nothing newer than the live set, and must not clear it.
+   */
+  readonly #changedSinceLive = new Set<string>();
 
   constructor(publish: PublishToEditor, clock: Clock = systemClock) {
     this.#publish = publish;
@@ -75,7 +82,8 @@ export class EditorView {
     );
     for (const uri of new Set([...previous.keys(), ...this.#kept.keys()])) {
       if ((previous.get(uri)?.text ?? NONE) === (this.#kept.get(uri)?.text ?? NONE)) continue;
-      if (!this.#held.has(uri)) this.#settle(uri);
+      if (this.#held.has(uri)) this.#changedSinceLive.add(uri);
+      else this.#settle(uri);
     }
   }
 
@@ -88,11 +96,12 @@ export class EditorView {
   #hold(uri: string): void {
     const timer = this.#held.get(uri);
     if (timer !== undefined) this.#clock.clearTimeout(timer);
+    this.#changedSinceLive.delete(uri);
     this.#held.set(
       uri,
       this.#clock.setTimeout(() => {
         this.#held.delete(uri);
-        this.#settle(uri);
+        if (this.#changedSinceLive.delete(uri)) this.#settle(uri);
       }, LIVE_HOLD_MS),
     );
   }

@@ -103,19 +103,21 @@ describe('EditorView', () => {
     ]);
   });
 
-  it('ends on the kept file when the live stream lags behind it', () => {
-    // A busy bridge reads the socket late: the disk already holds the newest set.
+  it('follows a live stream that lags behind the kept file, which it then catches up with', () => {
+    // A busy bridge reads the socket late: the disk already holds the newest set, which the
+    // stream delivers too, in its turn (the control socket always delivers the last state).
     const { view, take, clock } = editor();
     view.kept([set(A, 'p3')]);
     take();
     view.live(A, [diag('p1')]);
     view.live(A, [diag('p2')]);
+    view.live(A, [diag('p3')]);
+    clock.advance(LIVE_HOLD_MS);
     expect(take()).toEqual([
       [A, ['p1']],
       [A, ['p2']],
+      [A, ['p3']],
     ]);
-    clock.advance(LIVE_HOLD_MS);
-    expect(take()).toEqual([[A, ['p3']]]);
   });
 
   it('shows what another run wrote: at once for a document the session left alone, else once it is quiet', () => {
@@ -157,6 +159,21 @@ describe('EditorView', () => {
     view.kept([set(A, 'a'), set(B, 'b')]);
     clock.advance(LIVE_HOLD_MS);
     expect(take()).toEqual([]);
+  });
+
+  it('leaves live sets alone when the kept file says nothing newer: not read yet, unreadable, not written', () => {
+    const { view, take, clock } = editor();
+    view.live(A, [diag('live')]);
+    clock.advance(LIVE_HOLD_MS);
+    expect(take()).toEqual([[A, ['live']]]);
+    view.kept([set(A, 'live')]);
+    // The file stops changing (its keeper cannot write, or it cannot be read any more).
+    view.live(A, [diag('newer')]);
+    clock.advance(LIVE_HOLD_MS);
+    expect(take()).toEqual([[A, ['newer']]]);
+    // It changes again: its word counts once more.
+    view.kept([set(A, 'newest')]);
+    expect(take()).toEqual([[A, ['newest']]]);
   });
 
   it('stops its timers when disposed', () => {
