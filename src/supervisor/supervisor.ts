@@ -116,10 +116,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   restart(): Promise<void> {
     return this.#queue.push(async () => {
       const running = this.#run !== undefined || this.#state === 'backoff';
+      const previous = this.#run ?? this.#crashed;
       this.#cancelBackoff();
       if (this.#run) await this.#terminate(this.#run, 'restart requested', 'SIGTERM');
       if (!running) return this.#start();
       this.#restarts += 1;
+      await this.#clearLeftovers(previous);
       await this.#spawn();
     });
   }
@@ -193,6 +195,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.#state === 'backoff') {
       this.#cancelBackoff();
       this.#restarts += 1;
+      await this.#clearLeftovers(this.#crashed);
       return this.#spawn();
     }
     this.#tracker.reset();
@@ -309,14 +312,20 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   async #respawn(generation: number): Promise<void> {
     if (generation !== this.#generation || this.#state !== 'backoff') return;
-    // Spec 6: the new child starts only once what the old one left is gone.
-    const crashed = this.#crashed;
-    this.#crashed = undefined;
-    await crashed?.reapLeftBehind();
+    await this.#clearLeftovers(this.#crashed);
     this.#restarts += 1;
     await this.#spawn().catch((error: unknown) => {
       this.#say(`cannot restart ${this.#name}: ${(error as Error).message}`);
     });
+  }
+
+  /**
+   * Spec 6: a new child starts only once what the previous one left is gone. In its own group
+   * that group was killed already; sharing ours, it is found by its token (ChildRun).
+   */
+  async #clearLeftovers(previous: ChildRun | undefined): Promise<void> {
+    this.#crashed = undefined;
+    await previous?.reapLeftBehind();
   }
 
   #cancelBackoff(): void {

@@ -12,6 +12,7 @@ import {
   allGone,
   FIXTURES,
   fixture,
+  nextEvent,
   supervise,
   superviseProcess,
   until,
@@ -151,6 +152,28 @@ describe('no descendant outlives supervision', () => {
     expect(alive(first!)).toBe(false);
     // The last crash is not followed by a restart: what it left runs on, as after a shell.
     process.kill(second!, 'SIGKILL');
+  });
+
+  it('kills it too when a restart is asked for during the backoff', async () => {
+    const { supervisor, stdout } = supervise(fixture('grandchild-spawner.mjs', 'crash'), {
+      processGroup: 'shared',
+      restart: 'on-failure',
+      maxRestarts: 1,
+      stopTimeoutMs: 300,
+      backoffBaseMs: 60_000,
+    });
+    const grandchild = (n: number) => JSON.parse(stdout().trim().split('\n')[n]!).grandchild;
+    const restarting = nextEvent(supervisor, 'restarting');
+    await supervisor.start();
+    await restarting;
+    let aliveAtStart: boolean | undefined;
+    supervisor.once('starting', () => {
+      aliveAtStart = alive(grandchild(0));
+    });
+    await supervisor.restart();
+    expect(aliveAtStart).toBe(false);
+    await supervisor.wait();
+    process.kill(grandchild(1), 'SIGKILL');
   });
 
   it('leaves what a failed child sharing the launcher’s group started running when nothing restarts, as a shell would', async () => {
