@@ -68,9 +68,14 @@ export class EditorView {
    */
   attached(sets: FileDiagnostics[]): void {
     for (const { uri, diagnostics } of sets) {
-      if (JSON.stringify(diagnostics) !== (this.#shown.get(uri) ?? NONE))
-        this.live(uri, diagnostics);
-      else this.#hold(uri);
+      const text = JSON.stringify(diagnostics);
+      const changed = this.#changedSinceLive.has(uri);
+      if (text !== (this.#shown.get(uri) ?? NONE)) this.#show(uri, diagnostics, text);
+      this.#hold(uri);
+      // A snapshot is no new publication: a kept set another run wrote since (read before the
+      // bridge attached, or during an earlier hold) still has the last word when this hold ends.
+      const kept = this.#kept.get(uri)?.text;
+      if (changed || (kept !== undefined && kept !== text)) this.#changedSinceLive.add(uri);
     }
   }
 

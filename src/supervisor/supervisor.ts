@@ -198,6 +198,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       await this.#clearLeftovers(this.#crashed);
       return this.#spawn();
     }
+    // A start after a stop during a backoff: the crash before it may have left something.
+    await this.#clearLeftovers(this.#crashed);
     this.#tracker.reset();
     this.#restarts = 0;
     this.#outcome = undefined;

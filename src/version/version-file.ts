@@ -40,16 +40,16 @@ export function parseVersionFile(text: string, file: string): FileRequest {
 }
 
 /**
- * Whether `text` is nothing but a version file as launcher writes one: empty, or a single
- * meaningful line of a single word that is a valid request, with only comments and blank lines
- * besides. Stricter than reading (which takes the first word of the first line and ignores the
+ * Whether `text` is nothing but a version file as launcher writes one: a single meaningful line
+ * of a single word that is a valid request, with only comments and blank lines besides. Stricter than reading (which takes the first word of the first line and ignores the
  * rest): it decides whether a file a link leads to may be overwritten by a pin, and a crontab
  * (`0 3 * * * …`) or a list of paths must not pass.
  */
 export function isWholeVersionFile(text: string): boolean {
   const lines = [...meaningfulLines(text)];
-  if (lines.length === 0) return true; // blank, or comments only
-  if (lines.length > 1 || lines[0]!.words.length > 1) return false;
+  // Blank or comments only is no version file (spec 2: it names no version); an empty one is
+  // judged by the caller, which knows whether the file has any bytes at all.
+  if (lines.length !== 1 || lines[0]!.words.length > 1) return false;
   try {
     parseRequest(lines[0]!.words[0]!, 'a linked file');
     return true;

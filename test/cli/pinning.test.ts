@@ -390,6 +390,7 @@ describe('launcher local', () => {
     for (const [name, content] of [
       ['authorized_keys', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 ada@home\n'],
       ['crontab', '0 3 * * * /usr/bin/backup\n'],
+      ['commented-out crontab', '# m h dom mon dow command\n# 0 3 * * * /usr/bin/backup\n'],
     ] as const) {
       const { env, dir } = project();
       const victim = path.join(tempDir('launcher-victim-'), name);

@@ -176,6 +176,29 @@ describe('EditorView', () => {
     expect(take()).toEqual([[A, ['newest']]]);
   });
 
+  it('lets a run that wrote after the session’s last set have the last word, also across attaching', () => {
+    // The session published S_A; a short run wrote S_B; then the bridge starts: it reads the
+    // kept file first, then attaches and gets the session's S_A as a snapshot.
+    const { view, take, clock } = editor();
+    view.kept([set(A, 'S_B')]);
+    view.attached([set(A, 'S_A')]);
+    clock.advance(LIVE_HOLD_MS);
+    expect(take()).toEqual([
+      [A, ['S_B']],
+      [A, ['S_A']],
+      [A, ['S_B']],
+    ]);
+    // The same when the run wrote during a hold and the bridge then attached again.
+    view.live(A, [diag('S_A')]);
+    view.kept([set(A, 'S_C')]);
+    view.attached([set(A, 'S_A')]);
+    clock.advance(LIVE_HOLD_MS);
+    expect(take()).toEqual([
+      [A, ['S_A']],
+      [A, ['S_C']],
+    ]);
+  });
+
   it('stops its timers when disposed', () => {
     const { view, take, clock } = editor();
     view.kept([set(A, 'kept')]);

@@ -154,27 +154,32 @@ describe('no descendant outlives supervision', () => {
     process.kill(second!, 'SIGKILL');
   });
 
-  it('kills it too when a restart is asked for during the backoff', async () => {
-    const { supervisor, stdout } = supervise(fixture('grandchild-spawner.mjs', 'crash'), {
-      processGroup: 'shared',
-      restart: 'on-failure',
-      maxRestarts: 1,
-      stopTimeoutMs: 300,
-      backoffBaseMs: 60_000,
+  for (const stopFirst of [false, true]) {
+    it(`kills it too when a restart is asked for during the backoff${stopFirst ? ', after a stop' : ''}`, async () => {
+      const { supervisor, stdout } = supervise(fixture('grandchild-spawner.mjs', 'crash'), {
+        processGroup: 'shared',
+        restart: 'on-failure',
+        maxRestarts: 1,
+        stopTimeoutMs: 300,
+        backoffBaseMs: 60_000,
+      });
+      const grandchild = (n: number) => JSON.parse(stdout().trim().split('\n')[n]!).grandchild;
+      const restarting = nextEvent(supervisor, 'restarting');
+      await supervisor.start();
+      await restarting;
+      let aliveAtStart: boolean | undefined;
+      supervisor.once('starting', () => {
+        aliveAtStart = alive(grandchild(0));
+      });
+      // Two control requests queued back to back, as `launcher stop` then `launcher restart`.
+      if (stopFirst) void supervisor.stop();
+      await supervisor.restart();
+      expect(aliveAtStart).toBe(false);
+      await until(() => stdout().trim().split('\n').length === 2, 10_000);
+      await supervisor.stop();
+      process.kill(grandchild(1), 'SIGKILL');
     });
-    const grandchild = (n: number) => JSON.parse(stdout().trim().split('\n')[n]!).grandchild;
-    const restarting = nextEvent(supervisor, 'restarting');
-    await supervisor.start();
-    await restarting;
-    let aliveAtStart: boolean | undefined;
-    supervisor.once('starting', () => {
-      aliveAtStart = alive(grandchild(0));
-    });
-    await supervisor.restart();
-    expect(aliveAtStart).toBe(false);
-    await supervisor.wait();
-    process.kill(grandchild(1), 'SIGKILL');
-  });
+  }
 
   it('leaves what a failed child sharing the launcher’s group started running when nothing restarts, as a shell would', async () => {
     const { supervisor, line } = supervise(fixture('grandchild-spawner.mjs', 'crash'), {

@@ -220,10 +220,8 @@ describe('findVersionFile', () => {
 
 describe('isWholeVersionFile', () => {
   it.each([
-    ['an empty file', ''],
     ['one request', '1.4.2\n'],
     ['one request with comments, blank lines and a BOM', '\ufeff# pinned\n\n^1.4 # LTS\r\n'],
-    ['comments only', '# nothing yet\n'],
   ])('accepts %s', (_name, text) => expect(isWholeVersionFile(text)).toBe(true));
 
   // What a link may lead to that a pin must not overwrite, though its first word reads as one.
@@ -232,5 +230,8 @@ describe('isWholeVersionFile', () => {
     ['two requests', '1.4.2\n2.0.0\n'],
     ['a list of paths', 'node_modules\ndist\n'],
     ['a key', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 ada@home\n'],
+    // Names no version (spec 2), and may be any commented-out file: a crontab, a key list.
+    ['comments only', '# m h dom mon dow command\n# 0 3 * * * /usr/bin/backup\n'],
+    ['blank lines only', '\n  \n'],
   ])('refuses %s', (_name, text) => expect(isWholeVersionFile(text)).toBe(false));
 });
