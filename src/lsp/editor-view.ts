@@ -49,6 +49,8 @@ export class EditorView {
    * unreadable, its keeper failing) says nothing newer than the live set, and must not clear it.
    */
   readonly #changedSinceLive = new Set<string>();
+  /** Documents whose last live set is newer than the kept file's last change for them. */
+  readonly #liveNewer = new Set<string>();
 
   constructor(publish: PublishToEditor, clock: Clock = systemClock) {
     this.#publish = publish;
@@ -59,6 +61,7 @@ export class EditorView {
   live(uri: string, diagnostics: Diagnostic[], version?: number): void {
     this.#show(uri, diagnostics, JSON.stringify(diagnostics), version);
     this.#hold(uri);
+    this.#liveNewer.add(uri);
   }
 
   /**
@@ -70,12 +73,14 @@ export class EditorView {
     for (const { uri, diagnostics } of sets) {
       const text = JSON.stringify(diagnostics);
       const changed = this.#changedSinceLive.has(uri);
+      const stale = this.#liveNewer.has(uri);
       if (text !== (this.#shown.get(uri) ?? NONE)) this.#show(uri, diagnostics, text);
       this.#hold(uri);
       // A snapshot is no new publication: a kept set another run wrote since (read before the
       // bridge attached, or during an earlier hold) still has the last word when this hold ends.
       const kept = this.#kept.get(uri)?.text;
-      if (changed || (kept !== undefined && kept !== text)) this.#changedSinceLive.add(uri);
+      if (changed || (!stale && kept !== undefined && kept !== text))
+        this.#changedSinceLive.add(uri);
     }
   }
 
@@ -87,6 +92,7 @@ export class EditorView {
     );
     for (const uri of new Set([...previous.keys(), ...this.#kept.keys()])) {
       if ((previous.get(uri)?.text ?? NONE) === (this.#kept.get(uri)?.text ?? NONE)) continue;
+      this.#liveNewer.delete(uri);
       if (this.#held.has(uri)) this.#changedSinceLive.add(uri);
       else this.#settle(uri);
     }

@@ -286,6 +286,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async #afterCrash(run: ChildRun, end: ChildEnd): Promise<void> {
     if (run.claimed || this.#run !== run) return;
     run.claimed = true;
+    // Whatever comes next (a restart, or a start after supervision ended), it clears this first.
+    this.#crashed = run;
     if (!shouldRestart(this.#policy, end.cause)) return this.#finish(end);
     const decision = this.#tracker.onCrash(run.startedAt);
     if (!decision.restart) {
@@ -298,7 +300,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     this.#run = undefined;
     this.#lastEnd = end;
-    this.#crashed = run;
     this.#setState('backoff');
     const { delayMs, attempt } = decision;
     this.emit('restarting', { delayMs, cause: end.cause, attempt });

@@ -199,6 +199,20 @@ describe('EditorView', () => {
     ]);
   });
 
+  it('keeps a live set across attaching when the kept file was read before it and did not change', () => {
+    // The file's keeper stops writing; the session publishes; the bridge re-attaches.
+    const { view, take, clock } = editor();
+    view.kept([set(A, 'old')]);
+    view.live(A, [diag('live')]);
+    clock.advance(LIVE_HOLD_MS);
+    view.attached([set(A, 'live')]);
+    clock.advance(LIVE_HOLD_MS);
+    expect(take()).toEqual([
+      [A, ['old']],
+      [A, ['live']],
+    ]);
+  });
+
   it('stops its timers when disposed', () => {
     const { view, take, clock } = editor();
     view.kept([set(A, 'kept')]);

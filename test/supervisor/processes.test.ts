@@ -181,6 +181,38 @@ describe('no descendant outlives supervision', () => {
     });
   }
 
+  // Supervision ended (no restart policy, or it gave up); a restart asked for later starts anew.
+  for (const restart of ['no', 'on-failure'] as const) {
+    it(`kills it before a later restart() too, after supervision ended (restart: ${restart})`, async () => {
+      const { supervisor, stdout } = supervise(fixture('grandchild-spawner.mjs', 'crash'), {
+        processGroup: 'shared',
+        restart,
+        maxRestarts: 0,
+        stopTimeoutMs: 300,
+      });
+      const grandchildren = () =>
+        stdout()
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l).grandchild as number);
+      await supervisor.start();
+      await supervisor.wait();
+      let aliveAtStart: boolean[] | undefined;
+      supervisor.once('starting', () => {
+        aliveAtStart = grandchildren().map(alive);
+      });
+      await supervisor.restart();
+      try {
+        expect(aliveAtStart).toEqual([false]);
+      } finally {
+        await until(() => grandchildren().length === 2, 10_000);
+        await supervisor.wait();
+        process.kill(grandchildren()[1]!, 'SIGKILL');
+      }
+    });
+  }
+
   it('leaves what a failed child sharing the launcher’s group started running when nothing restarts, as a shell would', async () => {
     const { supervisor, line } = supervise(fixture('grandchild-spawner.mjs', 'crash'), {
       processGroup: 'shared',
