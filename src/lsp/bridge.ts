@@ -64,7 +64,8 @@ function workspaceDir(params: {
  */
 function editorProjectRoot(ctx: LauncherContext, dir: string | undefined): string {
   if (dir === undefined) return findProjectRoot(ctx);
-  const start = path.resolve(ctx.cwd, dir);
+  // An absolute folder (what editors send) needs no working directory, which may be gone.
+  const start = path.isAbsolute(dir) ? path.resolve(dir) : path.resolve(ctx.cwd, dir);
   let isDirectory = false;
   try {
     isDirectory = statSync(start).isDirectory();

@@ -24,7 +24,7 @@ import { keptDiagnosticsFile } from '../../src/diagnostics/kept-file.js';
 import { launcherPaths } from '../../src/paths.js';
 import { processExists } from '../../src/session/process-identity.js';
 import { SAMPLES, useSampleDist } from '../examples/sample-fixture.js';
-import { LAUNCHER_BIN, launcher, REPO_ROOT } from '../helpers/cli.js';
+import { LAUNCHER_BIN, launcher, REPO_ROOT, run } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { placeVersion } from '../helpers/store.js';
 
@@ -431,6 +431,37 @@ describe('launcher lsp (usage)', () => {
       const fromPipe = await launcher(['lsp'], { env, cwd, input });
       expect([fromPipe.code, answers(fromPipe.stdout)]).toEqual([code, ids]);
     }
+  });
+
+  it('takes the editor’s folder even when started in a directory that was removed', async () => {
+    const project = tempDir('launcher-project-');
+    writeFileSync(path.join(project, '.tool-version'), '1.5\n');
+    const gone = path.join(tempDir(), 'gone');
+    mkdirSync(gone);
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { rootUri: pathToFileURL(project).href },
+    });
+    const r = await run(
+      '/bin/sh',
+      [
+        '-c',
+        'cd "$1" && rmdir "$1" && exec "$2" "$3" lsp',
+        'sh',
+        gone,
+        process.execPath,
+        LAUNCHER_BIN,
+      ],
+      {
+        env: cleanEnv(),
+        cwd: project,
+        input: `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      },
+    );
+    expect(r.stdout).toContain('"serverInfo"');
+    expect(r.stdout).not.toContain('"error"');
   });
 
   it('refuses arguments without --start (exit 2), with the command that was meant', async () => {
