@@ -3,7 +3,7 @@ import type { MessageConnection } from 'vscode-jsonrpc';
 import type { Diagnostic, FileDiagnostics } from '../diagnostics/diagnostic.js';
 import { connectEndpoint } from '../ipc/endpoint.js';
 import { createRpcConnection } from '../ipc/rpc-connection.js';
-import { MAX_TIMER_MS } from '../util/max-timer.js';
+import { TIMED_OUT, within } from '../util/within.js';
 import { ControlMethods } from './control-server.js';
 import type { Session } from './session.js';
 
@@ -67,21 +67,6 @@ export class ControlTimeout extends Error {
   ) {
     super(answering ? 'no answer in time' : 'the session does not answer');
     this.name = 'ControlTimeout';
-  }
-}
-
-const TIMED_OUT = Symbol('timed out');
-
-/** `promise`, or TIMED_OUT once `ms` have passed (the timer goes with the race). */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(resolve, Math.min(ms, MAX_TIMER_MS), TIMED_OUT);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

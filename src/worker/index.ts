@@ -11,6 +11,7 @@ import {
   PROTOCOL_VERSION,
 } from '../ipc/protocol.js';
 import { createRpcConnection } from '../ipc/rpc-connection.js';
+import { TIMED_OUT, within } from '../util/within.js';
 import { Worker, type WorkerConnection } from './worker-connection.js';
 
 export type {
@@ -120,10 +121,8 @@ function refusalHint(reason: string): string {
   return 'The hello broke the protocol (docs/protocol.md); check the options given to connect().';
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  const result = await within(promise, ms);
+  if (result === TIMED_OUT) throw new Error(`no answer within ${ms} ms`);
+  return result;
 }
