@@ -2,8 +2,6 @@
 // LSP editor. It follows the project's live session through its control socket, re-attaching
 // after restarts and new sessions, and the project's kept diagnostics on disk, which every run
 // writes; it never writes anything but LSP frames to its output.
-import { statSync } from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createMessageConnection,
@@ -63,25 +61,14 @@ function workspaceDir(params: {
  * none), by the rules of every command; errors worded for an editor, which passes no `--dir`.
  */
 function editorProjectRoot(ctx: LauncherContext, dir: string | undefined): string {
-  if (dir === undefined) return findProjectRoot(ctx);
-  // An absolute folder (what editors send) needs no working directory, which may be gone.
-  const start = path.isAbsolute(dir) ? path.resolve(dir) : path.resolve(ctx.cwd, dir);
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(start).isDirectory();
-  } catch {
-    // Reported below.
-  }
-  if (!isDirectory) {
-    throw new LauncherError(
-      'E_USAGE',
-      `the folder the editor opened, ${start}, is not a directory`,
-      {
+  return findProjectRoot(
+    ctx,
+    dir,
+    (_dir, start) =>
+      new LauncherError('E_USAGE', `the folder the editor opened, ${start}, is not a directory`, {
         hint: 'Open the project (the directory of its .tool-version, or one inside it) in the editor.',
-      },
-    );
-  }
-  return findProjectRoot(ctx, start);
+      }),
+  );
 }
 
 /** An error as one line for the editor and the log: the message, and the fix when there is one. */

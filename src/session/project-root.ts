@@ -4,18 +4,36 @@ import path from 'node:path';
 import { LauncherError } from '../errors.js';
 import { findRequest, type RequestContext, startDirectory } from '../version/requested.js';
 
+/** The error for a `dir` (resolved to `start`) that is not a directory. */
+export type NotADirectory = (dir: string, start: string) => LauncherError;
+
+// What `--dir DIR` says when DIR is no directory.
+const notADirectoryForDir: NotADirectory = (dir, start) =>
+  new LauncherError('E_USAGE', `--dir ${dir}: ${start} is not a directory`, {
+    hint: 'Pass the directory of a project (or any directory inside it) to --dir.',
+  });
+
 /**
  * The project root of spec §8: the directory of the version file in use, else the start
  * directory (`dir` when given, else `LAUNCHER_DIR` or the cwd), also when no version is set at
- * all. An invalid version file is still an error: it is never silently skipped.
+ * all. An invalid version file is still an error: it is never silently skipped. A `dir` that
+ * is not a directory is `notADirectory`'s error (by default worded for `--dir`).
  */
-export function findProjectRoot(ctx: RequestContext, dir?: string): string {
-  const scoped = dir === undefined ? ctx : withStartDirectory(ctx, dir);
+export function findProjectRoot(
+  ctx: RequestContext,
+  dir?: string,
+  notADirectory: NotADirectory = notADirectoryForDir,
+): string {
+  const scoped = dir === undefined ? ctx : withStartDirectory(ctx, dir, notADirectory);
   return findRequest(scoped)?.projectRoot ?? startDirectory(scoped);
 }
 
 /** A context whose search starts in `dir` (what `--dir DIR` means), checked to be a directory. */
-function withStartDirectory(ctx: RequestContext, dir: string): RequestContext {
+function withStartDirectory(
+  ctx: RequestContext,
+  dir: string,
+  notADirectory: NotADirectory,
+): RequestContext {
   // An absolute one needs no working directory (which may have been removed).
   const start = path.isAbsolute(dir) ? path.resolve(dir) : path.resolve(ctx.cwd, dir);
   let isDirectory = false;
@@ -24,11 +42,7 @@ function withStartDirectory(ctx: RequestContext, dir: string): RequestContext {
   } catch {
     // Reported below, with the fix.
   }
-  if (!isDirectory) {
-    throw new LauncherError('E_USAGE', `--dir ${dir}: ${start} is not a directory`, {
-      hint: 'Pass the directory of a project (or any directory inside it) to --dir.',
-    });
-  }
+  if (!isDirectory) throw notADirectory(dir, start);
   return {
     env: { ...ctx.env, LAUNCHER_DIR: start },
     get cwd() {
