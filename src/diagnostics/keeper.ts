@@ -1,8 +1,9 @@
 // The live side of kept diagnostics: every publishDiagnostics goes through here, writes coalesce.
-import { type Stats, statSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import type { LauncherPaths } from '../paths.js';
 import { canonicalProjectRoot } from '../session/project-root.js';
 import { WriteCoalescer } from '../session/write-coalescer.js';
+import { statOrUndefined } from '../util/stat-or-undefined.js';
 import type { Diagnostic, FileDiagnostics } from './diagnostic.js';
 import { keptDiagnosticsFile, listFiles, readKeptFile, writeKeptFile } from './kept-file.js';
 
@@ -103,14 +104,6 @@ export class DiagnosticsKeeper {
     this.#written = statOrUndefined(file);
     this.#pending.clear();
     this.#files = files;
-  }
-}
-
-function statOrUndefined(file: string): Stats | undefined {
-  try {
-    return statSync(file);
-  } catch {
-    return undefined;
   }
 }
 

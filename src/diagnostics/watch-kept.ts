@@ -1,8 +1,9 @@
 // Follow a project's kept diagnostics on disk: survives compiler restarts and new sessions alike.
-import { type FSWatcher, type Stats, statSync, watch } from 'node:fs';
+import { type FSWatcher, type Stats, watch } from 'node:fs';
 import path from 'node:path';
 import { LauncherError } from '../errors.js';
 import { ensureStateDir, type LauncherPaths } from '../paths.js';
+import { statOrUndefined } from '../util/stat-or-undefined.js';
 import type { FileDiagnostics } from './diagnostic.js';
 import { type KeptDiagnostics, keptDiagnosticsFile, listFiles, loadKeptFile } from './kept-file.js';
 
@@ -127,14 +128,6 @@ export function watchKept(
   report(true);
   if (!armed) rearm();
   return stop;
-}
-
-function statOrUndefined(file: string): Stats | undefined {
-  try {
-    return statSync(file);
-  } catch {
-    return undefined;
-  }
 }
 
 function sameDirectory(a: Stats | undefined, b: Stats | undefined): boolean {
