@@ -68,7 +68,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #lastEnd: ChildEnd | undefined;
   #outcome: SupervisorOutcome | undefined;
   #backoffTimer: TimerHandle | undefined;
-  /** The child whose crash the pending restart follows. */
+  /** The child that crashed last, until the next start clears what it left (#clearLeftovers). */
   #crashed: ChildRun | undefined;
   #generation = 0;
 

@@ -33,10 +33,9 @@ export function requestForFile(input: string): Request {
  * through: the file it points to gets the new content, and the link stays.
  */
 export function writePin(file: string, request: Request, options: AtomicWriteOptions = {}): void {
-  const target = pinTarget(file);
+  const { target, mode } = pinTarget(file);
   // The file a link leads to exists, and so does its directory; it keeps its mode.
   const writeOptions = target === file ? options : { createParents: false };
-  const mode = target === file ? 0o644 : statSync(target).mode & 0o777;
   try {
     writeFileAtomic(target, `${request.raw}\n`, mode, writeOptions);
   } catch (error) {
@@ -57,18 +56,20 @@ export function writePin(file: string, request: Request, options: AtomicWriteOpt
  * a symbolic link, the file the link leads to (as rbenv's `echo > file` would write there), so a
  * link kept in a dotfiles repository stays a link, but only when that file is a version file
  * already (or empty): a cloned project's `.tool-version` linking to ~/.ssh/authorized_keys must
- * not have it overwritten. Anything else is refused (exit 2) before a byte is written.
+ * not have it overwritten. Anything else is refused (exit 2) before a byte is written. `mode`:
+ * what the written file gets (a link's target keeps its own).
  */
-function pinTarget(file: string): string {
+function pinTarget(file: string): { target: string; mode: number } {
+  const own = { target: file, mode: 0o644 };
   try {
     const st = lstatSync(file);
     if (!st.isSymbolicLink()) {
-      if (st.isFile()) return file;
+      if (st.isFile()) return own;
       throw notAFile(file, st.isDirectory() ? 'a directory' : 'not a regular file');
     }
   } catch (error) {
     const code = errnoCode(error);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return file;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return own;
     throw error;
   }
   let target: string;
@@ -94,7 +95,8 @@ function pinTarget(file: string): string {
     }
     throw error;
   }
-  if (!statSync(target).isFile()) {
+  const st = statSync(target);
+  if (!st.isFile()) {
     throw notAFile(file, `a symbolic link to ${target}, which is not a regular file`);
   }
   const content = readSmallFile(target, MAX_VERSION_FILE_BYTES);
@@ -112,7 +114,7 @@ function pinTarget(file: string): string {
       },
     );
   }
-  return target;
+  return { target, mode: st.mode & 0o777 };
 }
 
 function notAFile(file: string, what: string): LauncherError {

@@ -41,8 +41,9 @@ export function parseVersionFile(text: string, file: string): FileRequest {
 
 /**
  * Whether `text` is nothing but a version file as launcher writes one: a single meaningful line
- * of a single word that is a valid request, with only comments and blank lines besides. Stricter than reading (which takes the first word of the first line and ignores the
- * rest): it decides whether a file a link leads to may be overwritten by a pin, and a crontab
+ * of a single word that is a valid request, with only comments and blank lines besides.
+ * Stricter than reading (which takes the first word of the first line and ignores the rest): it
+ * decides whether a file a link leads to may be overwritten by a pin, and a crontab
  * (`0 3 * * * …`) or a list of paths must not pass.
  */
 export function isWholeVersionFile(text: string): boolean {
