@@ -108,6 +108,19 @@ function startLsp(args: string[]) {
     handled,
     /** How many publishDiagnostics of that URI the editor got so far. */
     publishes: (uri: string) => counts.get(uri) ?? 0,
+    /** Keep one diagnostic for `file`, as a compiler run of the project would. */
+    keep: (file: string, code: string, message: string) => {
+      const keeper = new DiagnosticsKeeper(launcherPaths(env), project);
+      const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+      keeper.update(uri(file), [{ range, code, message }]);
+      keeper.close();
+    },
+    /** What an editor sends last: `shutdown`, then `exit`; resolves to the exit code. */
+    shutDown: async () => {
+      await client.sendRequest('shutdown');
+      await client.sendNotification('exit');
+      return exited;
+    },
     sessions,
     stderr: () => stderr,
   };
@@ -151,9 +164,7 @@ describe('launcher lsp --start', () => {
     expect(restarted.childPid).not.toBe(session.childPid);
 
     // shutdown, exit: the compiler is stopped and nothing is left running.
-    await lsp.client.sendRequest('shutdown');
-    await lsp.client.sendNotification('exit');
-    expect(await lsp.exited).toBe(0);
+    expect(await lsp.shutDown()).toBe(0);
     expect(processExists(restarted.childPid)).toBe(false);
     expect(lsp.stderr()).not.toContain('internal error');
     expect(await lsp.sessions()).toEqual([]);
@@ -172,9 +183,7 @@ describe('launcher lsp --start', () => {
     await expect.poll(() => lsp.codes('broken.my'), { timeout: 15_000 }).toEqual([]);
     await lsp.handled();
     expect(lsp.publishes(lsp.uri('broken.my')) - before).toBe(1);
-    await lsp.client.sendRequest('shutdown');
-    await lsp.client.sendNotification('exit');
-    expect(await lsp.exited).toBe(0);
+    expect(await lsp.shutDown()).toBe(0);
     expect(await lsp.sessions()).toEqual([]);
   });
 
@@ -216,9 +225,7 @@ describe('launcher lsp (attaching)', () => {
     writeFileSync(path.join(lsp.project, 'broken.my'), 'let x = 1\nprint(x)\n');
     await expect.poll(() => lsp.codes('broken.my'), { timeout: 20_000 }).toEqual([]);
     server.kill('SIGTERM');
-    await lsp.client.sendRequest('shutdown');
-    await lsp.client.sendNotification('exit');
-    expect(await lsp.exited).toBe(0);
+    expect(await lsp.shutDown()).toBe(0);
     expect(lsp.stderr()).not.toContain('internal error');
   });
 
@@ -235,9 +242,7 @@ describe('launcher lsp (attaching)', () => {
     // Still a working server: shown once, not at every look, and it shuts down cleanly.
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(lsp.messages).toHaveLength(1);
-    await lsp.client.sendRequest('shutdown');
-    await lsp.client.sendNotification('exit');
-    expect(await lsp.exited).toBe(0);
+    expect(await lsp.shutDown()).toBe(0);
     expect(lsp.stderr()).toContain('launcher lsp: cannot read the sessions directory');
     expect(lsp.stderr()).not.toMatch(/internal error|\n\s+at /);
   });
@@ -247,12 +252,8 @@ describe('launcher lsp (attaching)', () => {
     onTestFailed(() => console.error(`launcher lsp wrote on stderr:\n${lsp.stderr()}`));
     await lsp.initialize();
     await lsp.handled(); // `initialized` too
-    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
-
     // A write with no session at all: only the kept file tells of it.
-    const keeper = new DiagnosticsKeeper(launcherPaths(lsp.env), lsp.project);
-    keeper.update(lsp.uri('a.my'), [{ range, code: 'K1', message: 'kept' }]);
-    keeper.close();
+    lsp.keep('a.my', 'K1', 'kept');
     await expect.poll(() => lsp.codes('a.my'), { timeout: 10_000 }).toEqual(['K1']);
 
     // Deleting the kept file (to start afresh, as ide.md says) clears the editor too.
@@ -263,6 +264,7 @@ describe('launcher lsp (attaching)', () => {
     placeVersion(lsp.env.LAUNCHER_HOME!, '1.5.0', {
       script: `#!/bin/sh\nexec '${process.execPath}' '${path.join(REPO_ROOT, 'test', 'fixtures', 'publish.mjs')}' "$@"\n`,
     });
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
     const published = [
       { uri: lsp.uri('b.my'), diagnostics: [{ range, code: 'S1', message: 's' }] },
     ];
@@ -273,9 +275,7 @@ describe('launcher lsp (attaching)', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     await expect.poll(() => lsp.codes('b.my'), { timeout: 10_000 }).toEqual(['S1']);
 
-    await lsp.client.sendRequest('shutdown');
-    await lsp.client.sendNotification('exit');
-    expect(await lsp.exited).toBe(0);
+    expect(await lsp.shutDown()).toBe(0);
   });
 
   it('says why it cannot follow the kept diagnostics, and follows them once it can', async () => {
@@ -293,14 +293,9 @@ describe('launcher lsp (attaching)', () => {
     expect(lsp.messages.join('\n')).toMatch(/Move (that file|it) away/);
     // The user removes it; the next run's diagnostics then reach the editor.
     rmSync(dir);
-    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
-    const keeper = new DiagnosticsKeeper(paths, lsp.project);
-    keeper.update(lsp.uri('a.my'), [{ range, code: 'K1', message: 'kept' }]);
-    keeper.close();
+    lsp.keep('a.my', 'K1', 'kept');
     await expect.poll(() => lsp.codes('a.my'), { timeout: 10_000 }).toEqual(['K1']);
-    await lsp.client.sendRequest('shutdown');
-    await lsp.client.sendNotification('exit');
-    expect(await lsp.exited).toBe(0);
+    expect(await lsp.shutDown()).toBe(0);
   });
 
   it('says when the kept diagnostics cannot be read, and shows them once they can', async () => {
@@ -312,14 +307,9 @@ describe('launcher lsp (attaching)', () => {
       .poll(() => lsp.messages.join('\n'), { timeout: 10_000 })
       .toContain(`cannot read the kept diagnostics ${file}: it is a directory, not a file`);
     rmSync(file, { recursive: true });
-    const keeper = new DiagnosticsKeeper(launcherPaths(lsp.env), lsp.project);
-    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
-    keeper.update(lsp.uri('a.my'), [{ range, code: 'K1', message: 'kept' }]);
-    keeper.close();
+    lsp.keep('a.my', 'K1', 'kept');
     await expect.poll(() => lsp.codes('a.my'), { timeout: 10_000 }).toEqual(['K1']);
-    await lsp.client.sendRequest('shutdown');
-    await lsp.client.sendNotification('exit');
-    expect(await lsp.exited).toBe(0);
+    expect(await lsp.shutDown()).toBe(0);
     expect(lsp.stderr()).not.toMatch(/internal error|\n\s+at /);
   });
 
@@ -341,10 +331,7 @@ describe('launcher lsp (attaching)', () => {
     async (_what, name, content, reason) => {
       const lsp = startLsp([]);
       // The server's own directory is a fine project, with diagnostics kept: never to be shown.
-      const keeper = new DiagnosticsKeeper(launcherPaths(lsp.env), lsp.project);
-      const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
-      keeper.update(lsp.uri('a.my'), [{ range, code: 'K1', message: 'not this project' }]);
-      keeper.close();
+      lsp.keep('a.my', 'K1', 'not this project');
       const root = path.join(tempDir('launcher-editor-'), name);
       if (content !== null) {
         mkdirSync(root);
@@ -365,9 +352,7 @@ describe('launcher lsp (attaching)', () => {
         .toEqual([expect.stringMatching(/^launcher lsp shows no diagnostics: /)]);
       expect(lsp.messages[0]).toMatch(reason);
       expect(lsp.diagnostics.size).toBe(0);
-      await lsp.client.sendRequest('shutdown');
-      await lsp.client.sendNotification('exit');
-      expect(await lsp.exited).toBe(0);
+      expect(await lsp.shutDown()).toBe(0);
     },
   );
 });
