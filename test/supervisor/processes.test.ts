@@ -20,6 +20,26 @@ import {
 
 const FOUR_MIB = 4 * 1024 * 1024;
 
+/**
+ * A child sharing the launcher's group that starts a grandchild ignoring SIGTERM and crashes at
+ * once, orphaning it; and the grandchildren's pids so far, one per child started.
+ */
+function crashingSpawner(options: Parameters<typeof supervise>[1]) {
+  const t = supervise(fixture('grandchild-spawner.mjs', 'crash'), {
+    processGroup: 'shared',
+    stopTimeoutMs: 300,
+    ...options,
+  });
+  const grandchildren = () =>
+    t
+      .stdout()
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l).grandchild as number);
+  return { ...t, grandchildren };
+}
+
 // What big-stdout.mjs writes: the alphabet, over and over.
 function expectedDigest(size: number): string {
   const bytes = Buffer.alloc(size);
@@ -127,18 +147,10 @@ describe('no descendant outlives supervision', () => {
   });
 
   it('kills what a crashed child sharing the launcher’s group left, before restarting it', async () => {
-    const { supervisor, stdout } = supervise(fixture('grandchild-spawner.mjs', 'crash'), {
-      processGroup: 'shared',
+    const { supervisor, grandchildren } = crashingSpawner({
       restart: 'on-failure',
       maxRestarts: 1,
-      stopTimeoutMs: 300,
     });
-    const grandchildren = () =>
-      stdout()
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l).grandchild as number);
     // The first grandchild was orphaned to init: nothing but the token it inherited leads to
     // it. It must be gone before the next child starts (its line is out before the restart).
     const aliveAtRestart: number[][] = [];
@@ -156,46 +168,32 @@ describe('no descendant outlives supervision', () => {
 
   for (const stopFirst of [false, true]) {
     it(`kills it too when a restart is asked for during the backoff${stopFirst ? ', after a stop' : ''}`, async () => {
-      const { supervisor, stdout } = supervise(fixture('grandchild-spawner.mjs', 'crash'), {
-        processGroup: 'shared',
+      const { supervisor, grandchildren } = crashingSpawner({
         restart: 'on-failure',
         maxRestarts: 1,
-        stopTimeoutMs: 300,
         backoffBaseMs: 60_000,
       });
-      const grandchild = (n: number) => JSON.parse(stdout().trim().split('\n')[n]!).grandchild;
       const restarting = nextEvent(supervisor, 'restarting');
       await supervisor.start();
       await restarting;
       let aliveAtStart: boolean | undefined;
       supervisor.once('starting', () => {
-        aliveAtStart = alive(grandchild(0));
+        aliveAtStart = alive(grandchildren()[0]!);
       });
       // Two control requests queued back to back, as `launcher stop` then `launcher restart`.
       if (stopFirst) void supervisor.stop();
       await supervisor.restart();
       expect(aliveAtStart).toBe(false);
-      await until(() => stdout().trim().split('\n').length === 2, 10_000);
+      await until(() => grandchildren().length === 2, 10_000);
       await supervisor.stop();
-      process.kill(grandchild(1), 'SIGKILL');
+      process.kill(grandchildren()[1]!, 'SIGKILL');
     });
   }
 
   // Supervision ended (no restart policy, or it gave up); a restart asked for later starts anew.
   for (const restart of ['no', 'on-failure'] as const) {
     it(`kills it before a later restart() too, after supervision ended (restart: ${restart})`, async () => {
-      const { supervisor, stdout } = supervise(fixture('grandchild-spawner.mjs', 'crash'), {
-        processGroup: 'shared',
-        restart,
-        maxRestarts: 0,
-        stopTimeoutMs: 300,
-      });
-      const grandchildren = () =>
-        stdout()
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l).grandchild as number);
+      const { supervisor, grandchildren } = crashingSpawner({ restart, maxRestarts: 0 });
       await supervisor.start();
       await supervisor.wait();
       let aliveAtStart: boolean[] | undefined;
