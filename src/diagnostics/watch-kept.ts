@@ -20,6 +20,15 @@ export interface WatchKeptOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/**
+ * Reading a large kept file takes a while (~100 ms for 6 MB), and a stream of writes used to keep
+ * the reader reading most of the time. After a read that took d ms, the next waits at least
+ * SLOW_READ_SPACING × d ms, up to MAX_READ_SPACING_MS (bounded for the same reason as the
+ * writer's spacing, see src/session/write-coalescer.ts).
+ */
+export const SLOW_READ_SPACING = 5;
+export const MAX_READ_SPACING_MS = 250;
+
 /** Called with the full current set: once at the start, then after each change of content. */
 export type KeptListener = (files: FileDiagnostics[], kept: KeptDiagnostics | null) => void;
 
@@ -49,8 +58,19 @@ export function watchKept(
   let watcher: FSWatcher | undefined;
   let watched: Stats | undefined;
   let stopped = false;
+  /** How long the last read took, in ms. */
+  let lastCost = 0;
 
   const report = (first = false) => {
+    const start = performance.now();
+    try {
+      read(first);
+    } finally {
+      lastCost = performance.now() - start;
+    }
+  };
+
+  const read = (first: boolean) => {
     let kept: KeptDiagnostics | null;
     try {
       kept = loadKeptFile(paths, projectRoot);
@@ -74,15 +94,18 @@ export function watchKept(
     // Some platforms give no name; then any event may be ours. Events are gathered, not
     // postponed, so a steady stream of writes still produces regular reports.
     if ((changed !== null && changed !== name && changed !== self) || timer) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      if (sameDirectory(statOrUndefined(dir), watched)) return report();
-      // Removed (and perhaps made anew): what was kept there is gone; follow the new one.
-      watcher?.close();
-      watcher = undefined;
-      report();
-      rearm();
-    }, options.delayMs ?? 50);
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        if (sameDirectory(statOrUndefined(dir), watched)) return report();
+        // Removed (and perhaps made anew): what was kept there is gone; follow the new one.
+        watcher?.close();
+        watcher = undefined;
+        report();
+        rearm();
+      },
+      Math.max(options.delayMs ?? 50, Math.min(SLOW_READ_SPACING * lastCost, MAX_READ_SPACING_MS)),
+    );
   };
 
   /** Watch the directory now at the path; false when there is none. */

@@ -10,8 +10,9 @@ export type PublishToEditor = (uri: string, diagnostics: Diagnostic[], version?:
 
 /**
  * How long after the live session's last set for a document the kept file is not heeded for it:
- * well beyond the keeper's write delay and the watcher's gathering (~150 ms together), so that
- * by then the file holds that set, or what another run wrote since.
+ * beyond the keeper's write delay and the watcher's gathering (~150 ms together; for a kept file
+ * of several megabytes up to ~400 + 250 ms plus a write and a read, see MAX_WRITE_SPACING_MS and
+ * MAX_READ_SPACING_MS), so that by then the file holds that set, or what another run wrote since.
  */
 export const LIVE_HOLD_MS = 1000;
 

@@ -33,7 +33,7 @@ afterEach(() => {
 
 describe('DiagnosticsKeeper', () => {
   it('keeps the last of 10 000 updates with only a few writes', () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
     const { paths, root, uri } = setup();
     const keeper = new DiagnosticsKeeper(paths, root, { intervalMs: 100 });
     for (let i = 0; i < 10_000; i++) {
@@ -51,7 +51,7 @@ describe('DiagnosticsKeeper', () => {
   });
 
   it('writes pending changes on flush(), without waiting for the interval', () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
     const { paths, root, uri } = setup();
     const keeper = new DiagnosticsKeeper(paths, root);
     keeper.update(uri('a.my'), [diag(1, 'first')]);

@@ -2,16 +2,21 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Diagnostic, FileDiagnostics } from '../../src/diagnostics/diagnostic.js';
 import { DiagnosticsKeeper } from '../../src/diagnostics/keeper.js';
-import { watchKept } from '../../src/diagnostics/watch-kept.js';
+import {
+  MAX_READ_SPACING_MS,
+  SLOW_READ_SPACING,
+  watchKept,
+} from '../../src/diagnostics/watch-kept.js';
 import { launcherPaths } from '../../src/paths.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 
 const stops: (() => void)[] = [];
 afterEach(() => {
   for (const stop of stops.splice(0)) stop();
+  vi.useRealTimers();
 });
 
 function diag(message: string): Diagnostic {
@@ -108,5 +113,34 @@ describe('watchKept', () => {
       next.close();
       expect(await seen.next()).toEqual([{ uri, diagnostics: [diag(message)] }]);
     }
+  });
+
+  it.each([
+    ['five times as long as a slow read took', 40, SLOW_READ_SPACING * 40],
+    ['MAX_READ_SPACING_MS at most, however slow the read', 200, MAX_READ_SPACING_MS],
+  ])('waits %s before reading again', async (_name, cost, wait) => {
+    // Only the clock is faked: the file-system events are real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const paths = launcherPaths(cleanEnv());
+    const root = tempDir('launcher-project-');
+    const uri = pathToFileURL(path.join(root, 'a.my')).href;
+    const seen: FileDiagnostics[][] = [];
+    // Each report takes `cost` ms of the (fake) clock, as reading a large kept file would.
+    const listener = (files: FileDiagnostics[]) => {
+      seen.push(files);
+      vi.advanceTimersByTime(cost);
+    };
+    stops.push(watchKept(paths, root, listener, { delayMs: 10 }));
+    expect(seen).toEqual([[]]);
+
+    const keeper = new DiagnosticsKeeper(paths, root);
+    keeper.update(uri, [diag('slow')]);
+    keeper.close();
+    // Until the write's event arrives (vi.waitFor would move the fake clock on).
+    while (vi.getTimerCount() === 0) await new Promise((resolve) => setImmediate(resolve));
+    vi.advanceTimersByTime(wait - 1);
+    expect(seen).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(seen).toEqual([[], [{ uri, diagnostics: [diag('slow')] }]]);
   });
 });

@@ -92,7 +92,7 @@ describe('SessionRecord', () => {
   );
 
   it('turns a burst of updates into few writes and ends with the last state on disk', () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
     const { paths, init } = setup();
     const record = SessionRecord.create(paths, init, { intervalMs: 50 });
     const created = record.writes;
@@ -105,7 +105,7 @@ describe('SessionRecord', () => {
   });
 
   it('writes an isolated change at once', () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
     const { paths, init } = setup();
     const record = SessionRecord.create(paths, init, { intervalMs: 50 });
     vi.advanceTimersByTime(60);
@@ -129,7 +129,7 @@ describe('SessionRecord', () => {
   });
 
   it('removes the file, and later updates do not bring it back', () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
     const { paths, init } = setup();
     const record = SessionRecord.create(paths, init);
     record.update({ state: 'stopping' });
