@@ -48,6 +48,11 @@ export class LauncherContext implements RequestContext {
     }
     return this.#tool ?? undefined;
   }
+
+  /** Take the tool's name from the index just loaded (when nothing local knew it). */
+  learnTool(tool: string): void {
+    this.#tool = tool;
+  }
 }
 
 function toolFromCachedIndex(ctx: LauncherContext): string | undefined {

@@ -41,6 +41,7 @@ export const ErrorCodes = {
   E_MISSING_BIN: ExitCode.Verification,
   E_NOT_INSTALLED: ExitCode.NotInstalled,
   E_OFFLINE: ExitCode.NotInstalled,
+  E_TOOL_UNKNOWN: ExitCode.NotInstalled,
   E_NOT_EXECUTABLE: ExitCode.NotExecutable,
   E_NO_SUCH_BIN: ExitCode.NoSuchBin,
   E_SHIM_LOOP: ExitCode.InvalidInput,

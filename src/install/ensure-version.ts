@@ -4,7 +4,7 @@ import type { LauncherContext } from '../context.js';
 import { isLauncherError, LauncherError } from '../errors.js';
 import { versionDir } from '../paths.js';
 import { resolveInstalled } from '../store/installed.js';
-import { describeOrigin, type SourcedRequest } from '../version/requested.js';
+import { describeOrigin, requireRequest, type SourcedRequest } from '../version/requested.js';
 
 /**
  * Where install progress, waiting notes and warnings go (normally stderr); null for silence. A
@@ -27,6 +27,23 @@ export interface EnsuredVersion {
 }
 
 /** True unless `LAUNCHER_AUTO_INSTALL=0`. */
+/**
+ * The request in force (exit 3 when none), for the runs that may use the network (a shim call,
+ * `exec`, `install`): a `.tool-versions` met while the tool's name is unknown (a fresh home, an
+ * index not cached yet) makes it load the index, which names the tool, and search again.
+ */
+export async function requireRequestOnline(ctx: LauncherContext): Promise<SourcedRequest> {
+  try {
+    return requireRequest(ctx);
+  } catch (error) {
+    if (!isLauncherError(error) || error.code !== 'E_TOOL_UNKNOWN') throw error;
+  }
+  const { loadIndex } = await import('../index/load-index.js');
+  const { index } = await loadIndex(ctx);
+  ctx.learnTool(index.tool);
+  return requireRequest(ctx);
+}
+
 export const autoInstallEnabled = (env: NodeJS.ProcessEnv): boolean =>
   env.LAUNCHER_AUTO_INSTALL !== '0';
 

@@ -25,7 +25,9 @@ export function findProjectRoot(
   notADirectory: NotADirectory = notADirectoryForDir,
 ): string {
   const scoped = dir === undefined ? ctx : withStartDirectory(ctx, dir, notADirectory);
-  return findRequest(scoped)?.projectRoot ?? startDirectory(scoped);
+  // A `.tool-versions` of a tool not known yet pinned no session: nothing ran through it (the
+  // first run learns the tool's name), so it is passed over rather than an error here.
+  return findRequest(scoped, 'skip')?.projectRoot ?? startDirectory(scoped);
 }
 
 /** A context whose search starts in `dir` (what `--dir DIR` means), checked to be a directory. */

@@ -2,11 +2,14 @@
 // the bin under the supervisor as a session; the launcher then ends the way the child ended.
 import path from 'node:path';
 import type { LauncherContext } from '../context.js';
-import { ensureVersion, type ProgressOutput } from '../install/ensure-version.js';
+import {
+  ensureVersion,
+  type ProgressOutput,
+  requireRequestOnline,
+} from '../install/ensure-version.js';
 import { LiveSession } from '../session/live-session.js';
 import { exitLikeChild } from '../supervisor/exit-like-child.js';
 import type { SupervisorOutcome } from '../supervisor/types.js';
-import { requireRequest } from '../version/requested.js';
 import { locateBin, locateSystemBin } from './locate-bin.js';
 import { nextShimDepth, SHIM_DEPTH_VAR } from './shim-depth.js';
 
@@ -32,7 +35,7 @@ export async function prepareRun(
 ): Promise<PreparedRun> {
   const depth = nextShimDepth(ctx.env, bin);
   const env = { ...ctx.env, [SHIM_DEPTH_VAR]: String(depth) };
-  const sourced = requireRequest(ctx);
+  const sourced = await requireRequestOnline(ctx);
   if (sourced.request.kind === 'system') {
     const file = locateSystemBin(ctx, bin, sourced);
     return { bin, args, file, version: 'system', projectRoot: sourced.projectRoot, env };

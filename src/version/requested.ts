@@ -4,7 +4,7 @@ import path from 'node:path';
 import { errnoCode, LauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
 import { parseRequest, type Request } from './request.js';
-import { findVersionFile, readVersionFile } from './version-file.js';
+import { findVersionFile, readVersionFile, type UnknownTool } from './version-file.js';
 
 export type RequestSource = 'env' | 'file' | 'global';
 
@@ -58,8 +58,14 @@ export function requireDirectory(dir: string, env: NodeJS.ProcessEnv, hint: stri
     throw new LauncherError('E_NO_DIR', `${dir}${named} is not a directory`, { hint });
 }
 
-/** The request in force, or null when none is set anywhere. */
-export function findRequest(ctx: RequestContext): SourcedRequest | null {
+/**
+ * The request in force, or null when none is set anywhere. A `.tool-versions` met while the
+ * tool's name is unknown is E_TOOL_UNKNOWN (exit 7), or passed over with `unknownTool` 'skip'.
+ */
+export function findRequest(
+  ctx: RequestContext,
+  unknownTool: UnknownTool = 'throw',
+): SourcedRequest | null {
   const start = startDirectory(ctx);
   // Searching from the parents of a mistyped LAUNCHER_DIR could find another project's version
   // (rbenv refuses a missing RBENV_DIR too). One stat, only when it is set.
@@ -80,7 +86,7 @@ export function findRequest(ctx: RequestContext): SourcedRequest | null {
     };
   }
   // The tool's name may cost reading settings and receipts: ask for it only if needed.
-  const file = findVersionFile(start, () => ctx.tool);
+  const file = findVersionFile(start, () => ctx.tool, unknownTool);
   if (file) {
     return {
       request: file.request,

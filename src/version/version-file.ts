@@ -96,7 +96,14 @@ export function readVersionFile(file: string): FileRequest | null {
   }
 }
 
-function readAsdfVersionFile(file: string, toolName: ToolName): FileRequest | null {
+/** What the search does with a `.tool-versions` while the tool's name is unknown. */
+export type UnknownTool = 'throw' | 'skip';
+
+function readAsdfVersionFile(
+  file: string,
+  toolName: ToolName,
+  unknownTool: UnknownTool,
+): FileRequest | null {
   const content = readSmallFile(file, MAX_VERSION_FILE_BYTES);
   if (content.status === 'absent' || content.status === 'empty') return null;
   if (content.status === 'unreadable') {
@@ -109,7 +116,28 @@ function readAsdfVersionFile(file: string, toolName: ToolName): FileRequest | nu
     );
   }
   const tool = typeof toolName === 'function' ? toolName() : toolName;
-  return tool ? parseAsdfVersionFile(content.text, file, tool) : null;
+  if (tool) return parseAsdfVersionFile(content.text, file, tool);
+  if (unknownTool === 'skip') return null;
+  throw toolNotKnown(file);
+}
+
+/**
+ * A `.tool-versions` names its tools, and the tool's name comes from the index (or config.json,
+ * or an installed version): without it, whether the file pins this tool cannot be told. Skipping
+ * the file would run another version than the project's (a parent's pin), so it is an error;
+ * the runs that may use the network fetch the index and look again (requireRequestOnline).
+ */
+export function toolNotKnown(file: string): LauncherError {
+  return new LauncherError(
+    'E_TOOL_UNKNOWN',
+    `cannot tell whether ${file} pins a version: it names its tools, and the name of the tool ` +
+      'launcher manages is not known yet (it comes from the distribution index, not cached here)',
+    {
+      hint:
+        'Run `launcher list-remote` once to fetch the index (running the compiler or ' +
+        '`launcher install` does too), or set "tool" in config.json.',
+    },
+  );
 }
 
 /** The tool's name, or a function that finds it (called only if a `.tool-versions` turns up). */
@@ -117,14 +145,19 @@ export type ToolName = string | undefined | (() => string | undefined);
 
 /**
  * The nearest version file from `startDir` up to the root. In each directory `.tool-version`
- * wins; `.tool-versions` counts only when it has a line for `tool` (unknown tool: not consulted).
+ * wins; `.tool-versions` counts only when it has a line for `tool`. While the tool is unknown, a
+ * `.tool-versions` is E_TOOL_UNKNOWN, or passed over with `unknownTool` 'skip'.
  */
-export function findVersionFile(startDir: string, tool: ToolName): FileRequest | null {
+export function findVersionFile(
+  startDir: string,
+  tool: ToolName,
+  unknownTool: UnknownTool = 'throw',
+): FileRequest | null {
   let dir = path.resolve(startDir);
   for (;;) {
     const own = readVersionFile(path.join(dir, VERSION_FILE));
     if (own) return own;
-    const asdf = readAsdfVersionFile(path.join(dir, ASDF_VERSION_FILE), tool);
+    const asdf = readAsdfVersionFile(path.join(dir, ASDF_VERSION_FILE), tool, unknownTool);
     if (asdf) return asdf;
     const parent = path.dirname(dir);
     if (parent === dir) return null;

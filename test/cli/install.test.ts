@@ -86,6 +86,43 @@ describe('launcher install', () => {
     expect(existsSync(path.join(versions, '2.0.0'))).toBe(false);
   });
 
+  it("follows a .tool-versions in a fresh home: the index names the tool, not a parent's pin", async () => {
+    const { env, cwd, versions } = await setup({
+      versions: [{ version: '1.4.2' }, { version: '2.0.0' }],
+    });
+    // The parent pins 2; the project's asdf file pins 1.4 for the tool the index calls mycc.
+    writeFileSync(path.join(cwd, '.tool-version'), '2\n');
+    const inner = path.join(cwd, 'app');
+    mkdirSync(inner);
+    writeFileSync(path.join(inner, '.tool-versions'), 'nodejs 20.1.0\nmycc 1.4\n');
+
+    // Without the network, whether that file pins mycc cannot be told: said, never skipped.
+    const current = await launcher(['current'], { env, cwd: inner });
+    expect(current.code).toBe(7);
+    expect(current.stderr).toContain(path.join(inner, '.tool-versions'));
+    expect(current.stderr).toContain('launcher list-remote');
+
+    // exec (as a shim call) and install may fetch the index, which names the tool.
+    const exec = await launcher(['exec', 'mycc', 'hi'], { env, cwd: inner });
+    expect(exec.stderr).not.toContain('2.0.0');
+    expect(exec.stdout).toBe('mycc 1.4.2 hi\n');
+    expect(exec.code).toBe(0);
+    expect(readdirSync(versions).filter((n) => !n.startsWith('.'))).toEqual(['1.4.2']);
+    const after = await launcher(['current'], { env, cwd: inner });
+    expect(after.stdout).toContain(`1.4.2 (set by ${path.join(inner, '.tool-versions')})`);
+  });
+
+  it('fetches the index to read a .tool-versions when installing the request in force', async () => {
+    const { env, cwd, versions } = await setup({
+      versions: [{ version: '1.4.2' }, { version: '2.0.0' }],
+    });
+    writeFileSync(path.join(cwd, '.tool-versions'), 'mycc 1.4\n');
+    const r = await launcher(['install'], { env, cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('installed mycc 1.4.2');
+    expect(readdirSync(versions).filter((n) => !n.startsWith('.'))).toEqual(['1.4.2']);
+  });
+
   it('exits 3 without a request given or set anywhere', async () => {
     const { env, cwd } = await setup();
     const r = await launcher(['install'], { env, cwd });

@@ -158,9 +158,20 @@ describe('findVersionFile', () => {
     expect(found?.request.raw).toBe(raw);
   });
 
-  it('does not consult .tool-versions while the tool name is unknown', () => {
-    const root = tree({ 'a/.tool-versions': 'mycc 1.4' });
-    expect(findVersionFile(path.join(root, 'a'), undefined)).toBeNull();
+  it('refuses to pass a .tool-versions while the tool name is unknown (it may pin this tool)', () => {
+    const root = tree({ '.tool-version': '1.3', 'a/.tool-versions': 'mycc 1.4' });
+    const error = thrown(() => findVersionFile(path.join(root, 'a'), undefined));
+    expect(error.code).toBe('E_TOOL_UNKNOWN');
+    expect(error.exitCode).toBe(7);
+    expect(error.message).toContain(path.join(root, 'a/.tool-versions'));
+    expect(error.hint).toContain('launcher list-remote');
+  });
+
+  it('passes a .tool-versions of an unknown tool when asked to skip it', () => {
+    const root = tree({ '.tool-version': '1.3', 'a/.tool-versions': 'mycc 1.4' });
+    expect(findVersionFile(path.join(root, 'a'), undefined, 'skip')?.file).toBe(
+      path.join(root, '.tool-version'),
+    );
   });
 
   it('reports an unreadable .tool-versions even while the tool name is unknown', () => {

@@ -1,8 +1,9 @@
 // `launcher install [request]`: install the best version for a request (or the one in force here).
 import { Command, Option } from 'clipanion';
+import { requireRequestOnline } from '../../install/ensure-version.js';
 import type { InstallTarget } from '../../install/install-request.js';
 import { parseRequest } from '../../version/request.js';
-import { describeOrigin, requireRequest } from '../../version/requested.js';
+import { describeOrigin } from '../../version/requested.js';
 import { LauncherCommand } from '../launcher-command.js';
 
 export class InstallCommand extends LauncherCommand {
@@ -29,7 +30,7 @@ export class InstallCommand extends LauncherCommand {
 
   async run() {
     const { installRequest } = await import('../../install/install-request.js');
-    const outcome = await installRequest(this.launcher, this.target(), {
+    const outcome = await installRequest(this.launcher, await this.target(), {
       output: this.context.stderr,
       quiet: this.quiet,
       force: this.force,
@@ -46,11 +47,11 @@ export class InstallCommand extends LauncherCommand {
   }
 
   /** The request given, else the one in force here (exit 3 when there is none). */
-  private target(): InstallTarget {
+  private async target(): Promise<InstallTarget> {
     if (this.request !== undefined) {
       return { request: parseRequest(this.request), origin: 'given on the command line' };
     }
-    const sourced = requireRequest(this.launcher);
+    const sourced = await requireRequestOnline(this.launcher);
     return { request: sourced.request, origin: describeOrigin(sourced) };
   }
 }
