@@ -2,7 +2,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import type { LauncherContext } from '../context.js';
-import { LauncherError } from '../errors.js';
+import { errnoCode, LauncherError } from '../errors.js';
 import { versionDir } from '../paths.js';
 import { listInstalled } from '../store/installed.js';
 import { readReceipt } from '../store/receipt.js';
@@ -61,9 +61,13 @@ export function locateSystemBin(
   );
 }
 
-/** E_NOT_EXECUTABLE (126) unless `file` is an executable file; also used by `launcher doctor`. */
+/**
+ * Unless `file` is an executable file: E_NO_SUCH_BIN (127) when there is none (the version has no
+ * such bin, although its receipt declares it), E_NOT_EXECUTABLE (126) when it is there but cannot
+ * run. Also used by `launcher doctor`.
+ */
 export function assertExecutable(file: string, what: string): void {
-  let problem = 'is missing';
+  let problem: string;
   try {
     const st = statSync(file);
     problem = 'is not a file';
@@ -72,10 +76,13 @@ export function assertExecutable(file: string, what: string): void {
       accessSync(file, constants.X_OK);
       return;
     }
-  } catch {
-    // reported below, with what was found
+  } catch (error) {
+    const code = errnoCode(error);
+    problem = code === 'ENOENT' || code === 'ENOTDIR' ? 'is missing' : 'is not executable';
   }
-  throw new LauncherError('E_NOT_EXECUTABLE', `${what} at ${file} ${problem}`, {
-    hint: 'The install looks damaged: reinstall it with `launcher install --force <version>`.',
-  });
+  const hint = 'The install looks damaged: reinstall it with `launcher install --force <version>`.';
+  const message = `${what} at ${file} ${problem}`;
+  throw problem === 'is missing'
+    ? new LauncherError('E_NO_SUCH_BIN', message, { hint })
+    : new LauncherError('E_NOT_EXECUTABLE', message, { hint });
 }

@@ -60,14 +60,16 @@ describe('launcher which', () => {
     expect(r.stderr).toContain('bin/mycc is not executable');
   });
 
-  it('exits 126 naming the bin as missing when its file is gone from the install', async () => {
+  it('exits 127 (no such bin, not 126) naming the bin as missing when its file is gone from the install', async () => {
     const { env, dir, home } = project('1.4.2\n');
     const versionDir = placeVersion(home, '1.4.2', { bins: { mycc: 'bin/mycc' } });
     rmSync(path.join(versionDir, 'bin', 'mycc'));
-    const r = await launcher(['which', 'mycc'], { env, cwd: dir });
-    expect(r.code).toBe(126);
-    expect(r.stderr).toContain('bin/mycc is missing');
-    expect(r.stderr).toContain('launcher install --force');
+    for (const args of [['which', 'mycc'], ['exec', 'mycc']]) {
+      const r = await launcher(args, { env, cwd: dir });
+      expect(r.code).toBe(127);
+      expect(r.stderr).toContain('bin/mycc is missing');
+      expect(r.stderr).toContain('launcher install --force');
+    }
   });
 
   it('exits 7 without installing when the pinned version is missing', async () => {
