@@ -1,4 +1,5 @@
 // Finding and reading the project's version file (spec §2): `.tool-version`, or asdf's `.tool-versions`.
+import { readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { LauncherError } from '../errors.js';
 import { readSmallFile } from '../util/read-small-file.js';
@@ -81,6 +82,8 @@ export function readVersionFile(file: string): FileRequest | null {
   const content = readSmallFile(file, MAX_VERSION_FILE_BYTES);
   switch (content.status) {
     case 'absent':
+      refuseDanglingLink(file);
+      return null;
     case 'empty':
       return null;
     case 'unreadable':
@@ -96,6 +99,25 @@ export function readVersionFile(file: string): FileRequest | null {
   }
 }
 
+/**
+ * A version file that is a link to nothing pins a version that cannot be read (its target was
+ * moved or not checked out): passing over it would run a parent directory's pin instead, so it
+ * is an error like any unreadable version file. One `readlink`, only where no file opened.
+ */
+function refuseDanglingLink(file: string): void {
+  let target: string;
+  try {
+    target = readlinkSync(file);
+  } catch {
+    return; // no link there (EINVAL: a name that is no link; ENOENT: nothing)
+  }
+  throw new LauncherError(
+    'E_VERSION_FILE',
+    `cannot read the version file ${file}: it is a symbolic link to ${target}, which does not exist`,
+    { hint: `Point ${file} at an existing version file, or remove it.` },
+  );
+}
+
 /** What the search does with a `.tool-versions` while the tool's name is unknown. */
 export type UnknownTool = 'throw' | 'skip';
 
@@ -105,6 +127,7 @@ function readAsdfVersionFile(
   unknownTool: UnknownTool,
 ): FileRequest | null {
   const content = readSmallFile(file, MAX_VERSION_FILE_BYTES);
+  if (content.status === 'absent') refuseDanglingLink(file);
   if (content.status === 'absent' || content.status === 'empty') return null;
   if (content.status === 'unreadable') {
     throw new LauncherError(

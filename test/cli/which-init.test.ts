@@ -64,7 +64,10 @@ describe('launcher which', () => {
     const { env, dir, home } = project('1.4.2\n');
     const versionDir = placeVersion(home, '1.4.2', { bins: { mycc: 'bin/mycc' } });
     rmSync(path.join(versionDir, 'bin', 'mycc'));
-    for (const args of [['which', 'mycc'], ['exec', 'mycc']]) {
+    for (const args of [
+      ['which', 'mycc'],
+      ['exec', 'mycc'],
+    ]) {
       const r = await launcher(args, { env, cwd: dir });
       expect(r.code).toBe(127);
       expect(r.stderr).toContain('bin/mycc is missing');

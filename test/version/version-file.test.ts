@@ -218,14 +218,32 @@ describe('findVersionFile', () => {
       (dir: string) => execFileSync('mkfifo', [path.join(dir, '.tool-version')]),
       'not a regular file',
     ],
+    [
+      // Its target moved: passing over it would run the parent's pin.
+      'a symbolic link to nothing',
+      (dir: string) => symlinkSync('../shared/.tool-version', path.join(dir, '.tool-version')),
+      'symbolic link to ../shared/.tool-version, which does not exist',
+    ],
   ])('reports %s as a bad version file (exit 2) naming it', (_name, make, reason) => {
-    const root = tempDir();
+    // A parent pins a version, which the search must not fall back to.
+    const parent = tree({ '.tool-version': '1.3' });
+    const root = path.join(parent, 'project');
+    mkdirSync(root);
     make(root);
     const error = thrown(() => findVersionFile(root, 'mycc'));
     expect(error.code).toBe('E_VERSION_FILE');
     expect(error.exitCode).toBe(2);
     expect(error.message).toContain(path.join(root, '.tool-version'));
     expect(error.message).toContain(reason);
+  });
+
+  it('reports a .tool-versions that is a symbolic link to nothing, naming it', () => {
+    const parent = tree({ '.tool-version': '1.3' });
+    mkdirSync(path.join(parent, 'a'));
+    symlinkSync('gone', path.join(parent, 'a', '.tool-versions'));
+    const error = thrown(() => findVersionFile(path.join(parent, 'a'), 'mycc'));
+    expect(error.code).toBe('E_VERSION_FILE');
+    expect(error.message).toContain(path.join(parent, 'a', '.tool-versions'));
   });
 });
 
