@@ -199,6 +199,20 @@ describe('launcher which', () => {
     });
     expect(r).toMatchObject({ code: 0, stdout: `${path.join(system, 'mycc')}\n` });
   });
+
+  it('passes over empty and relative PATH entries: a cloned project cannot plant the compiler', async () => {
+    const { env, dir } = project('system\n');
+    mkdirSync(path.join(dir, 'bin'));
+    for (const file of ['mycc', 'bin/mycc'])
+      writeFileSync(path.join(dir, file), '#!/bin/sh\n', { mode: 0o755 });
+    const system = tempDir();
+    writeFileSync(path.join(system, 'mycc'), '#!/bin/sh\n', { mode: 0o755 });
+    const r = await launcher(['which', 'mycc'], {
+      env: { ...env, PATH: `:.:bin:${system}:${env.PATH}` },
+      cwd: dir,
+    });
+    expect(r).toMatchObject({ code: 0, stdout: `${path.join(system, 'mycc')}\n` });
+  });
 });
 
 describe('launcher init', () => {
