@@ -77,7 +77,8 @@ export function findRequest(
     );
   }
   const fromEnv = ctx.env.LAUNCHER_VERSION;
-  if (fromEnv !== undefined && fromEnv.trim() !== '') {
+  // Non-empty wins (spec 2), so one of only spaces is an invalid request, not unset.
+  if (fromEnv !== undefined && fromEnv !== '') {
     return {
       request: parseRequest(fromEnv, 'the environment variable LAUNCHER_VERSION'),
       source: 'env',

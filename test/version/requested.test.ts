@@ -64,6 +64,16 @@ describe('which request is in force', () => {
     });
   });
 
+  it('takes a LAUNCHER_VERSION of only spaces as set (non-empty), and so invalid', () => {
+    const ctx = world({ file: '1.4', env: { LAUNCHER_VERSION: ' ' } });
+    expect(() => findRequest(ctx)).toThrow(
+      expect.objectContaining({
+        code: 'E_BAD_REQUEST',
+        message: expect.stringContaining('LAUNCHER_VERSION'),
+      }),
+    );
+  });
+
   it('reports a bad LAUNCHER_VERSION as invalid input naming the variable', () => {
     const ctx = world({ env: { LAUNCHER_VERSION: 'a/b' } });
     try {
