@@ -3,26 +3,27 @@ import { constants as osConstants } from 'node:os';
 import type { Supervisor } from './supervisor.js';
 import type { SupervisorOutcome } from './types.js';
 
-// Signals Node keeps for itself whatever the listeners: SIGUSR1 starts its inspector (a debugger
-// port open on this machine), SIGPIPE and SIGXFSZ are ignored. Sending one of them to ourselves
-// would not end the process, so a child that died of one is passed on as the exit code 128+N.
-const NOT_RERAISED: ReadonlySet<string> = new Set(['SIGUSR1', 'SIGPIPE', 'SIGXFSZ']);
+const noop = () => {};
 
 /**
  * Exit the current process the way the child ended, so a shell sees the child's status (128+N
- * for a signal). The signal's handlers are removed and its default action restored first; if
- * the process survives its own signal (one whose default is to be ignored), or the signal is
- * one Node keeps for itself, it exits 128+N.
+ * for a signal). The signal's default action is restored first: Node ignores SIGPIPE and SIGXFSZ
+ * and starts its inspector on SIGUSR1 (a debugger port open on this machine), and listeners of
+ * our own may be installed. Listening to a signal replaces Node's disposition with libuv's
+ * handler, and removing the last listener sets the default back, so a listener is added and all
+ * are removed. If the process survives its own signal anyway, it exits 128+N.
  */
 export function exitLikeChild(outcome: Pick<SupervisorOutcome, 'code' | 'signal'>): never {
   const { signal } = outcome;
-  if (signal && !NOT_RERAISED.has(signal)) {
+  if (signal) {
+    // SIGKILL can be neither listened to nor ignored.
+    if (signal !== 'SIGKILL') process.on(signal, noop);
     process.removeAllListeners(signal);
     process.kill(process.pid, signal);
     // Delivery to ourselves can land on another thread a moment later: give it that moment.
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    process.exit(128 + (osConstants.signals[signal] ?? 0));
   }
-  if (signal) process.exit(128 + (osConstants.signals[signal] ?? 0));
   process.exit(outcome.code ?? 1);
 }
 
