@@ -1,4 +1,5 @@
 // LSP's Diagnostic, exactly as the protocol defines it, and the one check of what claims to be one.
+import { withoutNullFields } from '../util/without-null-fields.js';
 
 /** A zero-based line and UTF-16 character offset. */
 export interface Position {
@@ -131,10 +132,7 @@ const OPTIONAL_FIELDS = [
  * remove, so the common case costs no copy.
  */
 export function withoutNulls(value: unknown): unknown {
-  if (!isRecord(value) || !OPTIONAL_FIELDS.some((field) => value[field] === null)) return value;
-  const copy = { ...value };
-  for (const field of OPTIONAL_FIELDS) if (copy[field] === null) delete copy[field];
-  return copy;
+  return withoutNullFields(value, OPTIONAL_FIELDS);
 }
 
 /** Whether a value is a diagnostic launcher accepts, keeps and shows (see diagnosticProblem). */

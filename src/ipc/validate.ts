@@ -1,5 +1,6 @@
 // Checks on what arrives over the wire: a child is another program, so nothing it sends is trusted.
 import { diagnosticProblem, withoutNulls } from '../diagnostics/diagnostic.js';
+import { withoutNullFields } from '../util/without-null-fields.js';
 import {
   type HelloParams,
   type LogLevel,
@@ -27,8 +28,13 @@ function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
+// The optional fields of hello and ready: null reads as absent, as in diagnostics.
+const HELLO_OPTIONAL = ['name', 'version', 'server', 'heartbeatMs'];
+const READY_OPTIONAL = ['host', 'url'];
+
 /** `launcher/hello`: the token's format is checked here, its value by the caller. */
-export function checkHello(params: unknown): Checked<HelloParams> {
+export function checkHello(raw: unknown): Checked<HelloParams> {
+  const params = withoutNullFields(raw, HELLO_OPTIONAL);
   if (!isRecord(params)) return { ok: false, reason: 'hello params must be an object' };
   if (typeof params.token !== 'string' || !TOKEN_PATTERN.test(params.token))
     return { ok: false, reason: 'hello needs "token": 64 lowercase hex characters' };
@@ -52,7 +58,8 @@ export function checkHello(params: unknown): Checked<HelloParams> {
 }
 
 /** `launcher/ready`: a TCP port, and optionally where to reach it. */
-export function checkReady(params: unknown): Checked<ReadyParams> {
+export function checkReady(raw: unknown): Checked<ReadyParams> {
+  const params = withoutNullFields(raw, READY_OPTIONAL);
   if (!isRecord(params) || !isCount(params.port) || params.port > 65535)
     return { ok: false, reason: 'ready needs "port": an integer from 0 to 65535' };
   if (!optional(params, 'host', 'string') || !optional(params, 'url', 'string'))
