@@ -29,6 +29,16 @@ export function severityOf(diagnostic: Diagnostic): DiagnosticSeverity {
   return diagnostic.severity ?? 1;
 }
 
+/**
+ * A diagnostic's code as the line formats show it, on one line; undefined when it has none, or
+ * one that shows as nothing (`""`), which would leave `error : …`, `[] …` or an empty rule id.
+ */
+export function shownCode(code: Diagnostic['code']): string | undefined {
+  if (code === undefined) return undefined;
+  const text = oneLine(String(code));
+  return text === '' ? undefined : text;
+}
+
 /** A message on one line: problem matchers and line-based tools read one line per problem. */
 export function oneLine(message: string): string {
   return message.replace(/\s*[\r\n]+\s*/g, ' ').trim();

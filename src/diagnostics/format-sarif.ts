@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, FileDiagnostics, Location, Range } from './diagnostic.js';
-import { byPosition, severityOf, uriToPath } from './document-path.js';
+import { byPosition, severityOf, shownCode, uriToPath } from './document-path.js';
 
 export const SARIF_SCHEMA =
   'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -64,7 +64,7 @@ export function toSarif(files: FileDiagnostics[], options: SarifOptions): SarifL
   const results: SarifResult[] = [];
   for (const { uri, diagnostics } of files) {
     for (const diagnostic of [...diagnostics].sort(byPosition)) {
-      const ruleId = diagnostic.code === undefined ? NO_CODE_RULE : String(diagnostic.code);
+      const ruleId = shownCode(diagnostic.code) ?? NO_CODE_RULE;
       if (!ruleIndex.has(ruleId)) {
         ruleIndex.set(ruleId, rules.length);
         rules.push({ id: ruleId });

@@ -1,6 +1,6 @@
 // The default output of `launcher diagnostics`: one `path:line:col: severity CODE: message` line each.
 import type { FileDiagnostics } from './diagnostic.js';
-import { byPosition, displayPath, oneLine, severityOf } from './document-path.js';
+import { byPosition, displayPath, oneLine, severityOf, shownCode } from './document-path.js';
 
 const SEVERITY_WORD = { 1: 'error', 2: 'warning', 3: 'info', 4: 'hint' } as const;
 
@@ -14,7 +14,8 @@ export function formatText(files: FileDiagnostics[], projectRoot: string): strin
     const file = displayPath(uri, projectRoot);
     for (const d of [...diagnostics].sort(byPosition)) {
       const { line, character } = d.range.start;
-      const code = d.code === undefined ? '' : ` ${d.code}`;
+      const shown = shownCode(d.code);
+      const code = shown === undefined ? '' : ` ${shown}`;
       const severity = SEVERITY_WORD[severityOf(d)];
       lines.push(`${file}:${line + 1}:${character + 1}: ${severity}${code}: ${oneLine(d.message)}`);
     }

@@ -1,6 +1,6 @@
 // `diagnostics --format tsc`: lines that VS Code's stock `$tsc` problem matcher reads as they are.
 import type { Diagnostic, FileDiagnostics } from './diagnostic.js';
-import { byPosition, displayPath, oneLine, severityOf } from './document-path.js';
+import { byPosition, displayPath, oneLine, severityOf, shownCode } from './document-path.js';
 
 const SEVERITY_WORD = { 1: 'error', 2: 'warning', 3: 'info', 4: 'info' } as const;
 
@@ -10,8 +10,8 @@ const SEVERITY_WORD = { 1: 'error', 2: 'warning', 3: 'info', 4: 'info' } as cons
  * in brackets at the start of the message, so nothing is lost. No code at all is `TS0`.
  */
 export function tscCode(code: Diagnostic['code']): { token: string; shown: string | null } {
-  if (code === undefined) return { token: 'TS0', shown: null };
-  const text = String(code);
+  const text = shownCode(code);
+  if (text === undefined) return { token: 'TS0', shown: null };
   if (typeof code === 'number' && Number.isSafeInteger(code) && code >= 0)
     return { token: `TS${text}`, shown: null };
   if (/^(TS)?\d+$/.test(text))

@@ -177,6 +177,17 @@ describe('text format', () => {
   });
 });
 
+describe('a code that shows as nothing ("")', () => {
+  const files: FileDiagnostics[] = [{ uri: uri('a.my'), diagnostics: [diag(0, 0, { code: '' })] }];
+
+  it('is no code in every format', () => {
+    expect(formatText(files, ROOT)).toEqual(['a.my:1:1: error: undefined name `x`']);
+    expect(formatTsc(files, ROOT)).toEqual(['a.my(1,1): error TS0: undefined name `x`']);
+    const [run] = toSarif(files, { projectRoot: ROOT, tool: 'mycc', version: null }).runs;
+    expect(run!.results[0]!.ruleId).toBe(NO_CODE_RULE);
+  });
+});
+
 /** Every property SARIF 2.1.0 requires of what we write, checked as its schema states it. */
 function sarifProblems(log: SarifLog): string[] {
   const problems: string[] = [];
