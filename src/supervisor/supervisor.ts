@@ -293,7 +293,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (!decision.restart) {
       this.emit('gave-up', { crashes: decision.crashes, cause: end.cause });
       this.#say(
-        `${this.#name} ended ${decision.crashes} times within the restart window; giving up. ` +
+        `${this.#name} ended ${times(decision.crashes)} within the restart window; giving up. ` +
           `Last: ${describeEnd(end)}.`,
       );
       return this.#finish(end, 'failed');
@@ -451,4 +451,9 @@ function chooseGroup(
   if (process.platform === 'win32') return 'shared';
   if (choice !== 'auto') return choice;
   return stdio === 'inherit' && isatty(0) ? 'shared' : 'own';
+}
+
+// "once", "3 times": how often the child ended, in the give-up message.
+function times(count: number): string {
+  return count === 1 ? 'once' : `${count} times`;
 }

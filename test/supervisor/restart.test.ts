@@ -27,6 +27,19 @@ describe('a child that crashes once', () => {
 });
 
 describe('a child that always crashes', () => {
+  it('says "once" when it gives up after the first crash (no restarts allowed)', async () => {
+    const { supervisor, lines } = supervise(fixture('crash.mjs', '3'), {
+      restart: 'on-failure',
+      maxRestarts: 0,
+      name: 'mycc',
+    });
+    await supervisor.start();
+    expect(await supervisor.wait()).toMatchObject({ code: 3, cause: 'failed', restarts: 0 });
+    expect(lines.at(-1)).toBe(
+      'launcher: mycc ended once within the restart window; giving up. Last: exited with code 3.',
+    );
+  });
+
   it('gives up after the start limit, saying how many crashes and the last cause', async () => {
     const { supervisor, lines } = supervise(fixture('crash.mjs', '3'), {
       restart: 'on-failure',
