@@ -171,7 +171,36 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
     }
   };
 
+  /**
+   * LSP's lifecycle: before a successful `initialize` a request is answered ServerNotInitialized
+   * (-32002); after `shutdown`, InvalidRequest; a second `initialize` too. (`shutdown` itself:
+   * see its handler.)
+   */
+  const lifecycleError = (method: string): ResponseError<void> | undefined => {
+    if (shutdownRequested)
+      return new ResponseError(ErrorCodes.InvalidRequest, `${method} after shutdown`);
+    if (method === 'initialize')
+      return projectRoot === undefined
+        ? undefined
+        : new ResponseError(ErrorCodes.InvalidRequest, 'initialize was already answered');
+    if (projectRoot === undefined)
+      return new ResponseError(
+        ErrorCodes.ServerNotInitialized,
+        `${method} before a successful initialize`,
+      );
+    return undefined;
+  };
+
+  // Every request without a handler of its own.
+  connection.onRequest((method) => {
+    throw (
+      lifecycleError(method) ?? new ResponseError(ErrorCodes.MethodNotFound, `unhandled: ${method}`)
+    );
+  });
+
   connection.onRequest('initialize', (params: Parameters<typeof workspaceDir>[0] | null) => {
+    const refused = lifecycleError('initialize');
+    if (refused) throw refused;
     initializeSeen = true;
     try {
       projectRoot = editorProjectRoot(ctx, workspaceDir(params ?? {}));
@@ -259,6 +288,10 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
   /** The `shutdown` being carried out, for an end of input that comes right behind it. */
   let shuttingDown: Promise<void> | undefined;
   connection.onRequest('shutdown', async () => {
+    // A second one is InvalidRequest. One before a successful initialize is answered (not
+    // -32002): an editor whose initialize failed may still end the server cleanly.
+    if (shutdownRequested)
+      throw new ResponseError(ErrorCodes.InvalidRequest, 'shutdown after shutdown');
     shutdownRequested = true;
     shuttingDown = stopStarted();
     await shuttingDown;

@@ -357,6 +357,29 @@ describe('launcher lsp (attaching)', () => {
   );
 });
 
+describe('launcher lsp (LSP lifecycle)', () => {
+  const codeOf = (request: Promise<unknown>) =>
+    request.then(
+      () => 'answered',
+      (error: { code: number }) => error.code,
+    );
+
+  it('answers -32002 before initialize, -32600 to a second initialize and after shutdown', async () => {
+    const lsp = startLsp([]);
+    expect(await codeOf(lsp.client.sendRequest('textDocument/hover', {}))).toBe(-32002);
+    await lsp.initialize();
+    expect(await codeOf(lsp.client.sendRequest('textDocument/hover', {}))).toBe(-32601);
+    expect(
+      await codeOf(lsp.client.sendRequest('initialize', { processId: null, capabilities: {} })),
+    ).toBe(-32600);
+    await lsp.client.sendRequest('shutdown');
+    expect(await codeOf(lsp.client.sendRequest('textDocument/hover', {}))).toBe(-32600);
+    expect(await codeOf(lsp.client.sendRequest('shutdown'))).toBe(-32600);
+    await lsp.client.sendNotification('exit');
+    expect(await lsp.exited).toBe(0);
+  });
+});
+
 describe('launcher lsp (usage)', () => {
   it('ends cleanly (exit 0) when its input ends before any request: /dev/null or an empty pipe', async () => {
     const env = cleanEnv();
