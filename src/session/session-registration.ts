@@ -1,6 +1,7 @@
 // What makes a running supervision visible as a session (spec §8): its kept diagnostics, its
 // control socket and its session file, wired to the supervisor. Loaded only by runs that last.
 import type { DiagnosticsKeeper } from '../diagnostics/keeper.js';
+import { LauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import type { ControlServer } from './control-server.js';
@@ -49,7 +50,7 @@ export class SessionRegistration {
     const control = await ControlServer.listen(paths, {
       session: () => record.session,
       diagnostics: () => keeper.current(),
-      restart: () => supervisor.restart(),
+      restart: () => restartUnlessEnded(supervisor),
       stop: () => supervisor.stop('stop requested through the control socket'),
       signal: (name) => supervisor.signal(name),
       request: (method, params) => supervisor.request(method, params),
@@ -85,4 +86,18 @@ export class SessionRegistration {
     this.#record?.remove();
     await this.#control?.close();
   }
+}
+
+/**
+ * A restart through the control socket, refused once supervision has ended (a restart queued
+ * behind a stop): the launcher is exiting, and a child started now would die with it.
+ */
+function restartUnlessEnded(supervisor: Supervisor): Promise<void> {
+  const { state } = supervisor.snapshot();
+  if (state !== 'exited' && state !== 'failed') return supervisor.restart();
+  return Promise.reject(
+    new LauncherError('E_SESSION', `the session has ended (${state}): it cannot be restarted`, {
+      hint: 'Start the compiler again through its shim (or `launcher exec <bin>`).',
+    }),
+  );
 }

@@ -2,7 +2,7 @@
 // `status`, `diagnostics`, `restart`, `stop` and the control socket act on it from outside.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sendControl } from '../../src/session/control-client.js';
+import { connectControl, sendControl } from '../../src/session/control-client.js';
 import { launcher, REPO_ROOT } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { execSession, readySession } from './exec-session.js';
@@ -66,6 +66,24 @@ describe('a live session', () => {
     expect(await exited).toEqual({ code: 0, signal: null });
     await stopped;
     expect(await status()).toEqual([]);
+  });
+
+  it('refuses a restart that arrives behind a stop: the session has ended, no child is started', async () => {
+    const { exited, session } = await liveSession();
+    const client = await connectControl(session.control!);
+    try {
+      // One connection, so the two arrive in this order and are carried out in it.
+      const stop = client.connection.sendRequest('launcher/stop', {});
+      const restart = client.connection.sendRequest('launcher/restart', {}).then(
+        () => 'restarted',
+        (error: Error) => error.message,
+      );
+      expect(await stop).toEqual({});
+      expect(await restart).toMatch(/has ended/);
+    } finally {
+      client.close();
+    }
+    expect(await exited).toEqual({ code: 0, signal: null });
   });
 
   it('gives up on a session whose launcher does not answer (SIGSTOP), naming its pid', async () => {
