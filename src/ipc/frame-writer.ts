@@ -11,12 +11,15 @@ import { ProtocolError } from './frame-reader.js';
 export class FrameWriter extends AbstractMessageWriter implements MessageWriter {
   readonly #socket: Socket;
   readonly #maxBytes: number;
+  readonly #written: ((message: Message) => void) | undefined;
   #corked = false;
 
-  constructor(socket: Socket, maxBytes: number) {
+  /** `written` hears of each message once it is on the socket: what is sent later leaves after it. */
+  constructor(socket: Socket, maxBytes: number, written?: (message: Message) => void) {
     super();
     this.#socket = socket;
     this.#maxBytes = maxBytes;
+    this.#written = written;
     // Only the reader announces the close, once every message received has been handled.
     socket.on('error', (error) => this.fireError(error));
   }
@@ -52,9 +55,11 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
         socket.uncork();
       });
     }
-    return new Promise((resolve, reject) => {
+    const sent = new Promise<void>((resolve, reject) => {
       socket.write(frame, (error) => (error ? reject(error) : resolve()));
     });
+    this.#written?.(message);
+    return sent;
   }
 
   end(): void {

@@ -23,6 +23,11 @@ export interface RpcConnectionOptions {
    * notifications on its own): a reason returned is a protocol error, as above.
    */
   firstMessage?: (message: Message) => string | undefined;
+  /**
+   * Called with each message this side sends, once it is on the socket: a message sent from
+   * here on leaves after it. (vscode-jsonrpc tells nobody when it has answered a request.)
+   */
+  written?: (message: Message) => void;
   /** Where vscode-jsonrpc's own complaints go; silent by default. */
   logger?: Logger;
 }
@@ -44,7 +49,7 @@ export function createRpcConnection(
     maxBytes,
     options.firstMessage ? { checkFirst: options.firstMessage } : {},
   );
-  const writer = new FrameWriter(socket, maxBytes);
+  const writer = new FrameWriter(socket, maxBytes, options.written);
   reader.onError((error) => {
     if (!(error instanceof ProtocolError)) return;
     options.onProtocolError?.(error.message);

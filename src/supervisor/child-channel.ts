@@ -34,18 +34,31 @@ export interface ChannelHost {
 
 /**
  * Handle one connection made to the child endpoint (its hello due by `helloDeadline`, on the
- * host's clock); settles when it has closed and everything it sent has been handled. Until its hello is accepted a connection is nobody's: anything else it
- * sends closes it, and nothing it sent is used. A hello is accepted only with the current child's
- * token, and only once per child.
+ * host's clock); settles when it has closed and everything it sent has been handled. Until its
+ * hello is accepted a connection is nobody's: anything else it sends closes it, and nothing it
+ * sent is used. A hello is accepted only with the current child's token, and only once per child.
+ * The channel opens (the child is attached, `accepted` reported) only once the hello's answer is
+ * on the socket: spec §7 makes it the first frame the child receives, so nothing sent on the
+ * channel, not even from a `connected` listener, may come before it.
  */
 export function handleChildConnection(
   socket: net.Socket,
   host: ChannelHost,
   helloDeadline: number,
 ): Promise<void> {
+  // The child whose hello was taken; `open` opens its channel once the answer is written.
   let run: ChildRun | undefined;
+  let open: (() => void) | undefined;
+  let opened = false;
   let refused = false;
   const connection = createRpcConnection(socket, {
+    // Until the channel opens, the only response this side can write is the hello's answer.
+    written: (message) => {
+      if (!open || !Message.isResponse(message)) return;
+      const opening = open;
+      open = undefined;
+      opening();
+    },
     onProtocolError: (message) => {
       if (!refused) host.refused(message, run);
       refused = true;
@@ -71,7 +84,7 @@ export function handleChildConnection(
   );
   connection.onClose(() => {
     host.clock.clearTimeout(timer);
-    if (run) host.disconnected(run);
+    if (run && opened) host.disconnected(run);
   });
 
   connection.onRequest((method, params): HelloResult => {
@@ -82,10 +95,14 @@ export function handleChildConnection(
       refuse(`refused a connection: ${reason}`, true);
       throw new ResponseError(UNAUTHORIZED, reason);
     }
-    run = host.current()!;
+    const child = host.current()!;
+    run = child;
     host.clock.clearTimeout(timer);
-    run.attach(childConnection(connection), socket);
-    host.accepted(run, params as HelloParams);
+    open = () => {
+      opened = true;
+      child.attach(childConnection(connection), socket);
+      host.accepted(child, params as HelloParams);
+    };
     return { session: host.session, protocolVersion: PROTOCOL_VERSION };
   });
   connection.onNotification((method, params) => {

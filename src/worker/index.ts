@@ -103,6 +103,8 @@ export async function connect(options: WorkerOptions = {}): Promise<WorkerConnec
       { hint: refusalHint(reason), cause: error },
     );
   }
+  // No request can slip in before the Worker's handlers: vscode-jsonrpc handles one message per
+  // event-loop turn, and everything from the hello's answer to here runs within that turn.
   return new Worker(connection, socket, result.session, {
     name,
     heartbeatMs,

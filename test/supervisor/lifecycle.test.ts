@@ -78,6 +78,26 @@ describe('a cooperative server child', () => {
     await expect(supervisor.notify('coop/anything', {})).resolves.toBeUndefined();
   });
 
+  it('answers a request sent from a connected listener', async () => {
+    const { supervisor } = supervise(fixture('cooperative-server.mjs'));
+    const answer = new Promise((resolve, reject) =>
+      supervisor.once('connected', () => supervisor.request('launcher/ping').then(resolve, reject)),
+    );
+    await supervisor.start();
+    await expect(answer).resolves.toEqual({});
+  });
+
+  it('runs the shutdown handler of a child stopped from a connected listener', async () => {
+    const { supervisor, stdout } = supervise(fixture('shutdown-at-once.mjs'));
+    const stopped = new Promise((resolve, reject) =>
+      supervisor.once('connected', () => supervisor.stop('stopped at once').then(resolve, reject)),
+    );
+    await supervisor.start();
+    await stopped;
+    expect(await supervisor.wait()).toMatchObject({ code: 0, signal: null, cause: 'stopped' });
+    expect(stdout()).toBe('shutdown: stopped at once\n');
+  });
+
   it('refuses requests with a clear error while no child is connected', async () => {
     const { supervisor } = supervise(fixture('ignores-sigterm.mjs'));
     await expect(supervisor.request('coop/echo', {})).rejects.toMatchObject({ code: 'E_SESSION' });

@@ -92,6 +92,22 @@ describe('a connection that does not authenticate', () => {
   });
 });
 
+describe('the answer to the hello', () => {
+  // Spec §7: the hello's result answers the child's first request; nothing may come before it.
+  it('is the first frame the child receives, even when a connected listener sends a request', async () => {
+    const t = raw('first-frame');
+    const pinged = new Promise<unknown>((resolve) =>
+      t.supervisor.once('connected', () => resolve(t.supervisor.request('launcher/ping'))),
+    ).catch(() => 'no answer');
+    await t.supervisor.start();
+    await Promise.all([t.line(/^first: /), t.line(/^accepted$/)]);
+    expect(t.stdout()).toBe('accepted\nfirst: answer\n');
+    await stillSupervised(t);
+    // The raw child never answers the ping; it is rejected once the connection is gone.
+    expect(await pinged).toBe('no answer');
+  });
+});
+
 describe('a connected child that breaks the framing', () => {
   const cases = [
     ['garbage', /^malformed frame: bad header line/],

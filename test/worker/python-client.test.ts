@@ -38,4 +38,15 @@ describe('the Python example client', () => {
     expect(await supervisor.wait()).toMatchObject({ code: 0, signal: null, cause: 'stopped' });
     expect(stdout()).toContain('stopping: the test is over\n');
   });
+
+  it('reads the hello’s answer first, even when a connected listener sends a request at once', async () => {
+    const { supervisor } = supervise({ command: 'python3', args: [CLIENT] });
+    const answer = new Promise((resolve, reject) =>
+      supervisor.once('connected', () => supervisor.request('launcher/ping').then(resolve, reject)),
+    );
+    await supervisor.start();
+    await expect(answer).resolves.toEqual({});
+    await supervisor.stop('the test is over');
+    expect(await supervisor.wait()).toMatchObject({ code: 0, signal: null, cause: 'stopped' });
+  });
 });

@@ -23,7 +23,7 @@ interface Seen {
  * A stand-in launcher: accepts one connection, answers the hello with session "s-1" (or refuses
  * it), and records every notification. Lifeline off in these tests: the test process stays.
  */
-async function fakeLauncher(options: { refuse?: string } = {}) {
+async function fakeLauncher(options: { refuse?: string; askAtOnce?: string } = {}) {
   const address = path.join(tempDir(), 'sock');
   const token = newToken();
   const server = net.createServer();
@@ -31,9 +31,16 @@ async function fakeLauncher(options: { refuse?: string } = {}) {
   const seen: Seen[] = [];
   const waiters: (() => void)[] = [];
   let hello: unknown;
+  // `askAtOnce`: that request leaves right behind the hello's answer, in the same write.
+  let asked: Promise<unknown> | undefined;
   const launcher = new Promise<{ connection: MessageConnection; socket: net.Socket }>((resolve) => {
     server.once('connection', (socket) => {
-      const connection = createRpcConnection(socket);
+      const connection = createRpcConnection(socket, {
+        written: (message) => {
+          if (options.askAtOnce && !asked && 'result' in message)
+            asked = connection.sendRequest(options.askAtOnce, {}).catch((error) => error);
+        },
+      });
       connection.onRequest('launcher/hello', (params: unknown) => {
         hello = params;
         if (options.refuse) throw new ResponseError(-32001, options.refuse);
@@ -54,7 +61,7 @@ async function fakeLauncher(options: { refuse?: string } = {}) {
     while (matching().length < count) await new Promise<void>((wake) => waiters.push(wake));
     return matching();
   };
-  return { env, token, launcher, seen, until, hello: () => hello };
+  return { env, token, launcher, seen, until, hello: () => hello, asked: () => asked };
 }
 
 async function connected(env: NodeJS.ProcessEnv, extra = {}): Promise<WorkerConnection> {
@@ -192,6 +199,13 @@ describe('a connected worker', () => {
     await expect(connection.sendRequest('mycc/nothing', {})).rejects.toMatchObject({
       code: -32601,
     });
+  });
+
+  it('answers a request that arrives together with the answer to its hello', async () => {
+    const fake = await fakeLauncher({ askAtOnce: 'launcher/ping' });
+    await connected(fake.env);
+    expect(fake.asked()).toBeDefined();
+    await expect(fake.asked()).resolves.toEqual({});
   });
 
   it('flushes everything on close(), then ends the stream', async () => {
