@@ -1,6 +1,8 @@
 // `launcher/supervisor`: run a child under supervision (spec §6) and speak the protocol (§7).
 
 export * from '../ipc/index.js';
+// A consumer may place the child's socket elsewhere (`paths`), built as the launcher does.
+export { type LauncherPaths, launcherPaths } from '../paths.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { systemClock } from './clock.js';
 export { exitLikeChild, STOP_SIGNALS, stopOnSignals } from './exit-like-child.js';

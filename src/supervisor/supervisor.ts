@@ -8,6 +8,7 @@ import { isatty } from 'node:tty';
 import { LauncherError } from '../errors.js';
 import { HELLO_TIMEOUT_MS, type PublishDiagnosticsParams } from '../ipc/protocol.js';
 import { newToken } from '../ipc/token.js';
+import { launcherPaths } from '../paths.js';
 import { randomHex } from '../util/random.js';
 import { ChildEndpoint } from './child-endpoint.js';
 import { ChildReports } from './child-reports.js';
@@ -366,7 +367,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   // The endpoint (and what guards against orphans) lives from the first spawn to the end.
   async #open(): Promise<ChildEndpoint> {
     this.#endpoint ??= await ChildEndpoint.open(
-      this.#options.paths,
+      this.#options.paths ?? launcherPaths(this.#options.env ?? process.env),
       {
         session: this.session,
         helloTimeoutMs: this.#helloTimeoutMs,

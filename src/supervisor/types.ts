@@ -18,7 +18,11 @@ export interface SupervisorOptions {
   env?: NodeJS.ProcessEnv;
   /** A directory put first on the child's PATH (the version's bin directory). */
   pathPrepend?: string;
-  paths: LauncherPaths;
+  /**
+   * Where the child's socket goes (only `state` is used). Default `launcherPaths(env)`: the
+   * user's launcher state directory, or LAUNCHER_HOME's when `env` sets it.
+   */
+  paths?: LauncherPaths;
   sessionId?: string;
   /** How the supervisor's own messages name the child; default the command's base name. */
   name?: string;

@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { launcherPaths, Supervisor } from '../../src/supervisor/index.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { FakeClock } from './fake-clock.js';
 import { alive, fixture, nextEvent, record, supervise } from './helpers.js';
@@ -133,6 +134,19 @@ describe('the child environment', () => {
     expect(report.grandchild).toEqual(report.after);
     const outcome = await supervisor.wait();
     expect(outcome).toMatchObject({ code: 0, cause: 'exited' });
+  });
+
+  it('puts the socket under the launcher state directory of its env when given no paths', async () => {
+    const env = cleanEnv();
+    // As a program importing `launcher/supervisor` would: no paths, only what it needs.
+    const supervisor = new Supervisor({ ...fixture('env-report.mjs'), env, stdio: 'pipe' });
+    const log = nextEvent(supervisor, 'log');
+    await supervisor.start();
+    const socket: string = JSON.parse((await log)[0].message).before.LAUNCHER_SOCKET;
+    const state = launcherPaths(env).state;
+    expect(state).toBe(path.join(env.LAUNCHER_HOME!, 'state'));
+    expect(path.relative(state, socket).split(path.sep)[0]).toBe('sockets');
+    expect(await supervisor.wait()).toMatchObject({ code: 0, cause: 'exited' });
   });
 
   it('gives each child a new token', async () => {
