@@ -20,6 +20,7 @@ import { describeEnd } from './describe.js';
 import { type RestartPolicy, RestartTracker, shouldRestart } from './restart-policy.js';
 import { DEFAULT_SETTINGS } from './settings.js';
 import { childEnv, type SpawnPlan } from './spawn-child.js';
+import { checkSupervisorOptions } from './supervisor-options.js';
 import type {
   SupervisorEvents,
   SupervisorOptions,
@@ -73,8 +74,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #crashed: ChildRun | undefined;
   #generation = 0;
 
+  /** Throws E_USAGE, naming the option, when an option is not what it takes. */
   constructor(options: SupervisorOptions) {
     super();
+    checkSupervisorOptions(options);
     this.#options = options;
     this.#name = options.name ?? path.basename(options.command);
     this.#clock = options.clock ?? systemClock;
@@ -262,7 +265,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const channel = { socket: endpoint.address, token, session: this.session };
     const plan: SpawnPlan = {
       command: options.command,
-      args: options.args,
+      args: options.args ?? [],
       cwd: options.cwd ?? process.cwd(),
       env: childEnv(options.env ?? process.env, channel, options.pathPrepend),
       stdio: options.stdio ?? 'inherit',

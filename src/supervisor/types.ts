@@ -12,7 +12,8 @@ import type { ExitCause, RestartPolicy } from './restart-policy.js';
 
 export interface SupervisorOptions {
   command: string;
-  args: string[];
+  /** The program's arguments; default none. */
+  args?: string[];
   cwd?: string;
   /** The base environment (default `process.env`); the channel's variables are added to it. */
   env?: NodeJS.ProcessEnv;

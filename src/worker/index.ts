@@ -11,6 +11,14 @@ import {
   PROTOCOL_VERSION,
 } from '../ipc/protocol.js';
 import { createRpcConnection } from '../ipc/rpc-connection.js';
+import {
+  aBoolean,
+  anObject,
+  aString,
+  checkOptions,
+  type OptionRule,
+  wholeNumber,
+} from '../util/check-options.js';
 import { TIMED_OUT, within } from '../util/within.js';
 import { Worker, type WorkerConnection } from './worker-connection.js';
 
@@ -41,24 +49,30 @@ export interface WorkerOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+// Checked even when standalone, so a mistake shows at once: the launcher would refuse a
+// heartbeat interval over MAX_HEARTBEAT_MS (three intervals must fit in a Node timer).
+const RULES: Readonly<Record<keyof WorkerOptions, OptionRule>> = {
+  name: aString,
+  version: aString,
+  server: aBoolean,
+  heartbeatMs: wholeNumber('milliseconds', MAX_HEARTBEAT_MS),
+  lifeline: aBoolean,
+  env: anObject,
+};
+
 /**
  * Connect to the launcher that started this process, or resolve null when there is none (the
  * compiler then runs standalone). The channel's variables are removed from `process.env` either
- * way, so programs this one starts do not inherit a channel that is not theirs.
+ * way, so programs this one starts do not inherit a channel that is not theirs. Options that are
+ * not what they should be reject with E_USAGE, before anything else is done.
  */
 export async function connect(options: WorkerOptions = {}): Promise<WorkerConnection | null> {
+  checkOptions('connect()', options, RULES, 'docs/protocol.md §10');
   const env = options.env ?? process.env;
   const address = env[EnvVars.socket];
   const token = env[EnvVars.token];
   for (const key of Object.values(EnvVars)) delete process.env[key];
   const heartbeatMs = options.heartbeatMs ?? 1000;
-  // Checked even when standalone: the launcher would refuse it, and a timer of more than 2^31-1
-  // ms fires every millisecond.
-  if (!Number.isSafeInteger(heartbeatMs) || heartbeatMs < 0 || heartbeatMs > MAX_HEARTBEAT_MS) {
-    throw new RangeError(
-      `heartbeatMs must be a whole number of milliseconds from 0 to ${MAX_HEARTBEAT_MS}, not ${heartbeatMs}`,
-    );
-  }
   if (!address || !token) return null;
   const name = options.name ?? 'worker';
   let socket: Awaited<ReturnType<typeof connectEndpoint>>;

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type MessageConnection, ParameterStructures, ResponseError } from 'vscode-jsonrpc/node';
 import { createRpcConnection } from '../../src/ipc/rpc-connection.js';
 import { newToken } from '../../src/ipc/token.js';
-import { connect, type WorkerConnection } from '../../src/worker/index.js';
+import { connect, type WorkerConnection, type WorkerOptions } from '../../src/worker/index.js';
 import { tempDir } from '../helpers/env.js';
 import { fixture, nextEvent, supervise } from '../supervisor/helpers.js';
 
@@ -116,13 +116,52 @@ describe('connect()', () => {
   });
 
   // A timer of more than 2^31-1 ms fires every millisecond, and the launcher would refuse it.
-  for (const heartbeatMs of [-1, 1.5, Number.NaN, 715_827_883]) {
-    it(`refuses heartbeatMs ${heartbeatMs} before connecting`, async () => {
+  for (const heartbeatMs of [-1, 1.5, Number.NaN, 715_827_883, '1000']) {
+    it(`refuses heartbeatMs ${typeof heartbeatMs === 'string' ? `"${heartbeatMs}"` : heartbeatMs} with E_USAGE before connecting`, async () => {
       const fake = await fakeLauncher();
-      await expect(connect({ env: fake.env, lifeline: false, heartbeatMs })).rejects.toThrow(
-        /heartbeatMs must be a whole number of milliseconds from 0 to 715827882/,
-      );
+      const options = { env: fake.env, lifeline: false, heartbeatMs } as WorkerOptions;
+      await expect(connect(options)).rejects.toMatchObject({
+        code: 'E_USAGE',
+        message: expect.stringMatching(
+          /^connect\(\): option heartbeatMs is .+; it takes a whole number of milliseconds, from 0 to 715827882$/,
+        ),
+        hint: 'See the options of connect() in docs/protocol.md §10.',
+      });
       expect(fake.hello()).toBeUndefined();
+    });
+  }
+
+  it('names the type when heartbeatMs is a string', async () => {
+    await expect(connect({ heartbeatMs: '1000' } as never)).rejects.toMatchObject({
+      message: expect.stringContaining('option heartbeatMs is "1000" (a string)'),
+    });
+  });
+
+  // Standalone too: a wrong call must not pass for "no launcher here" (null).
+  for (const [what, options, got] of [
+    ['a number', 42, 'not 42 (a number)'],
+    ['a string', 'mycc', 'not "mycc" (a string)'],
+    ['null', null, 'not null'],
+  ] as const) {
+    it(`rejects options that are ${what} with E_USAGE, even when standalone`, async () => {
+      await expect(connect(options as never)).rejects.toMatchObject({
+        code: 'E_USAGE',
+        message: `connect() takes an options object, ${got}`,
+      });
+    });
+  }
+
+  for (const [option, value, message] of [
+    ['name', 42, 'option name is 42 (a number); it takes a string'],
+    ['server', 'yes', 'option server is "yes" (a string); it takes true or false'],
+    ['lifeline', 0, 'option lifeline is 0 (a number); it takes true or false'],
+    ['env', 'PATH=/bin', 'option env is "PATH=/bin" (a string); it takes an object'],
+  ] as const) {
+    it(`rejects ${option}: ${JSON.stringify(value)} with E_USAGE naming it`, async () => {
+      await expect(connect({ [option]: value } as never)).rejects.toMatchObject({
+        code: 'E_USAGE',
+        message: `connect(): ${message}`,
+      });
     });
   }
 
