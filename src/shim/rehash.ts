@@ -11,6 +11,7 @@ import { packageRoot } from '../package-root.js';
 import { listInstalled } from '../store/installed.js';
 import { readReceipt } from '../store/receipt.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { quotePosix } from './shell-quote.js';
 import { forgetSnapshotFailure, snapshotFiles } from './snapshot.js';
 
 /** The script every shim runs: the lean shim entry (see docs/architecture.md). */
@@ -59,7 +60,7 @@ function indexBins(ctx: LauncherContext): string[] {
  */
 export function quoteForShim(word: string, windows = isWindows): string {
   if (windows) return `"${word.replaceAll('%', '%%')}"`;
-  return `'${word.replaceAll("'", `'\\''`)}'`;
+  return quotePosix(word);
 }
 
 /** What a shim runs: this Node, the shim's script, and the start-up snapshot it may start from. */

@@ -1,5 +1,6 @@
 // `launcher init`: the snippet that puts the shims first on PATH, for each supported shell.
 import path from 'node:path';
+import { quoteFish, quotePosix, quotePwsh } from './shell-quote.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish', 'pwsh', 'sh'] as const;
 export type Shell = (typeof SHELLS)[number];
@@ -11,19 +12,26 @@ export function detectShell(env: NodeJS.ProcessEnv): Shell {
   return (SHELLS as readonly string[]).includes(name) ? (name as Shell) : 'sh';
 }
 
-/** The lines to add to the shell's start-up file. */
+/**
+ * The lines to add to the shell's start-up file. The directory is quoted for that shell, so a
+ * home whose path holds `$`, a backtick or a quote is put on PATH as it is and runs nothing. Like
+ * the POSIX lines, fish's leave PATH alone when the directory is on it already, and set it for
+ * this session only: `fish_add_path` would skip a directory not made yet (before the first
+ * `launcher rehash`) and keep it in the universal `fish_user_paths` after these lines are gone.
+ */
 export function initSnippet(shell: Shell, shimsDir: string): string {
-  const q = JSON.stringify(shimsDir);
+  const comment = '# launcher: put the compiler shims first on PATH\n';
   switch (shell) {
-    case 'fish':
-      return `# launcher: put the compiler shims first on PATH\nfish_add_path --prepend --move ${q}\n`;
+    case 'fish': {
+      const q = quoteFish(shimsDir);
+      return `${comment}if not contains -- ${q} $PATH; set -gx PATH ${q} $PATH; end\n`;
+    }
     case 'pwsh':
-      return `# launcher: put the compiler shims first on PATH\n$env:PATH = ${q} + [IO.Path]::PathSeparator + $env:PATH\n`;
-    default:
-      return (
-        '# launcher: put the compiler shims first on PATH\n' +
-        `case ":$PATH:" in *:${q}:*) ;; *) export PATH=${q}:"$PATH" ;; esac\n`
-      );
+      return `${comment}$env:PATH = ${quotePwsh(shimsDir)} + [IO.Path]::PathSeparator + $env:PATH\n`;
+    default: {
+      const q = quotePosix(shimsDir);
+      return `${comment}case ":$PATH:" in *:${q}:*) ;; *) export PATH=${q}:"$PATH" ;; esac\n`;
+    }
   }
 }
 

@@ -1,10 +1,20 @@
 // End to end: `launcher which` and `launcher init`, through the built CLI.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLauncherError } from '../../src/errors.js';
+import { initSnippet } from '../../src/shim/shell-init.js';
 import { MAX_SHIM_DEPTH, nextShimDepth } from '../../src/shim/shim-depth.js';
 import { launcher, REPO_ROOT, run } from '../helpers/cli.js';
 import { type DistServer, startDistServer } from '../helpers/dist-server.js';
@@ -219,7 +229,7 @@ describe('launcher init', () => {
   it.each([
     ['bash', 'export PATH='],
     ['zsh', 'export PATH='],
-    ['fish', 'fish_add_path --prepend'],
+    ['fish', 'set -gx PATH'],
     ['pwsh', '$env:PATH ='],
   ])('prints the PATH snippet for %s', async (shell, expected) => {
     const env = cleanEnv();
@@ -241,6 +251,70 @@ describe('launcher init', () => {
     expect(sh.stdout.trim().split(':')[0]).toBe(shims);
     // Evaluating it twice does not add the directory twice.
     expect(sh.stdout.split(shims).length - 1).toBe(1);
+  });
+
+  // Each shell's start-up lines, read back by that shell: the POSIX ones and fish wherever found
+  // here (bash and sh must be), with the shims directory made and not made yet (before the first
+  // rehash, as when the README's steps are followed).
+  const shells = ['bash', 'sh', 'zsh', 'fish'].filter(
+    (shell) => spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0,
+  );
+
+  it('finds bash and sh here to read the snippet back with', () => {
+    expect(shells).toEqual(expect.arrayContaining(['bash', 'sh']));
+  });
+
+  it.each(shells.flatMap((shell) => [shell, `${shell}, shims made`]))(
+    'puts a home with a quote, $(…), a backtick and $HOME in it first on PATH as it is, running nothing (%s)',
+    async (name) => {
+      const shell = name.split(',')[0]!;
+      const parent = tempDir();
+      const home = path.join(parent, `we ird'$(touch ran)\`touch ran2\`$HOME\\x`);
+      if (name.endsWith('made')) mkdirSync(path.join(home, 'shims'), { recursive: true });
+      const cwd = tempDir();
+      // fish's universal variables live under the config home: a private one, checked below.
+      const config = tempDir();
+      const env = cleanEnv({ LAUNCHER_HOME: home, HOME: config, XDG_CONFIG_HOME: config });
+      const r = await launcher(['init', shell], { env, cwd });
+      expect(r.code).toBe(0);
+      const snippet = path.join(parent, 'init');
+      writeFileSync(snippet, r.stdout);
+      // Sourced twice: the second time changes nothing.
+      const script =
+        shell === 'fish'
+          ? 'source $SNIPPET; source $SNIPPET; printf "%s\\n" $PATH; set -U'
+          : '. "$SNIPPET"; . "$SNIPPET"; printf "%s\\n" "$PATH" | tr : "\\n"';
+      // fish reads its (private, empty) config: with --no-config it would keep no universal variables.
+      const args = ['-c', script];
+      const read = spawnSync(shell, shell === 'zsh' ? ['-f', ...args] : args, {
+        cwd,
+        encoding: 'utf8',
+        env: { ...env, SNIPPET: snippet },
+      });
+      expect(read.stderr).toBe('');
+      const lines = read.stdout.split('\n');
+      const shims = path.join(home, 'shims');
+      expect(lines[0]).toBe(shims);
+      expect(lines.filter((line) => line === shims)).toHaveLength(1);
+      // `touch ran` and `touch ran2` would have left their files here.
+      expect(readdirSync(cwd)).toEqual([]);
+      // fish: nothing universal set (`fish_add_path` keeps the directory in fish_user_paths).
+      if (shell === 'fish') {
+        expect(read.stdout).not.toContain('fish_user_paths');
+        // (fish writes this file only when a universal variable is set.)
+        const variables = path.join(config, 'fish', 'fish_variables');
+        expect(existsSync(variables) ? readFileSync(variables, 'utf8') : '').not.toContain(
+          'fish_user_paths',
+        );
+      }
+    },
+  );
+
+  it('quotes the directory for PowerShell: in single quotes, every kind doubled', () => {
+    expect(initSnippet('pwsh', "C:\\Users\\o'neil ‘x’\\$(y)`z")).toBe(
+      '# launcher: put the compiler shims first on PATH\n' +
+        "$env:PATH = 'C:\\Users\\o''neil ‘‘x’’\\$(y)`z' + [IO.Path]::PathSeparator + $env:PATH\n",
+    );
   });
 
   it('refuses an unknown shell with exit 2', async () => {
