@@ -11,6 +11,11 @@ export const MAX_INDEX_BYTES = 32 * 1024 * 1024;
 export const TOOL_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 /** A bin name becomes a shim file name, so it must be a plain file name. */
 const BIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+
+/** Whether `name` can be a bin's name: the index's rule, also for names typed on the command line. */
+export function isBinName(name: string): boolean {
+  return BIN_NAME.test(name);
+}
 const SHA256 = /^[0-9a-f]{64}$/;
 const MAX_STRIP = 64;
 
@@ -156,8 +161,7 @@ function parseBins(value: unknown, fail: (what: string) => never): Record<string
   if (!isObject(value)) return fail('"bins" must be an object of name → path');
   const bins: Record<string, string> = {};
   for (const [name, rel] of Object.entries(value)) {
-    if (!BIN_NAME.test(name))
-      return fail(`bin name ${JSON.stringify(name)} is not a plain file name`);
+    if (!isBinName(name)) return fail(`bin name ${JSON.stringify(name)} is not a plain file name`);
     if (typeof rel !== 'string') return fail(`bin ${name}: the path must be a string`);
     const why = unsafeBinPath(rel);
     if (why) return fail(`bin ${name}: path ${JSON.stringify(rel)} escapes the install (${why})`);

@@ -3,11 +3,24 @@ import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import type { LauncherContext } from '../context.js';
 import { errnoCode, LauncherError } from '../errors.js';
+import { isBinName } from '../index/index-schema.js';
 import { versionDir } from '../paths.js';
 import { listInstalled } from '../store/installed.js';
 import { readReceipt } from '../store/receipt.js';
 import { describeOrigin, type SourcedRequest } from '../version/requested.js';
 import { findSystemBin } from '../version/system.js';
+
+/**
+ * Refuse a bin name that no index can declare (exit 2), before anything is looked up or
+ * installed: a path such as `../../bin/echo` would reach a file outside the install (or, pinned
+ * to `system`, outside the directories on PATH).
+ */
+export function requireBinName(bin: string): void {
+  if (isBinName(bin)) return;
+  throw new LauncherError('E_USAGE', `bin name ${JSON.stringify(bin)} is not a plain file name`, {
+    hint: 'Name the bin as its shim is called (such as `mycc`), not a path: a letter or digit, then letters, digits, `.`, `_`, `+` or `-`.',
+  });
+}
 
 /** The installed versions that provide `bin`, highest first (for the 127 message). */
 export function versionsWithBin(ctx: LauncherContext, bin: string): string[] {

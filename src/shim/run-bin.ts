@@ -10,7 +10,7 @@ import {
 import { LiveSession } from '../session/live-session.js';
 import { exitLikeChild } from '../supervisor/exit-like-child.js';
 import type { SupervisorOutcome } from '../supervisor/types.js';
-import { locateBin, locateSystemBin } from './locate-bin.js';
+import { locateBin, locateSystemBin, requireBinName } from './locate-bin.js';
 import { nextShimDepth, SHIM_DEPTH_VAR } from './shim-depth.js';
 
 /** Everything needed to run one bin, before anything runs. */
@@ -33,6 +33,7 @@ export async function prepareRun(
   args: string[],
   progress: ProgressOutput,
 ): Promise<PreparedRun> {
+  requireBinName(bin);
   const depth = nextShimDepth(ctx.env, bin);
   const env = { ...ctx.env, [SHIM_DEPTH_VAR]: String(depth) };
   const sourced = await requireRequestOnline(ctx);

@@ -50,7 +50,7 @@ describe('launcher which', () => {
   });
 
   // The receipt's bins are looked up by the name typed: Object.prototype's names are no bins.
-  for (const bin of ['constructor', '__proto__', 'toString']) {
+  for (const bin of ['constructor', 'hasOwnProperty', 'toString']) {
     it(`exits 127 for ${bin}, a name every JavaScript object answers to`, async () => {
       const { env, dir, home } = project('1.4.2\n');
       placeVersion(home, '1.4.2', { bins: { mycc: 'bin/mycc' } });
@@ -225,6 +225,31 @@ describe('launcher which', () => {
   });
 });
 
+describe('a bin name typed on the command line', () => {
+  // Pinned to system, where a path would be looked up below each PATH directory.
+  const escapes = ['../../../../../bin/echo', '/bin/echo', 'sub/mycc', '..', '__proto__'];
+
+  it.each(escapes)(
+    'is refused by which with exit 2 when it is not a plain name: %s',
+    async (bin) => {
+      const { env, dir } = project('system\n');
+      const r = await launcher(['which', bin], { env, cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`bin name ${JSON.stringify(bin)} is not a plain file name`);
+      expect(r.stderr).toContain('Name the bin as its shim is called');
+    },
+  );
+
+  it.each(escapes)('is refused by exec with exit 2, running nothing: %s', async (bin) => {
+    const { env, dir } = project('system\n');
+    const r = await launcher(['exec', bin, 'hi'], { env, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`bin name ${JSON.stringify(bin)} is not a plain file name`);
+  });
+});
+
 describe('launcher init', () => {
   it.each([
     ['bash', 'export PATH='],
@@ -333,6 +358,18 @@ describe('the shim entry', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('without a bin name');
     expect(r.stderr).toContain('launcher rehash');
+  });
+
+  it('refuses a bin name that is a path (exit 2), as exec does', async () => {
+    const { env, dir } = project('system\n');
+    const shim = path.join(REPO_ROOT, 'bin', 'launcher-shim.mjs');
+    const r = await run(process.execPath, [shim, '../../../../../bin/echo', 'hi'], {
+      env,
+      cwd: dir,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('is not a plain file name');
   });
 });
 

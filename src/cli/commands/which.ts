@@ -4,7 +4,7 @@ import type { LauncherContext } from '../../context.js';
 import { LauncherError } from '../../errors.js';
 import { platformName } from '../../index/artifact.js';
 import { configuredDistUrl } from '../../index/dist-url.js';
-import { locateBin, locateSystemBin } from '../../shim/locate-bin.js';
+import { locateBin, locateSystemBin, requireBinName } from '../../shim/locate-bin.js';
 import { type CurrentVersion, currentVersion } from '../../version/current.js';
 import { describeOrigin } from '../../version/requested.js';
 import { LauncherCommand } from '../launcher-command.js';
@@ -22,6 +22,7 @@ export class WhichCommand extends LauncherCommand {
   bin = Option.String({ name: 'bin' });
 
   run() {
+    requireBinName(this.bin);
     const current = currentVersion(this.launcher);
     const { sourced } = current;
     if (sourced.request.kind === 'system') {
