@@ -10,10 +10,11 @@ export interface Progress {
   note(line: string): void;
 }
 
-/** 12.3 MiB: sizes as people read them. */
+/** 12.3 MiB: sizes (and rates, which are fractional) as people read them. */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB'];
-  let value = bytes;
+  // Whole bytes: a rate below 1 KiB/s is printed as 128 B, not 128.19732934165575 B.
+  let value = Math.round(bytes);
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {
     value /= 1024;

@@ -76,4 +76,24 @@ describe('download progress', () => {
       '5.0 GiB',
     ]);
   });
+
+  it('rounds a rate below 1 KiB/s to whole bytes, on a terminal and in the closing line', () => {
+    expect([128.19732934165575, 1023.4, 1023.6].map(formatBytes)).toEqual([
+      '128 B',
+      '1023 B',
+      '1.0 KiB',
+    ]);
+    for (const tty of [true, false]) {
+      const out = capture(tty);
+      const time = clock();
+      const progress = createProgress(out.stream, { label: 'mycc 1.4.2', now: time.now });
+      progress.start('https://x/a.tgz', 1000, 0);
+      progress.advance(1000);
+      time.advance(3000);
+      progress.finish();
+      // 1000 bytes in 3 s: 333.33… B/s.
+      expect(out.text()).toContain('333 B/s');
+      expect(out.text()).not.toMatch(/\d\.\d+ B/);
+    }
+  });
 });
