@@ -487,9 +487,21 @@ describe('launcher global', () => {
   });
 
   it('exits 3 when no global default is set', async () => {
-    const { env, dir } = project();
+    const { env, dir, home } = project();
     const r = await launcher(['global'], { env, cwd: dir });
     expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`${path.join(home, 'config', 'version')} does not exist`);
+    expect(r.stderr).toContain('launcher global <version>');
+  });
+
+  it('exits 3 saying the global default file is empty when it has 0 bytes', async () => {
+    const { env, dir, home } = project();
+    const file = path.join(home, 'config', 'version');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, '');
+    const r = await launcher(['global'], { env, cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`no global default is set (${file} is empty)`);
     expect(r.stderr).toContain('launcher global <version>');
   });
 

@@ -1,4 +1,5 @@
 // `launcher global`: the default version wherever no project pins one.
+import { existsSync } from 'node:fs';
 import { Command, Option } from 'clipanion';
 import { LauncherError } from '../../errors.js';
 import { resolveInstalled } from '../../store/installed.js';
@@ -26,13 +27,11 @@ export class GlobalCommand extends LauncherCommand {
     if (this.request === undefined) {
       const found = readVersionFile(file);
       if (!found) {
-        throw new LauncherError(
-          'E_NO_VERSION',
-          `no global default is set (${file} does not exist)`,
-          {
-            hint: 'Set one with `launcher global <version>`, for example `launcher global latest`.',
-          },
-        );
+        // A 0-byte file counts as no file (spec §2); say which of the two it is.
+        const why = existsSync(file) ? 'is empty' : 'does not exist';
+        throw new LauncherError('E_NO_VERSION', `no global default is set (${file} ${why})`, {
+          hint: 'Set one with `launcher global <version>`, for example `launcher global latest`.',
+        });
       }
       this.out(found.request.raw);
       return 0;
