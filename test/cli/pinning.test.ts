@@ -596,6 +596,22 @@ describe('the command line itself', () => {
     }
   }, 60_000);
 
+  // clipanion calls an option's value `#0`; the spec writes `[--dir DIR]`.
+  it('names the value of --dir and --format in every usage line', async () => {
+    const { env, dir } = project();
+    const help = await launcher(['--help'], { env, cwd: dir });
+    expect(help.stdout).toContain(
+      'launcher diagnostics [--json] [--format FORMAT] [--watch] [--dir DIR]',
+    );
+    expect(help.stdout).toContain('launcher restart [--dir DIR]');
+    expect(help.stdout).toContain('launcher stop [--dir DIR]');
+    const stop = await launcher(['stop', '--help'], { env, cwd: dir });
+    expect(stop.stdout).toMatch(/^ {2}--dir DIR {4}Act on the project of DIR/m);
+    const mistake = await launcher(['diagnostics', '--dir'], { env, cwd: dir });
+    expect(mistake.code).toBe(2);
+    for (const r of [help, stop, mistake]) expect(r.stdout + r.stderr).not.toContain('#0');
+  });
+
   it('reports a mistake after a command word as a usage error (exit 2, on stderr)', async () => {
     const { env, dir } = project();
     const r = await launcher(['install', 'a', 'b', 'c'], { env, cwd: dir });

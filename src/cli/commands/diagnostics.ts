@@ -13,6 +13,7 @@ import { watchKept } from '../../diagnostics/watch-kept.js';
 import { isLauncherError, LauncherError } from '../../errors.js';
 import { canonicalProjectRoot, findProjectRoot } from '../../session/project-root.js';
 import { LauncherCommand } from '../launcher-command.js';
+import { valueOption } from '../value-option.js';
 
 export class DiagnosticsCommand extends LauncherCommand {
   static override paths = [['diagnostics']];
@@ -34,9 +35,9 @@ export class DiagnosticsCommand extends LauncherCommand {
   });
 
   json = Option.Boolean('--json', false, { description: 'Print JSON (same as --format json)' });
-  format = Option.String('--format', { description: 'text, json, tsc or sarif' });
+  format = valueOption('--format', 'FORMAT', 'text, json, tsc or sarif');
   watch = Option.Boolean('--watch', false, { description: 'Print again on every change' });
-  dir = Option.String('--dir', { description: 'Use the project of DIR instead of the cwd' });
+  dir = valueOption('--dir', 'DIR', 'Use the project of DIR instead of the cwd');
 
   async run() {
     const format = this.#outputFormat();

@@ -1,9 +1,10 @@
 // `launcher restart`: give the project's live session a fresh compiler process.
-import { Command, Option } from 'clipanion';
+import { Command } from 'clipanion';
 import { LauncherError } from '../../errors.js';
 import { controlSession, projectSession } from '../../session/act-on-session.js';
 import { stopTimeoutSetting } from '../../supervisor/settings.js';
 import { LauncherCommand } from '../launcher-command.js';
+import { valueOption } from '../value-option.js';
 
 export class RestartCommand extends LauncherCommand {
   static override paths = [['restart']];
@@ -15,7 +16,7 @@ export class RestartCommand extends LauncherCommand {
     examples: [['Restart the compiler of this project', '$0 restart']],
   });
 
-  dir = Option.String('--dir', { description: 'Act on the project of DIR instead of the cwd' });
+  dir = valueOption('--dir', 'DIR', 'Act on the project of DIR instead of the cwd');
 
   async run() {
     const { projectRoot, session } = projectSession(this.launcher, this.dir);

@@ -1,8 +1,9 @@
 // `launcher stop`: stop the project's running compiler gracefully.
-import { Command, Option } from 'clipanion';
+import { Command } from 'clipanion';
 import { controlSession, projectSession } from '../../session/act-on-session.js';
 import { stopTimeoutSetting } from '../../supervisor/settings.js';
 import { LauncherCommand } from '../launcher-command.js';
+import { valueOption } from '../value-option.js';
 
 export class StopCommand extends LauncherCommand {
   static override paths = [['stop']];
@@ -14,7 +15,7 @@ export class StopCommand extends LauncherCommand {
     examples: [['Stop the compiler of this project', '$0 stop']],
   });
 
-  dir = Option.String('--dir', { description: 'Act on the project of DIR instead of the cwd' });
+  dir = valueOption('--dir', 'DIR', 'Act on the project of DIR instead of the cwd');
 
   async run() {
     const { projectRoot, session } = projectSession(this.launcher, this.dir);
