@@ -25,6 +25,14 @@ export const COMMAND_WORDS: ReadonlySet<string> = new Set([
 /** Other words that start a command (aliases). */
 export const ALIASES: Readonly<Record<string, string>> = { ls: 'list' };
 
+/**
+ * `launcher help [command…]`, the word rbenv, rustup and volta have, is `[command…] --help`: the
+ * same output, exit 0. Applied before anything looks at the command word.
+ */
+export function helpAsFlag(argv: string[]): string[] {
+  return argv[0] === 'help' ? [...argv.slice(1), '--help'] : argv;
+}
+
 /** The command a first argument starts (aliases resolved), or undefined if none. */
 export function commandWord(first: string | undefined): string | undefined {
   if (first === undefined) return undefined;

@@ -4,7 +4,7 @@ import { ExitCode } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import { workingDir } from '../util/working-dir.js';
 import type { CliContext } from './cli-context.js';
-import { ALIASES } from './command-words.js';
+import { ALIASES, helpAsFlag } from './command-words.js';
 import type { LauncherCommand } from './launcher-command.js';
 
 type CommandClass = (new () => LauncherCommand) & { paths?: string[][] };
@@ -62,7 +62,8 @@ export async function createCli(commands?: CommandClass[]): Promise<Cli<CliConte
 }
 
 /** Run the CLI with `argv` (without node and script) and return the exit code. */
-export async function main(argv: string[], context: Partial<CliContext> = {}): Promise<number> {
+export async function main(words: string[], context: Partial<CliContext> = {}): Promise<number> {
+  const argv = helpAsFlag(words);
   const ctx: CliContext = {
     stdin: process.stdin,
     stdout: process.stdout,

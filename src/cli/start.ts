@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { codeCacheDir, loadWithCodeCache, SAVE_CACHE_AFTER_MS } from '../util/code-cache.js';
-import { commandWord } from './command-words.js';
+import { commandWord, helpAsFlag } from './command-words.js';
 
 /** Run the CLI with `argv` (without node and script) and return the exit code. */
 export async function start(argv: string[]): Promise<number> {
@@ -11,7 +11,8 @@ export async function start(argv: string[]): Promise<number> {
   // A run caches what it compiled, which depends on the command: one cache per command word.
   let cli: ReturnType<typeof loadWithCodeCache>;
   try {
-    cli = loadWithCodeCache(file, codeCacheDir(process.env), commandWord(argv[0]) ?? '_');
+    const word = commandWord(helpAsFlag(argv)[0]) ?? '_';
+    cli = loadWithCodeCache(file, codeCacheDir(process.env), word);
   } catch (error) {
     process.stderr.write(
       `launcher: cannot load its own code from ${file} (${(error as Error).message}).\n\n` +

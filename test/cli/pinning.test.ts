@@ -593,8 +593,17 @@ describe('the command line itself', () => {
       const name = word === 'ls' ? 'list' : word;
       expect(r.stdout).toMatch(new RegExp(`\\$ launcher ${name}\\b`));
       expect(all.stdout).toContain(`launcher ${name}`);
+      // `launcher help <word>` says the same.
+      expect(await launcher(['help', word], { env, cwd: dir })).toEqual(r);
     }
   }, 60_000);
+
+  it('prints the same as --help for `launcher help`, with exit 0', async () => {
+    const { env, dir } = project();
+    const help = await launcher(['--help'], { env, cwd: dir });
+    expect(help.code).toBe(0);
+    expect(await launcher(['help'], { env, cwd: dir })).toEqual(help);
+  });
 
   // clipanion calls an option's value `#0`; the spec writes `[--dir DIR]`.
   it('names the value of --dir and --format in every usage line', async () => {
