@@ -1,4 +1,4 @@
-// The package as a user installs it (`npm install -g .`, `npm link`): packed, installed into a
+// The package as the README installs it: packed, installed globally as a tarball into a
 // temporary prefix from the npm cache, and run from there, shims included.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,10 +15,16 @@ describe('the installed package', () => {
   it('installs globally and runs the CLI and the shims from the installed copy', async () => {
     const dir = tempDir('launcher-pack-');
     const version = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version;
-    // The build already ran (npm test's pretest); --ignore-scripts packs it as it is.
-    npm(['pack', '--ignore-scripts', '--pack-destination', dir], REPO_ROOT);
+    // The build already ran (npm test's pretest); --ignore-scripts packs it as it is. With
+    // --silent the output is the tarball's name alone, as the README's `$(npm pack --silent)`
+    // takes it.
+    const packed = npm(
+      ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir],
+      REPO_ROOT,
+    );
+    expect(packed).toBe(`launcher-${version}.tgz\n`);
     const prefix = path.join(dir, 'prefix');
-    const tarball = path.join(dir, `launcher-${version}.tgz`);
+    const tarball = path.join(dir, packed.trim());
     npm(
       [
         'install',
