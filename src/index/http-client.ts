@@ -1,9 +1,10 @@
 // HTTP GET for the index and the downloads: undici with proxies from the environment, finite
 // timeouts, and redirects that obey the same URL rules as the URLs they came from.
 import type { Readable } from 'node:stream';
-import { EnvHttpProxyAgent, request } from 'undici';
-import { LauncherError } from '../errors.js';
-import { checkUrlAllowed } from './dist-url.js';
+import { Agent, type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
+import { errnoCode, LauncherError } from '../errors.js';
+import { MAX_TIMER_MS } from '../util/max-timer.js';
+import { checkUrlAllowed, isLoopbackHost } from './dist-url.js';
 import { type HttpSettings, httpSettings } from './http-settings.js';
 
 // Re-exported for callers that build a client with adjusted settings (doctor).
@@ -20,25 +21,16 @@ export interface HttpResponse {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 10;
 
-/** One dispatcher (connection pool) for a run; close it when done so the process can exit. */
+/** The dispatchers (connection pools) of a run; close the client when done so the process can exit. */
 export class HttpClient {
   readonly settings: HttpSettings;
   readonly #env: NodeJS.ProcessEnv;
-  readonly #agent: EnvHttpProxyAgent;
+  #proxied: EnvHttpProxyAgent | undefined;
+  #direct: Agent | undefined;
 
   constructor(env: NodeJS.ProcessEnv, settings: HttpSettings = httpSettings(env)) {
     this.#env = env;
     this.settings = settings;
-    // Proxy settings come from the run's environment, not the process's, so tests and embedders
-    // get what they pass. Empty strings mean "no proxy" to undici.
-    this.#agent = new EnvHttpProxyAgent({
-      httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
-      httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
-      noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
-      connectTimeout: settings.connectTimeoutMs,
-      headersTimeout: settings.headersTimeoutMs,
-      bodyTimeout: settings.bodyTimeoutMs,
-    });
   }
 
   /** GET `url`, following redirects; every hop must be an allowed http(s) URL. */
@@ -48,12 +40,7 @@ export class HttpClient {
   ): Promise<HttpResponse> {
     let current = url;
     for (let hop = 0; ; hop++) {
-      const res = await request(current, {
-        method: 'GET',
-        dispatcher: this.#agent,
-        headers: { 'user-agent': 'launcher', ...options.headers },
-        signal: options.signal,
-      });
+      const res = await this.#request(current, options.headers, options.signal);
       const location = res.headers.location;
       if (!REDIRECTS.has(res.statusCode) || typeof location !== 'string') {
         return { url: current, status: res.statusCode, headers: res.headers, body: res.body };
@@ -75,6 +62,81 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.#agent.close();
+    await Promise.all([this.#proxied?.close(), this.#direct?.close()]);
+  }
+
+  /**
+   * One request, settled within the time a connection and an answer may take, or when `signal`
+   * aborts. undici 7 can miss both: through a proxy that closes every CONNECT (a load balancer
+   * without a backend) it reconnects in a tight loop, past its timeouts and the abort signal.
+   * Destroying the dispatcher ends that loop; the next request gets a new one.
+   */
+  async #request(
+    url: URL,
+    headers: Record<string, string> | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Dispatcher.ResponseData> {
+    const dispatcher = this.#dispatcher(url);
+    const answer = request(url, {
+      method: 'GET',
+      dispatcher,
+      headers: { 'user-agent': 'launcher', ...headers },
+      signal,
+    });
+    answer.catch(() => {}); // settled late, or never, once the race below is lost
+    const limitMs = this.settings.connectTimeoutMs + this.settings.headersTimeoutMs + 1000;
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => {
+          const error = new Error(`no answer from ${url.host} within ${limitMs} ms`);
+          reject(Object.assign(error, { code: 'ETIMEDOUT' }));
+        },
+        Math.min(limitMs, MAX_TIMER_MS),
+      );
+      onAbort = () => reject(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) onAbort();
+    });
+    try {
+      return await Promise.race([answer, stuck]);
+    } catch (error) {
+      // Whichever way it failed, this dispatcher may be spinning: a new one for what follows.
+      if (signal?.aborted || errnoCode(error) === 'ETIMEDOUT') this.#discard(dispatcher);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Loopback hosts never go through a proxy: plain http to them is allowed because nothing
+   * between can read or change it, and a proxy's "localhost" is the proxy's own machine.
+   */
+  #dispatcher(url: URL): Dispatcher {
+    const timeouts = {
+      connectTimeout: this.settings.connectTimeoutMs,
+      headersTimeout: this.settings.headersTimeoutMs,
+      bodyTimeout: this.settings.bodyTimeoutMs,
+    };
+    if (isLoopbackHost(url.hostname)) return (this.#direct ??= new Agent(timeouts));
+    const env = this.#env;
+    // Proxy settings come from the run's environment, not the process's, so tests and embedders
+    // get what they pass. Empty strings mean "no proxy" to undici.
+    this.#proxied ??= new EnvHttpProxyAgent({
+      httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
+      httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+      noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+      ...timeouts,
+    });
+    return this.#proxied;
+  }
+
+  #discard(dispatcher: Dispatcher): void {
+    if (dispatcher === this.#proxied) this.#proxied = undefined;
+    if (dispatcher === this.#direct) this.#direct = undefined;
+    dispatcher.destroy().catch(() => {});
   }
 }

@@ -14,12 +14,20 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-/** A forward proxy that tunnels CONNECT requests and plain absolute-URI requests, and records them. */
+// A host name only the test proxy knows: it leads to the loopback distribution server.
+const REMOTE = 'dist.example.test';
+
+/**
+ * A forward proxy that tunnels CONNECT requests and plain absolute-URI requests, and records them.
+ * It resolves REMOTE to this machine: loopback URLs themselves never go through a proxy.
+ */
 async function startProxy(): Promise<{ url: string; seen: string[] }> {
   const seen: string[] = [];
+  const local = (host: string) => (host === REMOTE ? '127.0.0.1' : host);
   const server = http.createServer((req, res) => {
     seen.push(req.url ?? '');
     const target = new URL(req.url ?? '');
+    target.hostname = local(target.hostname);
     const upstream = http.request(
       target,
       { method: req.method, headers: req.headers },
@@ -33,7 +41,7 @@ async function startProxy(): Promise<{ url: string; seen: string[] }> {
   server.on('connect', (req, socket, head) => {
     seen.push(`CONNECT ${req.url}`);
     const [host, port] = (req.url ?? '').split(':');
-    const upstream = net.connect(Number(port), host, () => {
+    const upstream = net.connect(Number(port), local(host ?? ''), () => {
       socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
       upstream.pipe(socket).pipe(upstream);
@@ -50,33 +58,103 @@ async function startProxy(): Promise<{ url: string; seen: string[] }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
+/** A proxy like a load balancer without a backend: it takes each connection, then closes it. */
+async function startClosingProxy(): Promise<{ url: string; connections: () => number }> {
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    connections++;
+    socket.once('data', () => socket.end());
+    socket.on('error', () => {});
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connections: () => connections,
+  };
+}
+
 async function dist(): Promise<DistServer> {
   const server = await startDistServer({ versions: [{ version: '1.0.0' }] });
   closers.push(() => server.close());
   return server;
 }
 
+/** The dist server's index under the name only the proxy resolves (plain http: allowed insecure). */
+const remoteIndex = (server: DistServer) =>
+  `http://${REMOTE}:${new URL(server.url).port}/index.json`;
+
 describe('proxies', () => {
   it('sends requests through HTTP_PROXY', async () => {
     const server = await dist();
     const proxy = await startProxy();
-    const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl, HTTP_PROXY: proxy.url });
+    const env = cleanEnv({
+      LAUNCHER_DIST_URL: remoteIndex(server),
+      LAUNCHER_ALLOW_INSECURE: '1',
+      HTTP_PROXY: proxy.url,
+    });
     const { index } = await loadIndex(new LauncherContext(env, tempDir()));
     expect(index.versions).toHaveLength(1);
-    expect(proxy.seen.length).toBeGreaterThan(0);
-    expect(proxy.seen.join(' ')).toContain(new URL(server.url).host);
+    expect(proxy.seen.join(' ')).toContain(REMOTE);
+    expect(server.count('/index.json')).toBe(1);
   });
 
   it('goes direct for hosts listed in NO_PROXY', async () => {
     const server = await dist();
     const proxy = await startProxy();
     const env = cleanEnv({
-      LAUNCHER_DIST_URL: server.indexUrl,
+      LAUNCHER_DIST_URL: remoteIndex(server),
+      LAUNCHER_ALLOW_INSECURE: '1',
       HTTP_PROXY: proxy.url,
-      NO_PROXY: '127.0.0.1',
+      NO_PROXY: REMOTE,
     });
-    await loadIndex(new LauncherContext(env, tempDir()));
+    // Direct, the name resolves nowhere: the attempt fails, and the proxy saw nothing.
+    await expect(
+      loadIndex(new LauncherContext({ ...env, LAUNCHER_HTTP_RETRIES: '0' }, tempDir())),
+    ).rejects.toMatchObject({ code: 'E_NETWORK' });
     expect(proxy.seen).toEqual([]);
-    expect(server.count('/index.json')).toBe(1);
+  });
+
+  // Plain http is allowed to loopback because nothing between can read or change it; through a
+  // proxy it could (and the proxy's "localhost" is the proxy's own machine).
+  it('never sends a loopback URL through a proxy', async () => {
+    const server = await dist();
+    const proxy = await startProxy();
+    for (const host of ['127.0.0.1', 'localhost']) {
+      const env = cleanEnv({
+        LAUNCHER_DIST_URL: server.indexUrl.replace('127.0.0.1', host),
+        HTTP_PROXY: proxy.url,
+        HTTPS_PROXY: proxy.url,
+      });
+      await loadIndex(new LauncherContext(env, tempDir()));
+    }
+    expect(proxy.seen).toEqual([]);
+    expect(server.count('/index.json')).toBe(2);
+  });
+
+  // undici 7 reconnects in a tight loop to such a proxy, past its own timeouts and abort signal.
+  it('gives up on a proxy that closes every connection, within the timeouts, and at once when aborted', async () => {
+    const proxy = await startClosingProxy();
+    const env = cleanEnv({
+      LAUNCHER_DIST_URL: `https://${REMOTE}/index.json`,
+      HTTPS_PROXY: proxy.url,
+      LAUNCHER_HTTP_TIMEOUT_MS: '200',
+      LAUNCHER_HTTP_RETRIES: '0',
+    });
+    const started = Date.now();
+    await expect(loadIndex(new LauncherContext(env, tempDir()))).rejects.toMatchObject({
+      code: 'E_NETWORK',
+    });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(proxy.connections()).toBeGreaterThan(0);
+
+    const controller = new AbortController();
+    const slow = { ...env, LAUNCHER_HTTP_TIMEOUT_MS: '600000' };
+    const aborting = loadIndex(new LauncherContext(slow, tempDir()), {
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(new Error('stopped by the test')), 300);
+    await expect(aborting).rejects.toThrow('stopped by the test');
   });
 });
