@@ -4,6 +4,7 @@ import {
   type DataCallback,
   type Disposable,
   type Message,
+  type MessageConnection,
   type MessageReader,
 } from 'vscode-jsonrpc/node';
 
@@ -19,6 +20,12 @@ export class ProtocolError extends Error {
  */
 export const END_OF_STREAM = '$/launcher/endOfStream';
 
+/**
+ * The same for a fault: queued behind the messages that arrived complete before it, so they are
+ * handled first (protocol §2); the reader reports the fault when this comes out of the queue.
+ */
+export const PROTOCOL_FAULT = '$/launcher/protocolFault';
+
 // Headers are a line or two; a peer that sends kilobytes without a blank line is not speaking LSP.
 const MAX_HEADER_BYTES = 8 * 1024;
 const HEADER_END = Buffer.from('\r\n\r\n');
@@ -27,7 +34,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * vscode-jsonrpc's own reader has no size limit and buffers headers without bound, so this one
  * replaces it: Content-Length is checked before a single body byte is kept, bodies must be UTF-8
- * JSON-RPC 2.0, and the first fault fires a ProtocolError and stops reading.
+ * JSON-RPC 2.0, and the first fault stops reading and fires a ProtocolError once the messages
+ * before it have been handled (see `serve`).
  */
 /** A socket, or any stream of bytes (an LSP server's stdin: a pipe, a file, a terminal). */
 type ByteSource = Pick<NodeJS.ReadableStream, 'on' | 'off'>;
@@ -54,6 +62,7 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
   #size = 0;
   #bodyLength = -1;
   #failed = false;
+  #fault: ProtocolError | undefined;
   #ended = false;
   #closed = false;
   #callback: DataCallback | undefined;
@@ -93,6 +102,19 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
     this.fireClose();
   }
 
+  /** The fault's marker came out of the connection's queue: now the fault is reported. */
+  fault(): void {
+    const fault = this.#fault;
+    this.#fault = undefined;
+    if (fault) this.fireError(fault);
+  }
+
+  /** Route both markers of a connection reading from this reader to it. */
+  serve(connection: MessageConnection): void {
+    connection.onNotification(END_OF_STREAM, () => this.finish());
+    connection.onNotification(PROTOCOL_FAULT, () => this.fault());
+  }
+
   #onData(chunk: Buffer): void {
     if (this.#failed) return;
     this.#chunks.push(chunk);
@@ -102,7 +124,8 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
     } catch (error) {
       this.#failed = true;
       this.#chunks = [];
-      this.fireError(error instanceof ProtocolError ? error : new ProtocolError(String(error)));
+      this.#fault = error instanceof ProtocolError ? error : new ProtocolError(String(error));
+      this.#callback?.({ jsonrpc: '2.0', method: PROTOCOL_FAULT } as Message);
     }
   }
 

@@ -6,7 +6,7 @@ import {
   type Message,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
-import { END_OF_STREAM, FrameReader, ProtocolError } from './frame-reader.js';
+import { FrameReader, ProtocolError } from './frame-reader.js';
 import { FrameWriter } from './frame-writer.js';
 import { MAX_MESSAGE_BYTES } from './protocol.js';
 
@@ -14,8 +14,9 @@ export interface RpcConnectionOptions {
   /** Largest message accepted or sent; default 16 MiB (spec §7). */
   maxMessageBytes?: number;
   /**
-   * Called once when the peer sends a malformed frame, bad JSON or an over-size message. The
-   * socket is destroyed right after, so the connection closes; nothing else is affected.
+   * Called once when the peer sends a malformed frame, bad JSON or an over-size message, after
+   * the messages that came before it have been handled. The socket is destroyed right after, so
+   * the connection closes; nothing else is affected.
    */
   onProtocolError?: (message: string) => void;
   /**
@@ -56,7 +57,7 @@ export function createRpcConnection(
     socket.destroy();
   });
   const connection = createMessageConnection(reader, writer, options.logger ?? silent);
-  connection.onNotification(END_OF_STREAM, () => reader.finish());
+  reader.serve(connection);
   // vscode-jsonrpc leaves requests pending forever when the stream closes; disposing rejects them.
   connection.onClose(() => connection.dispose());
   return connection;

@@ -15,7 +15,7 @@ import type { FileDiagnostics } from '../diagnostics/diagnostic.js';
 import { readKept } from '../diagnostics/kept-file.js';
 import { watchKept } from '../diagnostics/watch-kept.js';
 import { fileSystemProblem, isLauncherError, LauncherError } from '../errors.js';
-import { END_OF_STREAM, FrameReader } from '../ipc/frame-reader.js';
+import { FrameReader } from '../ipc/frame-reader.js';
 import { MAX_MESSAGE_BYTES } from '../ipc/protocol.js';
 import { packageVersion } from '../package-root.js';
 import { connectControl, subscribe } from '../session/control-client.js';
@@ -94,7 +94,7 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
     reader,
     new StreamMessageWriter(options.output),
   );
-  connection.onNotification(END_OF_STREAM, () => reader.finish());
+  reader.serve(connection);
   let projectRoot: string | undefined;
   /** Why `initialize` failed, for the `initialized` that may follow. */
   let initializeFailure: string | undefined;

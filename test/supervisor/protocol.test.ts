@@ -132,6 +132,38 @@ describe('a connected child that breaks the framing', () => {
     });
   }
 
+  // Protocol §2: messages that arrived complete before the bad one are still handled.
+  it('has the hello and ready that came in the same write before a bad frame handled', async () => {
+    const t = raw('batch-behind-ready');
+    await t.supervisor.start();
+    await t.line(/^closed$/);
+    expect(t.stdout()).toBe('accepted\nclosed\n');
+    expect(t.errors).toEqual([['message is not JSON-RPC 2.0']]);
+    expect(t.supervisor.snapshot()).toMatchObject({ state: 'ready', port: 4242 });
+    await stillSupervised(t);
+  });
+
+  it('has ready and diagnostics that came with a bad frame handled, and is not judged hung', async () => {
+    const t = raw('garbage-behind-diagnostics', { readyTimeoutMs: 1000 });
+    await t.supervisor.start();
+    await t.line(/^closed$/);
+    expect(t.errors).toHaveLength(1);
+    expect(t.errors[0]?.[0]).toMatch(/^bad JSON in message body/);
+    expect(t.supervisor.snapshot()).toMatchObject({ state: 'ready', port: 4242 });
+    expect(t.supervisor.diagnostics()).toEqual([
+      {
+        uri: 'file:///x.my',
+        diagnostics: [
+          {
+            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+            message: 'kept',
+          },
+        ],
+      },
+    ]);
+    await stillSupervised(t);
+  });
+
   it('has invalid params dropped, the first of each kind with a log line, and keeps its connection', async () => {
     const t = raw('bad-params');
     await t.supervisor.start();
