@@ -32,6 +32,14 @@ function isCount(value: unknown): value is number {
 const HELLO_OPTIONAL = ['name', 'version', 'server', 'heartbeatMs'];
 const READY_OPTIONAL = ['host', 'url'];
 
+/**
+ * JSON-RPC's params: an array or an object (sent as they are), or none (undefined, or null read
+ * as absent). A scalar is not allowed: a peer would have to guess how to wrap it.
+ */
+export function isRpcParams(value: unknown): value is object | null | undefined {
+  return value === undefined || typeof value === 'object';
+}
+
 /** `launcher/hello`: the token's format is checked here, its value by the caller. */
 export function checkHello(raw: unknown): Checked<HelloParams> {
   const params = withoutNullFields(raw, HELLO_OPTIONAL);

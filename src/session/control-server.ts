@@ -7,6 +7,7 @@ import { ResponseError } from 'vscode-jsonrpc';
 import type { Diagnostic, FileDiagnostics } from '../diagnostics/diagnostic.js';
 import { createEndpoint, type SocketEndpoint } from '../ipc/endpoint.js';
 import { createRpcConnection } from '../ipc/rpc-connection.js';
+import { isRpcParams } from '../ipc/validate.js';
 import type { LauncherPaths } from '../paths.js';
 import type { Session } from './session.js';
 
@@ -188,6 +189,13 @@ export class ControlServer {
       (params: { method?: unknown; params?: unknown }) => {
         if (typeof params?.method !== 'string') {
           throw new ResponseError(-32602, 'launcher/request needs { "method": "…", "params": … }');
+        }
+        // Forwarded exactly as sent, so they must be what JSON-RPC can send (protocol §5).
+        if (!isRpcParams(params.params)) {
+          throw new ResponseError(
+            -32602,
+            'launcher/request "params" must be an array or an object (or absent), as JSON-RPC requires',
+          );
         }
         return target.request(params.method, params.params);
       },

@@ -1,13 +1,7 @@
 // Accepting a child connection: the hello with its token comes first, or the connection is closed.
 // Loaded (with JSON-RPC) by the child endpoint when the first connection arrives, never before.
 import type net from 'node:net';
-import {
-  ErrorCodes,
-  Message,
-  type MessageConnection,
-  ParameterStructures,
-  ResponseError,
-} from 'vscode-jsonrpc/node';
+import { ErrorCodes, Message, type MessageConnection, ResponseError } from 'vscode-jsonrpc/node';
 import { type HelloParams, type HelloResult, Methods, PROTOCOL_VERSION } from '../ipc/protocol.js';
 import { createRpcConnection } from '../ipc/rpc-connection.js';
 import { sameToken } from '../ipc/token.js';
@@ -114,12 +108,14 @@ export function handleChildConnection(
   return closed;
 }
 
-// The channel as the supervisor sees it. vscode-jsonrpc would wrap an array in another array:
-// it is spread, by position, so the child receives params exactly as given; null sends none.
+// The channel as the supervisor sees it: the child receives params exactly as given (an array
+// or an object; undefined or null sends none; the supervisor refuses anything else).
+// vscode-jsonrpc passes an object on as it is, but wraps an array in another one or, empty,
+// drops it: so an array goes as an object that JSON.stringify (the frame writer) writes as it.
 function childConnection(connection: MessageConnection): ChildConnection {
   const asSent = (params: unknown): unknown[] => {
     if (params === undefined || params === null) return [];
-    if (Array.isArray(params)) return [ParameterStructures.byPosition, ...params];
+    if (Array.isArray(params)) return [{ toJSON: () => params }];
     return [params];
   };
   return {

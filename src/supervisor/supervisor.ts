@@ -8,6 +8,7 @@ import { isatty } from 'node:tty';
 import { LauncherError } from '../errors.js';
 import { HELLO_TIMEOUT_MS, type PublishDiagnosticsParams } from '../ipc/protocol.js';
 import { newToken } from '../ipc/token.js';
+import { isRpcParams } from '../ipc/validate.js';
 import { launcherPaths } from '../paths.js';
 import { randomHex } from '../util/random.js';
 import { ChildEndpoint } from './child-endpoint.js';
@@ -164,12 +165,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * answers or its connection closes.
    */
   async request(method: string, params?: unknown): Promise<unknown> {
-    return this.#connection().request(method, params);
+    return this.#connection(method, params).request(method, params);
   }
 
   /** Send a notification to the connected child; rejects with E_SESSION when none is. */
   async notify(method: string, params?: unknown): Promise<void> {
-    return this.#connection().notify(method, params);
+    return this.#connection(method, params).notify(method, params);
   }
 
   /** The latest diagnostics per document, as the child last published them. */
@@ -421,7 +422,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     };
   }
 
-  #connection() {
+  // The channel for a message to the child, once its params are known to be JSON-RPC's.
+  #connection(method: string, params: unknown) {
+    if (!isRpcParams(params))
+      throw new LauncherError(
+        'E_USAGE',
+        `the params of ${method} must be an array or an object (or absent), not ${JSON.stringify(params)}`,
+        { hint: 'JSON-RPC sends only structured params: wrap the value, as in [value].' },
+      );
     const connection = this.#run?.connection;
     if (!connection || !this.#run?.connected)
       throw new LauncherError('E_SESSION', `${this.#name} is not connected to the launcher`, {

@@ -58,6 +58,25 @@ describe('a live session', () => {
     expect(answer).toEqual({ echoed: { x: 1 }, session: session.session });
   });
 
+  // Protocol §5: params reach the child exactly as the client sent them; JSON-RPC allows only
+  // structured params, so a scalar is refused at the control socket.
+  it('forwards the params of launcher/request exactly: arrays and objects, empty ones, none', async () => {
+    const { session } = await liveSession();
+    const forward = (params: Record<string, unknown>) =>
+      sendControl(session.control!, 'launcher/request', { method: 'coop/echo', ...params });
+    for (const params of [[], {}, [1, 'a'], [[2]], [null], { list: [] }]) {
+      expect(await forward({ params })).toEqual({ echoed: params, session: session.session });
+    }
+    expect(await forward({})).toEqual({ session: session.session });
+    for (const params of ['str', 0, true]) {
+      await expect(forward({ params })).rejects.toMatchObject({
+        code: -32602,
+        message:
+          'launcher/request "params" must be an array or an object (or absent), as JSON-RPC requires',
+      });
+    }
+  });
+
   it('stops gracefully through launcher stop, and the launcher exits like the child', async () => {
     const { env, project, status, exited, line } = await liveSession();
     const stopped = line(/^stopped: /);

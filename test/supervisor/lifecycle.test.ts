@@ -79,6 +79,25 @@ describe('a cooperative server child', () => {
     await expect(supervisor.notify('coop/anything', {})).resolves.toBeUndefined();
   });
 
+  it('sends params exactly as given, an empty array too, and refuses a scalar (E_USAGE)', async () => {
+    const { supervisor } = supervise(fixture('cooperative-server.mjs'));
+    const ready = nextEvent(supervisor, 'ready');
+    await supervisor.start();
+    await ready;
+    for (const params of [[], [1], [[1]], {}]) {
+      await expect(supervisor.request('coop/echo', params)).resolves.toEqual({
+        echoed: params,
+        session: supervisor.session,
+      });
+    }
+    await expect(supervisor.request('coop/echo')).resolves.toEqual({ session: supervisor.session });
+    await expect(supervisor.request('coop/echo', 'str')).rejects.toMatchObject({
+      code: 'E_USAGE',
+      message: 'the params of coop/echo must be an array or an object (or absent), not "str"',
+    });
+    await expect(supervisor.notify('coop/echo', 0)).rejects.toMatchObject({ code: 'E_USAGE' });
+  });
+
   it('answers a request sent from a connected listener', async () => {
     const { supervisor } = supervise(fixture('cooperative-server.mjs'));
     const answer = new Promise((resolve, reject) =>
