@@ -5,9 +5,12 @@
 # sends one line per change: `group <pgid>` (the launcher's process group) and `session <id>`
 # first; `spawning` just before it starts a child;
 # `track <pid> <pgid|->` once the child runs; `forget <pid>` when the child and its group are
-# gone. End of file means the launcher is gone (or done: then nothing is tracked any more). Each
-# child still tracked is then frozen with SIGSTOP together with its process group and every
-# descendant (walking again until no new process appears, so nothing forks away), and killed.
+# gone; `leftovers` when a child sharing the launcher's group ended unasked and a restart may
+# follow (what it left is orphaned, found only by the session id), `settled` once that is reaped
+# or left to run on. End of file means the launcher is gone (or done: then nothing is tracked or
+# looked for any more). Each child still tracked is then frozen with SIGSTOP together with its
+# process group and every descendant (walking again until no new process appears, so nothing
+# forks away), and killed.
 # POSIX sh and its builtins only, plus /proc (Linux) or `ps`: it starts in about a millisecond,
 # where a Node watchdog cost a whole second Node start per supervised run.
 
@@ -15,6 +18,7 @@
 tracked=' '
 session=
 spawning=0
+leftovers=0
 launcher=$PPID
 # Told by the launcher rather than read from /proc/$PPID/stat here: `read` takes a byte per system
 # call, and those reads of the launcher's status, while it starts its compiler, slowed each call.
@@ -81,9 +85,10 @@ await_launcher_exit() {
   kill -s 0 -- "-$$" 2>/dev/null
 }
 
-# A child started just before the launcher died, too soon for its `track` line: find what it
-# left by the session id in the environment every process of it inherited (Linux only). Those
-# in a group other than the launcher's lead or belong to the child's own group.
+# A child started just before the launcher died, too soon for its `track` line, or what a
+# crashed child left before its restart: find it by the session id in the environment every
+# process of it inherited (Linux only). Those in a group other than the launcher's lead or
+# belong to the child's own group.
 track_by_session() {
   for environ in /proc/[0-9]*/environ; do
     found=
@@ -143,6 +148,8 @@ while read -r verb pid pgid || [ -n "$verb" ]; do
       ;;
     group) is_number "$pid" && launcher_group=$pid ;;
     spawning) spawning=1 ;;
+    leftovers) leftovers=1 ;;
+    settled) leftovers=0 ;;
     track)
       is_number "$pid" || continue
       is_number "$pgid" || pgid=-
@@ -155,10 +162,10 @@ while read -r verb pid pgid || [ -n "$verb" ]; do
   verb=
 done
 
-[ "$tracked" = ' ' ] && [ $spawning = 0 ] && exit 0
+[ "$tracked" = ' ' ] && [ $spawning = 0 ] && [ $leftovers = 0 ] && exit 0
 await_launcher_exit
-if [ $spawning = 1 ] && [ -n "$session" ] && [ -r /proc/self/stat ]; then
-  track_by_session
+if [ $spawning = 1 ] || [ $leftovers = 1 ]; then
+  [ -n "$session" ] && [ -r /proc/self/stat ] && track_by_session
 fi
 for entry in $tracked; do
   pid=${entry%%:*}

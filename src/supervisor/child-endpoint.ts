@@ -35,6 +35,7 @@ export class ChildEndpoint {
   #recordTimer: NodeJS.Timeout | undefined;
   #recording = false;
   #current: ChildRun | undefined;
+  #leftovers = false;
   #swept: Promise<unknown> | undefined;
 
   private constructor(endpoint: SocketEndpoint, session: string, watchdog: boolean) {
@@ -78,9 +79,27 @@ export class ChildEndpoint {
     if (this.#recording && this.#endpoint.dir) forgetChild(this.#endpoint.dir);
   }
 
+  /**
+   * A child sharing our group ended unasked and a restart may follow: until `settled()`, what
+   * it left (orphans of init) stays guarded, found by the session id should the launcher die.
+   */
+  expectLeftovers(): void {
+    this.#leftovers = true;
+    this.#watchdog?.leftovers();
+  }
+
+  /** What the crash left was reaped before a restart, or is left to run on (protocol §8). */
+  settled(): void {
+    if (!this.#leftovers) return;
+    this.#leftovers = false;
+    this.#watchdog?.settled();
+  }
+
   /** Supervision is over: the watchdog ends (killing nothing), the sweep ends, the socket goes. */
   async close(): Promise<void> {
     this.#closed = true;
+    // Nothing restarts now: what a crash left runs on, as after a shell (protocol §8).
+    this.settled();
     clearTimeout(this.#recordTimer);
     this.#watchdog?.close();
     await this.#swept;
@@ -96,6 +115,7 @@ export class ChildEndpoint {
       this.#watchdog =
         this.#replacements++ < WATCHDOG_REPLACEMENTS ? this.#startWatchdog() : undefined;
       if (this.#current) this.#watchdog?.track(this.#current.pid, this.#current.pgid);
+      if (this.#leftovers) this.#watchdog?.leftovers();
     };
     try {
       return Watchdog.start(this.#session, replace);

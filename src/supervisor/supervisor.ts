@@ -123,6 +123,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       const running = this.#run !== undefined || this.#state === 'backoff';
       const previous = this.#run ?? this.#crashed;
       this.#cancelBackoff();
+      // What the child orphaned before the stop is reaped only after it (#clearLeftovers).
+      if (this.#run && this.#group === 'shared') this.#endpoint?.expectLeftovers();
       if (this.#run) await this.#terminate(this.#run, 'restart requested', 'SIGTERM');
       if (!running) return this.#start();
       this.#restarts += 1;
@@ -255,6 +257,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     run.process.stdout?.pipe(this.stdout!, { end: false });
     run.process.stderr?.pipe(this.stderr!, { end: false });
     run.done.then((end) => this.#ended(run, end));
+    // Sharing our group, a child that ends unasked orphans what it started to init, where no
+    // tracked pid leads: from its exit until a restart has reaped that, or supervision ends,
+    // the watchdog looks for it by the session id (spec §6). An asked-for end restarts nothing
+    // (restart() guards its own leftovers); with policy `no`, nothing restarts either.
+    if (this.#group === 'shared' && this.#policy !== 'no') {
+      run.process.once('exit', () => {
+        if (!run.claimed) this.#endpoint?.expectLeftovers();
+      });
+    }
     this.emit('starting', { pid: run.pid });
     this.#setState('starting');
   }
@@ -333,7 +344,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    */
   async #clearLeftovers(previous: ChildRun | undefined): Promise<void> {
     this.#crashed = undefined;
-    await previous?.reapLeftBehind();
+    try {
+      await previous?.reapLeftBehind();
+    } finally {
+      // Guarded by the watchdog until now (expectLeftovers); nothing left to look for.
+      this.#endpoint?.settled();
+    }
   }
 
   #cancelBackoff(): void {

@@ -120,6 +120,20 @@ export class Watchdog {
     this.#send(`forget ${pid}`);
   }
 
+  /**
+   * A child sharing the launcher's group ended unasked and may be restarted: what it left
+   * (orphaned to init, no longer below any tracked pid) is found by the session id in its
+   * environment should the launcher die, until `settled()`.
+   */
+  leftovers(): void {
+    this.#send('leftovers');
+  }
+
+  /** What the last crash left was reaped, or is left to run on: no longer looked for. */
+  settled(): void {
+    this.#send('settled');
+  }
+
   /** End the watchdog; whatever is still tracked is killed, as if the launcher had died. */
   close(): void {
     this.#closed = true;

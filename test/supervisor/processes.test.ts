@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launcherPaths } from '../../src/paths.js';
 import { Supervisor } from '../../src/supervisor/index.js';
+import { watchdogsEnded } from '../../src/supervisor/watchdog-client.js';
 import { run as runProgram } from '../helpers/cli.js';
 import { cleanEnv } from '../helpers/env.js';
 import {
@@ -219,6 +220,60 @@ describe('no descendant outlives supervision', () => {
     } finally {
       process.kill(grandchild, 'SIGKILL');
     }
+  });
+
+  it('leaves running what a crashed child left when a stop during the backoff ends supervision', async () => {
+    const { supervisor, grandchildren } = crashingSpawner({
+      restart: 'on-failure',
+      backoffBaseMs: 60_000,
+    });
+    const restarting = nextEvent(supervisor, 'restarting');
+    await supervisor.start();
+    await restarting;
+    await supervisor.stop();
+    await supervisor.wait();
+    // The watchdog, told during the backoff to look for what the crash left, ends killing nothing.
+    await watchdogsEnded();
+    const [grandchild] = grandchildren();
+    try {
+      expect(alive(grandchild!)).toBe(true);
+    } finally {
+      process.kill(grandchild!, 'SIGKILL');
+    }
+  });
+
+  // Spec §6 holds between a crash and its restart too: orphaned to init, sharing the launcher's
+  // group (as with a terminal), what the crash left is found only by its session id.
+  it('leaves nothing a crashed child left 2 s after the supervising process is SIGKILLed during the backoff', async () => {
+    const run = superviseProcess(fixture('grandchild-spawner.mjs', 'crash'), {
+      processGroup: 'shared',
+      restart: 'on-failure',
+      backoffBaseMs: 60_000,
+    });
+    const { child, grandchild } = JSON.parse(await run.stdout.line(/^\{/));
+    await run.stderr.line(/^@event restarting /);
+    expect([alive(child), alive(grandchild)]).toEqual([false, true]);
+    run.host.kill('SIGKILL');
+    await run.exited;
+    await allGone([grandchild], 2000);
+  });
+
+  it('leaves nothing a child orphaned 2 s after the supervising process is SIGKILLed during an asked-for restart', async () => {
+    // The child orphans a process to init (a subshell's background job), then ignores SIGTERM,
+    // so the restart's stop waits for its timeout: the orphan is below no tracked pid.
+    const script = `trap "" TERM INT HUP
+( (exec sleep 61) & echo "{\\"child\\": $$, \\"orphan\\": $!}" )
+exec sleep 60`;
+    const run = superviseProcess(
+      { command: 'sh', args: ['-c', script] },
+      { processGroup: 'shared', stopTimeoutMs: 60_000 },
+    );
+    const { child, orphan } = JSON.parse(await run.stdout.line(/^\{/));
+    run.host.kill('SIGUSR2');
+    await run.stderr.line(/^@event state \{"state":"stopping"/);
+    run.host.kill('SIGKILL');
+    await run.exited;
+    await allGone([child, orphan], 2000);
   });
 
   for (const processGroup of ['own', 'shared'] as const) {

@@ -68,6 +68,29 @@ describe('the watchdog, when its pipe closes', () => {
     });
   }
 
+  for (const ownGroup of [true, false]) {
+    it(`finds and kills what a crashed child left, told of it, by its session id (${ownGroup ? 'own' : 'shared'} group)`, async () => {
+      // The child crashed and was forgotten, a restart is coming: its orphans carry the session id.
+      const tree = await spawnTree(ownGroup);
+      const watchdog = startWatchdog();
+      watchdog.track(tree.child, undefined);
+      watchdog.leftovers();
+      watchdog.forget(tree.child);
+      watchdog.close();
+      await allGone([tree.child, tree.grandchild, watchdog.pid!], 2000);
+    });
+  }
+
+  it('kills nothing once told that what a crashed child left is settled, and ends', async () => {
+    const tree = await spawnTree(false);
+    const watchdog = startWatchdog();
+    watchdog.leftovers();
+    watchdog.settled();
+    watchdog.close();
+    await allGone([watchdog.pid!], 2000);
+    expect([alive(tree.child), alive(tree.grandchild)]).toEqual([true, true]);
+  });
+
   it('kills nothing it was told to forget, and ends', async () => {
     const tree = await spawnTree(true);
     const watchdog = startWatchdog();
