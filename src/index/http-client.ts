@@ -121,7 +121,10 @@ export class HttpClient {
       headersTimeout: this.settings.headersTimeoutMs,
       bodyTimeout: this.settings.bodyTimeoutMs,
     };
-    if (isLoopbackHost(url.hostname)) return (this.#direct ??= new Agent(timeouts));
+    if (isLoopbackHost(url.hostname)) {
+      this.#direct ??= new Agent(timeouts);
+      return this.#direct;
+    }
     const env = this.#env;
     // Proxy settings come from the run's environment, not the process's, so tests and embedders
     // get what they pass. Empty strings mean "no proxy" to undici.
