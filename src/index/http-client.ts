@@ -47,12 +47,20 @@ export class HttpClient {
       }
       await res.body.dump();
       const next = new URL(location, current);
-      if (hop >= MAX_REDIRECTS || (next.protocol !== 'https:' && next.protocol !== 'http:')) {
+      if (hop >= MAX_REDIRECTS) {
         throw new LauncherError(
           'E_NETWORK',
-          `too many or unsafe redirects from ${url.href} (last: ${next.href})`,
+          `too many redirects from ${url.href} (${MAX_REDIRECTS}; the last to ${next.href})`,
+          { hint: 'The server redirects in a loop; ask its operator to fix it.' },
+        );
+      }
+      // A server may send us to another server, never to a file or another kind of URL.
+      if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+        throw new LauncherError(
+          'E_BAD_URL',
+          `${current.href} redirects to ${next.href}, which is not an http(s) URL`,
           {
-            hint: 'The server redirects in a loop or to a non-HTTP URL; ask its operator to fix it.',
+            hint: "launcher follows redirects to http(s) URLs only; ask the server's operator to fix it.",
           },
         );
       }

@@ -1,0 +1,71 @@
+// Redirects of a real loopback server: followed to http(s) URLs the rules allow, and no further.
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LauncherContext } from '../../src/context.js';
+import { loadIndex } from '../../src/index/load-index.js';
+import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+/** A server that answers every request with a redirect to `to(path)`, counting them. */
+async function redirector(to: (path: string, base: string) => string) {
+  let hits = 0;
+  const server = http.createServer((req, res) => {
+    hits++;
+    res.writeHead(302, { location: to(req.url ?? '/', base) }).end();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+  return { url: `${base}/index.json`, hits: () => hits };
+}
+
+async function dist(): Promise<DistServer> {
+  const server = await startDistServer({ versions: [{ version: '1.0.0' }] });
+  closers.push(() => server.close());
+  return server;
+}
+
+const load = (url: string) =>
+  loadIndex(new LauncherContext(cleanEnv({ LAUNCHER_DIST_URL: url }), tempDir()));
+
+describe('redirects', () => {
+  it('are followed to another loopback server', async () => {
+    const server = await dist();
+    const moved = await redirector((path) => new URL(path, server.url).href);
+    const { index } = await load(moved.url);
+    expect(index.versions.map((v) => v.version)).toEqual(['1.0.0']);
+    expect(server.count('/index.json')).toBe(1);
+  });
+
+  it('in a loop end after 10 hops as a network failure (exit 5)', async () => {
+    const loop = await redirector((path, base) => `${base}${path}`);
+    await expect(load(loop.url)).rejects.toMatchObject({
+      code: 'E_NETWORK',
+      message: expect.stringContaining('too many redirects'),
+    });
+    expect(loop.hits()).toBe(11);
+  });
+
+  it.each([
+    ['a file', 'file:///etc/passwd'],
+    ['another kind of URL', 'ftp://127.0.0.1/index.json'],
+    ['plain http to another machine', 'http://192.0.2.1/index.json'],
+  ])('to %s are refused as a bad URL (exit 2), naming it', async (_what, target) => {
+    const bad = await redirector(() => target);
+    const error = await load(bad.url).then(
+      () => null,
+      (e: { code: string; exitCode: number; message: string }) => e,
+    );
+    expect(error).toMatchObject({ code: 'E_BAD_URL', exitCode: 2 });
+    expect(error!.message).toContain(target);
+    expect(bad.hits()).toBe(1);
+  });
+});
