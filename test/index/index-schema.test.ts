@@ -127,6 +127,13 @@ describe('parseIndex', () => {
     },
   );
 
+  it('refuses build metadata, saying so rather than "not exact semver"', () => {
+    const error = refusal(JSON.stringify(doc({}, { version: '1.4.2+linux' })));
+    expect(error.code).toBe('E_BAD_INDEX');
+    expect(error.message).toContain('version "1.4.2+linux"');
+    expect(error.message).toContain('build metadata');
+  });
+
   it('refuses a version listed twice', () => {
     const twice = doc();
     twice.versions.push({ ...twice.versions[0]! });
