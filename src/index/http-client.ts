@@ -74,8 +74,10 @@ export class HttpClient {
   }
 
   /**
-   * One request, settled within the time a connection and an answer may take, or when `signal`
-   * aborts. undici 7 can miss both: through a proxy that closes every CONNECT (a load balancer
+   * One request, settled when `signal` aborts, or at the latest when a connection and an answer
+   * have had all their time: through a proxy that is two of each (the proxy's connection and its
+   * answer to CONNECT, then the server's handshake and answer), so twice the connect and headers
+   * timeouts. undici 7 can miss both: through a proxy that closes every CONNECT (a load balancer
    * without a backend) it reconnects in a tight loop, past its timeouts and the abort signal.
    * Destroying the dispatcher ends that loop; the next request gets a new one.
    */
@@ -92,7 +94,7 @@ export class HttpClient {
       signal,
     });
     answer.catch(() => {}); // settled late, or never, once the race below is lost
-    const limitMs = this.settings.connectTimeoutMs + this.settings.headersTimeoutMs + 1000;
+    const limitMs = 2 * (this.settings.connectTimeoutMs + this.settings.headersTimeoutMs) + 1000;
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
     const stuck = new Promise<never>((_, reject) => {

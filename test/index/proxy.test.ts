@@ -5,6 +5,7 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LauncherContext } from '../../src/context.js';
+import { HttpClient, httpSettings } from '../../src/index/http-client.js';
 import { loadIndex } from '../../src/index/load-index.js';
 import { type DistServer, startDistServer } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
@@ -132,6 +133,56 @@ describe('proxies', () => {
     expect(proxy.seen).toEqual([]);
     expect(server.count('/index.json')).toBe(2);
   });
+
+  // Through a proxy a request is two answers (the proxy's to CONNECT, then the server's): each
+  // within the headers timeout, together they may take twice as long, and that is no failure.
+  it('waits for a slow proxy whose every step keeps within the timeouts', async () => {
+    const server = await dist();
+    const stepMs = 2500;
+    const proxy = net.createServer((client) => {
+      client.once('data', (head) => {
+        const port = Number(/^CONNECT [^:]+:(\d+)/.exec(head.toString())?.[1]);
+        setTimeout(() => {
+          const upstream = net.connect(port, '127.0.0.1', () => {
+            client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+            client.pipe(upstream);
+            // The server's answer, held back as long again.
+            upstream.once('data', (first) =>
+              setTimeout(() => {
+                client.write(first);
+                upstream.pipe(client);
+              }, stepMs),
+            );
+          });
+          upstream.on('error', () => client.destroy());
+        }, stepMs);
+      });
+      client.on('error', () => {});
+    });
+    proxy.listen(0, '127.0.0.1');
+    await once(proxy, 'listening');
+    closers.push(async () => {
+      await new Promise((resolve) => proxy.close(resolve));
+    });
+    const env = cleanEnv({
+      LAUNCHER_DIST_URL: remoteIndex(server),
+      LAUNCHER_ALLOW_INSECURE: '1',
+      HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    });
+    const settings = {
+      ...httpSettings(env),
+      connectTimeoutMs: 200,
+      headersTimeoutMs: stepMs + 500,
+      retries: 0,
+    };
+    const client = new HttpClient(env, settings);
+    try {
+      const { index } = await loadIndex(new LauncherContext(env, tempDir()), { client });
+      expect(index.versions).toHaveLength(1);
+    } finally {
+      await client.close();
+    }
+  }, 20_000);
 
   // undici 7 reconnects in a tight loop to such a proxy, past its own timeouts and abort signal.
   it('gives up on a proxy that closes every connection, within the timeouts, and at once when aborted', async () => {
