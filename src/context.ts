@@ -49,6 +49,11 @@ export class LauncherContext implements RequestContext {
     return this.#tool ?? undefined;
   }
 
+  /** Whether the tool's name can be learned: an index is configured to learn it from. */
+  toolLearnable(): boolean {
+    return configuredDistUrl(this) !== undefined;
+  }
+
   /** Take the tool's name from the index just loaded (when nothing local knew it). */
   learnTool(tool: string): void {
     this.#tool = tool;

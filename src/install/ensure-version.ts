@@ -26,24 +26,34 @@ export interface EnsuredVersion {
   readonly installedNow: boolean;
 }
 
-/** True unless `LAUNCHER_AUTO_INSTALL=0`. */
 /**
  * The request in force (exit 3 when none), for the runs that may use the network (a shim call,
  * `exec`, `install`): a `.tool-versions` met while the tool's name is unknown (a fresh home, an
- * index not cached yet) makes it load the index, which names the tool, and search again.
+ * index not cached yet) makes it load the index, which names the tool, and search again. When
+ * that fails, the error says both: which file needed it, and why the index could not be had.
  */
 export async function requireRequestOnline(ctx: LauncherContext): Promise<SourcedRequest> {
+  let unknown: LauncherError;
   try {
     return requireRequest(ctx);
   } catch (error) {
     if (!isLauncherError(error) || error.code !== 'E_TOOL_UNKNOWN') throw error;
+    unknown = error;
   }
   const { loadIndex } = await import('../index/load-index.js');
-  const { index } = await loadIndex(ctx);
-  ctx.learnTool(index.tool);
+  try {
+    ctx.learnTool((await loadIndex(ctx)).index.tool);
+  } catch (error) {
+    if (!isLauncherError(error)) throw error;
+    throw new LauncherError(error.code, `${unknown.message}; and ${error.message}`, {
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+      cause: error,
+    });
+  }
   return requireRequest(ctx);
 }
 
+/** True unless `LAUNCHER_AUTO_INSTALL=0`. */
 export const autoInstallEnabled = (env: NodeJS.ProcessEnv): boolean =>
   env.LAUNCHER_AUTO_INSTALL !== '0';
 

@@ -1,10 +1,15 @@
 // Which request is in force, and where it came from: env > nearest version file > global default.
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { errnoCode, LauncherError } from '../errors.js';
+import { errnoCode, isLauncherError, LauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
 import { parseRequest, type Request } from './request.js';
-import { findVersionFile, readVersionFile, type UnknownTool } from './version-file.js';
+import {
+  type FileRequest,
+  findVersionFile,
+  readVersionFile,
+  type UnknownTool,
+} from './version-file.js';
 
 export type RequestSource = 'env' | 'file' | 'global';
 
@@ -24,6 +29,11 @@ export interface RequestContext {
   readonly paths: LauncherPaths;
   /** The tool's name, needed to read `.tool-versions`; undefined while unknown. */
   readonly tool: string | undefined;
+  /**
+   * Whether the tool's name can be learned (an index is configured). When it cannot, a
+   * `.tool-versions` is passed over as the search meets it: no run could ever read it.
+   */
+  toolLearnable?(): boolean;
 }
 
 /** Where the search for a version file starts: `LAUNCHER_DIR` when set, else the cwd. */
@@ -87,7 +97,20 @@ export function findRequest(
     };
   }
   // The tool's name may cost reading settings and receipts: ask for it only if needed.
-  const file = findVersionFile(start, () => ctx.tool, unknownTool);
+  let file: FileRequest | null;
+  try {
+    file = findVersionFile(start, () => ctx.tool, unknownTool);
+  } catch (error) {
+    if (
+      !isLauncherError(error) ||
+      error.code !== 'E_TOOL_UNKNOWN' ||
+      ctx.toolLearnable?.() !== false
+    )
+      throw error;
+    // No index is configured (a `system` default, say): an asdf user's `.tool-versions` of other
+    // tools must not stop every run. Nothing could tell whether it names this tool.
+    file = findVersionFile(start, () => undefined, 'skip');
+  }
   if (file) {
     return {
       request: file.request,

@@ -112,6 +112,17 @@ describe('launcher install', () => {
     expect(after.stdout).toContain(`1.4.2 (set by ${path.join(inner, '.tool-versions')})`);
   });
 
+  it('names the .tool-versions and the index problem when the index to read it cannot be had', async () => {
+    const { env, cwd, server } = await setup();
+    writeFileSync(path.join(cwd, '.tool-versions'), 'mycc 1.4\n');
+    const down = { ...env, LAUNCHER_HTTP_RETRIES: '0' };
+    await server.close();
+    const r = await launcher(['exec', 'mycc'], { env: down, cwd });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain(path.join(cwd, '.tool-versions'));
+    expect(r.stderr).toContain('cannot download the index');
+  });
+
   it('fetches the index to read a .tool-versions when installing the request in force', async () => {
     const { env, cwd, versions } = await setup({
       versions: [{ version: '1.4.2' }, { version: '2.0.0' }],

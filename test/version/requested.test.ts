@@ -74,6 +74,21 @@ describe('which request is in force', () => {
     );
   });
 
+  it('stops at a .tool-versions while the tool is unknown, unless no index could name it', () => {
+    const base = world({ global: 'system' });
+    // An asdf user's file of other tools, in a home where launcher knows no tool name yet.
+    writeFileSync(path.join(base.cwd, '.tool-versions'), 'nodejs 20.1.0\n');
+    const unknown = { ...base, tool: undefined };
+    expect(() => findRequest({ ...unknown, toolLearnable: () => true })).toThrow(
+      expect.objectContaining({ code: 'E_TOOL_UNKNOWN' }),
+    );
+    // No index configured: nothing could ever tell, so the search goes on (to the global default).
+    expect(findRequest({ ...unknown, toolLearnable: () => false })).toMatchObject({
+      source: 'global',
+      request: { kind: 'system' },
+    });
+  });
+
   it('reports a bad LAUNCHER_VERSION as invalid input naming the variable', () => {
     const ctx = world({ env: { LAUNCHER_VERSION: 'a/b' } });
     try {
