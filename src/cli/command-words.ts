@@ -26,11 +26,13 @@ export const COMMAND_WORDS: ReadonlySet<string> = new Set([
 export const ALIASES: Readonly<Record<string, string>> = { ls: 'list' };
 
 /**
- * `launcher help [command…]`, the word rbenv, rustup and volta have, is `[command…] --help`: the
- * same output, exit 0. Applied before anything looks at the command word.
+ * `launcher help [command]`, the word rbenv, rustup and volta have, is `[command] --help`: the
+ * same output, exit 0. Only the command word is kept: what follows it could be a bin and its
+ * arguments (`help exec mycc`), which `--help` placed after them would run rather than explain.
+ * Applied before anything looks at the command word.
  */
 export function helpAsFlag(argv: string[]): string[] {
-  return argv[0] === 'help' ? [...argv.slice(1), '--help'] : argv;
+  return argv[0] === 'help' ? [...argv.slice(1, 2), '--help'] : argv;
 }
 
 /** The command a first argument starts (aliases resolved), or undefined if none. */

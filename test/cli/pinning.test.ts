@@ -605,6 +605,18 @@ describe('the command line itself', () => {
     expect(await launcher(['help'], { env, cwd: dir })).toEqual(help);
   });
 
+  it('explains exec for `launcher help exec mycc --version`, running nothing', async () => {
+    const { env, dir } = project('system\n');
+    // A mycc on PATH that would say so if it ran.
+    const bin = tempDir();
+    writeFileSync(path.join(bin, 'mycc'), '#!/bin/sh\necho RAN\n', { mode: 0o755 });
+    const withBin = { ...env, PATH: `${bin}:${env.PATH}` };
+    const execHelp = await launcher(['exec', '--help'], { env: withBin, cwd: dir });
+    const r = await launcher(['help', 'exec', 'mycc', '--version'], { env: withBin, cwd: dir });
+    expect(r).toEqual(execHelp);
+    expect(r.stdout).not.toContain('RAN');
+  });
+
   // clipanion calls an option's value `#0`; the spec writes `[--dir DIR]`.
   it('names the value of --dir and --format in every usage line', async () => {
     const { env, dir } = project();
