@@ -485,4 +485,14 @@ describe('launcher lsp (usage)', () => {
         "to follow the project's compiler however it runs, use `launcher lsp` alone.\n",
     });
   });
+
+  it('refuses a --start bin that is a path at once (exit 2), before any request', async () => {
+    const r = await launcher(['lsp', '--start', '--', '../../bin/echo', 'hi'], {
+      env: cleanEnv(),
+      cwd: tempDir(),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('is not a plain file name');
+  });
 });

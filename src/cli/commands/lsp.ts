@@ -3,6 +3,7 @@ import { Command, Option } from 'clipanion';
 import { LauncherError } from '../../errors.js';
 import { runLspBridge } from '../../lsp/bridge.js';
 import { startForEditor } from '../../lsp/start-session.js';
+import { requireBinName } from '../../shim/locate-bin.js';
 import { LauncherCommand } from '../launcher-command.js';
 
 export class LspCommand extends LauncherCommand {
@@ -45,6 +46,8 @@ export class LspCommand extends LauncherCommand {
         hint: 'Name it after `--`, for example `launcher lsp --start -- mycc serve`.',
       });
     }
+    // Refused now (exit 2), not once the editor has sent `initialize`.
+    if (bin !== undefined) requireBinName(bin);
     const log = (line: string) => this.note(line);
     const code = await runLspBridge({
       ctx: this.launcher,
