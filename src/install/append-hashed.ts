@@ -5,12 +5,14 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { Progress } from './progress.js';
-import { type Expected, tooLarge } from './verify.js';
+import type { Expected, Measured } from './verify.js';
 
 /**
- * Append a body to the partial file while hashing and counting it; returns the new size. Unlike
- * `pipeline`, a failing body does not destroy the file stream: what arrived is flushed to disk,
- * so the next attempt resumes after it.
+ * Append a body to the partial file while hashing and counting it. Unlike `pipeline`, a failing
+ * body does not destroy the file stream: what arrived is flushed to disk, so the next attempt
+ * resumes after it. A body that grows past the declared size is not read any further (nor is
+ * its last chunk written): the result says `overflowed`, for the caller to judge like any
+ * other mismatch.
  */
 export async function appendHashed(
   body: AsyncIterable<Buffer>,
@@ -19,7 +21,7 @@ export async function appendHashed(
   from: number,
   expected: Expected,
   progress: Pick<Progress, 'advance'>,
-): Promise<number> {
+): Promise<Omit<Measured, 'sha256'>> {
   let size = from;
   const out = createWriteStream(part, { flags: 'a', highWaterMark: 1 << 20 });
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
@@ -27,7 +29,8 @@ export async function appendHashed(
   try {
     for await (const chunk of body) {
       size += chunk.length;
-      if (expected.size !== undefined && size > expected.size) throw tooLarge(expected);
+      // Leaving the loop destroys the body: nothing more is received.
+      if (expected.size !== undefined && size > expected.size) return { size, overflowed: true };
       hash.update(chunk);
       progress.advance(chunk.length);
       if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
@@ -36,5 +39,5 @@ export async function appendHashed(
     out.end();
     await Promise.race([finished(out), failed]);
   }
-  return size;
+  return { size };
 }

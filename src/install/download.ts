@@ -30,9 +30,23 @@ export interface DownloadContext {
 
 /**
  * The verified archive of `d`, from the cache when a good copy is there (no network), else
- * downloaded. A cached copy or download that fails verification is discarded, never kept.
+ * downloaded. A cached copy or download that fails verification is discarded, never kept, and a
+ * failure leaves no empty directory of the version behind.
  */
 export async function obtainArchive(
+  d: ArtifactDownload,
+  ctx: DownloadContext,
+): Promise<{ file: string; downloaded: boolean }> {
+  try {
+    return await obtain(d, ctx);
+  } catch (error) {
+    // Also when the directory was there before: its partial download may be what was discarded.
+    dropDirIfEmpty(d.archive);
+    throw error;
+  }
+}
+
+async function obtain(
   d: ArtifactDownload,
   ctx: DownloadContext,
 ): Promise<{ file: string; downloaded: boolean }> {
@@ -46,7 +60,7 @@ export async function obtainArchive(
       },
     );
   }
-  const madeDir = mkdirSync(path.dirname(d.archive), { recursive: true }) !== undefined;
+  mkdirSync(path.dirname(d.archive), { recursive: true });
   const { part, meta } = partialFiles(d.archive);
   const discard = () => {
     rmSync(part, { force: true });
@@ -56,7 +70,8 @@ export async function obtainArchive(
     let fetched = await fetchToPartial(d, ctx, true);
     let problem = mismatch(d.expected, fetched.measured);
     if (problem && fetched.resumed) {
-      // The bytes kept from before may not belong to this file after all: start over once.
+      // The bytes kept from before may not belong to this file after all (or the server sent
+      // more than the rest of it): start over once.
       ctx.progress.note('the resumed download did not verify; downloading it again from the start');
       discard();
       fetched = await fetchToPartial(d, ctx, false);
@@ -66,8 +81,6 @@ export async function obtainArchive(
   } catch (error) {
     if (isLauncherError(error) && (error.code === 'E_CHECKSUM' || error.code === 'E_SIZE'))
       discard();
-    // A directory made for this download goes again if nothing is kept in it.
-    if (madeDir) dropDirIfEmpty(d.archive);
     throw error;
   }
   renameSync(part, d.archive);

@@ -130,9 +130,9 @@ async function attempt(
   const hash = nodeCrypto().createHash('sha256');
   if (from > 0) await hashInto(part, hash);
   ctx.progress.start(d.url.href, total ?? d.expected.size, from);
-  const size = await appendHashed(res.body, part, hash, from, d.expected, ctx.progress);
+  const appended = await appendHashed(res.body, part, hash, from, d.expected, ctx.progress);
   ctx.progress.finish();
-  return { measured: { sha256: hash.digest('hex'), size }, resumed: from > 0 };
+  return { measured: { sha256: hash.digest('hex'), ...appended }, resumed: from > 0 };
 }
 
 /** A `file:` artifact: copied into the cache through the same hashing path. */
@@ -143,7 +143,7 @@ async function copyLocal(d: ArtifactDownload, ctx: DownloadContext): Promise<Fet
     ctx.progress.start(d.url.href, statSync(source).size, 0);
     writeFileSync(part, '');
     const hash = nodeCrypto().createHash('sha256');
-    const size = await appendHashed(
+    const appended = await appendHashed(
       createReadStream(source, { highWaterMark: 1 << 20, signal: ctx.signal }),
       part,
       hash,
@@ -152,7 +152,7 @@ async function copyLocal(d: ArtifactDownload, ctx: DownloadContext): Promise<Fet
       ctx.progress,
     );
     ctx.progress.finish();
-    return { measured: { sha256: hash.digest('hex'), size }, resumed: false };
+    return { measured: { sha256: hash.digest('hex'), ...appended }, resumed: false };
   } catch (error) {
     if (isLauncherError(error) || ctx.signal?.aborted) throw error;
     // Writing the copy into the cache failed: this machine's trouble, said as such.

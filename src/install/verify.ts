@@ -8,6 +8,11 @@ import { nodeCrypto } from '../util/random.js';
 export interface Measured {
   readonly sha256: string;
   readonly size: number;
+  /**
+   * Reading stopped once the bytes passed the declared size, before they could fill the disk:
+   * `size` and `sha256` then cover only what was read.
+   */
+  readonly overflowed?: boolean;
 }
 
 /** Feed a file's bytes into `hash`; returns how many there were. */
@@ -42,6 +47,13 @@ export function mismatch(expected: Expected, measured: Measured): LauncherError 
   const hint =
     'The download was damaged, or the index does not describe this file. The bad copy has been ' +
     'discarded; run the command again, and tell the vendor if it keeps failing.';
+  if (measured.overflowed) {
+    return new LauncherError(
+      'E_SIZE',
+      `the download of ${expected.what} is larger than the ${expected.size} bytes the index says`,
+      { hint },
+    );
+  }
   if (expected.size !== undefined && measured.size !== expected.size) {
     return new LauncherError(
       'E_SIZE',
@@ -57,13 +69,4 @@ export function mismatch(expected: Expected, measured: Measured): LauncherError 
     );
   }
   return null;
-}
-
-/** The error for a download that grew past its declared size (stopped before it fills the disk). */
-export function tooLarge(expected: Expected): LauncherError {
-  return new LauncherError(
-    'E_SIZE',
-    `the download of ${expected.what} is larger than the ${expected.size} bytes the index says`,
-    { hint: 'The server sends something else than the index describes; tell the vendor.' },
-  );
 }

@@ -1,7 +1,7 @@
 // A real distribution server for tests: `http.createServer` on a loopback port 0, serving an
 // index.json and `.tar.gz` archives built in memory, able to misbehave on demand (cut a
-// download, answer 500, never answer, stall, corrupt bytes, ignore Range) and recording every
-// request it gets. Used by the install tests, and by anyone who needs a distribution to install.
+// download, answer 500, never answer, stall, corrupt bytes, ignore or botch Range) and recording
+// every request it gets. Used by the install tests, and by anyone who needs a distribution to install.
 import { createHash } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import http from 'node:http';
@@ -57,6 +57,11 @@ export interface Misbehaviour {
   corrupt?: boolean;
   /** Answer 200 with the whole body even to a Range request. */
   ignoreRange?: boolean;
+  /**
+   * Answer a Range request with a 206 whose Content-Range claims the start asked for, but send
+   * the whole body (a broken cache or proxy in front of the server).
+   */
+  wholeBodyIn206?: boolean;
 }
 
 /** What the server saw of a request. */
@@ -268,7 +273,7 @@ export class DistServer {
       send(
         206,
         { ...common, 'content-range': `bytes ${start}-${served.length - 1}/${served.length}` },
-        served.subarray(start),
+        misbehaviour.wholeBodyIn206 ? served : served.subarray(start),
       );
       return;
     }

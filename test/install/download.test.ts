@@ -103,6 +103,23 @@ describe('downloading an artifact', () => {
     expect(hit).toMatchObject({ range: 'bytes=1000-', ifRange: '"an-older-build"', status: 200 });
   });
 
+  it('starts over once when a resumed download grows past the declared size', async () => {
+    const { server, archivePath, bytes, download } = await setup({ LAUNCHER_HTTP_RETRIES: '0' });
+    // A first run cut half-way leaves a partial download to resume.
+    server.misbehave(archivePath, { dropAfter: bytes.length >> 1 });
+    await expect(download()).rejects.toMatchObject({ code: 'E_NETWORK' });
+    // The resumed request is answered 206 "from where you stopped", but with the whole file.
+    server.misbehave(archivePath, { wholeBodyIn206: true });
+    const result = await download();
+    expect(result.downloaded).toBe(true);
+    const hits = server.requests.filter((r) => r.path === archivePath);
+    expect(hits.map((h) => [h.status, h.range !== undefined])).toEqual([
+      [200, false],
+      [206, true],
+      [200, false],
+    ]);
+  });
+
   it('retries 5xx answers with backoff and succeeds on the third attempt', async () => {
     const { server, archivePath, download, lines } = await setup();
     server.misbehave(archivePath, { status: 500 }, { status: 503 });
@@ -147,6 +164,19 @@ describe('downloading an artifact', () => {
       code: 'E_SIZE',
       exitCode: 6,
     });
+    expect(existsSync(path.join(paths.cache, 'downloads', '1.0.0'))).toBe(false);
+  });
+
+  it('keeps no empty cache directory when the download started over still fails', async () => {
+    const { server, archivePath, bytes, download, paths } = await setup({
+      LAUNCHER_HTTP_RETRIES: '0',
+    });
+    server.misbehave(archivePath, { dropAfter: bytes.length >> 1 });
+    await expect(download()).rejects.toMatchObject({ code: 'E_NETWORK' });
+    // The directory now holds the partial download, made by the run before this one.
+    server.misbehave(archivePath, { wholeBodyIn206: true }, { corrupt: true });
+    await expect(download()).rejects.toMatchObject({ code: 'E_CHECKSUM', exitCode: 6 });
+    expect(server.count(archivePath)).toBe(3);
     expect(existsSync(path.join(paths.cache, 'downloads', '1.0.0'))).toBe(false);
   });
 
