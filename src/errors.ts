@@ -94,7 +94,23 @@ const REFUSALS: Readonly<Record<string, readonly [string, string]>> = {
   EROFS: ['read-only file system', `Make that file system writable, ${HOME_ELSEWHERE}.`],
   ENOSPC: ['no space left on the device', 'Free some space there, then run the command again.'],
   EDQUOT: ['disk quota exceeded', 'Free some space there, then run the command again.'],
+  // Past the file size limit (RLIMIT_FSIZE; Node ignores SIGXFSZ) or the file system's largest file.
+  EFBIG: [
+    'file too large for the file size limit (ulimit -f) or the file system',
+    `Raise the file size limit (ulimit -f), ${HOME_ELSEWHERE} on a file system that takes larger files.`,
+  ],
 };
+
+// The refusals that mean "no room for these bytes", where freeing space (or a limit) helps.
+const NO_ROOM = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+
+/** What a caller knows about a refused write that the error itself may not say. */
+export interface WriteContext {
+  /** The file being written: a write to an open file (a full disk mid-download) names none. */
+  readonly file: string;
+  /** Added to the fix when there was no room: what is kept, and what can be deleted. */
+  readonly noRoom?: string;
+}
 
 // A path that cannot be what it must be: a file where a directory belongs (LAUNCHER_HOME set to
 // a file), a link loop. The user's setup, not a bug of ours; but only as a last resort (in
@@ -116,26 +132,34 @@ const PATH_PROBLEMS: Readonly<Record<string, readonly [string, string]>> = {
 };
 
 /**
- * A file system refusal (permissions, a read-only mount, a full disk) as an E_IO error naming
- * the file; undefined for anything else.
+ * A file system refusal (permissions, a read-only mount, a full disk, a file too large) as an
+ * E_IO error naming the file (from the error, else from `context`); undefined for anything else.
  */
-export function fileSystemRefusal(error: unknown): LauncherError | undefined {
-  return fileSystemError(error, REFUSALS);
+export function fileSystemRefusal(
+  error: unknown,
+  context?: WriteContext,
+): LauncherError | undefined {
+  return fileSystemError(error, REFUSALS, context);
 }
 
 function fileSystemError(
   error: unknown,
   table: Readonly<Record<string, readonly [string, string]>>,
+  context?: WriteContext,
 ): LauncherError | undefined {
-  const refusal = table[errnoCode(error) ?? ''];
+  const code = errnoCode(error) ?? '';
+  const refusal = table[code];
   if (!refusal) return undefined;
   const file = (error as { path?: unknown }).path;
   const syscall = (error as { syscall?: unknown }).syscall;
   const during = typeof syscall === 'string' ? ` (${syscall})` : '';
-  // A write to an open file (a full disk mid-download) names no path.
-  const what = typeof file === 'string' ? `use ${file}` : 'write a file';
+  // A write to an open file (a full disk mid-download) names no path: the caller may know it.
+  const what =
+    typeof file === 'string' ? `use ${file}` : context ? `write ${context.file}` : 'write a file';
+  const hint =
+    NO_ROOM.has(code) && context?.noRoom ? `${refusal[1]} ${context.noRoom}` : refusal[1];
   return new LauncherError('E_IO', `cannot ${what}${during}: ${refusal[0]}`, {
-    hint: refusal[1],
+    hint,
     cause: error,
   });
 }

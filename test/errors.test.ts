@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, exitCodeOf, LauncherError, renderError } from '../src/errors.js';
+import {
+  ErrorCodes,
+  exitCodeOf,
+  fileSystemRefusal,
+  LauncherError,
+  renderError,
+} from '../src/errors.js';
 
 describe('errors', () => {
   it('renders what went wrong, a blank line, then the fix', () => {
@@ -38,5 +44,28 @@ describe('errors', () => {
     );
     expect(text).toContain('LAUNCHER_HOME');
     expect(text).not.toContain('bug');
+  });
+
+  // Node's error for a write to an open file on a full disk, or past a quota: it names no file.
+  const writeError = (code: string, message: string) =>
+    Object.assign(new Error(`${code}: ${message}, write`), { code, syscall: 'write' });
+
+  it('names the file a refused write went to, and what to free, when the error names none', () => {
+    const part = '/home/ada/.cache/launcher/downloads/1.4.2/abc-mycc.tar.gz.part';
+    for (const error of [
+      writeError('ENOSPC', 'no space left on device'),
+      writeError('EDQUOT', 'disk quota exceeded'),
+      writeError('EFBIG', 'file too large'),
+    ]) {
+      const text = renderError(fileSystemRefusal(error, { file: part, noRoom: 'Delete it.' }));
+      expect(text).toMatch(/^launcher: cannot write \/home\/ada\/\S+\.part \(write\): \S/);
+      expect(text).toMatch(/\n\n.+ Delete it\.\n$/);
+    }
+    // Refused for other reasons, freeing space would not help: the fix does not say so.
+    const denied = fileSystemRefusal(writeError('EACCES', 'permission denied'), {
+      file: part,
+      noRoom: 'Delete it.',
+    });
+    expect(renderError(denied)).not.toContain('Delete it.');
   });
 });

@@ -105,8 +105,14 @@ export async function extractArchive(
       onwarn: (code, message, data) => {
         if (code === 'TAR_ENTRY_INFO') return;
         // A full disk or a refused write is this machine's trouble, not the archive's: E_IO,
-        // and the verified archive is kept.
-        fail(fileSystemRefusal(data) ?? damaged(message));
+        // naming the file being written (a write error names none), and the archive is kept.
+        const refusal = fileSystemRefusal(data, {
+          file: (data.entry as ReadEntry | undefined)?.absolute ?? staging,
+          noRoom:
+            'The files unpacked so far were removed; the verified archive stays in the download ' +
+            'cache, so the next install does not download it again.',
+        });
+        fail(refusal ?? damaged(message));
       },
     });
     unpack.on('error', (error: Error) => fail(damaged(error.message, error)));

@@ -130,7 +130,12 @@ async function attempt(
   const hash = nodeCrypto().createHash('sha256');
   if (from > 0) await hashInto(part, hash);
   ctx.progress.start(d.url.href, total ?? d.expected.size, from);
-  const appended = await appendHashed(res.body, part, hash, from, d.expected, ctx.progress);
+  const appended = await appendHashed(
+    res.body,
+    { part, hash, from, resumable: true },
+    d.expected,
+    ctx.progress,
+  );
   ctx.progress.finish();
   return { measured: { sha256: hash.digest('hex'), ...appended }, resumed: from > 0 };
 }
@@ -145,9 +150,7 @@ async function copyLocal(d: ArtifactDownload, ctx: DownloadContext): Promise<Fet
     const hash = nodeCrypto().createHash('sha256');
     const appended = await appendHashed(
       createReadStream(source, { highWaterMark: 1 << 20, signal: ctx.signal }),
-      part,
-      hash,
-      0,
+      { part, hash, from: 0, resumable: false },
       d.expected,
       ctx.progress,
     );

@@ -1,5 +1,6 @@
 // End to end: `launcher install` through the built CLI against a real loopback distribution.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
@@ -10,7 +11,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { launcher } from '../helpers/cli.js';
+import { LAUNCHER_BIN, launcher, type RunOptions, run } from '../helpers/cli.js';
 import {
   type DistServer,
   type DistServerOptions,
@@ -38,6 +39,19 @@ async function setup(
   const home = env.LAUNCHER_HOME!;
   const cwd = tempDir('launcher-project-');
   return { server, env, home, cwd, versions: path.join(home, 'versions') };
+}
+
+/**
+ * `launcher <args>` under a file size limit of `blocks` (the shell's `ulimit -f`): a write past it
+ * fails with EFBIG (Node ignores SIGXFSZ) and takes the path a full disk's ENOSPC takes.
+ */
+function launcherWithFileLimit(
+  blocks: number,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; cwd: string } & RunOptions,
+) {
+  const script = `ulimit -f ${blocks} && exec "$0" "$@"`;
+  return run('/bin/sh', ['-c', script, process.execPath, LAUNCHER_BIN, ...args], options);
 }
 
 /** Names under versions/ other than the installed version directories. */
@@ -343,5 +357,55 @@ describe('launcher install', () => {
     expect(r.stderr).not.toMatch(/network|retry|bug|internal error/i);
     // Nothing was written there, and a failed download leaves no empty directory behind.
     expect(existsSync(downloads)).toBe(false);
+  });
+
+  it('names the partial download a refused write was filling, and resumes it once it can be written', async () => {
+    // Incompressible: the archive is larger than the limit below.
+    const content = randomBytes(200_000);
+    const { server, env, cwd, home, versions } = await setup({
+      versions: [{ version: '1.4.2', files: { 'bin/mycc': { content, mode: 0o755 } } }],
+    });
+    const r = await launcherWithFileLimit(64, ['install', '1.4.2'], { env, cwd });
+    expect(r.code).toBe(1);
+    const downloads = path.join(home, 'cache', 'downloads', '1.4.2');
+    const part = readdirSync(downloads).find((n) => n.endsWith('.part'));
+    expect(part).toBeDefined();
+    expect(r.stderr).toContain(
+      `cannot write ${path.join(downloads, part!)} (write): file too large`,
+    );
+    expect(r.stderr).toMatch(/\n\nRaise the file size limit/);
+    expect(r.stderr).toContain(`What arrived is kept in ${path.join(downloads, part!)}`);
+    expect(r.stderr).not.toMatch(/network|retry|bug|internal error/i);
+    expect(server.count(server.archivePath('1.4.2'))).toBe(1);
+    expect(readdirSync(versions)).toEqual([]);
+    // As the hint says: the next install continues the partial download.
+    const again = await launcher(['install', '1.4.2'], { env, cwd });
+    expect(again.code).toBe(0);
+    const hits = server.requests.filter((h) => h.path === server.archivePath('1.4.2'));
+    expect(hits.map((h) => h.status)).toEqual([200, 206]);
+  });
+
+  it('names the file being unpacked when its write is refused, and keeps the verified archive', async () => {
+    // A megabyte of zeros: a small archive, a large file once unpacked.
+    const content = Buffer.alloc(1 << 20);
+    const { server, env, cwd, home, versions } = await setup({
+      versions: [{ version: '1.4.2', files: { 'bin/mycc': { content, mode: 0o755 } } }],
+    });
+    const r = await launcherWithFileLimit(64, ['install', '1.4.2'], { env, cwd });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `cannot write ${versions}/\\.staging-1\\.4\\.2-[0-9a-f]+/bin/mycc \\(write\\): file too large`,
+      ),
+    );
+    expect(r.stderr).toContain('the verified archive stays in the download cache');
+    expect(r.stderr).not.toMatch(/damaged|bug|internal error/i);
+    expect(readdirSync(versions)).toEqual([]);
+    const downloads = path.join(home, 'cache', 'downloads', '1.4.2');
+    expect(readdirSync(downloads)).toHaveLength(1);
+    // The next install unpacks the cached archive without downloading it again.
+    const again = await launcher(['install', '1.4.2'], { env, cwd });
+    expect(again.code).toBe(0);
+    expect(server.count(server.archivePath('1.4.2'))).toBe(1);
   });
 });
