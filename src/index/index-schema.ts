@@ -65,7 +65,8 @@ export function unsafeBinPath(rel: string): string | undefined {
 // could then pass for part of a string. A byte order mark is kept, and refused by JSON.parse.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-function badIndex(url: string, what: string): LauncherError {
+/** The error for an index that cannot be used (exit 2), naming its URL and what is wrong. */
+export function badIndex(url: string, what: string): LauncherError {
   return new LauncherError('E_BAD_INDEX', `invalid distribution index ${url}: ${what}`, {
     hint:
       'The index comes from the compiler vendor: ask them to fix it, or point LAUNCHER_DIST_URL ' +

@@ -3,18 +3,12 @@
 import { fileURLToPath } from 'node:url';
 import { isLauncherError, LauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
+import { readIndexBody } from './content-encoding.js';
 import { type DistUrlSource, requireDistUrl } from './dist-url.js';
 import { HttpClient } from './http-client.js';
 import { HttpStatusError, isOffline } from './http-settings.js';
 import { readCachedIndex, writeCachedIndex } from './index-cache.js';
-import {
-  type DistIndex,
-  decodeIndex,
-  indexTooLarge,
-  MAX_INDEX_BYTES,
-  parseIndex,
-  readLocalIndexSync,
-} from './index-schema.js';
+import { type DistIndex, parseIndex, readLocalIndexSync } from './index-schema.js';
 import { withRetries } from './retry.js';
 
 // Re-exported for callers that report on the index (doctor).
@@ -76,7 +70,13 @@ export async function loadIndex(
           await res.body.dump();
           throw new HttpStatusError(url, res.status);
         }
-        return { body: await readLimited(res.body, url.href), headers: res.headers };
+        const encoding = res.headers['content-encoding'];
+        const body = await readIndexBody(
+          res.body,
+          url.href,
+          typeof encoding === 'string' ? encoding : null,
+        );
+        return { body, headers: res.headers };
       },
       { settings: client.settings, signal: options.signal },
     );
@@ -122,15 +122,4 @@ function readIndexFile(url: URL): DistIndex {
     );
   }
   return parseIndex(text, url.href);
-}
-
-async function readLimited(body: AsyncIterable<Buffer>, url: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    total += chunk.length;
-    if (total > MAX_INDEX_BYTES) throw indexTooLarge(url);
-    chunks.push(chunk);
-  }
-  return decodeIndex(Buffer.concat(chunks), url);
 }

@@ -137,7 +137,13 @@ async function attempt(
     ctx.progress,
   );
   ctx.progress.finish();
-  return { measured: { sha256: hash.digest('hex'), ...appended }, resumed: from > 0 };
+  const encoding = header(res.headers, 'content-encoding');
+  const measured: Measured = {
+    sha256: hash.digest('hex'),
+    ...appended,
+    ...(encoding && encoding !== 'identity' ? { contentEncoding: encoding } : {}),
+  };
+  return { measured, resumed: from > 0 };
 }
 
 /** A `file:` artifact: copied into the cache through the same hashing path. */

@@ -13,6 +13,11 @@ export interface Measured {
    * `size` and `sha256` then cover only what was read.
    */
   readonly overflowed?: boolean;
+  /**
+   * The Content-Encoding the server sent the bytes with. It is never undone: the checksum is
+   * over the file as published, as `sha256sum` computes it.
+   */
+  readonly contentEncoding?: string;
 }
 
 /** Feed a file's bytes into `hash`; returns how many there were. */
@@ -44,9 +49,15 @@ export interface Expected {
 
 /** The verification error for a mismatch, or null when `measured` is what was promised. */
 export function mismatch(expected: Expected, measured: Measured): LauncherError | null {
-  const hint =
+  let hint =
     'The download was damaged, or the index does not describe this file. The bad copy has been ' +
     'discarded; run the command again, and tell the vendor if it keeps failing.';
+  if (measured.contentEncoding) {
+    hint +=
+      ` The server sent it with Content-Encoding: ${measured.contentEncoding}, which launcher ` +
+      'does not undo (the checksum is over the file as published): the server should send the ' +
+      'file as it is.';
+  }
   if (measured.overflowed) {
     return new LauncherError(
       'E_SIZE',

@@ -293,6 +293,25 @@ describe('launcher install', () => {
     expect(readdirSync(path.join(home, 'cache', 'downloads'))).toEqual([]);
   });
 
+  it('takes an archive as published, whatever Content-Encoding the server says it has', async () => {
+    const { server, env, cwd, versions } = await setup();
+    // S3 metadata on a .tar.gz: the header, over the file's own bytes, which match the checksum.
+    server.misbehave(server.archivePath('1.4.2'), { headers: { 'content-encoding': 'gzip' } });
+    const r = await launcher(['install', '1.4.2'], { env, cwd });
+    expect(r.code).toBe(0);
+    expect(readdirSync(versions)).toEqual(['1.4.2']);
+  });
+
+  it('exits 6 when the server compresses the archive on the way, naming the Content-Encoding', async () => {
+    const { server, env, cwd, versions } = await setup();
+    server.misbehave(server.archivePath('1.4.2'), { encode: 'gzip' });
+    const r = await launcher(['install', '1.4.2'], { env, cwd });
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(/the download of mycc 1\.4\.2 .* the index says/);
+    expect(r.stderr).toContain('The server sent it with Content-Encoding: gzip');
+    expect(readdirSync(versions)).toEqual([]);
+  });
+
   it('refuses plain http to a host that is not this machine (exit 2)', async () => {
     const { env, cwd } = await setup(undefined, {
       LAUNCHER_DIST_URL: 'http://dist.example.com/index.json',

@@ -1,11 +1,13 @@
 // A real distribution server for tests: `http.createServer` on a loopback port 0, serving an
 // index.json and `.tar.gz` archives built in memory, able to misbehave on demand (cut a
-// download, answer 500, never answer, stall, corrupt bytes, ignore or botch Range) and recording
-// every request it gets. Used by the install tests, and by anyone who needs a distribution to install.
+// download, answer 500, never answer, stall, corrupt bytes, ignore or botch Range, add a
+// Content-Encoding) and recording every request it gets. Used by the install tests, and by
+// anyone who needs a distribution to install.
 import { createHash } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { installTree, type TarEntry, tarBuffer, tarGz } from './tar-archive.js';
 
 export type { TarEntry } from './tar-archive.js';
@@ -62,6 +64,10 @@ export interface Misbehaviour {
    * the whole body (a broken cache or proxy in front of the server).
    */
   wholeBodyIn206?: boolean;
+  /** Send the body compressed with node:zlib, saying so in Content-Encoding. */
+  encode?: 'gzip' | 'deflate' | 'br';
+  /** Extra headers on the answer (a Content-Encoding over unchanged bytes, as S3 metadata does). */
+  headers?: Record<string, string>;
 }
 
 /** What the server saw of a request. */
@@ -75,6 +81,7 @@ export interface RecordedRequest {
 }
 
 const LAST_MODIFIED = 'Mon, 05 Jan 2026 00:00:00 GMT';
+const ENCODERS = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync } as const;
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 /** The script installed for a bin by default: prints the tool, version and arguments. */
@@ -222,9 +229,16 @@ export class DistServer {
     await this.#gates.get(path);
     const misbehaviour = this.#misbehaviours.get(path)?.shift() ?? {};
     if (misbehaviour.hang) return;
-    const send = (status: number, headers: http.OutgoingHttpHeaders, body: Buffer) => {
+    const send = (status: number, headers: http.OutgoingHttpHeaders, plain: Buffer) => {
       record.status = status;
-      res.writeHead(status, { 'content-length': body.length, ...headers });
+      const { encode } = misbehaviour;
+      const body = encode ? ENCODERS[encode](plain) : plain;
+      res.writeHead(status, {
+        'content-length': body.length,
+        ...headers,
+        ...(encode ? { 'content-encoding': encode } : {}),
+        ...misbehaviour.headers,
+      });
       if (misbehaviour.dropAfter !== undefined) {
         res.write(body.subarray(0, misbehaviour.dropAfter), () => res.socket?.destroy());
       } else if (misbehaviour.stallAfter !== undefined) {

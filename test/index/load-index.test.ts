@@ -101,6 +101,65 @@ describe('loading the index', () => {
     expect((await load({ LAUNCHER_OFFLINE: '1' })).index.versions).toHaveLength(2);
   });
 
+  it('decodes an index served with a Content-Encoding (as S3 serves objects stored compressed)', async () => {
+    for (const encode of ['gzip', 'deflate', 'br'] as const) {
+      const { server, load } = await setup();
+      server.misbehave('/index.json', { encode });
+      const loaded = await load();
+      expect([encode, loaded.origin]).toEqual([encode, 'network']);
+      expect(loaded.index.versions.map((v) => v.version)).toEqual(['1.1.0', '1.0.0']);
+      // What is cached is the decoded index: offline it parses as well.
+      expect((await load({ LAUNCHER_OFFLINE: '1' })).index.tool).toBe('mycc');
+    }
+  });
+
+  it('names a Content-Encoding it cannot decode (exit 2), instead of calling the index not UTF-8', async () => {
+    const { server, load } = await setup();
+    server.misbehave('/index.json', { headers: { 'content-encoding': 'zstd' } });
+    await expect(load()).rejects.toMatchObject({
+      code: 'E_BAD_INDEX',
+      exitCode: 2,
+      message: expect.stringMatching(/Content-Encoding: zstd.*gzip, deflate and br/),
+    });
+  });
+
+  it('says which encoding is damaged when the bytes do not decode (exit 2)', async () => {
+    const { server, load } = await setup();
+    server.misbehave('/index.json', { headers: { 'content-encoding': 'gzip' } });
+    await expect(load()).rejects.toMatchObject({
+      code: 'E_BAD_INDEX',
+      exitCode: 2,
+      message: expect.stringContaining(`${server.indexUrl}: its gzip Content-Encoding`),
+    });
+  });
+
+  it('refuses a gzip bomb once its decoded size passes the 32 MiB limit', async () => {
+    const { server, load } = await setup();
+    // 64 MiB of spaces, which gzip to about 64 KiB on the wire.
+    server.setIndex(Buffer.alloc(64 * 1024 * 1024, ' '));
+    server.misbehave('/index.json', { encode: 'gzip' });
+    await expect(load()).rejects.toMatchObject({
+      code: 'E_BAD_INDEX',
+      exitCode: 2,
+      message: expect.stringContaining(`${server.indexUrl} is larger than 33554432 bytes`),
+    });
+  });
+
+  it('refuses a compressed body past the limit even when it decodes to next to nothing', async () => {
+    const { server, load } = await setup();
+    // A zlib header, then empty stored blocks (5 bytes each) that never end: 33 MiB on the wire.
+    const blocks = 7_000_000;
+    const body = Buffer.alloc(2 + blocks * 5);
+    body.set([0x78, 0x01]);
+    for (let i = 0; i < blocks; i++) body.set([0xff, 0xff], 2 + i * 5 + 3);
+    server.setIndex(body);
+    server.misbehave('/index.json', { headers: { 'content-encoding': 'deflate' } });
+    await expect(load()).rejects.toMatchObject({
+      code: 'E_BAD_INDEX',
+      message: expect.stringContaining(`${server.indexUrl} is larger than 33554432 bytes`),
+    });
+  });
+
   it('reads a file: index directly, also offline', async () => {
     const { server, load } = await setup();
     const dir = tempDir();
