@@ -15,15 +15,17 @@ export interface HttpSettings {
   readonly retryDelayMs: number;
 }
 
-function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** `min` 1 for a timeout: undici reads 0 as "none", and timeouts must be finite (spec §4). */
+function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
   const isMs = name.endsWith('_MS');
-  if (!Number.isFinite(value) || value < 0 || (isMs && value > MAX_TIMER_MS)) {
+  if (!Number.isFinite(value) || value < min || (isMs && value > MAX_TIMER_MS)) {
+    const range = min > 0 ? `a number from ${min}` : 'a non-negative number';
     throw new LauncherError(
       'E_USAGE',
-      `${name} must be a non-negative number${isMs ? ` of at most ${MAX_TIMER_MS} (ms)` : ''}, got ${JSON.stringify(raw)}`,
+      `${name} must be ${range}${isMs ? ` of at most ${MAX_TIMER_MS} (ms)` : ''}, got ${JSON.stringify(raw)}`,
       {
         hint: `Unset ${name}, or give it a number such as ${fallback}.`,
       },
@@ -36,7 +38,7 @@ function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): numb
 export function httpSettings(env: NodeJS.ProcessEnv): HttpSettings {
   const timeout = env.LAUNCHER_HTTP_TIMEOUT_MS;
   const all =
-    timeout === undefined ? undefined : envNumber(env, 'LAUNCHER_HTTP_TIMEOUT_MS', 30_000);
+    timeout === undefined ? undefined : envNumber(env, 'LAUNCHER_HTTP_TIMEOUT_MS', 30_000, 1);
   return {
     connectTimeoutMs: all ?? 10_000,
     headersTimeoutMs: all ?? 30_000,

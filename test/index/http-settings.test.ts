@@ -26,6 +26,8 @@ describe('httpSettings', () => {
     ['LAUNCHER_HTTP_TIMEOUT_MS', '3000000000'],
     ['LAUNCHER_HTTP_RETRY_DELAY_MS', '2147483648'],
     ['LAUNCHER_HTTP_TIMEOUT_MS', '-5'],
+    // undici reads 0 as no timeout at all: a stalled download would hang for good.
+    ['LAUNCHER_HTTP_TIMEOUT_MS', '0'],
     ['LAUNCHER_HTTP_RETRIES', 'ten'],
   ])('refuses %s=%s, naming it (exit 2)', (name, value) => {
     let error: unknown;
