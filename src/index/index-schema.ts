@@ -139,10 +139,11 @@ export function parseIndex(text: string, url: string): DistIndex {
     const failHere = (what: string): never => fail(`version ${JSON.stringify(label)}: `, what);
     if (!isObject(entry)) return failHere('each entry of "versions" must be an object');
     const version = entry.version;
-    if (typeof version === 'string' && version.includes('+') && semver.valid(version) !== null) {
+    const base = typeof version === 'string' ? version.split('+')[0]! : '';
+    if (base !== version && semver.valid(base) === base) {
       // Valid semver, but build metadata does not count in ordering or matching: 1.4.2+a and
       // 1.4.2+b would be one version with two builds, and `launcher install 1.4.2+a` means 1.4.2.
-      return failHere('"version" may not carry build metadata (+…): list it as 1.4.2');
+      return failHere(`"version" may not carry build metadata (+…): list it as ${base}`);
     }
     if (typeof version !== 'string' || semver.valid(version) !== version) {
       return failHere('"version" must be an exact semver version such as 1.4.2');

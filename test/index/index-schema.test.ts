@@ -127,11 +127,20 @@ describe('parseIndex', () => {
     },
   );
 
-  it('refuses build metadata, saying so rather than "not exact semver"', () => {
-    const error = refusal(JSON.stringify(doc({}, { version: '1.4.2+linux' })));
+  it.each([
+    ['1.4.2+linux', '1.4.2'],
+    ['2.0.0-rc.1+linux', '2.0.0-rc.1'],
+  ])('refuses build metadata (%s), saying so and what to list instead', (version, base) => {
+    const error = refusal(JSON.stringify(doc({}, { version })));
     expect(error.code).toBe('E_BAD_INDEX');
-    expect(error.message).toContain('version "1.4.2+linux"');
-    expect(error.message).toContain('build metadata');
+    expect(error.message).toContain(`version "${version}"`);
+    expect(error.message).toContain(`build metadata (+…): list it as ${base}`);
+  });
+
+  it('calls a v-prefixed version with build metadata not exact semver, as without it', () => {
+    expect(refusal(JSON.stringify(doc({}, { version: 'v2.0.0+linux' }))).message).toContain(
+      'exact semver',
+    );
   });
 
   it('refuses a version listed twice', () => {
