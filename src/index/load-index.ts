@@ -6,7 +6,7 @@ import type { LauncherPaths } from '../paths.js';
 import { readIndexBody } from './content-encoding.js';
 import { type DistUrlSource, requireDistUrl } from './dist-url.js';
 import { HttpClient } from './http-client.js';
-import { HttpStatusError, isOffline } from './http-settings.js';
+import { HttpStatusError, headerList, isOffline } from './http-settings.js';
 import { readCachedIndex, writeCachedIndex } from './index-cache.js';
 import { type DistIndex, parseIndex, readLocalIndexSync } from './index-schema.js';
 import { withRetries } from './retry.js';
@@ -70,12 +70,8 @@ export async function loadIndex(
           await res.body.dump();
           throw new HttpStatusError(url, res.status);
         }
-        const encoding = res.headers['content-encoding'];
-        const body = await readIndexBody(
-          res.body,
-          url.href,
-          typeof encoding === 'string' ? encoding : null,
-        );
+        const encoding = headerList(res.headers, 'content-encoding');
+        const body = await readIndexBody(res.body, url.href, encoding);
         return { body, headers: res.headers };
       },
       { settings: client.settings, signal: options.signal },

@@ -5,7 +5,7 @@ import { createReadStream, readFileSync, rmSync, statSync, writeFileSync } from 
 import { fileURLToPath } from 'node:url';
 import { fileSystemRefusal, isLauncherError, LauncherError } from '../errors.js';
 import type { HttpClient } from '../index/http-client.js';
-import { HttpStatusError } from '../index/http-settings.js';
+import { HttpStatusError, headerList } from '../index/http-settings.js';
 import { withRetries } from '../index/retry.js';
 import { nodeCrypto } from '../util/random.js';
 import { appendHashed } from './append-hashed.js';
@@ -136,8 +136,10 @@ async function attempt(
     d.expected,
     ctx.progress,
   );
-  ctx.progress.finish();
-  const encoding = header(res.headers, 'content-encoding');
+  // Stopped for growing past the declared size: no "downloaded" line for what was not.
+  if (appended.overflowed) ctx.progress.note('stopped: the download is larger than the index says');
+  else ctx.progress.finish();
+  const encoding = headerList(res.headers, 'content-encoding');
   const measured: Measured = {
     sha256: hash.digest('hex'),
     ...appended,

@@ -66,8 +66,11 @@ export interface Misbehaviour {
   wholeBodyIn206?: boolean;
   /** Send the body compressed with node:zlib, saying so in Content-Encoding. */
   encode?: 'gzip' | 'deflate' | 'br';
-  /** Extra headers on the answer (a Content-Encoding over unchanged bytes, as S3 metadata does). */
-  headers?: Record<string, string>;
+  /**
+   * Extra headers on the answer (a Content-Encoding over unchanged bytes, as S3 metadata does);
+   * an array is sent as repeated lines.
+   */
+  headers?: Record<string, string | string[]>;
 }
 
 /** What the server saw of a request. */

@@ -123,6 +123,15 @@ describe('loading the index', () => {
     });
   });
 
+  it('names a list of encodings sent as repeated header lines, refusing it (exit 2)', async () => {
+    const { server, load } = await setup();
+    server.misbehave('/index.json', { headers: { 'content-encoding': ['gzip', 'gzip'] } });
+    await expect(load()).rejects.toMatchObject({
+      code: 'E_BAD_INDEX',
+      message: expect.stringContaining('Content-Encoding: gzip, gzip'),
+    });
+  });
+
   it('says which encoding is damaged when the bytes do not decode (exit 2)', async () => {
     const { server, load } = await setup();
     server.misbehave('/index.json', { headers: { 'content-encoding': 'gzip' } });

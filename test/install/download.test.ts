@@ -159,12 +159,15 @@ describe('downloading an artifact', () => {
   });
 
   it('stops a download that grows past the declared size (exit 6)', async () => {
-    const { bytes, download, paths } = await setup();
+    const { bytes, download, paths, lines } = await setup();
     await expect(download({ size: bytes.length - 10 })).rejects.toMatchObject({
       code: 'E_SIZE',
       exitCode: 6,
     });
     expect(existsSync(path.join(paths.cache, 'downloads', '1.0.0'))).toBe(false);
+    // Said as stopped, not as "downloaded" (of the bytes it did not keep).
+    expect(lines.join('')).toContain('stopped: the download is larger than the index says');
+    expect(lines.join('')).not.toContain('downloaded');
   });
 
   it('keeps no empty cache directory when the download started over still fails', async () => {
