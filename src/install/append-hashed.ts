@@ -61,6 +61,6 @@ function refusedWrite({ part, resumable }: AppendTarget): WriteContext {
   const noRoom = resumable
     ? `What arrived is kept in ${part}: the next install of this version continues it ` +
       '(when the server allows resuming), or delete that file to free its space.'
-    : `Delete ${part} to free its space; the next install copies the file again.`;
+    : 'Nothing of the copy is kept: the next install copies the file again.';
   return { file: part, noRoom };
 }

@@ -136,9 +136,7 @@ async function attempt(
     d.expected,
     ctx.progress,
   );
-  // Stopped for growing past the declared size: no "downloaded" line for what was not.
-  if (appended.overflowed) ctx.progress.note('stopped: the download is larger than the index says');
-  else ctx.progress.finish();
+  endProgress(ctx, appended);
   const encoding = headerList(res.headers, 'content-encoding');
   const measured: Measured = {
     sha256: hash.digest('hex'),
@@ -162,9 +160,11 @@ async function copyLocal(d: ArtifactDownload, ctx: DownloadContext): Promise<Fet
       d.expected,
       ctx.progress,
     );
-    ctx.progress.finish();
+    endProgress(ctx, appended);
     return { measured: { sha256: hash.digest('hex'), ...appended }, resumed: false };
   } catch (error) {
+    // A copy is never continued (it is made again), so a failed one only takes up space.
+    rmSync(part, { force: true });
     if (isLauncherError(error) || ctx.signal?.aborted) throw error;
     // Writing the copy into the cache failed: this machine's trouble, said as such.
     const refusal = fileSystemRefusal(error);
@@ -174,4 +174,10 @@ async function copyLocal(d: ArtifactDownload, ctx: DownloadContext): Promise<Fet
       cause: error,
     });
   }
+}
+
+// Stopped for growing past the declared size: no "downloaded" line for bytes that were not kept.
+function endProgress(ctx: DownloadContext, appended: { overflowed?: boolean }): void {
+  if (appended.overflowed) ctx.progress.note('stopped: the download is larger than the index says');
+  else ctx.progress.finish();
 }

@@ -404,6 +404,27 @@ describe('launcher install', () => {
     expect(hits.map((h) => h.status)).toEqual([200, 206]);
   });
 
+  it('removes a copy from a file: index that a refused write cut short: it is never continued', async () => {
+    const content = randomBytes(200_000);
+    const { server, env, cwd, home, versions } = await setup({
+      versions: [{ version: '1.4.2', files: { 'bin/mycc': { content, mode: 0o755 } } }],
+    });
+    const dist = tempDir('launcher-dist-');
+    mkdirSync(path.join(dist, 'archives'));
+    writeFileSync(path.join(dist, server.archivePath('1.4.2')), server.archive('1.4.2'));
+    writeFileSync(path.join(dist, 'index.json'), JSON.stringify(server.index));
+    const local = { ...env, LAUNCHER_DIST_URL: new URL(`file://${dist}/index.json`).href };
+    const r = await launcherWithFileLimit(64, ['install', '1.4.2'], { env: local, cwd });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot write .*\.part \(write\): file too large/);
+    expect(r.stderr).toContain(
+      'Nothing of the copy is kept: the next install copies the file again.',
+    );
+    // Nothing of it is left to hold space on a full disk.
+    expect(existsSync(path.join(home, 'cache', 'downloads', '1.4.2'))).toBe(false);
+    expect(readdirSync(versions)).toEqual([]);
+  });
+
   it('names the file being unpacked when its write is refused, and keeps the verified archive', async () => {
     // A megabyte of zeros: a small archive, a large file once unpacked.
     const content = Buffer.alloc(1 << 20);
