@@ -3,7 +3,7 @@
 import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
 import { errnoCode, LauncherError } from '../errors.js';
-import { MAX_TIMER_MS } from '../util/max-timer.js';
+import { TIMED_OUT, within } from '../util/within.js';
 import { checkUrlAllowed, isLoopbackHost } from './dist-url.js';
 import { type HttpSettings, httpSettings } from './http-settings.js';
 
@@ -95,28 +95,22 @@ export class HttpClient {
     });
     answer.catch(() => {}); // settled late, or never, once the race below is lost
     const limitMs = 2 * (this.settings.connectTimeoutMs + this.settings.headersTimeoutMs) + 1000;
-    let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
-    const stuck = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => {
-          const error = new Error(`no answer from ${url.host} within ${limitMs} ms`);
-          reject(Object.assign(error, { code: 'ETIMEDOUT' }));
-        },
-        Math.min(limitMs, MAX_TIMER_MS),
-      );
+    const aborted = new Promise<never>((_, reject) => {
       onAbort = () => reject(signal?.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
       if (signal?.aborted) onAbort();
     });
     try {
-      return await Promise.race([answer, stuck]);
+      const answered = await within(Promise.race([answer, aborted]), limitMs);
+      if (answered !== TIMED_OUT) return answered;
+      const error = new Error(`no answer from ${url.host} within ${limitMs} ms`);
+      throw Object.assign(error, { code: 'ETIMEDOUT' });
     } catch (error) {
       // Whichever way it failed, this dispatcher may be spinning: a new one for what follows.
       if (signal?.aborted || errnoCode(error) === 'ETIMEDOUT') this.#discard(dispatcher);
       throw error;
     } finally {
-      clearTimeout(timer);
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
