@@ -1,15 +1,10 @@
 // Which request is in force, and where it came from: env > nearest version file > global default.
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { errnoCode, isLauncherError, LauncherError } from '../errors.js';
+import { errnoCode, LauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
 import { parseRequest, type Request } from './request.js';
-import {
-  type FileRequest,
-  findVersionFile,
-  readVersionFile,
-  type UnknownTool,
-} from './version-file.js';
+import { findVersionFile, readVersionFile } from './version-file.js';
 
 export type RequestSource = 'env' | 'file' | 'global';
 
@@ -74,7 +69,7 @@ export function requireDirectory(dir: string, env: NodeJS.ProcessEnv, hint: stri
  */
 export function findRequest(
   ctx: RequestContext,
-  unknownTool: UnknownTool = 'throw',
+  unknownTool: 'throw' | 'skip' = 'throw',
 ): SourcedRequest | null {
   const start = startDirectory(ctx);
   // Searching from the parents of a mistyped LAUNCHER_DIR could find another project's version
@@ -96,21 +91,14 @@ export function findRequest(
       projectRoot: start,
     };
   }
-  // The tool's name may cost reading settings and receipts: ask for it only if needed.
-  let file: FileRequest | null;
-  try {
-    file = findVersionFile(start, () => ctx.tool, unknownTool);
-  } catch (error) {
-    if (
-      !isLauncherError(error) ||
-      error.code !== 'E_TOOL_UNKNOWN' ||
-      ctx.toolLearnable?.() !== false
-    )
-      throw error;
-    // No index is configured (a `system` default, say): an asdf user's `.tool-versions` of other
-    // tools must not stop every run. Nothing could tell whether it names this tool.
-    file = findVersionFile(start, () => undefined, 'skip');
-  }
+  // The tool's name may cost reading settings and receipts: ask for it only if needed. With no
+  // index configured (a `system` default, say) nothing could ever tell whether a `.tool-versions`
+  // names this tool, and an asdf user's file of other tools must not stop every run.
+  const file = findVersionFile(
+    start,
+    () => ctx.tool,
+    () => (unknownTool === 'skip' || ctx.toolLearnable?.() === false ? 'skip' : 'throw'),
+  );
   if (file) {
     return {
       request: file.request,

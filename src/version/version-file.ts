@@ -118,8 +118,11 @@ function refuseDanglingLink(file: string): void {
   );
 }
 
-/** What the search does with a `.tool-versions` while the tool's name is unknown. */
-export type UnknownTool = 'throw' | 'skip';
+/**
+ * What the search does with a `.tool-versions` while the tool's name is unknown; a function is
+ * asked only when such a file is met (what it reads stays off the usual path).
+ */
+export type UnknownTool = 'throw' | 'skip' | (() => 'throw' | 'skip');
 
 function readAsdfVersionFile(
   file: string,
@@ -140,7 +143,7 @@ function readAsdfVersionFile(
   }
   const tool = typeof toolName === 'function' ? toolName() : toolName;
   if (tool) return parseAsdfVersionFile(content.text, file, tool);
-  if (unknownTool === 'skip') return null;
+  if ((typeof unknownTool === 'function' ? unknownTool() : unknownTool) === 'skip') return null;
   throw toolNotKnown(file);
 }
 
