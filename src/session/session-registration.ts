@@ -4,6 +4,7 @@ import type { DiagnosticsKeeper } from '../diagnostics/keeper.js';
 import { LauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
+import { FINAL_STATES } from '../supervisor/types.js';
 import type { ControlServer } from './control-server.js';
 import type { SessionInit, SessionRecord } from './session-record.js';
 
@@ -94,7 +95,7 @@ export class SessionRegistration {
  */
 function restartUnlessEnded(supervisor: Supervisor): Promise<void> {
   const { state } = supervisor.snapshot();
-  if (state !== 'exited' && state !== 'failed') return supervisor.restart();
+  if (!FINAL_STATES.has(state)) return supervisor.restart();
   return Promise.reject(
     new LauncherError('E_SESSION', `the session has ended (${state}): it cannot be restarted`, {
       hint: 'Start the compiler again through its shim (or `launcher exec <bin>`).',

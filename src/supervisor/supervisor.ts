@@ -22,15 +22,15 @@ import { type RestartPolicy, RestartTracker, shouldRestart } from './restart-pol
 import { DEFAULT_SETTINGS } from './settings.js';
 import { childEnv, type SpawnPlan } from './spawn-child.js';
 import { checkSupervisorOptions } from './supervisor-options.js';
-import type {
-  SupervisorEvents,
-  SupervisorOptions,
-  SupervisorOutcome,
-  SupervisorSnapshot,
-  SupervisorState,
+import {
+  FINAL_STATES,
+  type SupervisorEvents,
+  type SupervisorOptions,
+  type SupervisorOutcome,
+  type SupervisorSnapshot,
+  type SupervisorState,
 } from './types.js';
 
-const FINAL: ReadonlySet<SupervisorState> = new Set(['exited', 'failed']);
 // Signals a terminal sends to its whole foreground group: a child sharing it got its own copy.
 const TERMINAL_SIGNALS: ReadonlySet<string> = new Set(['SIGINT', 'SIGQUIT', 'SIGHUP']);
 
@@ -462,7 +462,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   #settleWaiters(): void {
     const outcome = this.#outcome;
-    if (!outcome || !FINAL.has(this.#state) || this.#queue.busy) return;
+    if (!outcome || !FINAL_STATES.has(this.#state) || this.#queue.busy) return;
     for (const resolve of this.#waiters.splice(0)) resolve(outcome);
   }
 

@@ -59,6 +59,9 @@ export interface SupervisorOptions {
 
 export type SupervisorState = 'starting' | 'ready' | 'backoff' | 'stopping' | 'exited' | 'failed';
 
+/** The states supervision ends in: nothing runs or restarts any more. */
+export const FINAL_STATES: ReadonlySet<SupervisorState> = new Set(['exited', 'failed']);
+
 /** The hello, minus its secret: what may be shown and stored. */
 export type ChildHello = Omit<HelloParams, 'token'>;
 
