@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type LauncherConfig, readConfig } from './config/config.js';
 import { configuredDistUrl } from './index/dist-url.js';
 import { cachedIndexTool } from './index/index-cache.js';
-import { readLocalIndexSync, TOOL_NAME } from './index/index-schema.js';
+import { type DistIndex, readLocalIndexSync, TOOL_NAME } from './index/index-schema.js';
 import { type LauncherPaths, launcherPaths } from './paths.js';
 import { readReceipt } from './store/receipt.js';
 import { noWorkingDir, workingDir } from './util/working-dir.js';
@@ -17,6 +17,7 @@ export class LauncherContext implements RequestContext {
   readonly #cwd: string | undefined;
   #config: LauncherConfig | undefined;
   #tool: string | null | undefined;
+  #index: DistIndex | undefined;
 
   /** `cwd` undefined: the working directory is gone, an error for whatever needs it. */
   constructor(env: NodeJS.ProcessEnv = process.env, cwd: string | undefined = workingDir()) {
@@ -54,9 +55,18 @@ export class LauncherContext implements RequestContext {
     return configuredDistUrl(this) !== undefined;
   }
 
-  /** Take the tool's name from the index just loaded (when nothing local knew it). */
-  learnTool(tool: string): void {
-    this.#tool = tool;
+  /**
+   * Keep the index just loaded: its tool's name (when nothing local knew it), and the index itself
+   * for the install that follows in this run, which then fetches it no second time.
+   */
+  learnIndex(index: DistIndex): void {
+    this.#tool = index.tool;
+    this.#index = index;
+  }
+
+  /** The index this run has already loaded (`learnIndex`), if any. */
+  get loadedIndex(): DistIndex | undefined {
+    return this.#index;
   }
 }
 

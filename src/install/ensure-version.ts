@@ -42,7 +42,7 @@ export async function requireRequestOnline(ctx: LauncherContext): Promise<Source
   }
   const { loadIndex } = await import('../index/load-index.js');
   try {
-    ctx.learnTool((await loadIndex(ctx)).index.tool);
+    ctx.learnIndex((await loadIndex(ctx)).index);
   } catch (error) {
     if (!isLauncherError(error)) throw error;
     throw new LauncherError(error.code, `${unknown.message}; and ${error.message}`, {

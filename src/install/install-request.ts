@@ -88,6 +88,8 @@ export async function installRequest(
       return client;
     };
     const fetchIndex = async () => {
+      // Loaded already in this run (to learn the tool's name from it): fresh enough.
+      if (ctx.loadedIndex) return ctx.loadedIndex;
       const { loadIndex } = await import('../index/load-index.js');
       const note = (line: string) => options.output?.write(`launcher: ${line}\n`);
       return (await loadIndex(ctx, { client: await getClient(), signal, note })).index;

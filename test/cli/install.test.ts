@@ -101,7 +101,7 @@ describe('launcher install', () => {
   });
 
   it("follows a .tool-versions in a fresh home: the index names the tool, not a parent's pin", async () => {
-    const { env, cwd, versions } = await setup({
+    const { env, cwd, versions, server } = await setup({
       versions: [{ version: '1.4.2' }, { version: '2.0.0' }],
     });
     // The parent pins 2; the project's asdf file pins 1.4 for the tool the index calls mycc.
@@ -121,6 +121,8 @@ describe('launcher install', () => {
     expect(exec.stderr).not.toContain('2.0.0');
     expect(exec.stdout).toBe('mycc 1.4.2 hi\n');
     expect(exec.code).toBe(0);
+    // The index read to name the tool is the one the install uses: fetched once.
+    expect(server.count('/index.json')).toBe(1);
     expect(readdirSync(versions).filter((n) => !n.startsWith('.'))).toEqual(['1.4.2']);
     const after = await launcher(['current'], { env, cwd: inner });
     expect(after.stdout).toContain(`1.4.2 (set by ${path.join(inner, '.tool-versions')})`);
@@ -138,12 +140,13 @@ describe('launcher install', () => {
   });
 
   it('fetches the index to read a .tool-versions when installing the request in force', async () => {
-    const { env, cwd, versions } = await setup({
+    const { env, cwd, versions, server } = await setup({
       versions: [{ version: '1.4.2' }, { version: '2.0.0' }],
     });
     writeFileSync(path.join(cwd, '.tool-versions'), 'mycc 1.4\n');
     const r = await launcher(['install'], { env, cwd });
     expect(r.code).toBe(0);
+    expect(server.count('/index.json')).toBe(1);
     expect(r.stdout).toContain('installed mycc 1.4.2');
     expect(readdirSync(versions).filter((n) => !n.startsWith('.'))).toEqual(['1.4.2']);
   });
