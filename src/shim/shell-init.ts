@@ -15,8 +15,8 @@ export function detectShell(env: NodeJS.ProcessEnv): Shell {
 /**
  * The lines to add to the shell's start-up file. The directory is quoted for that shell, so a
  * home whose path holds `$`, a backtick or a quote is put on PATH as it is and runs nothing. Like
- * the POSIX lines, fish's leave PATH alone when the directory is on it already, and set it for
- * this session only: `fish_add_path` would skip a directory not made yet (before the first
+ * the POSIX lines, fish's and PowerShell's leave PATH alone when the directory is on it already
+ * (a profile read twice, a nested shell), and set it for this session only: `fish_add_path` would skip a directory not made yet (before the first
  * `launcher rehash`) and keep it in the universal `fish_user_paths` after these lines are gone.
  */
 export function initSnippet(shell: Shell, shimsDir: string): string {
@@ -26,8 +26,12 @@ export function initSnippet(shell: Shell, shimsDir: string): string {
       const q = quoteFish(shimsDir);
       return `${comment}if not contains -- ${q} $PATH; set -gx PATH ${q} $PATH; end\n`;
     }
-    case 'pwsh':
-      return `${comment}$env:PATH = ${quotePwsh(shimsDir)} + [IO.Path]::PathSeparator + $env:PATH\n`;
+    case 'pwsh': {
+      // `-notcontains` compares without case, as Windows compares paths.
+      const q = quotePwsh(shimsDir);
+      const sep = '[IO.Path]::PathSeparator';
+      return `${comment}if (($env:PATH -split ${sep}) -notcontains ${q}) { $env:PATH = ${q} + ${sep} + $env:PATH }\n`;
+    }
     default: {
       const q = quotePosix(shimsDir);
       return `${comment}case ":$PATH:" in *:${q}:*) ;; *) export PATH=${q}:"$PATH" ;; esac\n`;

@@ -335,10 +335,13 @@ describe('launcher init', () => {
     },
   );
 
-  it('quotes the directory for PowerShell: in single quotes, every kind doubled', () => {
+  // No PowerShell here: the snippet is checked as text.
+  it('quotes the directory for PowerShell (single quotes, every kind doubled) and adds it once', () => {
+    const q = "'C:\\Users\\o''neil ‘‘x’’\\$(y)`z'";
     expect(initSnippet('pwsh', "C:\\Users\\o'neil ‘x’\\$(y)`z")).toBe(
       '# launcher: put the compiler shims first on PATH\n' +
-        "$env:PATH = 'C:\\Users\\o''neil ‘‘x’’\\$(y)`z' + [IO.Path]::PathSeparator + $env:PATH\n",
+        `if (($env:PATH -split [IO.Path]::PathSeparator) -notcontains ${q}) ` +
+        `{ $env:PATH = ${q} + [IO.Path]::PathSeparator + $env:PATH }\n`,
     );
   });
 
