@@ -40,16 +40,20 @@ export async function uninstallVersion(
         hint: '`launcher list` shows the installed versions.',
       },
     );
-  if (!isInstalled(paths, v)) throw notInstalled();
-  const users = listSessions(paths).filter((s) => s.version === v);
-  if (users.length > 0) {
+  const refuseInUse = () => {
+    const users = listSessions(paths).filter((s) => s.version === v);
+    if (users.length === 0) return;
     const who = users
       .map((s) => `session ${s.session} (pid ${s.pid}, in ${s.projectRoot})`)
       .join(', ');
     throw new LauncherError('E_IN_USE', `${v} is in use by ${who}`, {
       hint: 'Stop it first (`launcher stop --dir <project>`), then run the uninstall again.',
     });
-  }
+  };
+  if (!isInstalled(paths, v)) throw notInstalled();
+  // Before waiting for the lock, so a refusal comes at once; and again once it is ours, since a
+  // session may have started on this version while another process held it.
+  refuseInUse();
   const lock = await acquireVersionLock(paths, v, {
     onWait: (owner, file) =>
       options.output?.write(
@@ -58,6 +62,7 @@ export async function uninstallVersion(
   });
   try {
     if (!isInstalled(paths, v)) throw notInstalled();
+    refuseInUse();
     const trash = newTrashDir(paths, v);
     renameSync(versionDir(paths, v), trash);
     rmSync(trash, { recursive: true, force: true, maxRetries: 2 });

@@ -1,10 +1,13 @@
 // End to end: `launcher uninstall` removes a version atomically, refuses what it must.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { acquireVersionLock } from '../../src/install/install-lock.js';
 import { launcherPaths } from '../../src/paths.js';
 import { SessionRecord } from '../../src/session/session-record.js';
-import { launcher } from '../helpers/cli.js';
+import { LAUNCHER_BIN, launcher } from '../helpers/cli.js';
 import { type DistServer, type DistVersionSpec, startDistServer } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { placeVersion } from '../helpers/store.js';
@@ -27,6 +30,20 @@ async function installed(...specs: Array<string | DistVersionSpec>) {
   }
   const home = env.LAUNCHER_HOME!;
   return { server, env, cwd, home, versions: path.join(home, 'versions') };
+}
+
+/** A session running 1.4.2, of which this test process plays the supervisor. */
+function liveSession(env: NodeJS.ProcessEnv): SessionRecord {
+  const home = env.LAUNCHER_HOME!;
+  const session = SessionRecord.create(launcherPaths(env), {
+    tool: 'mycc',
+    bin: 'mycc',
+    version: '1.4.2',
+    cwd: home,
+    projectRoot: home,
+  });
+  sessions.push(session);
+  return session;
 }
 
 describe('launcher uninstall', () => {
@@ -84,18 +101,39 @@ describe('launcher uninstall', () => {
     const env = cleanEnv();
     const home = env.LAUNCHER_HOME!;
     placeVersion(home, '1.4.2');
-    // This test process plays the supervisor of a live session running 1.4.2.
-    const session = SessionRecord.create(launcherPaths(env), {
-      tool: 'mycc',
-      bin: 'mycc',
-      version: '1.4.2',
-      cwd: home,
-      projectRoot: home,
-    });
-    sessions.push(session);
+    const session = liveSession(env);
     const r = await launcher(['uninstall', '1.4.2'], { env, cwd: tempDir() });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`in use by session ${session.id}`);
+    expect(existsSync(path.join(home, 'versions', '1.4.2', '.launcher-install.json'))).toBe(true);
+  });
+
+  it('looks for sessions again once it has the lock: one may have started while it waited', async () => {
+    const env = cleanEnv();
+    const home = env.LAUNCHER_HOME!;
+    placeVersion(home, '1.4.2');
+    const paths = launcherPaths(env);
+    // This test process plays an installer holding 1.4.2's lock (as `install --force` would).
+    const lock = await acquireVersionLock(paths, '1.4.2');
+    const uninstall = spawn(process.execPath, [LAUNCHER_BIN, 'uninstall', '1.4.2'], {
+      env,
+      cwd: tempDir(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const waiting = new Promise<void>((resolve) => {
+      uninstall.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+        if (stderr.includes('waiting for')) resolve();
+      });
+    });
+    await waiting;
+    // While it waits, a session starts on 1.4.2; then the installer is done.
+    const session = liveSession(env);
+    lock.release();
+    const [code] = await once(uninstall, 'close');
+    expect(code).toBe(2);
+    expect(stderr).toContain(`in use by session ${session.id}`);
     expect(existsSync(path.join(home, 'versions', '1.4.2', '.launcher-install.json'))).toBe(true);
   });
 });
