@@ -1,6 +1,6 @@
 // Starting the child: no shell, the contract's variables, its own process group or the terminal's.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { errnoCode, LauncherError } from '../errors.js';
 import { EnvVars } from '../ipc/protocol.js';
@@ -137,12 +137,37 @@ function findSetpriv(): string | undefined {
 }
 
 /**
+ * Create Node's stdout and stderr streams now, before a child inherits those files. Node makes a
+ * pipe or socket non-blocking when it first wraps it in a stream, and the open file is shared with
+ * the child: a compiler writing to it then gets EAGAIN when the reader is slow, and loses output.
+ * Node creates the streams on first use, which its own socket code causes at any time (destroying
+ * a socket reads `process.stderr`). Made before the spawn, that change is undone in the child:
+ * libuv puts the inherited fds 0–2 back in blocking mode before it runs the program.
+ */
+function settleOwnOutput(): void {
+  if (isPipeOrSocket(1)) void process.stdout;
+  if (isPipeOrSocket(2)) void process.stderr;
+}
+
+// Only those are changed: Node writes to a file synchronously, and gives a terminal a file of
+// its own (libuv reopens it) before it makes it non-blocking.
+function isPipeOrSocket(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    return st.isFIFO() || st.isSocket();
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Spawn the child. In its own group it is started through `setpriv --pdeathsig KILL` where that
  * exists; in the terminal's group it is not, because a child killed at the launcher's death
  * would orphan its descendants before the watchdog could find them under it.
  */
 export function spawnChild(plan: SpawnPlan): ChildProcess {
   const program = resolveCommand(plan.command, plan.env, plan.cwd);
+  if (plan.stdio !== 'pipe') settleOwnOutput();
   const setpriv = plan.group === 'own' ? findSetpriv() : undefined;
   const [file, args] = setpriv
     ? [setpriv, ['--pdeathsig', 'KILL', '--', program, ...plan.args]]

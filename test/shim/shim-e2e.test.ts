@@ -19,6 +19,13 @@ case "$1" in
   trap-int) trap 'echo got-INT; exit 130' INT; echo waiting; while :; do sleep 0.05; done ;;
   sleep) echo waiting; sleep 30 ;;
   trap-term) trap 'echo got-TERM; exit 0' TERM HUP; echo waiting; while :; do sleep 0.05; done ;;
+  fd-flags) i=0; while [ $i -lt 20 ]; do
+      for fd in 1 2; do
+        f=$(sed -n 's/^flags:[[:space:]]*//p' /proc/$$/fdinfo/$fd)
+        if [ $(( 0$f & 04000 )) -ne 0 ]; then echo "fd $fd became non-blocking" >&2; exit 1; fi
+      done
+      sleep 0.05; i=$((i + 1))
+    done; echo blocking ;;
   *) echo "mycc ${version} $*" ;;
 esac
 `;
@@ -97,6 +104,17 @@ describe('the shim', () => {
     const r = await run(shim, ['argv', ...args], { env, cwd: project });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout.split('\n').filter(Boolean).at(-1)!)).toEqual(args);
+  });
+
+  // Node makes a pipe non-blocking when it wraps it in a stream, for everyone sharing the open
+  // file: a compiler writing to a slow reader would then lose output (EAGAIN). The compiler
+  // watches its stdout and stderr pipes for 1 s while the launcher goes about its work.
+  it("leaves the compiler's stdout and stderr pipes blocking, as it got them", async () => {
+    const { env, project, shim } = await world();
+    expect((await run(shim, ['--version'], { env, cwd: project })).code).toBe(0);
+    const r = await run(shim, ['fd-flags'], { env, cwd: project });
+    expect(r.stderr).toBe('');
+    expect(r).toMatchObject({ code: 0, stdout: 'blocking\n' });
   });
 
   it('exits with the exit codes 0, 1, 42 and 255 of the compiler', async () => {
