@@ -1,7 +1,9 @@
 // A real terminal for tests: an interactive `sh` in tmux (send-keys, capture-pane), or, where tmux
 // is not installed, in a pseudo-terminal opened by Python's standard `pty` module.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 export interface Terminal {
   /** Type text (a newline presses Enter). */
@@ -43,9 +45,14 @@ async function poll(
 }
 
 function tmuxTerminal(env: NodeJS.ProcessEnv, cwd: string): Terminal {
-  const socket = `launcher-test-${randomBytes(6).toString('hex')}`;
+  // A server of its own, on a socket in a directory of its own that close() removes (`-L` would
+  // leave a socket file behind in tmux's shared directory for every test).
+  const socketDir = mkdtempSync(path.join(os.tmpdir(), 'launcher-tmux-'));
   const tmux = (...args: string[]) =>
-    spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { env, encoding: 'utf8' });
+    spawnSync('tmux', ['-S', path.join(socketDir, 'socket'), '-f', '/dev/null', ...args], {
+      env,
+      encoding: 'utf8',
+    });
   const started = tmux(
     'new-session',
     '-d',
@@ -59,7 +66,10 @@ function tmuxTerminal(env: NodeJS.ProcessEnv, cwd: string): Terminal {
     cwd,
     '/bin/sh',
   );
-  if (started.status !== 0) throw new Error(`tmux did not start: ${started.stderr}`);
+  if (started.status !== 0) {
+    rmSync(socketDir, { recursive: true, force: true });
+    throw new Error(`tmux did not start: ${started.stderr}`);
+  }
   const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', 't').stdout;
   return {
     type: (text) => {
@@ -71,7 +81,10 @@ function tmuxTerminal(env: NodeJS.ProcessEnv, cwd: string): Terminal {
     ctrlC: () => tmux('send-keys', '-t', 't', 'C-c'),
     waitFor: (pattern, timeoutMs = 15_000) => poll(screen, pattern, timeoutMs),
     screen,
-    close: () => tmux('kill-server'),
+    close: () => {
+      tmux('kill-server');
+      rmSync(socketDir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -119,6 +119,8 @@ describe('SessionRecord', () => {
     record.update({ port: 4100 });
     record.update({ port: undefined, session: 'other', pid: 1 } as never);
     expect(record.session).toMatchObject({ session: 'abc-1', pid: process.pid, port: 4100 });
+    // Not left to a timer that would write the file after the home is removed.
+    record.remove();
   });
 
   it('refuses a session id that is not a safe file name', () => {
