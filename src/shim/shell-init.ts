@@ -14,17 +14,25 @@ export function detectShell(env: NodeJS.ProcessEnv): Shell {
 
 /**
  * The lines to add to the shell's start-up file. The directory is quoted for that shell, so a
- * home whose path holds `$`, a backtick or a quote is put on PATH as it is and runs nothing. Like
- * the POSIX lines, fish's and PowerShell's leave PATH alone when the directory is on it already
- * (a profile read twice, a nested shell), and set it for this session only: `fish_add_path` would skip a directory not made yet (before the first
- * `launcher rehash`) and keep it in the universal `fish_user_paths` after these lines are gone.
+ * home whose path holds `$`, a backtick or a quote is put on PATH as it is and runs nothing.
+ * POSIX shells and fish move the directory to the front when it is on PATH but behind something
+ * (a nested shell whose start-up file put another directory first again), and leave PATH alone
+ * when it is first already, so reading the lines twice adds nothing. PowerShell's add it when PATH
+ * lacks it. All set PATH for this session only: fish's `fish_add_path` would skip a directory not
+ * made yet (before the first `launcher rehash`) and keep it in the universal `fish_user_paths`
+ * after these lines are gone.
  */
 export function initSnippet(shell: Shell, shimsDir: string): string {
   const comment = '# launcher: put the compiler shims first on PATH\n';
   switch (shell) {
     case 'fish': {
       const q = quoteFish(shimsDir);
-      return `${comment}if not contains -- ${q} $PATH; set -gx PATH ${q} $PATH; end\n`;
+      return (
+        `${comment}if test "$PATH[1]" != ${q}\n` +
+        `  while set -l i (contains -i -- ${q} $PATH); set -e PATH[$i]; end\n` +
+        `  set -gx PATH ${q} $PATH\n` +
+        'end\n'
+      );
     }
     case 'pwsh': {
       // `-notcontains` compares without case, as Windows compares paths.
@@ -33,8 +41,20 @@ export function initSnippet(shell: Shell, shimsDir: string): string {
       return `${comment}if (($env:PATH -split ${sep}) -notcontains ${q}) { $env:PATH = ${q} + ${sep} + $env:PATH }\n`;
     }
     default: {
+      // Every copy is cut out of ":$PATH:" (a copy sits between two colons), then the directory
+      // goes in front; empty entries of PATH (the current directory) are kept as they were.
       const q = quotePosix(shimsDir);
-      return `${comment}case ":$PATH:" in *:${q}:*) ;; *) export PATH=${q}:"$PATH" ;; esac\n`;
+      return (
+        `${comment}case ":$PATH:" in\n` +
+        `  :${q}:*) ;;\n` +
+        '  *) launcher_path=":$PATH:"\n' +
+        `    while case $launcher_path in *:${q}:*) true ;; *) false ;; esac; do\n` +
+        `      launcher_path=\${launcher_path%%:${q}:*}:\${launcher_path#*:${q}:}\n` +
+        '    done\n' +
+        `    launcher_path=\${launcher_path#:}; launcher_path=\${launcher_path%:}\n` +
+        `    export PATH=${q}\${launcher_path:+:$launcher_path}; unset launcher_path ;;\n` +
+        'esac\n'
+      );
     }
   }
 }

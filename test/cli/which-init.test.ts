@@ -304,11 +304,13 @@ describe('launcher init', () => {
       expect(r.code).toBe(0);
       const snippet = path.join(parent, 'init');
       writeFileSync(snippet, r.stdout);
-      // Sourced twice: the second time changes nothing.
+      // Sourced twice: the second time changes nothing. Then another directory goes first (as
+      // a nested shell's start-up file does again) and a third reading moves the shims back in
+      // front, still once on PATH.
       const script =
         shell === 'fish'
-          ? 'source $SNIPPET; source $SNIPPET; printf "%s\\n" $PATH; set -U'
-          : '. "$SNIPPET"; . "$SNIPPET"; printf "%s\\n" "$PATH" | tr : "\\n"';
+          ? 'source $SNIPPET; source $SNIPPET; set -gx PATH /other/bin $PATH; source $SNIPPET; printf "%s\\n" $PATH; set -U'
+          : '. "$SNIPPET"; . "$SNIPPET"; PATH="/other/bin:$PATH"; . "$SNIPPET"; printf "%s\\n" "$PATH" | tr : "\\n"';
       // fish reads its (private, empty) config: with --no-config it would keep no universal variables.
       const args = ['-c', script];
       const read = spawnSync(shell, shell === 'zsh' ? ['-f', ...args] : args, {
@@ -320,6 +322,7 @@ describe('launcher init', () => {
       const lines = read.stdout.split('\n');
       const shims = path.join(home, 'shims');
       expect(lines[0]).toBe(shims);
+      expect(lines[1]).toBe('/other/bin');
       expect(lines.filter((line) => line === shims)).toHaveLength(1);
       // `touch ran` and `touch ran2` would have left their files here.
       expect(readdirSync(cwd)).toEqual([]);
@@ -334,6 +337,23 @@ describe('launcher init', () => {
       }
     },
   );
+
+  it('keeps empty PATH entries (the current directory) where they were', () => {
+    const shims = '/home/u/.local/share/launcher/shims';
+    const snippet = initSnippet('sh', shims);
+    for (const [before, after] of [
+      ['/a::/b', `${shims}:/a::/b`],
+      [`/a:${shims}:`, `${shims}:/a:`],
+      [`:/a:${shims}:${shims}`, `${shims}::/a`],
+      ['', shims],
+    ]) {
+      const r = spawnSync('/bin/sh', ['-c', `${snippet}\nprintf %s "$PATH"`], {
+        encoding: 'utf8',
+        env: { PATH: before },
+      });
+      expect(r.stdout).toBe(after);
+    }
+  });
 
   // No PowerShell here: the snippet is checked as text.
   it('quotes the directory for PowerShell (single quotes, every kind doubled) and adds it once', () => {
