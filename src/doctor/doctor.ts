@@ -3,6 +3,7 @@ import type { LauncherContext } from '../context.js';
 import { type Check, type Finding, runChecks } from './check.js';
 import { checkDirectories } from './dirs-check.js';
 import { checkIndex } from './index-check.js';
+import { checkLeftovers } from './leftovers-check.js';
 import { checkPath } from './path-check.js';
 import { checkShims } from './shims-check.js';
 import { checkSnapshot } from './snapshot-check.js';
@@ -17,6 +18,7 @@ export function doctorChecks(ctx: LauncherContext): [string, Check][] {
     ['socket directory', () => checkSocketDirectory(ctx.paths)],
     ['distribution index', () => checkIndex(ctx)],
     ['installed versions', () => checkVersions(ctx.paths)],
+    ['leftovers', () => checkLeftovers(ctx.paths)],
     ['shims', () => checkShims(ctx)],
     ['shim start-up snapshot', () => checkSnapshot(ctx)],
   ];

@@ -11,6 +11,7 @@ import { isInstalled } from '../store/installed.js';
 import { highestSatisfying, type Request } from '../version/request.js';
 import { type InstallPlan, installVersion } from './install-version.js';
 import { interruptible } from './interrupt.js';
+import { warnTo } from './remove-tree.js';
 import { sweepLeftovers } from './sweep.js';
 
 /** A request and the words that say where it came from ("set by /p/.tool-version"). */
@@ -72,7 +73,7 @@ export async function installRequest(
     });
   }
   const alreadyThere = (version: string, tool: string | undefined): InstallOutcome => {
-    sweepLeftovers(ctx.paths);
+    sweepLeftovers(ctx.paths, undefined, warnTo(options.output));
     return { tool, version, dir: versionDir(ctx.paths, version), installedNow: false };
   };
   if (request.kind === 'exact' && !options.force && isInstalled(ctx.paths, request.version)) {

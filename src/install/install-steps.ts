@@ -10,6 +10,7 @@ import type { InstallVersionOptions } from './install-version.js';
 import { archiveFile, dropDirIfEmpty, newStagingDir } from './layout.js';
 import { checkBins, moveIntoPlace, writeReceipt } from './place.js';
 import { createProgress } from './progress.js';
+import { warnTo } from './remove-tree.js';
 
 /** Install `version` now; the caller holds its lock and has seen that it is missing. */
 export async function installNow(
@@ -50,7 +51,8 @@ export async function installNow(
       tool: plan.tool,
       bins: plan.version.bins,
     });
-    return { dir: moveIntoPlace(paths, version, staging), installedNow: true, tool: plan.tool };
+    const dir = moveIntoPlace(paths, version, staging, warnTo(options.output));
+    return { dir, installedNow: true, tool: plan.tool };
   } catch (error) {
     rmSync(staging, { recursive: true, force: true, maxRetries: 2 });
     // A verified archive that cannot be installed is of no use to keep.

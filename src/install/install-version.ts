@@ -8,6 +8,7 @@ import type { DistVersion } from '../index/index-schema.js';
 import { versionDir } from '../paths.js';
 import { isInstalled } from '../store/installed.js';
 import { acquireVersionLock, lockHolder } from './install-lock.js';
+import { warnTo } from './remove-tree.js';
 import { sweepLeftovers } from './sweep.js';
 
 /** What to install: the index's facts about one version and its artifact for this machine. */
@@ -56,7 +57,7 @@ export async function installVersion(
   if (lock === null)
     return { dir: versionDir(paths, version), installedNow: false, tool: ctx.tool };
   try {
-    sweepLeftovers(paths, version);
+    sweepLeftovers(paths, version, warnTo(options.output));
     if (!options.force && isInstalled(paths, version)) {
       return { dir: versionDir(paths, version), installedNow: false, tool: ctx.tool };
     }

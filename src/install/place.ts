@@ -6,6 +6,7 @@ import { LauncherError } from '../errors.js';
 import { type LauncherPaths, RECEIPT_FILE, versionDir } from '../paths.js';
 import type { InstallReceipt } from '../store/receipt.js';
 import { newReplacedDir } from './layout.js';
+import { removeOrWarn } from './remove-tree.js';
 
 /** Every declared bin must be a file inside the install with an execute bit. */
 export function checkBins(
@@ -44,9 +45,15 @@ export function writeReceipt(staging: string, receipt: InstallReceipt): void {
  * Rename staging to `versions/<version>`. Whatever is there (a directory without receipt, or the
  * version being reinstalled) is first moved aside and deleted after, so readers see the old
  * directory, briefly none, then the new one, never a mix. Killed in between, the old one is put
- * back by the next sweep (sweep.ts).
+ * back by the next sweep (sweep.ts). Once the new one is in place the install has succeeded: an
+ * old copy that cannot be deleted is only a warning.
  */
-export function moveIntoPlace(paths: LauncherPaths, version: string, staging: string): string {
+export function moveIntoPlace(
+  paths: LauncherPaths,
+  version: string,
+  staging: string,
+  warn: (warning: string) => void,
+): string {
   const target = versionDir(paths, version);
   let replaced: string | undefined = newReplacedDir(paths, version);
   try {
@@ -55,6 +62,6 @@ export function moveIntoPlace(paths: LauncherPaths, version: string, staging: st
     replaced = undefined;
   }
   renameSync(staging, target);
-  if (replaced) rmSync(replaced, { recursive: true, force: true, maxRetries: 2 });
+  if (replaced) removeOrWarn(replaced, warn);
   return target;
 }

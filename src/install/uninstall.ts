@@ -1,6 +1,6 @@
 // Removing an installed version: refused while a session runs it, atomic otherwise (rename the
 // directory away under the version's lock, then delete it).
-import { renameSync, rmSync } from 'node:fs';
+import { renameSync } from 'node:fs';
 import type { LauncherContext } from '../context.js';
 import { LauncherError } from '../errors.js';
 import { versionDir } from '../paths.js';
@@ -10,6 +10,7 @@ import { isInstalled } from '../store/installed.js';
 import { parseRequest } from '../version/request.js';
 import { acquireVersionLock, lockHolder } from './install-lock.js';
 import { downloadDir, newTrashDir } from './layout.js';
+import { removeOrWarn, warnTo } from './remove-tree.js';
 
 /**
  * Uninstall the exact version `input`. E_NOT_FOUND (exit 4) when it is not installed, E_IN_USE
@@ -65,8 +66,11 @@ export async function uninstallVersion(
     refuseInUse();
     const trash = newTrashDir(paths, v);
     renameSync(versionDir(paths, v), trash);
-    rmSync(trash, { recursive: true, force: true, maxRetries: 2 });
-    rmSync(downloadDir(paths, v), { recursive: true, force: true });
+    // The version is gone with that rename: what cannot be deleted now is only a warning, and
+    // the cache and the shims are still cleaned up.
+    const warn = warnTo(options.output);
+    removeOrWarn(trash, warn);
+    removeOrWarn(downloadDir(paths, v), warn);
   } finally {
     lock.release();
   }

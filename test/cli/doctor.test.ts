@@ -97,6 +97,34 @@ describe('launcher doctor', () => {
     expect(fix).toBe('  fix: reinstall it: `launcher install --force 1.4.2`');
   });
 
+  it('warns about leftovers of unfinished installs under versions/, each with its fix', async () => {
+    const { env, home, cwd } = await healthyHome();
+    const versions = path.join(home, 'versions');
+    const trash = path.join(versions, '.trash-1.0.0-0123456789ab');
+    mkdirSync(path.join(trash, 'bin'), { recursive: true });
+    // A reinstall of 2.0.0 killed between its renames: the old copy is the only one.
+    const replaced = path.join(versions, '.replaced-2.0.0-0123456789ab');
+    mkdirSync(replaced);
+    writeFileSync(path.join(replaced, '.launcher-install.json'), '{}');
+    const r = await launcher(['doctor'], { env, cwd });
+    const what = `! no leftovers of unfinished installs in ${versions}: `;
+    const lines = r.stdout.split('\n');
+    const at = (fragment: string) => lines.findIndex((line) => line.includes(fragment));
+    expect(lines[at(trash)]).toBe(
+      `${what}${trash} is a version that was uninstalled but not deleted`,
+    );
+    expect(lines[at(trash) + 1]).toBe(
+      `  fix: the next \`launcher install\` deletes it; where that fails, launcher needs nothing in it: delete it as its owner (or root) with \`chmod -R u+rwX '${trash}' && rm -rf '${trash}'\``,
+    );
+    expect(lines[at(replaced)]).toBe(
+      `${what}${replaced} is the copy of 2.0.0 that a reinstall moved aside, and nothing replaced it`,
+    );
+    expect(lines[at(replaced) + 1]).toBe('  fix: `launcher install 2.0.0` puts it back');
+    // Warnings only: nothing is broken.
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\nno problems found \(\d+ passed, 2 warnings\)\n$/);
+  });
+
   it('reports an unreachable distribution index', async () => {
     const port = await closedPort();
     const url = `http://127.0.0.1:${port}/index.json`;

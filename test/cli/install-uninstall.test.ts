@@ -1,7 +1,15 @@
 // End to end: `launcher uninstall` removes a version atomically, refuses what it must.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acquireVersionLock } from '../../src/install/install-lock.js';
@@ -10,6 +18,7 @@ import { SessionRecord } from '../../src/session/session-record.js';
 import { LAUNCHER_BIN, launcher } from '../helpers/cli.js';
 import { type DistServer, type DistVersionSpec, startDistServer } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
+import { asUserWithoutPrivileges } from '../helpers/other-user.js';
 import { placeVersion } from '../helpers/store.js';
 
 const servers: DistServer[] = [];
@@ -135,5 +144,107 @@ describe('launcher uninstall', () => {
     expect(code).toBe(2);
     expect(stderr).toContain(`in use by session ${session.id}`);
     expect(existsSync(path.join(home, 'versions', '1.4.2', '.launcher-install.json'))).toBe(true);
+  });
+});
+
+/**
+ * 1.4.2 and 2.0.0 served, 1.4.2 installed by a user who meets permission errors (`nobody` when
+ * the tests run as root), who runs every command of the test (`as`).
+ */
+async function installedByUser() {
+  const server = await startDistServer({ versions: [{ version: '1.4.2' }, { version: '2.0.0' }] });
+  servers.push(server);
+  const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
+  const cwd = tempDir('launcher-project-');
+  const home = env.LAUNCHER_HOME!;
+  const user = asUserWithoutPrivileges(home, cwd);
+  const as = (...args: string[]) => launcher(args, { env, cwd, ...user });
+  expect((await as('install', '1.4.2', '--quiet')).code).toBe(0);
+  const versions = path.join(home, 'versions');
+  return { as, home, versions, installed: path.join(versions, '1.4.2') };
+}
+
+/** `chmod -R a-w`: a read-only toolchain, whose directories cannot be emptied as they are. */
+function makeReadOnly(target: string): void {
+  const st = statSync(target);
+  if (st.isDirectory())
+    for (const name of readdirSync(target)) makeReadOnly(path.join(target, name));
+  chmodSync(target, st.mode & 0o555);
+}
+
+/** A directory inside `dir` that the user may not change (root's, made as root): never deletable. */
+function blockedInside(dir: string): string {
+  const blocked = path.join(dir, 'blocked');
+  mkdirSync(blocked);
+  writeFileSync(path.join(blocked, 'file'), 'x');
+  return blocked;
+}
+
+const leftoversIn = (versions: string) => readdirSync(versions).filter((n) => n.startsWith('.'));
+
+describe('what launcher cannot delete', () => {
+  it('uninstalls a version the user made read-only, leaving nothing behind', async () => {
+    const { as, home, versions, installed } = await installedByUser();
+    makeReadOnly(installed);
+    const r = await as('uninstall', '1.4.2');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readdirSync(versions)).toEqual([]);
+    expect(existsSync(path.join(home, 'cache', 'downloads', '1.4.2'))).toBe(false);
+  });
+
+  it('reinstalls a read-only version with --force, leaving no old copy behind', async () => {
+    const { as, versions, installed } = await installedByUser();
+    makeReadOnly(installed);
+    const r = await as('install', '1.4.2', '--force', '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readdirSync(versions)).toEqual(['1.4.2']);
+  });
+
+  it('uninstall succeeds once the version is renamed away: it warns about what stays, then cleans the cache and the shims', async () => {
+    const { as, home, versions, installed } = await installedByUser();
+    blockedInside(installed);
+    // Gone, so that the rehash at the end of the uninstall is seen to write it again.
+    const shim = path.join(home, 'shims', 'mycc');
+    rmSync(shim);
+    const r = await as('uninstall', '1.4.2');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('uninstalled mycc 1.4.2\n');
+    const [trash] = leftoversIn(versions);
+    expect(trash).toMatch(/^\.trash-1\.4\.2-/);
+    const left = path.join(versions, trash!);
+    expect(r.stderr).toContain(`launcher: warning: ${left} could not be deleted (cannot use`);
+    expect(r.stderr).toContain(`chmod -R u+rwX '${left}' && rm -rf '${left}'`);
+    expect(r.stderr).not.toMatch(/bug|internal error/);
+    expect(existsSync(path.join(home, 'cache', 'downloads', '1.4.2'))).toBe(false);
+    expect(existsSync(shim)).toBe(true);
+    expect((await as('list')).stdout).not.toContain('1.4.2');
+  });
+
+  it('a leftover it cannot delete never fails a later install, of any version: each warns and goes on', async () => {
+    const { as, versions, installed } = await installedByUser();
+    blockedInside(installed);
+    expect((await as('uninstall', '1.4.2')).code).toBe(0);
+    const left = path.join(versions, leftoversIn(versions)[0]!);
+    for (const version of ['2.0.0', '1.4.2']) {
+      const r = await as('install', version, '--quiet');
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`launcher: warning: ${left} could not be deleted`);
+    }
+    expect(readdirSync(versions).sort()).toEqual([path.basename(left), '1.4.2', '2.0.0']);
+  });
+
+  it('install --force succeeds once the new copy is in place, warning about the old copy it cannot delete', async () => {
+    const { as, versions, installed } = await installedByUser();
+    const blocked = blockedInside(installed);
+    const r = await as('install', '1.4.2', '--force', '--quiet');
+    expect(r.code).toBe(0);
+    const [replaced] = leftoversIn(versions);
+    expect(replaced).toMatch(/^\.replaced-1\.4\.2-/);
+    expect(r.stderr).toContain(`launcher: warning: ${path.join(versions, replaced!)} could not`);
+    // The new copy is the one in place.
+    expect(existsSync(path.join(installed, path.basename(blocked)))).toBe(false);
+    expect(existsSync(path.join(installed, '.launcher-install.json'))).toBe(true);
   });
 });
