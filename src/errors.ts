@@ -39,6 +39,7 @@ export const ErrorCodes = {
   E_UNSAFE_ARCHIVE: ExitCode.Verification,
   E_BAD_ARCHIVE: ExitCode.Verification,
   E_MISSING_BIN: ExitCode.Verification,
+  E_DAMAGED: ExitCode.Verification,
   E_NOT_INSTALLED: ExitCode.NotInstalled,
   E_OFFLINE: ExitCode.NotInstalled,
   E_TOOL_UNKNOWN: ExitCode.NotInstalled,

@@ -1,11 +1,12 @@
-// Doctor: every installed version is intact: its receipt reads, and each declared bin is executable.
+// Doctor: every installed version is intact: its receipt is usable, and each declared bin is
+// executable.
 import path from 'node:path';
 import { isLauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
-import { versionDir } from '../paths.js';
+import { receiptPath, versionDir } from '../paths.js';
 import { assertExecutable } from '../shim/locate-bin.js';
 import { listInstalled } from '../store/installed.js';
-import { readReceipt } from '../store/receipt.js';
+import { inspectReceipt } from '../store/receipt.js';
 import { type Finding, fail, ok } from './check.js';
 
 /** One finding per installed version (a version directory with a receipt). */
@@ -17,15 +18,13 @@ export function checkVersions(paths: LauncherPaths): Finding[] {
 
 function checkVersion(paths: LauncherPaths, version: string): Finding {
   const reinstall = `reinstall it: \`launcher install --force ${version}\``;
-  const receipt = readReceipt(paths, version);
+  const read = inspectReceipt(paths, version);
   const what = `version ${version} is intact`;
-  if (receipt === null) {
-    return fail(
-      what,
-      `its install receipt in ${versionDir(paths, version)} cannot be read`,
-      reinstall,
-    );
+  if (read.status !== 'intact') {
+    const damage = read.status === 'missing' ? 'is gone' : read.damage;
+    return fail(what, `its install receipt ${receiptPath(paths, version)} ${damage}`, reinstall);
   }
+  const { receipt } = read;
   const bins = Object.entries(receipt.bins ?? {});
   const broken: string[] = [];
   for (const [bin, rel] of bins) {

@@ -7,7 +7,7 @@ import { chooseArtifact } from '../index/artifact.js';
 import type { HttpClient } from '../index/http-client.js';
 import type { DistIndex, DistVersion } from '../index/index-schema.js';
 import { versionDir } from '../paths.js';
-import { isInstalled } from '../store/installed.js';
+import { isIntact } from '../store/installed.js';
 import { highestSatisfying, type Request } from '../version/request.js';
 import { type InstallPlan, installVersion } from './install-version.js';
 import { interruptible } from './interrupt.js';
@@ -56,8 +56,8 @@ export function pickVersion(index: DistIndex, target: InstallTarget): DistVersio
 }
 
 /**
- * Install the highest version satisfying `target` (nothing to do when it is installed, unless
- * `force`). An exact request takes the version's lock before fetching anything, so installers
+ * Install the highest version satisfying `target` (nothing to do when it is installed and not
+ * damaged, unless `force`). An exact request takes the version's lock before fetching anything, so installers
  * that race for one version wait without touching the network. Ctrl-C or kill removes what was
  * started and re-raises the signal.
  */
@@ -76,7 +76,7 @@ export async function installRequest(
     sweepLeftovers(ctx.paths, undefined, warnTo(options.output));
     return { tool, version, dir: versionDir(ctx.paths, version), installedNow: false };
   };
-  if (request.kind === 'exact' && !options.force && isInstalled(ctx.paths, request.version)) {
+  if (request.kind === 'exact' && !options.force && isIntact(ctx.paths, request.version)) {
     return alreadyThere(request.version, ctx.tool);
   }
   return interruptible(async (signal) => {
@@ -113,7 +113,7 @@ export async function installRequest(
         const index = await fetchIndex();
         const chosen = pickVersion(index, target);
         version = chosen.version;
-        if (!options.force && isInstalled(ctx.paths, version))
+        if (!options.force && isIntact(ctx.paths, version))
           return alreadyThere(version, index.tool);
         plan = async () => planOf(index, chosen);
       }

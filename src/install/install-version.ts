@@ -6,7 +6,8 @@ import type { ChosenArtifact } from '../index/artifact.js';
 import type { HttpClient } from '../index/http-client.js';
 import type { DistVersion } from '../index/index-schema.js';
 import { versionDir } from '../paths.js';
-import { isInstalled } from '../store/installed.js';
+import { isIntact } from '../store/installed.js';
+import { damagedInstall, inspectReceipt } from '../store/receipt.js';
 import { acquireVersionLock, lockHolder } from './install-lock.js';
 import { warnTo } from './remove-tree.js';
 import { sweepLeftovers } from './sweep.js';
@@ -35,7 +36,8 @@ export interface InstallVersionOptions {
 }
 
 /**
- * Install `version` unless (checked again under the lock) it is already installed. The lock is
+ * Install `version` unless (checked again under the lock) it is already installed and not
+ * damaged (a damaged install is installed again, with a note). The lock is
  * released only after the receipt is written and the rename done; on any failure the staging
  * directory is removed and `versions/` is as it was.
  */
@@ -52,14 +54,23 @@ export async function installVersion(
         `launcher: waiting for ${lockHolder(owner, file)}, which is installing ${ctx.tool ? `${ctx.tool} ` : ''}${version}…\n`,
       ),
     // The receipt appears only with the finished install: seeing it ends the wait.
-    unneeded: () => !options.force && isInstalled(paths, version),
+    unneeded: () => !options.force && isIntact(paths, version),
   });
   if (lock === null)
     return { dir: versionDir(paths, version), installedNow: false, tool: ctx.tool };
   try {
     sweepLeftovers(paths, version, warnTo(options.output));
-    if (!options.force && isInstalled(paths, version)) {
-      return { dir: versionDir(paths, version), installedNow: false, tool: ctx.tool };
+    if (!options.force) {
+      const read = inspectReceipt(paths, version);
+      if (read.status === 'intact') {
+        return { dir: versionDir(paths, version), installedNow: false, tool: ctx.tool };
+      }
+      // A damaged install is installed again, as `--force` would: a version that cannot run is
+      // no reason to do nothing.
+      if (read.status === 'damaged') {
+        const { message } = damagedInstall(paths, version, read.damage, ctx.tool);
+        options.output?.write(`launcher: ${message}; installing it again\n`);
+      }
     }
     // Downloading, verifying and unpacking load only in the process that installs: those that
     // waited for it are done above, having loaded little more than the lock.

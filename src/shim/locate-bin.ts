@@ -6,7 +6,7 @@ import { errnoCode, LauncherError } from '../errors.js';
 import { isBinName } from '../index/index-schema.js';
 import { versionDir } from '../paths.js';
 import { listInstalled } from '../store/installed.js';
-import { readReceipt } from '../store/receipt.js';
+import { damagedInstall, inspectReceipt, readReceipt } from '../store/receipt.js';
 import { describeOrigin, type SourcedRequest } from '../version/requested.js';
 import { findSystemBin } from '../version/system.js';
 
@@ -31,7 +31,8 @@ export function versionsWithBin(ctx: LauncherContext, bin: string): string[] {
 
 /**
  * The absolute path of `bin` in an installed version. Exit 127 when the version does not
- * declare it (naming the versions that do), 126 when the file is not executable.
+ * declare it (naming the versions that do), 126 when the file is not executable, 6 when its
+ * receipt is damaged.
  */
 export function locateBin(
   ctx: LauncherContext,
@@ -41,6 +42,11 @@ export function locateBin(
 ): string {
   const rel = readReceipt(ctx.paths, version)?.bins?.[bin];
   if (rel === undefined) {
+    // Off the hot path: a receipt launcher cannot use is a damaged install, not a missing bin.
+    const read = inspectReceipt(ctx.paths, version);
+    if (read.status === 'damaged') {
+      throw damagedInstall(ctx.paths, version, read.damage, ctx.tool);
+    }
     const others = versionsWithBin(ctx, bin);
     throw new LauncherError(
       'E_NO_SUCH_BIN',

@@ -3,6 +3,7 @@ import { accessSync, readdirSync } from 'node:fs';
 import { errnoCode } from '../errors.js';
 import { type LauncherPaths, receiptPath } from '../paths.js';
 import { type Request, satisfies, sortDescending } from '../version/request.js';
+import { readReceipt } from './receipt.js';
 
 /** True when `versions/<version>/` exists with its receipt. */
 export function isInstalled(paths: LauncherPaths, version: string): boolean {
@@ -12,6 +13,14 @@ export function isInstalled(paths: LauncherPaths, version: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * True when `version` is installed and its receipt is not damaged (`inspectReceipt`): what
+ * `install` needs in order to do nothing. Reads the receipt, where `isInstalled` only sees it.
+ */
+export function isIntact(paths: LauncherPaths, version: string): boolean {
+  return readReceipt(paths, version) !== null;
 }
 
 /** Names under `versions/` that look like versions, highest first, receipt or not. */

@@ -125,6 +125,21 @@ describe('launcher doctor', () => {
     expect(r.stdout).toMatch(/\nno problems found \(\d+ passed, 2 warnings\)\n$/);
   });
 
+  it('fails a version whose receipt has no bins, naming the receipt, with the reinstall command', async () => {
+    const env = cleanEnv();
+    const home = env.LAUNCHER_HOME!;
+    const dir = placeVersion(home, '1.5.0');
+    const receipt = path.join(dir, '.launcher-install.json');
+    writeFileSync(receipt, '{"version":"1.5.0","sha256":"00","tool":"mycc"}');
+    const r = await launcher(['doctor'], { env, cwd: tempDir() });
+    expect(r.code).toBe(1);
+    const { line, fix } = reportOf(r.stdout, 'version 1.5.0 is intact');
+    expect(line).toBe(
+      `✗ version 1.5.0 is intact: its install receipt ${receipt} has no "bins" (an object of bin name → path)`,
+    );
+    expect(fix).toBe('  fix: reinstall it: `launcher install --force 1.5.0`');
+  });
+
   it('reports an unreachable distribution index', async () => {
     const port = await closedPort();
     const url = `http://127.0.0.1:${port}/index.json`;

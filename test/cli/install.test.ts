@@ -199,6 +199,23 @@ describe('launcher install', () => {
     expect(leftovers(versions)).toEqual([]);
   });
 
+  it('installs again, without --force, a version whose receipt is damaged: it never says "already installed"', async () => {
+    const { env, cwd, versions } = await setup();
+    expect((await launcher(['install', '1.4.2'], { env, cwd })).code).toBe(0);
+    const receipt = path.join(versions, '1.4.2', '.launcher-install.json');
+    const intact = readFileSync(receipt, 'utf8');
+    writeFileSync(receipt, intact.slice(0, 40));
+    const r = await launcher(['install', '1.4.2'], { env, cwd });
+    expect(r.stderr).toContain(
+      `launcher: mycc 1.4.2 is damaged: its install receipt ${receipt} is not valid JSON (cut short?); installing it again\n`,
+    );
+    expect(r.stdout).not.toContain('already installed');
+    expect(r.stdout).toContain('installed mycc 1.4.2');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(receipt, 'utf8')).bins).toEqual({ mycc: 'bin/mycc' });
+    expect(leftovers(versions)).toEqual([]);
+  });
+
   it('exits 4 naming the request and where it came from when nothing satisfies it', async () => {
     const { server, env, cwd } = await setup();
     writeFileSync(path.join(cwd, '.tool-version'), '9\n');

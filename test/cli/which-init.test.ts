@@ -85,6 +85,41 @@ describe('launcher which', () => {
     }
   });
 
+  // A receipt launcher cannot use, each way it happens: written by hand, cut short, emptied.
+  const damagedReceipts: [string, string, string][] = [
+    ['without bins', '{"version":"1.5.0","sha256":"00"}', 'has no "bins"'],
+    [
+      'with bins that are no paths',
+      '{"version":"1.5.0","sha256":"00","bins":{"mycc":1}}',
+      'has no "bins"',
+    ],
+    ['cut short', '{"version":"1.5.0","sha256":"00","bi', 'is not valid JSON'],
+    ['empty', '', 'is empty'],
+  ];
+  for (const [name, content, damage] of damagedReceipts) {
+    it(`exits 6 naming the receipt and the fix for a pinned version whose receipt is ${name}: which, exec and the shim`, async () => {
+      const { env, dir, home } = project('1.5.0\n');
+      placeVersion(home, '1.4.2');
+      placeVersion(home, '1.5.0');
+      expect((await launcher(['rehash'], { env, cwd: dir })).code).toBe(0);
+      const receipt = path.join(home, 'versions', '1.5.0', '.launcher-install.json');
+      writeFileSync(receipt, content);
+      const shim = path.join(home, 'shims', 'mycc');
+      for (const r of [
+        await launcher(['which', 'mycc'], { env, cwd: dir }),
+        await launcher(['exec', 'mycc'], { env, cwd: dir }),
+        await run(shim, [], { env, cwd: dir }),
+      ]) {
+        expect(r.stderr).toContain(
+          `mycc 1.5.0 is damaged: its install receipt ${receipt} ${damage}`,
+        );
+        expect(r.stderr).toContain('\n\nReinstall it: `launcher install --force 1.5.0`.');
+        expect(r.stderr).not.toContain('not part of version');
+        expect(r.code).toBe(6);
+      }
+    });
+  }
+
   it('exits 7 without installing when the pinned version is missing', async () => {
     const { env, dir } = project('1.4\n');
     const r = await launcher(['which', 'mycc'], { env, cwd: dir });
