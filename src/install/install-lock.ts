@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errnoCode } from '../errors.js';
+import { errnoCode, fileSystemRefusal } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
 import { isSameProcessAlive, ownStartTime } from '../session/process-identity.js';
 import { randomHex } from '../util/random.js';
@@ -185,11 +185,19 @@ function isDirectory(file: string): boolean {
 function prepare(file: string, owner: LockOwner): string {
   const ready = `${file}.tmp-${owner.nonce}`;
   mkdirSync(ready);
+  const record = path.join(ready, `${OWNER_PREFIX}${owner.nonce}`);
   try {
-    writeFileSync(path.join(ready, `${OWNER_PREFIX}${owner.nonce}`), `${JSON.stringify(owner)}\n`);
+    writeFileSync(record, `${JSON.stringify(owner)}\n`);
   } catch (error) {
     removeQuietly(ready);
-    throw error;
+    // A full disk fails the write, whose error names no file: this one is worth naming, as it
+    // stops even an uninstall that would free space.
+    throw (
+      fileSystemRefusal(error, {
+        file: record,
+        noRoom: `It is the owner file of the lock ${file}, which every install, uninstall and rehash takes: it needs a few bytes there.`,
+      }) ?? error
+    );
   }
   return ready;
 }

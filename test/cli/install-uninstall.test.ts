@@ -15,7 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { acquireVersionLock } from '../../src/install/install-lock.js';
 import { launcherPaths } from '../../src/paths.js';
 import { SessionRecord } from '../../src/session/session-record.js';
-import { LAUNCHER_BIN, launcher } from '../helpers/cli.js';
+import { LAUNCHER_BIN, launcher, launcherWithFileLimit } from '../helpers/cli.js';
 import { type DistServer, type DistVersionSpec, startDistServer } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { asUserWithoutPrivileges } from '../helpers/other-user.js';
@@ -96,6 +96,24 @@ describe('launcher uninstall', () => {
       expect(r.code).toBe(4);
       expect(r.stderr).toContain(`${version} is not installed`);
     }
+  });
+
+  it('names the file it cannot write when the lock needs a few bytes on a full disk (exit 1)', async () => {
+    const env = cleanEnv();
+    const home = env.LAUNCHER_HOME!;
+    placeVersion(home, '1.4.2');
+    // No byte may be written (ulimit -f 0): EFBIG, which takes the path of a full disk's ENOSPC.
+    const r = await launcherWithFileLimit(0, ['uninstall', '1.4.2'], { env, cwd: tempDir() });
+    expect(r.code).toBe(1);
+    const lock = path.join(home, 'versions', '.lock-1.4.2');
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^launcher: cannot write ${lock}\\.tmp-[0-9a-f]{16}/owner-[0-9a-f]{16} \\(write\\): file too large`,
+      ),
+    );
+    expect(r.stderr).toContain(`It is the owner file of the lock ${lock}, which every install`);
+    expect(r.stderr).not.toMatch(/write a file|bug|internal error/);
+    expect(readdirSync(path.join(home, 'versions'))).toEqual(['1.4.2']);
   });
 
   it('wants an exact version (exit 2)', async () => {

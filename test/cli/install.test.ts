@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LAUNCHER_BIN, launcher, type RunOptions, run } from '../helpers/cli.js';
+import { launcher, launcherWithFileLimit } from '../helpers/cli.js';
 import {
   type DistServer,
   type DistServerOptions,
@@ -39,19 +39,6 @@ async function setup(
   const home = env.LAUNCHER_HOME!;
   const cwd = tempDir('launcher-project-');
   return { server, env, home, cwd, versions: path.join(home, 'versions') };
-}
-
-/**
- * `launcher <args>` under a file size limit of `blocks` (the shell's `ulimit -f`): a write past it
- * fails with EFBIG (Node ignores SIGXFSZ) and takes the path a full disk's ENOSPC takes.
- */
-function launcherWithFileLimit(
-  blocks: number,
-  args: string[],
-  options: { env: NodeJS.ProcessEnv; cwd: string } & RunOptions,
-) {
-  const script = `ulimit -f ${blocks} && exec "$0" "$@"`;
-  return run('/bin/sh', ['-c', script, process.execPath, LAUNCHER_BIN, ...args], options);
 }
 
 /** Names under versions/ other than the installed version directories. */

@@ -45,3 +45,16 @@ export function launcher(
 ): Promise<RunResult> {
   return run(process.execPath, [LAUNCHER_BIN, ...args], options);
 }
+
+/**
+ * `launcher <args>` under a file size limit of `blocks` (the shell's `ulimit -f`): a write past it
+ * fails with EFBIG (Node ignores SIGXFSZ) and takes the path a full disk's ENOSPC takes.
+ */
+export function launcherWithFileLimit(
+  blocks: number,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; cwd: string } & RunOptions,
+) {
+  const script = `ulimit -f ${blocks} && exec "$0" "$@"`;
+  return run('/bin/sh', ['-c', script, process.execPath, LAUNCHER_BIN, ...args], options);
+}
