@@ -1,5 +1,5 @@
 // Replace a file's content all at once: readers see the old file or the new one, never a mix.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
 import { randomHex } from './random.js';
@@ -10,6 +10,12 @@ export interface AtomicWriteOptions {
    * home). False for files in the user's directories, where a missing one is a mistake to report.
    */
   readonly createParents?: boolean;
+  /**
+   * The file being replaced, whose inode the rename drops: the new file gets its mode (exactly,
+   * whatever the umask) and its owner as far as this process may give it (root: the owner and
+   * group; others: the group, when they belong to it).
+   */
+  readonly keep?: { readonly mode: number; readonly uid: number; readonly gid: number };
 }
 
 /** Write to a temporary sibling, then rename over the target. */
@@ -29,9 +35,23 @@ export function writeFileAtomic(
     throw error;
   }
   try {
+    if (options.keep) keepOwnerAndMode(tmp, options.keep);
     renameSync(tmp, file);
   } catch (error) {
     rmSync(tmp, { force: true });
     throw error;
   }
+}
+
+function keepOwnerAndMode(tmp: string, keep: NonNullable<AtomicWriteOptions['keep']>): void {
+  try {
+    chownSync(tmp, keep.uid, keep.gid);
+  } catch {
+    // Not root: giving a file away is not allowed, its group may be.
+    try {
+      chownSync(tmp, -1, keep.gid);
+    } catch {}
+  }
+  // After chown, which may clear set-id bits.
+  chmodSync(tmp, keep.mode);
 }

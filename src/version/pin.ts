@@ -1,6 +1,16 @@
 // Writing and removing pins: the project's `.tool-version` and the global default file.
-import { lstatSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  lstatSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import { errnoCode, LauncherError } from '../errors.js';
+import { quotePosix } from '../shim/shell-quote.js';
 import { type AtomicWriteOptions, writeFileAtomic } from '../util/atomic-write.js';
 import { readSmallFile } from '../util/read-small-file.js';
 import { parseRequest, type Request } from './request.js';
@@ -30,16 +40,24 @@ export function requestForFile(input: string): Request {
  * Write the request to `file` atomically: the old content stays until the new one is complete.
  * `createParents: false` for a project's file, whose directory must exist (the global default's
  * directory is launcher's own, created on demand). A pin that is a symbolic link is written
- * through: the file it points to gets the new content, and the link stays.
+ * through: the file it points to gets the new content, and the link stays. As `echo 1.4 > file`
+ * would: a file the user may not write is refused (exit 1), and one replaced keeps its mode and,
+ * where this process may give it, its owner.
  */
 export function writePin(file: string, request: Request, options: AtomicWriteOptions = {}): void {
-  const { target, mode } = pinTarget(file);
-  // The file a link leads to exists, and so does its directory; it keeps its mode.
-  const writeOptions = target === file ? options : { createParents: false };
+  const { target, existing } = pinTarget(file);
+  const through = target === file ? '' : ` (through the link ${file})`;
+  if (existing) requireWritable(target, through);
+  // The file a link leads to exists, and so does its directory.
+  const writeOptions = {
+    createParents: target === file ? options.createParents : false,
+    ...(existing
+      ? { keep: { mode: existing.mode & 0o777, uid: existing.uid, gid: existing.gid } }
+      : {}),
+  };
   try {
-    writeFileAtomic(target, `${request.raw}\n`, mode, writeOptions);
+    writeFileAtomic(target, `${request.raw}\n`, 0o644, writeOptions);
   } catch (error) {
-    const through = target === file ? '' : ` (through the link ${file})`;
     throw new LauncherError(
       'E_IO',
       `cannot write ${target}${through}: ${(error as Error).message}`,
@@ -56,20 +74,19 @@ export function writePin(file: string, request: Request, options: AtomicWriteOpt
  * a symbolic link, the file the link leads to (as rbenv's `echo > file` would write there), so a
  * link kept in a dotfiles repository stays a link, but only when that file is a version file
  * already (or empty): a cloned project's `.tool-version` linking to ~/.ssh/authorized_keys must
- * not have it overwritten. Anything else is refused (exit 2) before a byte is written. `mode`:
- * what the written file gets (a link's target keeps its own).
+ * not have it overwritten. Anything else is refused (exit 2) before a byte is written.
+ * `existing`: the file that will be replaced, if there is one.
  */
-function pinTarget(file: string): { target: string; mode: number } {
-  const own = { target: file, mode: 0o644 };
+function pinTarget(file: string): { target: string; existing?: Stats } {
   try {
     const st = lstatSync(file);
     if (!st.isSymbolicLink()) {
-      if (st.isFile()) return own;
+      if (st.isFile()) return { target: file, existing: st };
       throw notAFile(file, st.isDirectory() ? 'a directory' : 'not a regular file');
     }
   } catch (error) {
     const code = errnoCode(error);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return own;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { target: file };
     throw error;
   }
   let target: string;
@@ -114,7 +131,28 @@ function pinTarget(file: string): { target: string; mode: number } {
       },
     );
   }
-  return { target, mode: st.mode & 0o777 };
+  return { target, existing: st };
+}
+
+/**
+ * A version file is changed only where the user could change it (`echo 1.4 > file`): replacing
+ * a read-only one by a rename would bypass its mode. Root may write any, as there.
+ */
+function requireWritable(target: string, through: string): void {
+  try {
+    accessSync(target, constants.W_OK);
+  } catch (error) {
+    const reason =
+      errnoCode(error) === 'EROFS' ? 'it is on a read-only file system' : 'you may not write it';
+    throw new LauncherError(
+      'E_IO',
+      `cannot write the version file ${target}${through}: ${reason}`,
+      {
+        hint: `launcher changes a version file only where you may write it. If the pin should change, make it writable first (\`chmod u+w ${quotePosix(target)}\`, as its owner), then run the command again.`,
+        cause: error,
+      },
+    );
+  }
 }
 
 function notAFile(file: string, what: string): LauncherError {

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
+  chownSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -284,6 +285,39 @@ describe('launcher current', () => {
 });
 
 describe('launcher local', () => {
+  it('refuses a .tool-version the user may not write (exit 1), naming it and the fix, and leaves it as it was', async () => {
+    const { env, dir, home } = project('1.4.2\n');
+    const file = path.join(dir, '.tool-version');
+    const user = asUserWithoutPrivileges(dir, home);
+    // The user's own file, made read-only, as `chmod a-w .tool-version` would.
+    if (user.uid !== undefined) chownSync(file, user.uid, user.gid!);
+    chmodSync(file, 0o444);
+    const r = await launcher(['local', '1.5.0'], { env, cwd: dir, ...user });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `launcher: cannot write the version file ${file}: you may not write it\n\n` +
+        `launcher changes a version file only where you may write it. If the pin should change, make it writable first (\`chmod u+w '${file}'\`, as its owner), then run the command again.\n`,
+    );
+    expect(readFileSync(file, 'utf8')).toBe('1.4.2\n');
+    expect(statSync(file).mode & 0o777).toBe(0o444);
+  });
+
+  it('keeps the mode and the owner of the .tool-version it replaces', async () => {
+    const { env, dir } = project('1.4.2\n');
+    const file = path.join(dir, '.tool-version');
+    // Another user's file (when the tests run as root), shared with the group.
+    const other = asUserWithoutPrivileges();
+    const owner = { uid: other.uid ?? process.getuid!(), gid: other.gid ?? process.getgid!() };
+    chownSync(file, owner.uid, owner.gid);
+    chmodSync(file, 0o664);
+    const r = await launcher(['local', '1.5.0'], { env, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe('1.5.0\n');
+    const st = statSync(file);
+    expect(st.mode & 0o777).toBe(0o664);
+    expect({ uid: st.uid, gid: st.gid }).toEqual(owner);
+  });
+
   it('writes the request to .tool-version in the current directory', async () => {
     const { env, dir } = project();
     const r = await launcher(['local', 'v1.4'], { env, cwd: dir });
@@ -454,6 +488,19 @@ describe('launcher local', () => {
 });
 
 describe('launcher global', () => {
+  it('refuses a global default file the user may not write (exit 1), and leaves it as it was', async () => {
+    const { env, dir, home } = project();
+    const file = path.join(home, 'config', 'version');
+    mkdirSync(path.dirname(file));
+    writeFileSync(file, '1.4.2\n', { mode: 0o444 });
+    const user = asUserWithoutPrivileges(home, path.dirname(file), dir);
+    if (user.uid !== undefined) chownSync(file, user.uid, user.gid!);
+    const r = await launcher(['global', '1.5.0'], { env, cwd: dir, ...user });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`cannot write the version file ${file}: you may not write it`);
+    expect(readFileSync(file, 'utf8')).toBe('1.4.2\n');
+  });
+
   it('sets the default that applies where no project pins a version', async () => {
     const { env, dir, home } = project();
     placeVersion(home, '1.5.0');
