@@ -127,7 +127,7 @@ export async function installRequest(
       });
       if (done.installedNow) {
         const { rehash } = await import('../shim/rehash.js');
-        await rehash(ctx);
+        await rehash(ctx, { signal, output: options.output });
       }
       return { version, ...done };
     } finally {

@@ -19,7 +19,7 @@ import { removeOrWarn, warnTo } from './remove-tree.js';
 export async function uninstallVersion(
   ctx: LauncherContext,
   input: string,
-  options: { output: NodeJS.WritableStream | null },
+  options: { output: NodeJS.WritableStream | null; signal?: AbortSignal },
 ): Promise<{ version: string }> {
   const request = parseRequest(input);
   if (request.kind !== 'exact') {
@@ -56,6 +56,7 @@ export async function uninstallVersion(
   // session may have started on this version while another process held it.
   refuseInUse();
   const lock = await acquireVersionLock(paths, v, {
+    signal: options.signal,
     onWait: (owner, file) =>
       options.output?.write(
         `launcher: waiting for ${lockHolder(owner, file)}, which is installing ${v}…\n`,
@@ -74,6 +75,6 @@ export async function uninstallVersion(
   } finally {
     lock.release();
   }
-  await rehash(ctx);
+  await rehash(ctx, options);
   return { version: v };
 }

@@ -6,7 +6,7 @@ import type { LauncherContext } from '../context.js';
 import { configuredDistUrl } from '../index/dist-url.js';
 import { readCachedIndex } from '../index/index-cache.js';
 import { parseIndex, readLocalIndexSync } from '../index/index-schema.js';
-import { acquireLock } from '../install/install-lock.js';
+import { acquireLock, lockHolder } from '../install/install-lock.js';
 import { packageRoot } from '../package-root.js';
 import { listInstalled } from '../store/installed.js';
 import { readReceipt } from '../store/receipt.js';
@@ -100,16 +100,32 @@ function isOurShim(file: string): boolean {
   }
 }
 
+export interface RehashOptions {
+  /** Ends a wait for the lock (Ctrl-C, kill): the caller's `interruptible` signal. */
+  readonly signal?: AbortSignal | undefined;
+  /** Where the note about waiting for another process goes; null or absent for silence. */
+  readonly output?: NodeJS.WritableStream | null | undefined;
+}
+
 /**
  * Bring the shims directory in line with the installed versions. Concurrent rehashes (from
  * parallel installs) take turns through a lock, so each one sees a complete, current set.
  */
 export async function rehash(
   ctx: LauncherContext,
+  options: RehashOptions = {},
 ): Promise<{ written: string[]; removed: string[] }> {
   const dir = ctx.paths.shims;
   mkdirSync(dir, { recursive: true });
-  const lock = await acquireLock(path.join(dir, '.rehash.lock'), { pollMs: 20 });
+  // A wait says for whom, as an install's wait for its version's lock does, and ends on Ctrl-C.
+  const lock = await acquireLock(path.join(dir, '.rehash.lock'), {
+    pollMs: 20,
+    signal: options.signal,
+    onWait: (owner, file) =>
+      options.output?.write(
+        `launcher: waiting for ${lockHolder(owner, file)}, which is refreshing the shims…\n`,
+      ),
+  });
   try {
     const bins = providedBins(ctx);
     const target = {

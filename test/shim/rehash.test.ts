@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import {
   existsSync,
   mkdirSync,
@@ -9,10 +10,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { LauncherContext } from '../../src/context.js';
+import { probeProcess } from '../../src/session/process-identity.js';
 import { quoteForShim, rehash, renderShim } from '../../src/shim/rehash.js';
-import { launcher } from '../helpers/cli.js';
+import { LAUNCHER_BIN, launcher } from '../helpers/cli.js';
+import { type DistServer, startDistServer } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { placeVersion } from '../helpers/store.js';
 
@@ -129,4 +132,63 @@ describe('rehash', () => {
     expect(existsSync(path.join(shims, '.rehash.lock'))).toBe(false);
     expect(readFileSync(path.join(shims, 'mycc'), 'utf8')).toContain('launcher shim for mycc');
   });
+});
+
+const children: ChildProcess[] = [];
+const servers: DistServer[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  for (const server of servers.splice(0)) await server.close();
+});
+
+/** Make a live process that is not us the holder of the shims' lock; resolves to its pid. */
+async function holdRehashLock(home: string): Promise<number> {
+  const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)'], { stdio: 'ignore' });
+  children.push(holder);
+  await once(holder, 'spawn');
+  const pid = holder.pid!;
+  const lock = path.join(home, 'shims', '.rehash.lock');
+  mkdirSync(lock, { recursive: true });
+  const owner = { pid, startTime: probeProcess(pid).startTime, nonce: 'holder', acquiredAt: '' };
+  writeFileSync(path.join(lock, 'owner-holder'), JSON.stringify(owner));
+  return pid;
+}
+
+describe('waiting for the lock of the shims', () => {
+  it.each([
+    ['install', 'SIGINT'],
+    ['rehash', 'SIGTERM'],
+    ['uninstall', 'SIGINT'],
+  ] as const)(
+    '%s says whom it waits for, and %s ends the wait leaving nothing behind',
+    async (command, signal) => {
+      const server = await startDistServer({ versions: [{ version: '1.0.0' }] });
+      servers.push(server);
+      const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
+      const home = env.LAUNCHER_HOME!;
+      if (command === 'uninstall') placeVersion(home, '1.0.0', { bins: { mycc: 'bin/mycc' } });
+      const pid = await holdRehashLock(home);
+      const args = command === 'rehash' ? [command] : [command, '1.0.0'];
+      const child = spawn(process.execPath, [LAUNCHER_BIN, ...args], {
+        env,
+        cwd: tempDir(),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      children.push(child);
+      let stderr = '';
+      const note = `launcher: waiting for process ${pid}, which is refreshing the shims`;
+      await new Promise<void>((resolve) => {
+        child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+          stderr += chunk;
+          if (stderr.includes(note)) resolve();
+        });
+      });
+      const exited = once(child, 'close');
+      child.kill(signal);
+      expect(await exited).toEqual([null, signal]);
+      // The holder's lock is untouched, and our own prepared lock is gone.
+      expect(readdirSync(path.join(home, 'shims'))).toEqual(['.rehash.lock']);
+      expect(readdirSync(path.join(home, 'shims', '.rehash.lock'))).toEqual(['owner-holder']);
+    },
+  );
 });

@@ -1,6 +1,7 @@
 // `launcher rehash`: rewrite the shims from the installed versions and the distribution index.
 import { Command } from 'clipanion';
 import { configuredDistUrl } from '../../index/dist-url.js';
+import { interruptible } from '../../install/interrupt.js';
 import { rehash } from '../../shim/rehash.js';
 import { LauncherCommand } from '../launcher-command.js';
 
@@ -23,7 +24,10 @@ export class RehashCommand extends LauncherCommand {
         ),
       );
     }
-    const { written, removed } = await rehash(this.launcher);
+    // Ctrl-C while waiting for another rehash removes our prepared lock before dying of it.
+    const { written, removed } = await interruptible((signal) =>
+      rehash(this.launcher, { signal, output: this.context.stderr }),
+    );
     this.note(
       `shims in ${this.launcher.paths.shims}: ${written.length} written` +
         (removed.length ? `, ${removed.length} removed (${removed.join(', ')})` : ''),

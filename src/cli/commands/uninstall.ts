@@ -1,5 +1,6 @@
 // `launcher uninstall <version>`: remove one installed version.
 import { Command, Option } from 'clipanion';
+import { interruptible } from '../../install/interrupt.js';
 import { LauncherCommand } from '../launcher-command.js';
 
 export class UninstallCommand extends LauncherCommand {
@@ -16,9 +17,11 @@ export class UninstallCommand extends LauncherCommand {
 
   async run() {
     const { uninstallVersion } = await import('../../install/uninstall.js');
-    const { version } = await uninstallVersion(this.launcher, this.version, {
-      output: this.context.stderr,
-    });
+    // Ctrl-C while waiting for a lock (the version's, the shims') removes what the wait had
+    // prepared before dying of it.
+    const { version } = await interruptible((signal) =>
+      uninstallVersion(this.launcher, this.version, { output: this.context.stderr, signal }),
+    );
     this.out(`uninstalled ${this.launcher.tool ? `${this.launcher.tool} ` : ''}${version}`);
     return 0;
   }
