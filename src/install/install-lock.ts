@@ -89,8 +89,11 @@ function inspectLock(file: string): LockState {
   }
   if (entries.length === 0) return { kind: 'free' };
   const entry = entries.find((name) => name.startsWith(OWNER_PREFIX));
-  // Something else in a lock directory was not put there by a launcher: never judged dead.
-  if (entry === undefined) return { kind: 'unreadable' };
+  // No owner file: no launcher holds this lock (a lock is put in place with its owner file and
+  // loses it only on release or takeover), but what someone else left in it keeps the directory
+  // from ever being replaced. Judged like a garbled owner record: by its age, and removed by name.
+  if (entry === undefined)
+    return { kind: 'held', owner: null, record: path.join(file, entries[0]!) };
   return readRecord(path.join(file, entry));
 }
 
@@ -161,7 +164,10 @@ function removeIfEmpty(dir: string): void {
  */
 function removeDead(file: string, record: string): void {
   try {
-    unlinkSync(record);
+    // Inside the lock's directory, by its own name (a stray entry may be a directory); the old
+    // plain lock file only by unlink, which cannot remove a lock directory put in its place.
+    if (record === file) unlinkSync(record);
+    else rmSync(record, { recursive: true, force: true });
   } catch (error) {
     const code = errnoCode(error);
     if (code !== 'ENOENT' && !(record === file && isDirectory(file))) throw error;

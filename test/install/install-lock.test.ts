@@ -223,25 +223,29 @@ describe('the install lock', () => {
     expect(existsSync(file)).toBe(false);
   });
 
-  it('never judges a lock directory that holds something other than an owner file', async () => {
+  it('clears what others left in a lock directory without an owner once it is 2 s old, and takes the lock', async () => {
+    // No launcher holds a lock without its owner file, but a stray entry keeps the directory
+    // from ever being replaced: waiting for it would wait for ever.
     const paths = home();
     const file = lockFile(paths, '1.0.0');
-    mkdirSync(file);
+    mkdirSync(path.join(file, 'subdir'), { recursive: true });
+    writeFileSync(path.join(file, 'subdir', 'inner'), '');
     writeFileSync(path.join(file, 'notes.txt'), 'not a launcher lock');
+    // Fresh: waited for, as a garbled owner file is (it may be a moment old).
     const controller = new AbortController();
-    const waitedFor: unknown[] = [];
-    const attempt = acquireVersionLock(paths, '1.0.0', {
-      pollMs: 10,
-      signal: controller.signal,
-      onWait: (owner) => {
-        waitedFor.push(owner);
-        setTimeout(() => controller.abort(), 50);
-      },
-    });
-    await expect(attempt).rejects.toThrow();
-    expect(waitedFor).toEqual(['unreadable']);
-    expect(readdirSync(file)).toEqual(['notes.txt']);
-    expect(readdirSync(paths.versions)).toEqual(['.lock-1.0.0']);
+    const early = acquireVersionLock(paths, '1.0.0', { pollMs: 10, signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    await expect(early).rejects.toThrow();
+    expect(readdirSync(file).sort()).toEqual(['notes.txt', 'subdir']);
+    // Older than the grace: removed by name, and the lock is ours.
+    const past = new Date(Date.now() - 60_000);
+    for (const name of ['notes.txt', 'subdir']) utimesSync(path.join(file, name), past, past);
+    let waited = false;
+    const lock = await acquireVersionLock(paths, '1.0.0', { onWait: () => (waited = true) });
+    expect(waited).toBe(false);
+    expect(readdirSync(file)).toEqual([`owner-${lock.owner.nonce}`]);
+    lock.release();
+    expect(readdirSync(paths.versions)).toEqual([]);
   });
 
   it('lets exactly one of many waiters take over a dead owner’s lock at a time', async () => {

@@ -7,6 +7,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -114,6 +115,20 @@ describe('rehash', () => {
     const result = await rehash(new LauncherContext(env));
     expect(result.written).toEqual(['mycc']);
     expect(existsSync(path.join(shims, '.rehash.lock'))).toBe(false);
+  });
+
+  it('takes over the lock of the shims when what holds it is a stray file, not an owner', async () => {
+    const env = cleanEnv();
+    placeVersion(env.LAUNCHER_HOME!, '1.4.2', { bins: { mycc: 'bin/mycc' } });
+    const lock = path.join(env.LAUNCHER_HOME!, 'shims', '.rehash.lock');
+    mkdirSync(lock, { recursive: true });
+    writeFileSync(path.join(lock, 'stray'), '');
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(path.join(lock, 'stray'), past, past);
+    // A rehash that waited for ever would be ended by SIGTERM here.
+    const r = await launcher(['rehash'], { env, cwd: tempDir(), timeout: 10_000 });
+    expect(r).toMatchObject({ code: 0, signal: null });
+    expect(readdirSync(path.join(env.LAUNCHER_HOME!, 'shims'))).toEqual(['mycc']);
   });
 
   it('survives two rehash commands at once, leaving a complete set', async () => {
