@@ -28,7 +28,7 @@ export async function installNow(
   const { file } = await obtainArchive(
     { url, archive, expected: { sha256: artifact.sha256, size: artifact.size, what } },
     { env, client: options.client, progress, signal: options.signal },
-  );
+  ).finally(() => progress.end());
 
   // node-tar is loaded only by the process that unpacks.
   const { extractArchive } = await import('./extract.js');

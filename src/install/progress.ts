@@ -8,6 +8,11 @@ export interface Progress {
   finish(): void;
   /** A one-line remark (a retry, a resume); dropped when quiet. */
   note(line: string): void;
+  /**
+   * Ends a bar the download left unfinished (it failed, or Ctrl-C stopped it) with a newline,
+   * so what follows (an error, the shell's prompt) starts on a line of its own. Else nothing.
+   */
+  end(): void;
 }
 
 /** 12.3 MiB: sizes (and rates, which are fractional) as people read them. */
@@ -25,6 +30,59 @@ export function formatBytes(bytes: number): string {
 
 const REDRAW_MS = 100;
 const BAR_WIDTH = 24;
+// Narrower than this, a bar tells less than the columns it takes.
+const MIN_BAR_WIDTH = 8;
+
+/** What the bar's line shows; `bar` is the fraction done, drawn to the width there is room for. */
+interface BarParts {
+  readonly label: string;
+  readonly bar?: number | undefined;
+  readonly percent?: string | undefined;
+  readonly size: string;
+  readonly rate: string;
+}
+
+// Dropped in this order when the line is too wide for the terminal: the graphic first, the label
+// last. What is left (the percentage, or the size when the total is unknown) is cut if need be.
+const DROP_ORDER = ['bar', 'rate', 'size', 'label'] as const;
+
+/**
+ * The bar's line in at most `width` columns (no limit when undefined). A line wider than the
+ * terminal wraps, and each `\r` redraw then rewinds only its last row, filling the screen.
+ */
+export function fitBarLine(parts: BarParts, width: number | undefined): string {
+  const shown = new Set<keyof BarParts>(['label', 'bar', 'percent', 'size', 'rate']);
+  const keep = parts.percent === undefined ? 'size' : 'percent';
+  const render = (barWidth: number) =>
+    [...shown]
+      .map((key) => {
+        if (key !== 'bar') return parts[key];
+        if (parts.bar === undefined) return undefined;
+        const filled = Math.min(barWidth, Math.round(parts.bar * barWidth));
+        return `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}]`;
+      })
+      .filter((text) => text !== undefined)
+      .join(' ');
+  let line = render(BAR_WIDTH);
+  if (width === undefined || line.length <= width) return line;
+  // A shorter bar first, then whole parts.
+  const barWidth = BAR_WIDTH - (line.length - width);
+  if (parts.bar !== undefined && barWidth >= MIN_BAR_WIDTH) return render(barWidth);
+  for (const key of DROP_ORDER) {
+    if (key === keep) continue;
+    shown.delete(key);
+    line = render(BAR_WIDTH);
+    if (line.length <= width) return line;
+  }
+  return line.slice(0, Math.max(width, 0));
+}
+
+// The columns the bar may use: one less than the terminal's, since a line that fills the last
+// column leaves some terminals wrapping at the next character. Undefined when unknown.
+function barColumns(stream: NodeJS.WritableStream): number | undefined {
+  const columns = (stream as { columns?: number }).columns;
+  return columns ? columns - 1 : undefined;
+}
 
 /**
  * The progress output for `stream`: a bar when it is a terminal, plain lines when it is not,
@@ -34,7 +92,9 @@ export function createProgress(
   stream: NodeJS.WritableStream | null,
   options: { quiet?: boolean | undefined; label: string; now?: () => number },
 ): Progress {
-  if (!stream || options.quiet) return { start() {}, advance() {}, finish() {}, note() {} };
+  if (!stream || options.quiet) {
+    return { start() {}, advance() {}, finish() {}, note() {}, end() {} };
+  }
   const now = options.now ?? (() => performance.now());
   const tty = (stream as { isTTY?: boolean }).isTTY === true;
   let total: number | undefined;
@@ -42,19 +102,35 @@ export function createProgress(
   let from = 0;
   let startedAt = 0;
   let drawnAt = -Infinity;
+  // A bar is on the screen and its line not ended yet.
+  let open = false;
   const rate = () => {
     const seconds = Math.max((now() - startedAt) / 1000, 0.001);
     return `${formatBytes((done - from) / seconds)}/s`;
   };
   const draw = () => {
     drawnAt = now();
-    const size = total ? `${formatBytes(done)}/${formatBytes(total)}` : formatBytes(done);
-    let bar = '';
-    if (total) {
-      const filled = Math.min(BAR_WIDTH, Math.round((done / total) * BAR_WIDTH));
-      bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${Math.floor((done / total) * 100)}% `;
-    }
-    stream.write(`\r${options.label} ${bar}${size} ${rate()}\x1b[K`);
+    const parts: BarParts = total
+      ? {
+          label: options.label,
+          bar: done / total,
+          percent: `${Math.floor((done / total) * 100)}%`,
+          size: `${formatBytes(done)}/${formatBytes(total)}`,
+          rate: rate(),
+        }
+      : { label: options.label, size: formatBytes(done), rate: rate() };
+    stream.write(`\r${fitBarLine(parts, barColumns(stream))}\x1b[K`);
+    open = true;
+  };
+  // A terminal made narrower gets a line that fits at once, not at the next chunk (a stalled
+  // download may send none for a while).
+  const onResize = () => {
+    if (open) draw();
+  };
+  const close = (ending: string) => {
+    if (tty) stream.off('resize', onResize);
+    if (open) stream.write(ending);
+    open = false;
   };
   return {
     start(url, size, already) {
@@ -63,8 +139,11 @@ export function createProgress(
       from = already;
       startedAt = now();
       const resumed = already > 0 ? `, resuming at ${formatBytes(already)}` : '';
-      if (tty) draw();
-      else
+      if (tty) {
+        stream.off('resize', onResize);
+        stream.on('resize', onResize);
+        draw();
+      } else
         stream.write(
           `downloading ${options.label} from ${url}${size ? ` (${formatBytes(size)}${resumed})` : resumed}\n`,
         );
@@ -76,14 +155,19 @@ export function createProgress(
     finish() {
       if (tty) {
         draw();
-        stream.write('\n');
+        close('\n');
       } else {
         const seconds = ((now() - startedAt) / 1000).toFixed(1);
         stream.write(`downloaded ${formatBytes(done - from)} in ${seconds} s (${rate()})\n`);
       }
     },
     note(line) {
+      // On a terminal the note takes the bar's line; the next chunk draws the bar again below.
+      if (tty) open = false;
       stream.write(tty ? `\r\x1b[K${line}\n` : `${line}\n`);
+    },
+    end() {
+      close('\n');
     },
   };
 }
