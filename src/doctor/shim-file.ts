@@ -1,6 +1,7 @@
 // Reading back the shims `launcher rehash` wrote: which bin each is for, and the Node and entry it runs.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { readShimText } from '../shim/rehash.js';
 
 /** A shim as found on disk. `node` and `entry` are null when its command line cannot be read. */
 export interface ShimFile {
@@ -26,12 +27,8 @@ export function shimFiles(dir: string): ShimFile[] {
   for (const name of names) {
     if (name.startsWith('.')) continue;
     const file = path.join(dir, name);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
+    const text = readShimText(file);
+    if (text === undefined) continue;
     const bin = MARKER.exec(text.slice(0, 300))?.[1];
     if (bin === undefined) continue;
     const [node, entry] = commandWords(text);

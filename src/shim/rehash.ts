@@ -11,6 +11,7 @@ import { packageRoot } from '../package-root.js';
 import { listInstalled } from '../store/installed.js';
 import { readReceipt } from '../store/receipt.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { readSmallFile } from '../util/read-small-file.js';
 import { quotePosix } from './shell-quote.js';
 import { forgetSnapshotFailure, snapshotFiles } from './snapshot.js';
 
@@ -91,13 +92,22 @@ function shimFile(dir: string, bin: string): string {
   return path.join(dir, isWindows ? `${bin}.cmd` : bin);
 }
 
+/** A shim is about 1 KB; a larger file in the shims directory is not one. */
+const MAX_SHIM_BYTES = 64 * 1024;
+
+/**
+ * The text of a file in the shims directory, or undefined when it cannot be a shim. Read as a
+ * version file is (`readSmallFile`): a FIFO left there would otherwise block the read, and with
+ * it every install's rehash, for good.
+ */
+export function readShimText(file: string): string | undefined {
+  const content = readSmallFile(file, MAX_SHIM_BYTES);
+  return content.status === 'text' ? content.text : undefined;
+}
+
 /** True when `file` is a shim we wrote (not a user's file that happens to sit there). */
 function isOurShim(file: string): boolean {
-  try {
-    return readFileSync(file, 'utf8').slice(0, 300).includes(MARKER);
-  } catch {
-    return false;
-  }
+  return readShimText(file)?.slice(0, 300).includes(MARKER) === true;
 }
 
 export interface RehashOptions {

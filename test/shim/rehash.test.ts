@@ -131,17 +131,53 @@ describe('rehash', () => {
     expect(readdirSync(path.join(env.LAUNCHER_HOME!, 'shims'))).toEqual(['mycc']);
   });
 
+  it('passes over a FIFO in the shims directory instead of blocking on it (rehash, doctor)', async () => {
+    const env = cleanEnv();
+    placeVersion(env.LAUNCHER_HOME!, '1.4.2', { bins: { mycc: 'bin/mycc' } });
+    const shims = path.join(env.LAUNCHER_HOME!, 'shims');
+    mkdirSync(shims);
+    expect(spawnSync('mkfifo', [path.join(shims, 'notes')]).status).toBe(0);
+    // Blocked on the FIFO, they would be ended by SIGTERM here.
+    const r = await launcher(['rehash'], { env, cwd: tempDir(), timeout: 10_000 });
+    expect(r).toMatchObject({ code: 0, signal: null });
+    expect(readdirSync(shims).sort()).toEqual(['mycc', 'notes']);
+    const doctor = await launcher(['doctor'], { env, cwd: tempDir(), timeout: 10_000 });
+    expect(doctor.signal).toBeNull();
+    expect(doctor.stdout).toContain('shims');
+  });
+
   it('survives two rehash commands at once, leaving a complete set', async () => {
     const env = cleanEnv();
     for (const v of ['1.0.0', '1.1.0', '1.2.0']) {
       placeVersion(env.LAUNCHER_HOME!, v, { bins: { [`tool-${v}`]: 'bin/t', mycc: 'bin/mycc' } });
     }
-    const cwd = tempDir();
-    const results = await Promise.all([
-      launcher(['rehash'], { env, cwd }),
-      launcher(['rehash'], { env, cwd }),
-    ]);
-    for (const r of results) expect(r).toMatchObject({ code: 0 });
+    // Both start while a third holds the lock, and both are waiting when it lets go: they
+    // overlap for sure (started side by side, they often would not).
+    const pid = await holdRehashLock(env.LAUNCHER_HOME!);
+    const note = `launcher: waiting for process ${pid}, which is refreshing the shims`;
+    const rehashes = [1, 2].map(() => {
+      const child = spawn(process.execPath, [LAUNCHER_BIN, 'rehash'], {
+        env,
+        cwd: tempDir(),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      children.push(child);
+      let stderr = '';
+      const waiting = new Promise<void>((resolve, reject) => {
+        child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+          stderr += chunk;
+          if (stderr.includes(note)) resolve();
+        });
+        child.once('close', (code) =>
+          reject(new Error(`rehash ended (${code}) unasked: ${stderr}`)),
+        );
+      });
+      return { waiting, closed: once(child, 'close') };
+    });
+    await Promise.all(rehashes.map((r) => r.waiting));
+    // The holder releases the lock as a launcher does: its owner file, then the directory.
+    rmSync(path.join(env.LAUNCHER_HOME!, 'shims', '.rehash.lock'), { recursive: true });
+    for (const { closed } of rehashes) expect(await closed).toEqual([0, null]);
     const shims = path.join(env.LAUNCHER_HOME!, 'shims');
     expect(readdirSync(shims).sort()).toEqual(['mycc', 'tool-1.0.0', 'tool-1.1.0', 'tool-1.2.0']);
     expect(existsSync(path.join(shims, '.rehash.lock'))).toBe(false);
