@@ -195,7 +195,7 @@ export class ChildRun {
     // remember who they were before anything is sent.
     if (this.pgid === undefined) this.#descendants = descendantRows(this.pid);
     const timeout = this.#stopTimeoutMs;
-    const sendNow = () => sendSignal(this.pid, options.signal);
+    const sendNow = () => this.#signalGroup(options.signal);
     const asking = options.ask && this.#askToShutDown(options.reason, sendNow);
     if (asking || options.deferSignal) this.#after(timeout / 2, () => !this.exited && sendNow());
     else sendNow();
@@ -219,6 +219,12 @@ export class ChildRun {
     } catch {
       return false;
     }
+  }
+
+  // The whole group when the child has one: a wrapper script's shell would wait for the work it
+  // started, which alone would not get the signal. Sharing ours, the child alone.
+  #signalGroup(signal: NodeJS.Signals): void {
+    sendSignal(this.pgid === undefined ? this.pid : -this.pgid, signal);
   }
 
   #after(ms: number, action: () => void): void {

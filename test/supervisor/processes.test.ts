@@ -109,6 +109,18 @@ describe('the launcher ends like its child', () => {
     expect(await run.exited).toEqual([null, 'SIGINT']);
   });
 
+  it('passes Ctrl-C to the whole group of a child in its own: a wrapper script ends at once', async () => {
+    // A signal to the script's shell alone would wait for its `sleep 30`, then the stop timeout.
+    const run = superviseProcess(
+      { command: path.join(FIXTURES, 'wrapper.sh'), args: [] },
+      { stopTimeoutMs: 5000 },
+    );
+    await run.stdout.line(/^waiting$/);
+    run.host.kill('SIGINT');
+    expect(await run.exited).toEqual([130, null]);
+    expect(run.stdout.text()).toBe('waiting\nwrapper: got a signal\n');
+  });
+
   it('stops the child gracefully on SIGTERM and passes its exit status on', async () => {
     const run = superviseProcess(fixture('cooperative-server.mjs'));
     await run.stderr.line(/^@event ready /);
