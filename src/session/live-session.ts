@@ -2,7 +2,7 @@
 // diagnostics and the control socket, wired together and torn down together.
 import type { LauncherContext } from '../context.js';
 import { LauncherError } from '../errors.js';
-import { stopOnSignals } from '../supervisor/exit-like-child.js';
+import { stopOnSignals } from '../supervisor/launcher-signals.js';
 import { settingsFromEnv } from '../supervisor/settings.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import type { SupervisorOptions, SupervisorOutcome } from '../supervisor/types.js';

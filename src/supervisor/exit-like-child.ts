@@ -1,6 +1,5 @@
 // The launcher's own ending: the same exit code as the child, or death by the same signal.
 import { constants as osConstants } from 'node:os';
-import type { Supervisor } from './supervisor.js';
 import type { SupervisorOutcome } from './types.js';
 
 const noop = () => {};
@@ -25,24 +24,4 @@ export function exitLikeChild(outcome: Pick<SupervisorOutcome, 'code' | 'signal'
     process.exit(128 + (osConstants.signals[signal] ?? 0));
   }
   process.exit(outcome.code ?? 1);
-}
-
-/** The signals that stop a supervised run (spec §6). */
-export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
-/**
- * While a child runs, turn the launcher's SIGINT/SIGTERM/SIGHUP into a graceful stop that
- * passes the same signal on (a child sharing the terminal is not sent Ctrl-C twice: see
- * `Supervisor.stop`). Returns a function that removes the handlers.
- */
-export function stopOnSignals(supervisor: Supervisor): () => void {
-  const handlers = STOP_SIGNALS.map((signal) => {
-    const handler = () =>
-      void supervisor.stop(`the launcher received ${signal}`, { signal }).catch(() => {});
-    process.on(signal, handler);
-    return [signal, handler] as const;
-  });
-  return () => {
-    for (const [signal, handler] of handlers) process.off(signal, handler);
-  };
 }

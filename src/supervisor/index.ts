@@ -5,7 +5,8 @@ export * from '../ipc/index.js';
 export { type LauncherPaths, launcherPaths } from '../paths.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { systemClock } from './clock.js';
-export { exitLikeChild, STOP_SIGNALS, stopOnSignals } from './exit-like-child.js';
+export { exitLikeChild } from './exit-like-child.js';
+export { STOP_SIGNALS, stopOnSignals } from './launcher-signals.js';
 export {
   type ExitCause,
   RESTART_POLICIES,
