@@ -184,6 +184,16 @@ export class ChildRun {
   }
 
   /**
+   * Pass on a signal the launcher received that is meant for the child and stops nothing (Ctrl-\).
+   * Dying of it counts as asked for, as with `signal()`. `fromTerminal`: the child shares the
+   * launcher's group, so the terminal sent it the signal already; it is not sent again.
+   */
+  forward(name: NodeJS.Signals, fromTerminal: boolean): void {
+    this.#sentSignals.add(name);
+    if (!fromTerminal && !this.exited) this.#signalGroup(name);
+  }
+
+  /**
    * Stop the child: ask (shutdown request), then the signal, then at the stop timeout SIGKILL
    * for the whole tree. Calling it again while it runs changes nothing; resolves when done.
    */

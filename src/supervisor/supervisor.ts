@@ -153,6 +153,18 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     });
   }
 
+  /**
+   * Pass on a signal the launcher received that is meant for the child and stops nothing
+   * (SIGQUIT), at once rather than in the control queue. A child in a group of its own gets it
+   * in its whole group. A child sharing the launcher's group got it from the terminal, which
+   * signals the whole foreground group, so it is not sent twice. Dying of it counts as asked
+   * for, as with `signal()`: it is not restarted. With no child running it is dropped.
+   */
+  forward(name: NodeJS.Signals): void {
+    const run = this.#run;
+    if (run && !run.exited) run.forward(name, this.#group === 'shared');
+  }
+
   /** Resolves with the outcome once supervision has ended and no control is pending. */
   wait(): Promise<SupervisorOutcome> {
     return new Promise((resolve) => {

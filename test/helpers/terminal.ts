@@ -10,6 +10,8 @@ export interface Terminal {
   type(text: string): void;
   /** Press Ctrl-C. */
   ctrlC(): void;
+  /** Press Ctrl and a key: `\\` (SIGQUIT), `z` (SIGTSTP), ... */
+  control(key: string): void;
   /** Wait until the screen matches, and return the match. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Everything shown so far (tmux: the pane's text). */
@@ -79,6 +81,7 @@ function tmuxTerminal(env: NodeJS.ProcessEnv, cwd: string): Terminal {
       }
     },
     ctrlC: () => tmux('send-keys', '-t', 't', 'C-c'),
+    control: (key) => tmux('send-keys', '-t', 't', `C-${key}`),
     waitFor: (pattern, timeoutMs = 15_000) => poll(screen, pattern, timeoutMs),
     screen,
     close: () => {
@@ -126,6 +129,8 @@ function ptyTerminal(env: NodeJS.ProcessEnv, cwd: string): Terminal {
   return {
     type: (text) => child.stdin!.write(text.replace(/\n/g, '\r')),
     ctrlC: () => child.stdin!.write('\x03'),
+    // The byte a terminal sends for Ctrl and a key: the key's code less 64 (Ctrl-C is 3).
+    control: (key) => child.stdin!.write(String.fromCharCode(key.toUpperCase().charCodeAt(0) - 64)),
     waitFor: (pattern, timeoutMs = 15_000) => poll(screen, pattern, timeoutMs),
     screen,
     close: () => child.kill('SIGKILL'),

@@ -1,0 +1,124 @@
+// The signals a supervising launcher receives besides the stops: what reaches the child, and
+// that the launcher lives on and ends like the child. Real processes, and a real terminal.
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+import { openTerminal, TERMINAL_KIND, type Terminal } from '../helpers/terminal.js';
+import { FIXTURES, fixture, superviseProcess } from './helpers.js';
+
+const terminals: Terminal[] = [];
+afterEach(() => {
+  for (const t of terminals.splice(0)) t.close();
+});
+
+/** signal-child.mjs under the supervising process, stdin not a terminal (its own group). */
+function signalChild(flags: string[], options: Record<string, unknown> = {}) {
+  return superviseProcess(fixture('signal-child.mjs', ...flags), options);
+}
+
+/**
+ * A shell on a real terminal that runs signal-child.mjs under the supervising process with
+ * `run(flags, redirect)`: `redirect` `< file` takes stdin off the terminal (its own group).
+ */
+async function terminal() {
+  const dir = tempDir();
+  const term = openTerminal(
+    { ...cleanEnv(), NODE: process.execPath, SUPERVISE: path.join(FIXTURES, 'supervise.mjs') },
+    dir,
+  );
+  terminals.push(term);
+  await term.waitFor(/[$#] $/m);
+  const run = (flags: string[], redirect = '') => {
+    const spec = JSON.stringify(fixture('signal-child.mjs', ...flags));
+    // The supervisor's event lines go to a file, to keep the screen to the child's output.
+    term.type(`"$NODE" "$SUPERVISE" '${spec}' 2>>events.log ${redirect}; echo "EXIT=$?"\n`);
+  };
+  return { term, run };
+}
+
+const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 'gm'))?.length;
+
+describe('SIGQUIT (Ctrl-\\) is not a stop', () => {
+  it('reaches a child in its own group, which cleans up and exits 2, and the launcher too', async () => {
+    const run = signalChild(['--quit=finish']);
+    await run.stdout.line(/^running$/);
+    run.host.kill('SIGQUIT');
+    expect(await run.exited).toEqual([2, null]);
+    expect(count(run.stdout.text(), /^quit \d+$/)).toBe(1);
+    expect(run.stdout.text()).toContain('cleaning up 10\n');
+  });
+
+  it('leaves a child that runs on after it running, supervised until it is stopped', async () => {
+    const run = signalChild(['--quit=dump']);
+    await run.stdout.line(/^running$/);
+    run.host.kill('SIGQUIT');
+    await run.stdout.line(/^quit 1$/);
+    run.host.kill('SIGQUIT');
+    await run.stdout.line(/^quit 2$/);
+    run.host.kill('SIGTERM');
+    expect(await run.exited).toEqual([0, null]);
+  });
+
+  it('is not restarted when the child dies of it: the launcher dies of SIGQUIT too', async () => {
+    const run = signalChild([], { restart: 'on-abnormal' });
+    await run.stdout.line(/^running$/);
+    run.host.kill('SIGQUIT');
+    const restarted = run.stderr.line(/^@event restarting /).then(() => 'restarted');
+    expect(await Promise.race([run.exited, restarted])).toEqual([null, 'SIGQUIT']);
+  });
+
+  it('sent to the launcher alone, is not passed to a child sharing its group, which runs on', async () => {
+    // The launcher cannot tell this from Ctrl-\, which the terminal sent the child already.
+    const run = signalChild(['--quit=dump'], { processGroup: 'shared' });
+    await run.stdout.line(/^running$/);
+    run.host.kill('SIGQUIT');
+    run.host.kill('SIGTERM');
+    expect(await run.exited).toEqual([0, null]);
+    expect(run.stdout.text()).not.toMatch(/^quit/m);
+  });
+
+  describe(`in a real terminal (${TERMINAL_KIND})`, () => {
+    for (const [group, redirect] of [
+      ['sharing the terminal', ''],
+      ['in its own group', '< events.log'],
+    ] as const) {
+      it(`reaches the child once, ${group}, and the shell sees the child's exit code`, async () => {
+        const { term, run } = await terminal();
+        run(['--quit=finish'], redirect);
+        await term.waitFor(/^running$/m);
+        term.control('\\');
+        await term.waitFor(/EXIT=\d+$/m);
+        expect(term.screen()).toMatch(/EXIT=2$/m);
+        expect(count(term.screen(), /quit \d+$/)).toBe(1);
+        expect(term.screen()).toMatch(/^cleaning up 10$/m);
+      });
+    }
+
+    it('ends with 131 a child sharing the terminal that dies of it, with no restart', async () => {
+      const { term, run } = await terminal();
+      run([]);
+      await term.waitFor(/^running$/m);
+      term.control('\\');
+      await term.waitFor(/EXIT=\d+$/m);
+      expect(term.screen()).toMatch(/EXIT=131$/m);
+      expect(count(term.screen(), /^running$/)).toBe(1);
+    });
+
+    it('lets a child that runs on after it be stopped with Ctrl-C later', async () => {
+      const { term, run } = await terminal();
+      run(['--quit=dump']);
+      await term.waitFor(/^running$/m);
+      term.control('\\');
+      await term.waitFor(/quit 1$/m);
+      term.control('\\');
+      await term.waitFor(/quit 2$/m);
+      term.ctrlC();
+      // A job killed by Ctrl-C ends the whole command line, so `$?` is read at the next prompt.
+      await term.waitFor(/\^C\n[$#] $/m);
+      term.type('echo "EXIT=$?"\n');
+      await term.waitFor(/EXIT=\d+$/m);
+      expect(term.screen()).toMatch(/EXIT=130$/m);
+      expect(count(term.screen(), /quit \d+$/)).toBe(2);
+    });
+  });
+});
