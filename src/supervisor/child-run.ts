@@ -184,8 +184,8 @@ export class ChildRun {
   }
 
   /**
-   * Pass on a signal the launcher received that is meant for the child and stops nothing (Ctrl-\).
-   * Dying of it counts as asked for, as with `signal()`. `fromTerminal`: the child shares the
+   * Pass on a signal the launcher received that is meant for the child and stops nothing (Ctrl-\,
+   * Ctrl-Z, a resize). Dying of it counts as asked for, as with `signal()`. `fromTerminal`: the child shares the
    * launcher's group, so the terminal sent it the signal already; it is not sent again.
    */
   forward(name: NodeJS.Signals, fromTerminal: boolean): void {

@@ -153,9 +153,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     });
   }
 
+  /** Whether the child leads a process group of its own, or shares the launcher's (§8). */
+  get processGroup(): 'own' | 'shared' {
+    return this.#group;
+  }
+
   /**
    * Pass on a signal the launcher received that is meant for the child and stops nothing
-   * (SIGQUIT), at once rather than in the control queue. A child in a group of its own gets it
+   * (SIGQUIT; in its own group also job control and resizes), at once rather than in the
+   * control queue. A child in a group of its own gets it
    * in its whole group. A child sharing the launcher's group got it from the terminal, which
    * signals the whole foreground group, so it is not sent twice. Dying of it counts as asked
    * for, as with `signal()`: it is not restarted. With no child running it is dropped.

@@ -12,6 +12,8 @@ export interface Terminal {
   ctrlC(): void;
   /** Press Ctrl and a key: `\\` (SIGQUIT), `z` (SIGTSTP), ... */
   control(key: string): void;
+  /** Give the window a new size, as a user dragging its edge (the foreground gets SIGWINCH). */
+  resize(columns: number, rows: number): void;
   /** Wait until the screen matches, and return the match. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Everything shown so far (tmux: the pane's text). */
@@ -82,6 +84,8 @@ function tmuxTerminal(env: NodeJS.ProcessEnv, cwd: string): Terminal {
     },
     ctrlC: () => tmux('send-keys', '-t', 't', 'C-c'),
     control: (key) => tmux('send-keys', '-t', 't', `C-${key}`),
+    resize: (columns, rows) =>
+      tmux('resize-window', '-t', 't', '-x', String(columns), '-y', String(rows)),
     waitFor: (pattern, timeoutMs = 15_000) => poll(screen, pattern, timeoutMs),
     screen,
     close: () => {
@@ -92,9 +96,9 @@ function tmuxTerminal(env: NodeJS.ProcessEnv, cwd: string): Terminal {
 }
 
 // Python copies its stdin to the terminal and the terminal to its stdout: a terminal emulator
-// reduced to what the tests need.
+// reduced to what the tests need. A NUL byte on its stdin starts a resize, "columns rows\n".
 const PTY_DRIVER = `
-import os, pty, select, sys
+import fcntl, os, pty, select, struct, sys, termios
 pid, fd = pty.fork()
 if pid == 0:
     os.execv('/bin/sh', ['sh', '-i'])
@@ -112,6 +116,12 @@ while True:
         data = os.read(0, 65536)
         if not data:
             break
+        while b'\\0' in data:
+            typed, _, rest = data.partition(b'\\0')
+            size, _, data = rest.partition(b'\\n')
+            os.write(fd, typed)
+            columns, rows = map(int, size.split())
+            fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', rows, columns, 0, 0))
         os.write(fd, data)
 `;
 
@@ -131,6 +141,7 @@ function ptyTerminal(env: NodeJS.ProcessEnv, cwd: string): Terminal {
     ctrlC: () => child.stdin!.write('\x03'),
     // The byte a terminal sends for Ctrl and a key: the key's code less 64 (Ctrl-C is 3).
     control: (key) => child.stdin!.write(String.fromCharCode(key.toUpperCase().charCodeAt(0) - 64)),
+    resize: (columns, rows) => child.stdin!.write(`\x00${columns} ${rows}\n`),
     waitFor: (pattern, timeoutMs = 15_000) => poll(screen, pattern, timeoutMs),
     screen,
     close: () => child.kill('SIGKILL'),

@@ -122,11 +122,17 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+  const state = processState(pid);
+  return state === undefined ? process.platform !== 'linux' : state !== 'Z';
+}
+
+/** A process's state from /proc (Linux): R, S, T when stopped, Z, ...; undefined when gone. */
+export function processState(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+    return stat.slice(stat.lastIndexOf(')') + 2)[0];
   } catch {
-    return process.platform !== 'linux';
+    return undefined;
   }
 }
 

@@ -1,10 +1,11 @@
 // The signals a supervising launcher receives besides the stops: what reaches the child, and
 // that the launcher lives on and ends like the child. Real processes, and a real terminal.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { openTerminal, TERMINAL_KIND, type Terminal } from '../helpers/terminal.js';
-import { FIXTURES, fixture, superviseProcess } from './helpers.js';
+import { FIXTURES, fixture, processState, superviseProcess, until } from './helpers.js';
 
 const terminals: Terminal[] = [];
 afterEach(() => {
@@ -33,10 +34,27 @@ async function terminal() {
     // The supervisor's event lines go to a file, to keep the screen to the child's output.
     term.type(`"$NODE" "$SUPERVISE" '${spec}' 2>>events.log ${redirect}; echo "EXIT=$?"\n`);
   };
-  return { term, run };
+  const childPid = () => firstChildPid(readFileSync(path.join(dir, 'events.log'), 'utf8'));
+  return { term, run, childPid };
 }
 
+/** The child's pid, from the supervising process's first state event that names it. */
+const firstChildPid = (events: string) =>
+  Number(events.match(/^@event state .*"childPid":(\d+)/m)?.[1]);
+
 const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 'gm'))?.length;
+
+/** Resolve once each of `pids` is stopped (or, with `stopped` false, running again). */
+function untilStopped(pids: number[], stopped = true) {
+  return until(
+    () => pids.every((pid) => (processState(pid) === 'T') === stopped),
+    5000,
+    () => `not ${stopped ? 'stopped' : 'running'}: ${pids.map((p) => `${p} ${processState(p)}`)}`,
+  );
+}
+
+/** The number of the last "tick N" line in `text`. */
+const lastTick = (text: string) => Number([...text.matchAll(/^tick (\d+)$/gm)].at(-1)?.[1] ?? 0);
 
 describe('SIGQUIT (Ctrl-\\) is not a stop', () => {
   it('reaches a child in its own group, which cleans up and exits 2, and the launcher too', async () => {
@@ -120,5 +138,52 @@ describe('SIGQUIT (Ctrl-\\) is not a stop', () => {
       expect(term.screen()).toMatch(/EXIT=130$/m);
       expect(count(term.screen(), /quit \d+$/)).toBe(2);
     });
+  });
+});
+
+describe('Ctrl-Z and window resizes', () => {
+  it('pass a window resize on to a child in its own group', async () => {
+    const run = signalChild([]);
+    await run.stdout.line(/^running$/);
+    run.host.kill('SIGWINCH');
+    await run.stdout.line(/^winch 1$/);
+    run.host.kill('SIGTERM');
+    expect(await run.exited).toEqual([0, null]);
+  });
+
+  describe(`in a real terminal (${TERMINAL_KIND})`, () => {
+    for (const [group, redirect] of [
+      ['sharing the terminal', ''],
+      ['in its own group', '< events.log'],
+    ] as const) {
+      it(`stop the child with Ctrl-Z and continue it with fg, ${group}`, async () => {
+        const { term, run, childPid } = await terminal();
+        run(['--ticks'], redirect);
+        await term.waitFor(/^tick 1$/m);
+        term.control('z');
+        await term.waitFor(/Stopped/);
+        await untilStopped([childPid()]);
+        term.type('fg\n');
+        await untilStopped([childPid()], false);
+        await term.waitFor(new RegExp(`^tick ${lastTick(term.screen()) + 1}$`, 'm'));
+        term.ctrlC();
+        // The command line's own EXIT= came at Ctrl-Z (148): this is fg's status.
+        await term.waitFor(/\^C\n[$#] $/m);
+        term.type('echo "FG=$?"\n');
+        await term.waitFor(/FG=\d+$/m);
+        expect(term.screen()).toMatch(/FG=130$/m);
+      });
+
+      it(`deliver each window resize to the child once, ${group}`, async () => {
+        const { term, run } = await terminal();
+        run([], redirect);
+        await term.waitFor(/^running$/m);
+        term.resize(120, 40);
+        await term.waitFor(/^winch 1$/m);
+        term.resize(100, 30);
+        await term.waitFor(/^winch 2$/m);
+        expect(count(term.screen(), /^winch \d+$/)).toBe(2);
+      });
+    }
   });
 });
