@@ -32,6 +32,30 @@ describe('heartbeats', () => {
     expect(hung).toHaveLength(1);
   });
 
+  it('do not count the time the launcher was stopped, beyond the tick before it', () => {
+    const { clock, hung, w } = watch();
+    w.expectHeartbeats(1000);
+    clock.advance(500);
+    // Ctrl-Z, then `fg` 4488 ms later: the timer due at 1000 fires then, 3988 ms late.
+    clock.pause(4488);
+    clock.advance(0);
+    expect(hung).toEqual([]);
+    // Counted: the 500 ms before the stop, and its first 500 ms (before the timer was due).
+    clock.advance(1999);
+    expect(hung).toEqual([]);
+    clock.advance(1);
+    expect(hung).toEqual([['heartbeat-timeout', 'sent no heartbeat for 3000 ms']]);
+  });
+
+  it('still judge a child hung whose launcher runs on time', () => {
+    const { clock, hung, w } = watch();
+    w.expectHeartbeats(5000);
+    for (let i = 0; i < 14; i++) clock.advance(1000);
+    expect(hung).toEqual([]);
+    clock.advance(1000);
+    expect(hung).toEqual([['heartbeat-timeout', 'sent no heartbeat for 15000 ms']]);
+  });
+
   it('are no longer expected once the channel has closed', () => {
     const { clock, hung, w } = watch();
     w.expectHeartbeats(100);
@@ -63,6 +87,20 @@ describe('readiness', () => {
     w.expectReady(start + 1000, 1000);
     clock.advance(200);
     expect(hung).toHaveLength(1);
+  });
+
+  it('moves the deadline back by the time the launcher was stopped', () => {
+    const { clock, hung, w } = watch();
+    w.expectReady(clock.now() + 30_000, 30_000);
+    clock.advance(10_000);
+    // Stopped for 40 s; the tick due 1 s into the stop fires 39 s late.
+    clock.pause(40_000);
+    clock.advance(0);
+    expect(hung).toEqual([]);
+    clock.advance(18_999);
+    expect(hung).toEqual([]);
+    clock.advance(1);
+    expect(hung).toEqual([['ready-timeout', 'did not report ready within 30000 ms']]);
   });
 
   it('stops everything when disposed', () => {

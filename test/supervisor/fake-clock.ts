@@ -44,9 +44,18 @@ export class FakeClock implements Clock {
         .sort((a, b) => a.at - b.at || a.id - b.id)[0];
       if (!due) break;
       this.#timers = this.#timers.filter((t) => t !== due);
-      this.#now = due.at;
+      // A timer overdue after a pause fires late, at the current time.
+      this.#now = Math.max(this.#now, due.at);
       due.callback();
     }
     this.#now = target;
+  }
+
+  /**
+   * Move time forward firing nothing, as for a process that is stopped: timers that fell due
+   * meanwhile fire late, at the next `advance`.
+   */
+  pause(ms: number): void {
+    this.#now += ms;
   }
 }

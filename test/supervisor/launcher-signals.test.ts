@@ -34,8 +34,9 @@ async function terminal() {
     // The supervisor's event lines go to a file, to keep the screen to the child's output.
     term.type(`"$NODE" "$SUPERVISE" '${spec}' 2>>events.log ${redirect}; echo "EXIT=$?"\n`);
   };
-  const childPid = () => firstChildPid(readFileSync(path.join(dir, 'events.log'), 'utf8'));
-  return { term, run, childPid };
+  const events = () => readFileSync(path.join(dir, 'events.log'), 'utf8');
+  const childPid = () => firstChildPid(events());
+  return { term, run, childPid, events };
 }
 
 /** The child's pid, from the supervising process's first state event that names it. */
@@ -183,6 +184,57 @@ describe('Ctrl-Z and window resizes', () => {
         term.resize(100, 30);
         await term.waitFor(/^winch 2$/m);
         expect(count(term.screen(), /^winch \d+$/)).toBe(2);
+      });
+    }
+  });
+});
+
+describe('time the launcher spent stopped', () => {
+  // Ten heartbeat intervals of cooperative-server.mjs and signal-child.mjs below (100 ms).
+  const STOPPED_MS = 1000;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  for (const [what, group, target] of [
+    ['the launcher alone', 'own', (pid: number) => pid],
+    ['the launcher with the child in its group, as Ctrl-Z does', 'shared', (pid: number) => -pid],
+  ] as const) {
+    it(`does not count against a child's heartbeats: SIGSTOP, then SIGCONT, to ${what}`, async () => {
+      const run = superviseProcess(fixture('cooperative-server.mjs'), { processGroup: group });
+      await run.stderr.line(/^@event ready /);
+      process.kill(target(run.host.pid!), 'SIGSTOP');
+      await untilStopped([run.host.pid!]);
+      await sleep(STOPPED_MS);
+      process.kill(target(run.host.pid!), 'SIGCONT');
+      await untilStopped([run.host.pid!], false);
+      // Nothing announces that no verdict comes: give the launcher's late timers time to fire.
+      await sleep(300);
+      run.host.kill('SIGTERM');
+      expect(await run.exited).toEqual([0, null]);
+      expect(run.stderr.text()).not.toMatch(/no heartbeat|^@event restarting /m);
+      expect(run.stdout.text()).toBe('stopped: the launcher received SIGTERM\n');
+    });
+  }
+
+  describe(`in a real terminal (${TERMINAL_KIND})`, () => {
+    for (const [group, redirect] of [
+      ['sharing the terminal', ''],
+      ['in its own group', '< events.log'],
+    ] as const) {
+      it(`does not count against a child's heartbeats: Ctrl-Z, then fg, ${group}`, async () => {
+        const { term, run, childPid, events } = await terminal();
+        run(['--ticks', '--heartbeat=100'], redirect);
+        await term.waitFor(/^tick 1$/m);
+        const pid = childPid();
+        term.control('z');
+        await term.waitFor(/Stopped/);
+        await sleep(STOPPED_MS);
+        term.type('fg\n');
+        await term.waitFor(new RegExp(`^tick ${lastTick(term.screen()) + 1}$`, 'm'));
+        await sleep(300);
+        expect(events()).not.toMatch(/no heartbeat|^@event restarting /m);
+        expect(childPid()).toBe(pid);
+        expect(processState(pid)).not.toBe('T');
+        term.ctrlC();
       });
     }
   });
