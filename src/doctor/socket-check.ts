@@ -45,7 +45,7 @@ export function checkSocketDirectory(paths: LauncherPaths): Finding[] {
   }
   const what = `socket paths fit the ${MAX_SOCKET_PATH_BYTES}-byte limit of Unix sockets`;
   try {
-    const longest = checkSocketPathFits(sockets);
+    const longest = checkSocketPathFits(paths);
     findings.push(ok(`${what} (${Buffer.byteLength(longest)} bytes)`));
   } catch (error) {
     if (!isLauncherError(error)) throw error;

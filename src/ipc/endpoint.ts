@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { LauncherError } from '../errors.js';
-import { ensureStateDir, type LauncherPaths } from '../paths.js';
+import { ensureStateDir, type LauncherPaths, stateSubdir } from '../paths.js';
 import { randomHex } from '../util/random.js';
 import { SOCKET_FILE, sweepStaleSockets } from './stale-sockets.js';
 
@@ -47,7 +47,7 @@ export async function createEndpoint(
   }
   const socketsDir = ensureStateDir(paths, 'sockets');
   const prefix = `${options.prefix ?? 's'}-`;
-  checkSocketPathFits(socketsDir, prefix);
+  checkSocketPathFits(paths, prefix);
   if (options.sweep !== false) await sweepStaleSockets(socketsDir, options.onStale);
   // Synchronous file calls: each asynchronous one costs a trip through the thread pool, and the
   // shim's hot path waits for this endpoint before it can start the compiler.
@@ -74,23 +74,30 @@ export async function createEndpoint(
 }
 
 /**
- * The path a socket made under `socketsDir` will have, checked against the limit before anything
- * is created (also by `launcher doctor`). Throws E_BAD_CONFIG, with the fix, when it is too long.
+ * The path a socket made under the state directory's `sockets/` will have, checked against the
+ * limit before any socket is made (also by `launcher doctor`). Throws E_BAD_CONFIG, with the
+ * fix, when it is too long.
  */
-export function checkSocketPathFits(socketsDir: string, prefix = 's-'): string {
+export function checkSocketPathFits(paths: LauncherPaths, prefix = 's-'): string {
   // mkdtemp appends six characters to the prefix.
-  const expected = path.join(socketsDir, `${prefix}XXXXXX`, SOCKET_FILE);
+  const expected = path.join(stateSubdir(paths, 'sockets'), `${prefix}XXXXXX`, SOCKET_FILE);
   const bytes = Buffer.byteLength(expected);
   if (bytes > MAX_SOCKET_PATH_BYTES) {
     throw new LauncherError(
       'E_BAD_CONFIG',
       `the socket path ${expected} would be ${bytes} bytes, more than the ${MAX_SOCKET_PATH_BYTES} a Unix socket allows`,
-      {
-        hint: 'Set LAUNCHER_HOME (or XDG_RUNTIME_DIR) to a shorter directory, such as ~/.launcher.',
-      },
+      { hint: shorterStateHint(paths) },
     );
   }
   return expected;
+}
+
+// With LAUNCHER_HOME set the state directory is always $LAUNCHER_HOME/state (spec §1), so only
+// a shorter LAUNCHER_HOME helps; XDG_RUNTIME_DIR counts only when LAUNCHER_HOME is unset.
+function shorterStateHint(paths: LauncherPaths): string {
+  if (paths.home !== undefined)
+    return 'Set LAUNCHER_HOME to a shorter directory, such as ~/.launcher (while LAUNCHER_HOME is set, sockets live under $LAUNCHER_HOME/state and XDG_RUNTIME_DIR is not used).';
+  return 'Set LAUNCHER_HOME to a shorter directory, such as ~/.launcher, or set XDG_RUNTIME_DIR to a short directory that is yours with mode 0700, so the state directory becomes $XDG_RUNTIME_DIR/launcher.';
 }
 
 function listen(server: net.Server, address: string): Promise<void> {

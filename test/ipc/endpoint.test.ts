@@ -4,7 +4,12 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectEndpoint, createEndpoint, type SocketEndpoint } from '../../src/ipc/endpoint.js';
+import {
+  checkSocketPathFits,
+  connectEndpoint,
+  createEndpoint,
+  type SocketEndpoint,
+} from '../../src/ipc/endpoint.js';
 import { newToken, sameToken } from '../../src/ipc/token.js';
 import { launcherPaths } from '../../src/paths.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
@@ -69,6 +74,30 @@ describe('createEndpoint', () => {
       hint: expect.stringContaining('LAUNCHER_HOME'),
     });
     expect(readdirSync(path.join(paths.state, 'sockets'))).toEqual([]);
+  });
+
+  it('with LAUNCHER_HOME set, offers only a shorter LAUNCHER_HOME as the fix for a long path', () => {
+    const home = path.join(tempDir(), 'h'.repeat(80));
+    const paths = launcherPaths({ LAUNCHER_HOME: home, XDG_RUNTIME_DIR: tempDir() });
+    expect(() => checkSocketPathFits(paths)).toThrow(
+      expect.objectContaining({
+        code: 'E_BAD_CONFIG',
+        hint: 'Set LAUNCHER_HOME to a shorter directory, such as ~/.launcher (while LAUNCHER_HOME is set, sockets live under $LAUNCHER_HOME/state and XDG_RUNTIME_DIR is not used).',
+      }),
+    );
+  });
+
+  it('with LAUNCHER_HOME unset, offers a shorter LAUNCHER_HOME or XDG_RUNTIME_DIR for a long path', () => {
+    const runtime = path.join(tempDir(), 'r'.repeat(80));
+    mkdirSync(runtime, { mode: 0o700 });
+    const paths = launcherPaths({ XDG_RUNTIME_DIR: runtime });
+    expect(paths.state).toBe(path.join(runtime, 'launcher'));
+    expect(() => checkSocketPathFits(paths)).toThrow(
+      expect.objectContaining({
+        code: 'E_BAD_CONFIG',
+        hint: 'Set LAUNCHER_HOME to a shorter directory, such as ~/.launcher, or set XDG_RUNTIME_DIR to a short directory that is yours with mode 0700, so the state directory becomes $XDG_RUNTIME_DIR/launcher.',
+      }),
+    );
   });
 });
 
