@@ -12,11 +12,14 @@ export abstract class LauncherCommand extends Command<CliContext> {
     try {
       return (await this.run()) ?? 0;
     } catch (error) {
-      this.context.stderr.write(
-        renderError(error, { debug: this.context.env.LAUNCHER_DEBUG === '1' }),
-      );
+      this.context.stderr.write(renderError(error, { debug: this.debug }));
       return exitCodeOf(error);
     }
+  }
+
+  /** LAUNCHER_DEBUG=1: errors (and doctor's failed checks) show the stack underneath. */
+  get debug(): boolean {
+    return this.context.env.LAUNCHER_DEBUG === '1';
   }
 
   #launcher: LauncherContext | undefined;

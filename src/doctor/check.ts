@@ -1,5 +1,5 @@
 // What a doctor check reports, and how the findings are printed: one line each, a fix under each failure.
-import { isLauncherError, type LauncherError } from '../errors.js';
+import { fileSystemProblem, isLauncherError, type LauncherError } from '../errors.js';
 
 /** `ok` passes; `warn` is worth knowing but works; `fail` is a problem with a fix. */
 export type FindingStatus = 'ok' | 'warn' | 'fail';
@@ -12,6 +12,8 @@ export interface Finding {
   readonly problem?: string;
   /** Exactly what to run or change. */
   readonly fix?: string;
+  /** With LAUNCHER_DEBUG=1, the stack of what a check that threw ran into. */
+  readonly trace?: string;
 }
 
 /** A check looks at one aspect of the installation and reports one or more findings. */
@@ -38,28 +40,49 @@ export function failFrom(what: string, error: LauncherError, fix?: string): Find
   return fail(what, error.message, fix ?? error.hint ?? 'see docs/troubleshooting.md');
 }
 
+/** How checks run: `debug` (LAUNCHER_DEBUG=1) adds the stack of a check that threw. */
+export interface RunChecksOptions {
+  readonly debug?: boolean;
+}
+
 /**
- * Run every check in order. A check that throws is a finding too (a bug of ours or a broken
- * environment), so one surprise never hides the other checks.
+ * Run every check in order. A check that throws is a finding too, so one surprise never hides
+ * the other checks: a LauncherError or a file system problem the user can fix (a file where a
+ * directory belongs, a permission) with its fix; anything else as a bug of ours to report.
  */
-export async function runChecks(checks: readonly [string, Check][]): Promise<Finding[]> {
+export async function runChecks(
+  checks: readonly [string, Check][],
+  options: RunChecksOptions = {},
+): Promise<Finding[]> {
   const findings: Finding[] = [];
   for (const [name, check] of checks) {
     try {
       findings.push(...(await check()));
     } catch (error) {
-      findings.push(
-        isLauncherError(error)
-          ? failFrom(name, error)
-          : fail(
-              name,
-              `the check itself failed: ${error instanceof Error ? error.message : String(error)}`,
-              'Run `LAUNCHER_DEBUG=1 launcher doctor` and report the output.',
-            ),
-      );
+      const finding = thrownFinding(name, error, options.debug === true);
+      const trace = options.debug ? traceOf(error) : undefined;
+      findings.push(trace === undefined ? finding : { ...finding, trace });
     }
   }
   return findings;
+}
+
+function thrownFinding(name: string, error: unknown, debug: boolean): Finding {
+  const known = isLauncherError(error) ? error : fileSystemProblem(error);
+  if (known) return failFrom(name, known);
+  return fail(
+    name,
+    `the check itself failed: ${error instanceof Error ? error.message : String(error)}`,
+    debug
+      ? 'this is a bug in launcher: report this output, with the trace below'
+      : 'this is a bug in launcher: run `LAUNCHER_DEBUG=1 launcher doctor` and report the output',
+  );
+}
+
+// The stack worth showing: what went wrong underneath (a LauncherError's cause), as renderError.
+function traceOf(error: unknown): string | undefined {
+  const under = isLauncherError(error) ? error.cause : error;
+  return under instanceof Error ? under.stack : undefined;
 }
 
 const MARK: Record<FindingStatus, string> = { ok: '✓', warn: '!', fail: '✗' };
@@ -71,6 +94,7 @@ export function renderFindings(findings: readonly Finding[]): string {
     text +=
       f.status === 'ok' ? `${MARK.ok} ${f.what}\n` : `${MARK[f.status]} ${f.what}: ${f.problem}\n`;
     if (f.status !== 'ok' && f.fix) text += `  fix: ${f.fix}\n`;
+    if (f.trace) text += `  trace: ${f.trace.replaceAll('\n', '\n  ')}\n`;
   }
   const count = (status: FindingStatus) => findings.filter((f) => f.status === status).length;
   const failed = count('fail');

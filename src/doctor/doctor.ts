@@ -1,6 +1,6 @@
 // `launcher doctor`: every check in the order a compiler call depends on them, and the verdict.
 import type { LauncherContext } from '../context.js';
-import { type Check, type Finding, runChecks } from './check.js';
+import { type Check, type Finding, type RunChecksOptions, runChecks } from './check.js';
 import { checkDirectories } from './dirs-check.js';
 import { checkIndex } from './index-check.js';
 import { checkLeftovers } from './leftovers-check.js';
@@ -25,6 +25,9 @@ export function doctorChecks(ctx: LauncherContext): [string, Check][] {
 }
 
 /** Run every check. Nothing is repaired: doctor reports, and each failure says how to fix it. */
-export function runDoctor(ctx: LauncherContext): Promise<Finding[]> {
-  return runChecks(doctorChecks(ctx));
+export function runDoctor(
+  ctx: LauncherContext,
+  options: RunChecksOptions = {},
+): Promise<Finding[]> {
+  return runChecks(doctorChecks(ctx), options);
 }

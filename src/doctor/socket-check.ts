@@ -4,6 +4,7 @@ import { isLauncherError } from '../errors.js';
 import { checkSocketPathFits, MAX_SOCKET_PATH_BYTES } from '../ipc/endpoint.js';
 import { type LauncherPaths, stateSubdir } from '../paths.js';
 import { type Finding, fail, failFrom, ok } from './check.js';
+import { notADirectory } from './dirs-check.js';
 
 /** Mode and owner of the state directory and its `sockets/`, then the socket path length. */
 export function checkSocketDirectory(paths: LauncherPaths): Finding[] {
@@ -12,6 +13,11 @@ export function checkSocketDirectory(paths: LauncherPaths): Finding[] {
   const findings: Finding[] = [];
   for (const dir of [paths.state, sockets]) {
     const what = `${dir} is private (mode 0700, owned by you)`;
+    const blocked = notADirectory(dir);
+    if (blocked) {
+      findings.push(fail(what, blocked.problem, blocked.fix));
+      continue;
+    }
     let st: Stats;
     try {
       st = statSync(dir);

@@ -8,9 +8,12 @@ import { assertExecutable } from '../shim/locate-bin.js';
 import { listInstalled } from '../store/installed.js';
 import { inspectReceipt } from '../store/receipt.js';
 import { type Finding, fail, ok } from './check.js';
+import { notADirectory } from './dirs-check.js';
 
 /** One finding per installed version (a version directory with a receipt). */
 export function checkVersions(paths: LauncherPaths): Finding[] {
+  const blocked = notADirectory(paths.versions);
+  if (blocked) return [fail('installed versions', blocked.problem, blocked.fix)];
   const versions = listInstalled(paths);
   if (versions.length === 0) return [ok(`installed versions: none yet in ${paths.versions}`)];
   return versions.map((version) => checkVersion(paths, version));

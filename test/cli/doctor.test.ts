@@ -192,6 +192,38 @@ describe('launcher doctor', () => {
     expect(readFileSync(home, 'utf8')).toBe('not a directory\n');
   });
 
+  it('reports a file where the versions directory belongs as a set-up problem, with the fix', async () => {
+    const env = cleanEnv({ LAUNCHER_CODE_CACHE: '0' });
+    const versions = path.join(env.LAUNCHER_HOME!, 'versions');
+    writeFileSync(versions, '');
+    const r = await launcher(['doctor'], { env, cwd: tempDir() });
+    expect(r.code).toBe(1);
+    const fix = `  fix: remove or rename ${versions} (for example \`mv ${versions} ${versions}.old\`) so launcher can create the directory, or set LAUNCHER_HOME to a directory you own`;
+    expect(reportOf(r.stdout, 'installed versions')).toEqual({
+      line: `✗ installed versions: ${versions} is not a directory`,
+      fix,
+    });
+    expect(reportOf(r.stdout, `versions directory ${versions}`)).toEqual({
+      line: `✗ versions directory ${versions} is writable: ${versions} is not a directory`,
+      fix,
+    });
+    // The shims check lists the versions too: a file system problem, not a bug to report.
+    expect(reportOf(r.stdout, '✗ shims:').line).toContain('a part of that path is a file');
+    expect(r.stdout).not.toContain('the check itself failed');
+    expect(r.stdout).not.toContain('trace:');
+  });
+
+  it('shows the stack of what a check ran into with LAUNCHER_DEBUG=1', async () => {
+    const env = cleanEnv({ LAUNCHER_CODE_CACHE: '0', LAUNCHER_DEBUG: '1' });
+    writeFileSync(path.join(env.LAUNCHER_HOME!, 'versions'), '');
+    const r = await launcher(['doctor'], { env, cwd: tempDir() });
+    const lines = r.stdout.split('\n');
+    const at = lines.findIndex((line) => line.startsWith('✗ shims:'));
+    expect(lines[at + 1]).toMatch(/^ {2}fix: /);
+    expect(lines[at + 2]).toMatch(/^ {2}trace: Error: ENOTDIR: not a directory, scandir /);
+    expect(lines[at + 3]).toMatch(/^ {6}at /);
+  });
+
   it('reports a state directory other users can enter, and leaves its mode alone', async () => {
     const env = cleanEnv();
     const state = path.join(env.LAUNCHER_HOME!, 'state');

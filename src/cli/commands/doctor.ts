@@ -18,7 +18,7 @@ export class DoctorCommand extends LauncherCommand {
   async run() {
     // Loaded here so the other commands do not pay for the HTTP client the index check needs.
     const { renderFindings, runDoctor } = await import('../../doctor/index.js');
-    const findings = await runDoctor(this.launcher);
+    const findings = await runDoctor(this.launcher, { debug: this.debug });
     this.context.stdout.write(renderFindings(findings));
     // The contract has no code of its own for "problems found"; 1 is its generic failure
     // (see docs/troubleshooting.md).
