@@ -1,6 +1,7 @@
-// The recursion guard: a shim that ends up running a shim again (say `system` resolving back to
-// the shims directory through a link) would loop for ever. Each shim run counts one level in
-// LAUNCHER_SHIM_DEPTH, passed to the child; past MAX_SHIM_DEPTH it stops with an error.
+// The recursion guard: a shim that ends up running a shim again (say `system` finding a copy of
+// a shim in another PATH directory; links to the shims are passed over by the lookup) would
+// loop for ever. Each shim run counts one level in LAUNCHER_SHIM_DEPTH, passed to the child;
+// past MAX_SHIM_DEPTH it stops with an error.
 import { LauncherError } from '../errors.js';
 
 export const MAX_SHIM_DEPTH = 5;
@@ -17,7 +18,7 @@ export function nextShimDepth(env: NodeJS.ProcessEnv, bin: string): number {
       {
         hint:
           `Check that the bin \`${bin}\` resolves to a real program: \`launcher which ${bin}\`. ` +
-          'With the `system` request, make sure no link to the shims directory is on PATH.',
+          'With the `system` request, make sure no copy of a launcher shim sits in another directory on PATH.',
       },
     );
   }

@@ -5,7 +5,9 @@ import path from 'node:path';
 /**
  * Absolute path of the first `name` on PATH outside `shimsDir`, or null. A PATH entry is the
  * shims directory when it is the same directory by its real path: a link to it (or a home
- * spelled through one, as /tmp is on macOS) would otherwise lead back into our own shims.
+ * spelled through one, as /tmp is on macOS) would otherwise lead back into our own shims. So
+ * is a file whose real path is in the shims directory (a link to one shim, left in another
+ * PATH directory). A copy of a shim cannot be told apart; the recursion guard stops that one.
  * Only a file with an execute permission counts, as for the shell: not a directory.
  */
 export function findSystemBin(
@@ -19,7 +21,7 @@ export function findSystemBin(
     if (!dir || !path.isAbsolute(dir) || realDir(dir) === shims) continue;
     for (const ext of exts) {
       const candidate = path.join(dir, name + ext);
-      if (isExecutableFile(candidate)) return candidate;
+      if (isExecutableFile(candidate) && !linksIntoShims(candidate, shims)) return candidate;
     }
   }
   return null;
@@ -31,6 +33,16 @@ function realDir(dir: string): string {
   } catch {
     // missing or unreadable: compared by its spelling, and it holds nothing to run anyway
     return path.resolve(dir);
+  }
+}
+
+// Only a candidate that is about to be chosen pays for its real path, and only on this path
+// (the `system` request and doctor), never on a managed version's run.
+function linksIntoShims(file: string, shims: string): boolean {
+  try {
+    return path.dirname(realpathSync.native(file)) === shims;
+  } catch {
+    return false;
   }
 }
 

@@ -245,6 +245,22 @@ describe('launcher which', () => {
     expect(r).toMatchObject({ code: 0, stdout: `${path.join(system, 'mycc')}\n` });
   });
 
+  it('skips a link to a shim file in another PATH directory', async () => {
+    const { env, dir, home } = project('system\n');
+    const shims = path.join(home, 'shims');
+    mkdirSync(shims, { recursive: true });
+    writeFileSync(path.join(shims, 'mycc'), '#!/bin/sh\n', { mode: 0o755 });
+    const linked = tempDir();
+    symlinkSync(path.join(shims, 'mycc'), path.join(linked, 'mycc'));
+    const system = tempDir();
+    writeFileSync(path.join(system, 'mycc'), '#!/bin/sh\n', { mode: 0o755 });
+    const r = await launcher(['which', 'mycc'], {
+      env: { ...env, PATH: `${linked}:${system}:${env.PATH}` },
+      cwd: dir,
+    });
+    expect(r).toMatchObject({ code: 0, stdout: `${path.join(system, 'mycc')}\n` });
+  });
+
   it('passes over empty and relative PATH entries: a cloned project cannot plant the compiler', async () => {
     const { env, dir } = project('system\n');
     mkdirSync(path.join(dir, 'bin'));

@@ -1,7 +1,7 @@
 // End to end through the real shim: a distribution served over loopback HTTP, a temporary home,
 // auto-install on first use, and the compiler's arguments, output, exit status and signals.
 import { spawn } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { launcher, run } from '../helpers/cli.js';
@@ -233,17 +233,34 @@ describe('the shim', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('stops a shim that resolves to itself with the recursion guard', async () => {
+  it('stops a shim that resolves to a copy of itself with the recursion guard', async () => {
     const { env, project, shim } = await world('system');
-    // A directory on PATH with a link back to the shim: `system` would find the shim again.
+    // A directory on PATH with a copy of the shim: `system` finds it, and it runs the shim again.
     const loop = tempDir();
-    symlinkSync(shim, path.join(loop, 'mycc'));
+    copyFileSync(shim, path.join(loop, 'mycc'));
     const r = await run(shim, ['hello'], {
       env: { ...env, PATH: `${loop}:${env.PATH}` },
       cwd: project,
     });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('call itself');
-    expect(r.stderr).toContain('launcher which mycc');
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'launcher: mycc keeps resolving to a launcher shim (5 nested shim runs): the shim would call itself for ever\n\n' +
+        'Check that the bin `mycc` resolves to a real program: `launcher which mycc`. ' +
+        'With the `system` request, make sure no copy of a launcher shim sits in another directory on PATH.\n',
+    );
+  });
+
+  it('passes over a link to a shim file on PATH for `system`, and runs the real program after it', async () => {
+    const { env, project, shim } = await world('system');
+    const linked = tempDir();
+    symlinkSync(shim, path.join(linked, 'mycc'));
+    const system = tempDir();
+    writeFileSync(path.join(system, 'mycc'), '#!/bin/sh\necho "system mycc $*"\n', { mode: 0o755 });
+    const r = await run(shim, ['hello'], {
+      env: { ...env, PATH: `${linked}:${system}:${env.PATH}` },
+      cwd: project,
+    });
+    expect(r).toMatchObject({ code: 0, stdout: 'system mycc hello\n', stderr: '' });
   });
 });
