@@ -15,7 +15,7 @@ export class InitCommand extends LauncherCommand {
   static override usage = Command.Usage({
     description: 'print the shell lines that put the shims on PATH',
     details: `
-      Prints, on stdout, the lines that put launcher's shims directory first on \`PATH\` for \`bash\`, \`zsh\`, \`fish\`, \`pwsh\` or \`sh\`. Without a shell name it detects yours from \`$SHELL\`. Add them to your shell's start-up file, or evaluate them there.
+      Prints, on stdout, the lines that put launcher's shims directory first on \`PATH\` for \`bash\`, \`zsh\`, \`fish\`, \`pwsh\` or \`sh\`. Without a shell name it detects yours: \`pwsh\` on Windows, or when \`PSModulePath\` names a PowerShell directory (PowerShell sets that variable but not \`SHELL\`, so the \`SHELL\` it inherited names the login shell instead); otherwise the name of \`$SHELL\`, or \`sh\` when that is none of these. Name the shell to override the detection (a shell started from PowerShell inherits \`PSModulePath\`). Add them to your shell's start-up file, or evaluate them there.
     `,
     examples: [
       ['Set up bash', `echo 'eval "$(launcher init bash)"' >> ~/.bashrc`],
