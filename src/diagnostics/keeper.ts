@@ -60,6 +60,11 @@ export class DiagnosticsKeeper {
     this.#writer.touch();
   }
 
+  /** The version to name from now on (a `system` compiler's, once it reported it). */
+  setVersion(version: string): void {
+    this.#version = version;
+  }
+
   /** The current diagnostics, `[{ uri, diagnostics }]` sorted by uri (what subscribers start from). */
   current(): FileDiagnostics[] {
     return listFiles(this.#files);

@@ -40,9 +40,14 @@ export class SessionRegistration {
     const { paths, supervisor, facts } = this;
     const keeper = new DiagnosticsKeeper(paths, facts.projectRoot, {
       tool: facts.tool ?? facts.bin,
-      version: facts.version,
+      version: keptVersion(facts.version, supervisor.snapshot().hello?.version),
     });
     this.#keeper = keeper;
+    // A child's hello comes before anything it publishes, so its version is in the next write.
+    supervisor.on('connected', (hello) => {
+      const version = keptVersion(facts.version, hello.version);
+      if (version) keeper.setVersion(version);
+    });
     for (const { uri, diagnostics } of supervisor.diagnostics()) keeper.update(uri, diagnostics);
     supervisor.on('diagnostics', ({ uri, diagnostics, version }) => {
       keeper.update(uri, diagnostics);
@@ -87,6 +92,15 @@ export class SessionRegistration {
     this.#record?.remove();
     await this.#control?.close();
   }
+}
+
+/**
+ * The version kept with the diagnostics (SARIF's `tool.driver.version`): the installed version
+ * that runs, or for `system`, which names none, what the child reported in its hello, if it did.
+ */
+function keptVersion(pinned: string, reported: string | undefined): string | null {
+  if (pinned !== 'system') return pinned;
+  return reported ?? null;
 }
 
 /**

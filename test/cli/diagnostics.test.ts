@@ -118,6 +118,33 @@ describe('launcher diagnostics', () => {
     });
   });
 
+  it('names in SARIF the version a `system` compiler reported in its hello, an installed one by its pin', async () => {
+    const { env, root, uri, publish } = project();
+    // publish.mjs says hello as mycc 1.0.0; the pin says 1.4.2, and the pin wins for a managed version.
+    expect((await publish([{ uri: uri('a.my'), diagnostics: [diag(0, 0)] }])).code).toBe(0);
+    const driver = async () => {
+      const r = await launcher(['diagnostics', '--format', 'sarif'], { env, cwd: root });
+      expect(r).toMatchObject({ code: 0, stderr: '' });
+      return JSON.parse(r.stdout).runs[0].tool.driver;
+    };
+    expect(await driver()).toMatchObject({ name: 'mycc', version: '1.4.2' });
+    // Pinned to `system`: the mycc first on PATH, which names no version until it says hello.
+    writeFileSync(path.join(root, '.tool-version'), 'system\n');
+    const bin = tempDir();
+    writeFileSync(
+      path.join(bin, 'mycc'),
+      `#!/bin/sh\nexec '${process.execPath}' '${PUBLISH}' "$@"\n`,
+      { mode: 0o755 },
+    );
+    const files = JSON.stringify([{ uri: uri('b.my'), diagnostics: [diag(1, 0)] }]);
+    const run = await launcher(['exec', 'mycc', files], {
+      env: { ...env, PATH: `${bin}${path.delimiter}${env.PATH}` },
+      cwd: root,
+    });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(await driver()).toMatchObject({ name: 'mycc', version: '1.0.0' });
+  });
+
   it('finds the project of --dir instead of the cwd', async () => {
     const { env, sub, keep } = project();
     keep({ 'a.my': [diag(0, 0)] });
