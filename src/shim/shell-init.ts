@@ -7,7 +7,9 @@ export type Shell = (typeof SHELLS)[number];
 
 /** Guess the user's shell from the environment (SHELL on POSIX, PowerShell on Windows). */
 export function detectShell(env: NodeJS.ProcessEnv): Shell {
-  if (process.platform === 'win32' || env.PSModulePath?.includes('PowerShell')) return 'pwsh';
+  // PowerShell's module directories: `…\PowerShell\Modules` on Windows, `…/powershell/Modules`
+  // elsewhere.
+  if (process.platform === 'win32' || /powershell/i.test(env.PSModulePath ?? '')) return 'pwsh';
   const name = path.basename(env.SHELL ?? '');
   return (SHELLS as readonly string[]).includes(name) ? (name as Shell) : 'sh';
 }

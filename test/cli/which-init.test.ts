@@ -329,21 +329,24 @@ describe('launcher init', () => {
     expect(sh.stdout.split(shims).length - 1).toBe(1);
   });
 
-  it('detects PowerShell from PSModulePath before $SHELL, which PowerShell inherits, as --help says', async () => {
-    const env = cleanEnv({
-      SHELL: '/bin/bash',
-      PSModulePath:
-        'C:\\Users\\ada\\Documents\\PowerShell\\Modules;C:\\Program Files\\PowerShell\\Modules',
-    });
-    const r = await launcher(['init'], { env, cwd: tempDir() });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('$env:PATH =');
-    expect(r.stderr).toContain('detected pwsh');
-    const help = await launcher(['init', '--help'], { env: cleanEnv(), cwd: tempDir() });
-    expect(help.stdout.replace(/\s+/g, ' ')).toContain(
-      'when `PSModulePath` names a PowerShell directory',
-    );
-  });
+  it.each([
+    'C:\\Users\\ada\\Documents\\PowerShell\\Modules;C:\\Program Files\\PowerShell\\Modules',
+    // PowerShell on Linux and macOS.
+    '/home/ada/.local/share/powershell/Modules:/opt/microsoft/powershell/7/Modules',
+  ])(
+    'detects PowerShell from PSModulePath (%s) before $SHELL, which PowerShell inherits, as --help says',
+    async (modules) => {
+      const env = cleanEnv({ SHELL: '/bin/bash', PSModulePath: modules });
+      const r = await launcher(['init'], { env, cwd: tempDir() });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('$env:PATH =');
+      expect(r.stderr).toContain('detected pwsh');
+      const help = await launcher(['init', '--help'], { env: cleanEnv(), cwd: tempDir() });
+      expect(help.stdout.replace(/\s+/g, ' ')).toContain(
+        'when `PSModulePath` names a PowerShell directory',
+      );
+    },
+  );
 
   // Each shell's start-up lines, read back by that shell: the POSIX ones and fish wherever found
   // here (bash and sh must be), with the shims directory made and not made yet (before the first
