@@ -112,10 +112,14 @@ export async function extractArchive(
             'The files unpacked so far were removed; the verified archive stays in the download ' +
             'cache, so the next install does not download it again.',
         });
-        fail(refusal ?? damaged(message));
+        // node-tar's words ("checksum failure": of a tar header) are said to be about the tar
+        // data, not to be taken for the sha256 check, which passed.
+        fail(refusal ?? damaged(`its tar data is invalid (${message})`));
       },
     });
-    unpack.on('error', (error: Error) => fail(damaged(error.message, error)));
+    unpack.on('error', (error: Error) =>
+      fail(damaged(`its tar data is invalid (${error.message})`, error)),
+    );
     // 'close' comes once every write has finished, also after an 'error' for a cut stream.
     unpack.on('close', () => resolve());
     // node-tar's own abort ends without 'close'; it only happens when node-tar decompresses,
