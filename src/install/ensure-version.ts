@@ -95,7 +95,7 @@ export async function ensureVersion(
     if (!isLauncherError(error) || error.code !== 'E_OFFLINE') throw error;
     throw new LauncherError(
       'E_OFFLINE',
-      `no installed version satisfies ${sourced.request.raw} (${origin}), and ${error.message}`,
+      `no installed version satisfies ${sourced.request.raw} (${origin}); ${error.message}`,
       { hint: error.hint, cause: error },
     );
   }

@@ -138,6 +138,20 @@ describe('launcher install', () => {
     expect(readdirSync(versions).filter((n) => !n.startsWith('.'))).toEqual(['1.4.2']);
   });
 
+  it('says in one sentence why an offline shim call cannot install the pinned version (exit 7)', async () => {
+    const { env, cwd } = await setup();
+    writeFileSync(path.join(cwd, '.tool-version'), '1.4\n');
+    // The index is cached; the archive is not.
+    expect((await launcher(['list-remote'], { env, cwd })).code).toBe(0);
+    const r = await launcher(['exec', 'mycc'], { env: { ...env, LAUNCHER_OFFLINE: '1' }, cwd });
+    expect(r.code).toBe(7);
+    const file = path.join(cwd, '.tool-version');
+    expect(r.stderr).toContain(
+      `launcher: no installed version satisfies 1.4 (set by ${file}); LAUNCHER_OFFLINE=1, and `,
+    );
+    expect(r.stderr).toContain('is not in the download cache');
+  });
+
   it('exits 3 without a request given or set anywhere', async () => {
     const { env, cwd } = await setup();
     const r = await launcher(['install'], { env, cwd });
