@@ -44,17 +44,19 @@ export function initSnippet(shell: Shell, shimsDir: string): string {
     }
     default: {
       // Every copy is cut out of ":$PATH:" (a copy sits between two colons), then the directory
-      // goes in front; empty entries of PATH (the current directory) are kept as they were.
+      // goes in front; empty entries of PATH (the current directory) are kept as they were. The
+      // loop goes on while the cut finds a copy: the same matching that cuts it (a `case` test
+      // would match other letter cases under bash's nocasematch, and never end).
       const q = quotePosix(shimsDir);
       return (
         `${comment}case ":$PATH:" in\n` +
         `  :${q}:*) ;;\n` +
         '  *) launcher_path=":$PATH:"\n' +
-        `    while case $launcher_path in *:${q}:*) true ;; *) false ;; esac; do\n` +
-        `      launcher_path=\${launcher_path%%:${q}:*}:\${launcher_path#*:${q}:}\n` +
+        `    while launcher_cut=\${launcher_path%%:${q}:*}; [ "$launcher_cut" != "$launcher_path" ]; do\n` +
+        `      launcher_path=$launcher_cut:\${launcher_path#*:${q}:}\n` +
         '    done\n' +
         `    launcher_path=\${launcher_path#:}; launcher_path=\${launcher_path%:}\n` +
-        `    export PATH=${q}\${launcher_path:+:$launcher_path}; unset launcher_path ;;\n` +
+        `    export PATH=${q}\${launcher_path:+:$launcher_path}; unset launcher_path launcher_cut ;;\n` +
         'esac\n'
       );
     }
