@@ -6,7 +6,6 @@ import {
   lstatSync,
   mkdirSync,
   readdirSync,
-  readFileSync,
   renameSync,
   rmdirSync,
   rmSync,
@@ -20,6 +19,7 @@ import { errnoCode, fileSystemRefusal } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
 import { isSameProcessAlive, ownStartTime } from '../session/process-identity.js';
 import { randomHex } from '../util/random.js';
+import { readSmallFile } from '../util/read-small-file.js';
 import { DirChange } from './dir-change.js';
 import { lockFile } from './layout.js';
 
@@ -97,18 +97,19 @@ function inspectLock(file: string): LockState {
   return readRecord(path.join(file, entry));
 }
 
+// An owner record is a line of JSON; anything larger is not one.
+const MAX_RECORD_BYTES = 64 * 1024;
+
 function readRecord(record: string): LockState {
-  let text: string;
-  try {
-    text = readFileSync(record, 'utf8');
-  } catch (error) {
-    const code = errnoCode(error);
-    // Released (or removed as dead) while we looked.
-    return code === 'ENOENT' ? { kind: 'free' } : { kind: 'unreadable' };
-  }
+  // Read as a version file is: a FIFO in a lock's place would block a plain read for good, deaf
+  // to Ctrl-C. What is no regular file, or no record, is garbled: judged by its age.
+  const content = readSmallFile(record, MAX_RECORD_BYTES);
+  // Released (or removed as dead) while we looked.
+  if (content.status === 'absent') return { kind: 'free' };
+  if (content.status === 'unreadable' && content.denied) return { kind: 'unreadable' };
   let owner: LockOwner | null = null;
   try {
-    const data = JSON.parse(text) as LockOwner;
+    const data = JSON.parse(content.status === 'text' ? content.text : '') as LockOwner;
     if (Number.isSafeInteger(data.pid) && typeof data.nonce === 'string') owner = data;
   } catch {}
   return { kind: 'held', owner, record };

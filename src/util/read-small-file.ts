@@ -11,6 +11,8 @@ export type SmallFile =
       readonly reason: string;
       /** The file could be read, but what it holds cannot be: too large, or not UTF-8 text. */
       readonly damaged?: true;
+      /** This user may not read it (EACCES, EPERM): it may be fine for its owner. */
+      readonly denied?: true;
     };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -32,7 +34,8 @@ export function readSmallFile(file: string, maxBytes: number): SmallFile {
   } catch (error) {
     const code = errnoCode(error);
     if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'absent' };
-    return { status: 'unreadable', reason: describeErrno(code, error) };
+    const denied = code === 'EACCES' || code === 'EPERM';
+    return { status: 'unreadable', reason: describeErrno(code, error), ...(denied && { denied }) };
   }
   try {
     const st = fstatSync(fd);

@@ -1,5 +1,5 @@
 // The per-version install lock and the sweep of leftovers, with real processes as owners.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import {
   chmodSync,
@@ -221,6 +221,25 @@ describe('the install lock', () => {
     const lock = await acquireVersionLock(paths, '1.0.0');
     lock.release();
     expect(existsSync(file)).toBe(false);
+  });
+
+  it('judges a FIFO in the place of a lock or its owner file by its age, never blocking on it', async () => {
+    const paths = home();
+    const past = new Date(Date.now() - 60_000);
+    // Where an older launcher's lock file would be, and as the owner file of a lock directory.
+    const plain = lockFile(paths, '1.0.0');
+    const inDir = path.join(lockFile(paths, '2.0.0'), 'owner-stray');
+    mkdirSync(path.dirname(inDir), { recursive: true });
+    for (const fifo of [plain, inDir]) {
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      utimesSync(fifo, past, past);
+    }
+    for (const version of ['1.0.0', '2.0.0']) {
+      const lock = await acquireVersionLock(paths, version);
+      lock.release();
+    }
+    expect(existsSync(plain)).toBe(false);
+    expect(existsSync(inDir)).toBe(false);
   });
 
   it('clears what others left in a lock directory without an owner once it is 2 s old, and takes the lock', async () => {
