@@ -1,6 +1,6 @@
 // Doctor: nothing is left under versions/ by installs and uninstalls that did not finish.
 import { deleteYourself } from '../install/remove-tree.js';
-import { findLeftovers, type Leftover, otherHolders } from '../install/sweep.js';
+import { canPutBack, findLeftovers, type Leftover, otherHolders } from '../install/sweep.js';
 import type { LauncherPaths } from '../paths.js';
 import { isInstalled } from '../store/installed.js';
 import { type Finding, ok, warn } from './check.js';
@@ -15,7 +15,11 @@ export function checkLeftovers(paths: LauncherPaths): Finding[] {
   const leftovers = findLeftovers(paths, otherHolders(paths));
   if (leftovers.length === 0) return [ok(what)];
   return leftovers.map((leftover) => {
-    if (leftover.kind === 'replaced' && !isInstalled(paths, leftover.version)) {
+    if (
+      leftover.kind === 'replaced' &&
+      !isInstalled(paths, leftover.version) &&
+      canPutBack(leftover.path)
+    ) {
       return warn(
         what,
         `${leftover.path} is the copy of ${leftover.version} that a reinstall moved aside, and nothing replaced it`,

@@ -17,11 +17,19 @@ function list(dir: string): string[] {
 }
 
 /**
+ * Whether a `.replaced-` copy is a whole version that the sweep would put back: it has its
+ * receipt (a copy whose deletion was cut short lost its receipt first).
+ */
+export function canPutBack(replaced: string): boolean {
+  return existsSync(path.join(replaced, RECEIPT_FILE));
+}
+
+/**
  * A reinstall killed between moving the old version aside and renaming the new one into place
  * left no version: the old one (if it was installed) goes back. True when it did.
  */
 function putBack(paths: LauncherPaths, version: string, replaced: string): boolean {
-  if (!existsSync(path.join(replaced, RECEIPT_FILE))) return false;
+  if (!canPutBack(replaced)) return false;
   try {
     // Fails when something is in the version's place (the reinstall got that far): then the
     // old copy is just removed.

@@ -106,6 +106,10 @@ describe('launcher doctor', () => {
     const replaced = path.join(versions, '.replaced-2.0.0-0123456789ab');
     mkdirSync(replaced);
     writeFileSync(path.join(replaced, '.launcher-install.json'), '{}');
+    // An old copy of 3.0.0 whose deletion was cut short: its receipt went first, so the next
+    // install deletes it rather than putting it back.
+    const partial = path.join(versions, '.replaced-3.0.0-0123456789ab');
+    mkdirSync(path.join(partial, 'bin'), { recursive: true });
     const r = await launcher(['doctor'], { env, cwd });
     const what = `! no leftovers of unfinished installs in ${versions}: `;
     const lines = r.stdout.split('\n');
@@ -120,9 +124,13 @@ describe('launcher doctor', () => {
       `${what}${replaced} is the copy of 2.0.0 that a reinstall moved aside, and nothing replaced it`,
     );
     expect(lines[at(replaced) + 1]).toBe('  fix: `launcher install 2.0.0` puts it back');
+    expect(lines[at(partial)]).toBe(
+      `${what}${partial} is the old copy of a version that was reinstalled`,
+    );
+    expect(lines[at(partial) + 1]).toMatch(/^ {2}fix: the next `launcher install` deletes it; /);
     // Warnings only: nothing is broken.
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/\nno problems found \(\d+ passed, 2 warnings\)\n$/);
+    expect(r.stdout).toMatch(/\nno problems found \(\d+ passed, 3 warnings\)\n$/);
   });
 
   it('fails a version whose receipt has no bins, naming the receipt, with the reinstall command', async () => {
