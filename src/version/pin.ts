@@ -8,6 +8,7 @@ import {
   rmSync,
   type Stats,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { errnoCode, LauncherError } from '../errors.js';
 import { quotePosix } from '../shim/shell-quote.js';
@@ -48,6 +49,7 @@ export function writePin(file: string, request: Request, options: AtomicWriteOpt
   const { target, existing } = pinTarget(file);
   const through = target === file ? '' : ` (through the link ${file})`;
   if (existing) requireWritable(target, through);
+  const text = `${request.raw}\n`;
   // The file a link leads to exists, and so does its directory.
   const writeOptions = {
     createParents: target === file ? options.createParents : false,
@@ -56,7 +58,17 @@ export function writePin(file: string, request: Request, options: AtomicWriteOpt
       : {}),
   };
   try {
-    writeFileAtomic(target, `${request.raw}\n`, 0o644, writeOptions);
+    if (existing && !replaceable(existing)) writeFileSync(target, text);
+    else {
+      try {
+        writeFileAtomic(target, text, 0o644, writeOptions);
+      } catch (error) {
+        // A directory this user may not write in, around a file they may write: as `echo`.
+        const code = errnoCode(error);
+        if (!existing || (code !== 'EACCES' && code !== 'EPERM')) throw error;
+        writeFileSync(target, text);
+      }
+    }
   } catch (error) {
     throw new LauncherError(
       'E_IO',
@@ -132,6 +144,17 @@ function pinTarget(file: string): { target: string; existing?: Stats } {
     );
   }
   return { target, existing: st };
+}
+
+/**
+ * Whether an existing version file may be replaced by a new one (renamed over it), which a
+ * reader never sees half written: only the user's own file with no special mode bits. Another
+ * user's file (shared through its group or an ACL, or written by root) is written in place, as
+ * `echo` would: a new file could not be given back to its owner, and would lose its ACL.
+ */
+function replaceable(existing: Stats): boolean {
+  const uid = process.getuid?.();
+  return uid === undefined || (existing.uid === uid && (existing.mode & 0o7000) === 0);
 }
 
 /**

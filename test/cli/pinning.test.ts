@@ -318,6 +318,42 @@ describe('launcher local', () => {
     expect({ uid: st.uid, gid: st.gid }).toEqual(owner);
   });
 
+  it("writes another user's .tool-version in place, as echo would: same file, owner and mode", async () => {
+    const { env, dir, home } = project('1.4.2\n');
+    const file = path.join(dir, '.tool-version');
+    // daemon's project (when the tests run as root): a directory the writer may not write in,
+    // holding a file shared with everyone. Run as root, the file is simply not root's own.
+    const user = asUserWithoutPrivileges(home);
+    const daemon = 1;
+    chownSync(dir, daemon, daemon);
+    chmodSync(dir, 0o755);
+    chownSync(file, daemon, daemon);
+    chmodSync(file, 0o666);
+    const before = statSync(file);
+    const r = await launcher(['local', '1.5.0'], { env, cwd: dir, ...user });
+    expect(r.stderr).not.toContain('cannot write');
+    expect(r.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe('1.5.0\n');
+    const after = statSync(file);
+    expect(after.ino).toBe(before.ino);
+    expect({ uid: after.uid, gid: after.gid, mode: after.mode }).toEqual({
+      uid: daemon,
+      gid: daemon,
+      mode: before.mode,
+    });
+  });
+
+  it('keeps set-id bits of a .tool-version, writing it in place', async () => {
+    const { env, dir } = project('1.4.2\n');
+    const file = path.join(dir, '.tool-version');
+    chmodSync(file, 0o2664);
+    const before = statSync(file);
+    const r = await launcher(['local', '1.5.0'], { env, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe('1.5.0\n');
+    expect(statSync(file)).toMatchObject({ ino: before.ino, mode: before.mode });
+  });
+
   it('writes the request to .tool-version in the current directory', async () => {
     const { env, dir } = project();
     const r = await launcher(['local', 'v1.4'], { env, cwd: dir });
