@@ -10,10 +10,12 @@ const REHASH = 'run `launcher rehash`';
 /** One finding for the set of shims, then one per shim whose command line is broken. */
 export function checkShims(ctx: LauncherContext): Finding[] {
   const shims = shimFiles(ctx.paths.shims);
-  const provided = providedBins(ctx);
+  const { bins: provided, damaged } = providedBins(ctx);
   const have = new Set(shims.map((s) => s.bin));
   const missing = [...provided].filter((bin) => !have.has(bin)).sort();
-  const extra = shims.filter((s) => !provided.has(s.bin)).map((s) => s.bin);
+  // A damaged version may provide any of them (the versions check reports it).
+  const extra =
+    damaged.length > 0 ? [] : shims.filter((s) => !provided.has(s.bin)).map((s) => s.bin);
   const findings: Finding[] = [];
   const what = `shims in ${ctx.paths.shims} match the installed versions`;
   if (missing.length > 0 || extra.length > 0) {

@@ -28,13 +28,26 @@ const isWindows = process.platform === 'win32';
  * bin has its shim (and auto-installs on first use) before any version of it is installed.
  * Only the cached (or local `file:`) index is read: rehash never touches the network.
  */
-export function providedBins(ctx: LauncherContext): Set<string> {
+export function providedBins(ctx: LauncherContext): ProvidedBins {
   const bins = new Set<string>();
+  const damaged: string[] = [];
   for (const version of listInstalled(ctx.paths)) {
-    for (const name of Object.keys(readReceipt(ctx.paths, version)?.bins ?? {})) bins.add(name);
+    const receipt = readReceipt(ctx.paths, version);
+    if (receipt === null) damaged.push(version);
+    for (const name of Object.keys(receipt?.bins ?? {})) bins.add(name);
   }
   for (const name of indexBins(ctx)) bins.add(name);
-  return bins;
+  return { bins, damaged };
+}
+
+/**
+ * The bins to have shims for, and the installed versions whose bins cannot be told (a damaged
+ * receipt): while there are any, no shim is removed, since it may be one of theirs, whose call
+ * says the version is damaged and how to repair it.
+ */
+export interface ProvidedBins {
+  readonly bins: Set<string>;
+  readonly damaged: readonly string[];
 }
 
 function indexBins(ctx: LauncherContext): string[] {
@@ -137,7 +150,7 @@ export async function rehash(
       ),
   });
   try {
-    const bins = providedBins(ctx);
+    const { bins, damaged } = providedBins(ctx);
     const target = {
       node: process.execPath,
       entry: shimEntry(),
@@ -153,6 +166,12 @@ export async function rehash(
       written.push(bin);
     }
     const removed: string[] = [];
+    if (damaged.length > 0) {
+      options.output?.write(
+        `launcher: keeping every shim: the install receipt of ${damaged.join(', ')} is damaged, so which bins it has cannot be told (\`launcher install --force <version>\` repairs it)\n`,
+      );
+      return { written, removed };
+    }
     for (const name of readdirSync(dir)) {
       const bin = isWindows ? name.replace(/\.cmd$/i, '') : name;
       const file = path.join(dir, name);

@@ -131,6 +131,22 @@ describe('rehash', () => {
     expect(readdirSync(path.join(env.LAUNCHER_HOME!, 'shims'))).toEqual(['mycc']);
   });
 
+  it("keeps the shims while a version's receipt is damaged, so its call says so (exit 6)", async () => {
+    const env = cleanEnv({ LAUNCHER_VERSION: '1.4.2' });
+    const home = env.LAUNCHER_HOME!;
+    placeVersion(home, '1.4.2', { bins: { mycc: 'bin/mycc' } });
+    const cwd = tempDir();
+    expect((await launcher(['rehash'], { env, cwd })).code).toBe(0);
+    writeFileSync(path.join(home, 'versions', '1.4.2', '.launcher-install.json'), '{"version":');
+    const r = await launcher(['rehash'], { env, cwd });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('keeping every shim: the install receipt of 1.4.2 is damaged');
+    expect(readdirSync(path.join(home, 'shims'))).toEqual(['mycc']);
+    const call = spawnSync(path.join(home, 'shims', 'mycc'), [], { cwd, env, encoding: 'utf8' });
+    expect(call.status).toBe(6);
+    expect(call.stderr).toContain('launcher install --force 1.4.2');
+  });
+
   it('passes over a FIFO in the shims directory instead of blocking on it (rehash, doctor)', async () => {
     const env = cleanEnv();
     placeVersion(env.LAUNCHER_HOME!, '1.4.2', { bins: { mycc: 'bin/mycc' } });
