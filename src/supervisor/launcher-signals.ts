@@ -30,34 +30,56 @@ export function stopOnSignals(supervisor: Supervisor): () => void {
   );
   // Sharing the terminal's group, the child is stopped, continued and told of resizes by the
   // terminal itself, and the launcher keeps the kernel's own, immediate, stop.
-  const jobs = supervisor.processGroup === 'own' ? jobControl(supervisor) : [];
-  const handlers = [...stops, ...passes, ...jobs];
+  const own = supervisor.processGroup === 'own';
+  const handlers = [...stops, ...passes];
+  if (own) handlers.push(['SIGWINCH', () => supervisor.forward('SIGWINCH')]);
   for (const [signal, handler] of handlers) process.on(signal, handler);
+  if (own) suspendWith(supervisor);
   return () => {
     for (const [signal, handler] of handlers) process.off(signal, handler);
+    if (own) suspendWithout(supervisor);
   };
 }
 
 /**
- * Ctrl-Z and window resizes for a child in a group of its own: the terminal signals only its
- * foreground group, the launcher's. On SIGTSTP the child's group is stopped, then the launcher
- * stops itself as the terminal asked; once it runs again (`fg`, `bg`, SIGCONT), so does the child.
+ * The supervisors of this process whose child leads a group of its own. The terminal sends
+ * Ctrl-Z to its foreground group only, the launcher's: one listener serves them all, so that
+ * one SIGTSTP stops the process once and each child once.
  */
-function jobControl(supervisor: Supervisor): Handler[] {
-  const suspend = () => {
-    // SIGSTOP, since the child's group has no terminal: POSIX has such a group ignore SIGTSTP.
-    supervisor.forward('SIGSTOP');
-    // Stop the default way, so the shell sees a job stopped by SIGTSTP: with no listener left,
-    // the signal's default action is back. On Linux a process stops before its kill() of
-    // itself returns, so the next line runs once it has been continued (or at once, should
-    // the kernel drop the stop because no shell could continue the launcher's group).
-    process.off('SIGTSTP', suspend);
-    process.kill(process.pid, 'SIGTSTP');
-    process.on('SIGTSTP', suspend);
-    supervisor.forward('SIGCONT');
-  };
-  return [
-    ['SIGTSTP', suspend],
-    ['SIGWINCH', () => supervisor.forward('SIGWINCH')],
-  ];
+const suspendable = new Set<Supervisor>();
+let suspending = false;
+
+function suspendWith(supervisor: Supervisor): void {
+  if (suspendable.size === 0) process.on('SIGTSTP', onSuspend);
+  suspendable.add(supervisor);
+}
+
+function suspendWithout(supervisor: Supervisor): void {
+  if (suspendable.delete(supervisor) && suspendable.size === 0) process.off('SIGTSTP', onSuspend);
+}
+
+function onSuspend(): void {
+  if (suspending) return;
+  suspending = true;
+  // Once every other listener of this SIGTSTP has run (an embedder's, giving the terminal back).
+  setImmediate(() => {
+    suspendAll();
+    suspending = false;
+  });
+}
+
+/**
+ * Stop each child's group, then this process as the terminal asked; once it runs again (`fg`,
+ * `bg`, SIGCONT), so does each child.
+ */
+function suspendAll(): void {
+  const supervisors = [...suspendable];
+  // SIGSTOP, since the child's group has no terminal: POSIX has such a group ignore SIGTSTP.
+  for (const supervisor of supervisors) supervisor.forward('SIGSTOP');
+  // SIGSTOP, which nothing can catch: a SIGTSTP sent to ourselves goes to every SIGTSTP
+  // listener of the process (ours, any other's) rather than stopping it, and would come back
+  // here for ever. On Linux a process stops before its kill() of itself returns, so the next
+  // line runs once it has been continued.
+  process.kill(process.pid, 'SIGSTOP');
+  for (const supervisor of supervisors) supervisor.forward('SIGCONT');
 }

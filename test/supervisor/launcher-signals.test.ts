@@ -1,5 +1,6 @@
 // The signals a supervising launcher receives besides the stops: what reaches the child, and
 // that the launcher lives on and ends like the child. Real processes, and a real terminal.
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,18 +9,26 @@ import { openTerminal, TERMINAL_KIND, type Terminal } from '../helpers/terminal.
 import { FIXTURES, fixture, processState, superviseProcess, until } from './helpers.js';
 
 const terminals: Terminal[] = [];
+const hosts: ChildProcess[] = [];
 afterEach(() => {
   for (const t of terminals.splice(0)) t.close();
+  // A failed test may leave its supervising process stopped, or looping: it goes, and the
+  // watchdog ends its children.
+  for (const host of hosts.splice(0))
+    if (host.exitCode === null && !host.signalCode) host.kill('SIGKILL');
 });
 
 /** signal-child.mjs under the supervising process, stdin not a terminal (its own group). */
 function signalChild(flags: string[], options: Record<string, unknown> = {}) {
-  return superviseProcess(fixture('signal-child.mjs', ...flags), options);
+  const run = superviseProcess(fixture('signal-child.mjs', ...flags), options);
+  hosts.push(run.host);
+  return run;
 }
 
 /**
  * A shell on a real terminal that runs signal-child.mjs under the supervising process with
- * `run(flags, redirect)`: `redirect` `< file` takes stdin off the terminal (its own group).
+ * `run(flags, redirect, options)`: `redirect` `< file` takes stdin off the terminal (its own
+ * group); `options` go to supervise.mjs.
  */
 async function terminal() {
   const dir = tempDir();
@@ -29,8 +38,8 @@ async function terminal() {
   );
   terminals.push(term);
   await term.waitFor(/[$#] $/m);
-  const run = (flags: string[], redirect = '') => {
-    const spec = JSON.stringify(fixture('signal-child.mjs', ...flags));
+  const run = (flags: string[], redirect = '', options: Record<string, unknown> = {}) => {
+    const spec = JSON.stringify({ ...fixture('signal-child.mjs', ...flags), options });
     // The supervisor's event lines go to a file, to keep the screen to the child's output.
     term.type(`"$NODE" "$SUPERVISE" '${spec}' 2>>events.log ${redirect}; echo "EXIT=$?"\n`);
   };
@@ -43,6 +52,18 @@ async function terminal() {
 const firstChildPid = (events: string) =>
   Number(events.match(/^@event state .*"childPid":(\d+)/m)?.[1]);
 
+/** The pids of the supervising process and of every child its state events named. */
+function pidsIn(events: string) {
+  const named = (field: string) => [
+    ...new Set(
+      [...events.matchAll(new RegExp(`^@event state .*"${field}":(\\d+)`, 'gm'))].map((m) =>
+        Number(m[1]),
+      ),
+    ),
+  ];
+  return { host: named('pid')[0]!, children: named('childPid') };
+}
+
 const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 'gm'))?.length;
 
 /** Resolve once each of `pids` is stopped (or, with `stopped` false, running again). */
@@ -53,6 +74,8 @@ function untilStopped(pids: number[], stopped = true) {
     () => `not ${stopped ? 'stopped' : 'running'}: ${pids.map((p) => `${p} ${processState(p)}`)}`,
   );
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The number of the last "tick N" line in `text`. */
 const lastTick = (text: string) => Number([...text.matchAll(/^tick (\d+)$/gm)].at(-1)?.[1] ?? 0);
@@ -152,7 +175,57 @@ describe('Ctrl-Z and window resizes', () => {
     expect(await run.exited).toEqual([0, null]);
   });
 
+  // Any SIGTSTP listener but the launcher's own (a second supervisor's, an embedder's) once
+  // caught the SIGTSTP the launcher sent itself to stop: it looped, stopping and continuing the
+  // children, and never stopped.
+  for (const [what, options] of [
+    ['two supervisors in one process', { supervisors: 2 }],
+    ['a SIGTSTP listener of the embedder', { tstpListener: true }],
+  ] as const) {
+    it(`stop the process and each child once on one SIGTSTP, with ${what}`, async () => {
+      const run = signalChild(['--ticks'], options);
+      const children = options.supervisors ?? 1;
+      await until(() => count(run.stdout.text(), /^running$/) === children, 5000);
+      const { host, children: pids } = pidsIn(run.stderr.text());
+      expect(pids).toHaveLength(children);
+      run.host.kill('SIGTSTP');
+      // Its group has no shell that could continue it: it stays stopped until SIGCONT.
+      await untilStopped([host, ...pids]);
+      run.host.kill('SIGCONT');
+      await until(() => count(run.stdout.text(), /^cont 1$/) === children, 5000);
+      // Nothing announces that no second stop comes: give it the time to.
+      await sleep(300);
+      expect([host, ...pids].map(processState)).not.toContain('T');
+      expect(count(run.stdout.text(), /^cont \d+$/)).toBe(children);
+      expect(count(run.stderr.text(), /^@tstp \d+$/)).toBe(options.tstpListener ? 1 : undefined);
+      run.host.kill('SIGTERM');
+      expect(await run.exited).toEqual([0, null]);
+    });
+  }
+
   describe(`in a real terminal (${TERMINAL_KIND})`, () => {
+    it('stop two supervisors and an embedder listening to SIGTSTP once with Ctrl-Z, and continue them with fg', async () => {
+      const { term, run, events } = await terminal();
+      run(['--ticks'], '< events.log', { supervisors: 2, tstpListener: true });
+      await term.waitFor(/^tick 1$/m);
+      await until(() => pidsIn(events()).children.length === 2, 5000);
+      const { host, children } = pidsIn(events());
+      term.control('z');
+      await term.waitFor(/Stopped/);
+      await untilStopped([host, ...children]);
+      term.type('fg\n');
+      await untilStopped([host, ...children], false);
+      await term.waitFor(/^cont 1$[\s\S]*^cont 1$/m);
+      await term.waitFor(new RegExp(`^tick ${lastTick(term.screen()) + 1}$`, 'm'));
+      expect(count(term.screen(), /^cont \d+$/)).toBe(2);
+      expect(count(events(), /^@tstp \d+$/)).toBe(1);
+      term.ctrlC();
+      await term.waitFor(/\^C\n[$#] $/m);
+      term.type('echo "FG=$?"\n');
+      await term.waitFor(/FG=\d+$/m);
+      expect(term.screen()).toMatch(/FG=130$/m);
+    });
+
     for (const [group, redirect] of [
       ['sharing the terminal', ''],
       ['in its own group', '< events.log'],
@@ -168,7 +241,7 @@ describe('Ctrl-Z and window resizes', () => {
         await untilStopped([childPid()], false);
         await term.waitFor(new RegExp(`^tick ${lastTick(term.screen()) + 1}$`, 'm'));
         term.ctrlC();
-        // The command line's own EXIT= came at Ctrl-Z (148): this is fg's status.
+        // The command line's own EXIT= came at Ctrl-Z (the stopped job's): this is fg's status.
         await term.waitFor(/\^C\n[$#] $/m);
         term.type('echo "FG=$?"\n');
         await term.waitFor(/FG=\d+$/m);
@@ -192,7 +265,6 @@ describe('Ctrl-Z and window resizes', () => {
 describe('time the launcher spent stopped', () => {
   // Ten heartbeat intervals of cooperative-server.mjs and signal-child.mjs below (100 ms).
   const STOPPED_MS = 1000;
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   for (const [what, group, target] of [
     ['the launcher alone', 'own', (pid: number) => pid],
