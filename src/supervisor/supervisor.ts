@@ -164,11 +164,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * control queue. A child in a group of its own gets it
    * in its whole group. A child sharing the launcher's group got it from the terminal, which
    * signals the whole foreground group, so it is not sent twice. Dying of it counts as asked
-   * for, as with `signal()`: it is not restarted. With no child running it is dropped.
+   * for, as with `signal()`: it is not restarted. With no child running it is dropped, except
+   * a SIGQUIT between a crash and its restart: that ends the run as a stop would there.
    */
   forward(name: NodeJS.Signals): void {
     const run = this.#run;
     if (run && !run.exited) run.forward(name, this.#group === 'shared');
+    // Ctrl-\ asks the program to quit, and none is running to decide otherwise: no restart, and
+    // the run ends dead of SIGQUIT (131), as Ctrl-C there ends it with 130. A crash whose end is
+    // still being read (`run` exited, nobody in charge of it yet) is not restarted either.
+    else if (name === 'SIGQUIT' && (this.#state === 'backoff' || (run && !run.claimed)))
+      void this.stop(`the launcher received ${name}`, { signal: name }).catch(() => {});
   }
 
   /** Resolves with the outcome once supervision has ended and no control is pending. */

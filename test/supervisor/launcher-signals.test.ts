@@ -26,9 +26,9 @@ function signalChild(flags: string[], options: Record<string, unknown> = {}) {
 }
 
 /**
- * A shell on a real terminal that runs signal-child.mjs under the supervising process with
- * `run(flags, redirect, options)`: `redirect` `< file` takes stdin off the terminal (its own
- * group); `options` go to supervise.mjs.
+ * A shell on a real terminal that runs signal-child.mjs (or `script`) under the supervising
+ * process with `run(flags, redirect, options, script)`: `redirect` `< file` takes stdin off the
+ * terminal (its own group); `options` go to supervise.mjs.
  */
 async function terminal() {
   const dir = tempDir();
@@ -38,8 +38,13 @@ async function terminal() {
   );
   terminals.push(term);
   await term.waitFor(/[$#] $/m);
-  const run = (flags: string[], redirect = '', options: Record<string, unknown> = {}) => {
-    const spec = JSON.stringify({ ...fixture('signal-child.mjs', ...flags), options });
+  const run = (
+    flags: string[],
+    redirect = '',
+    options: Record<string, unknown> = {},
+    script = 'signal-child.mjs',
+  ) => {
+    const spec = JSON.stringify({ ...fixture(script, ...flags), options });
     // The supervisor's event lines go to a file, to keep the screen to the child's output.
     term.type(`"$NODE" "$SUPERVISE" '${spec}' 2>>events.log ${redirect}; echo "EXIT=$?"\n`);
   };
@@ -144,6 +149,17 @@ describe('SIGQUIT (Ctrl-\\) is not a stop', () => {
       await term.waitFor(/EXIT=\d+$/m);
       expect(term.screen()).toMatch(/EXIT=131$/m);
       expect(count(term.screen(), /^running$/)).toBe(1);
+    });
+
+    it('ends with 131, not with a restart, between a crash and its restart', async () => {
+      const { term, run, events } = await terminal();
+      run(['1'], '', { restart: 'on-failure', backoffBaseMs: 10_000 }, 'crash.mjs');
+      await term.waitFor(/^crashing with 1$/m);
+      await until(() => /^launcher: .*restarting in \d+ ms/m.test(events()), 5000);
+      term.control('\\');
+      await term.waitFor(/EXIT=\d+$/m);
+      expect(term.screen()).toMatch(/EXIT=131$/m);
+      expect(count(term.screen(), /^crashing with 1$/)).toBe(1);
     });
 
     it('lets a child that runs on after it be stopped with Ctrl-C later', async () => {

@@ -98,16 +98,22 @@ describe('the launcher ends like its child', () => {
     });
   }
 
-  it('dies of SIGINT (the shell sees 130) on Ctrl-C between a crash and its restart', async () => {
-    const run = superviseProcess(fixture('crash.mjs', 'SIGSEGV'), {
-      restart: 'on-abnormal',
-      backoffBaseMs: 10_000,
+  for (const [signal, key, status] of [
+    ['SIGINT', 'Ctrl-C', 130],
+    ['SIGQUIT', 'Ctrl-\\', 131],
+  ] as const) {
+    it(`dies of ${signal} (the shell sees ${status}) on ${key} between a crash and its restart`, async () => {
+      const run = superviseProcess(fixture('crash.mjs', '1'), {
+        restart: 'on-failure',
+        backoffBaseMs: 1000,
+      });
+      await run.stderr.line(/^@event restarting /);
+      run.host.kill(signal);
+      // Not exit 1, the last crash's: nothing was running to pass the signal to. Nor a restart.
+      const restarted = run.stderr.line(/^@event restarting .*"attempt":2/).then(() => 'restarted');
+      expect(await Promise.race([run.exited, restarted])).toEqual([null, signal]);
     });
-    await run.stderr.line(/^@event restarting /);
-    run.host.kill('SIGINT');
-    // Not SIGSEGV, the last crash's: nothing was running to pass Ctrl-C to.
-    expect(await run.exited).toEqual([null, 'SIGINT']);
-  });
+  }
 
   it('passes Ctrl-C to the whole group of a child in its own: a wrapper script ends at once', async () => {
     // A signal to the script's shell alone would wait for its `sleep 30`, then the stop timeout.
