@@ -78,6 +78,8 @@ export class ChildRun {
   readonly #timers: TimerHandle[] = [];
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   #stopRequested = false;
+  // Ctrl-\ asks the program to quit: once it has had one, its end was asked for, however it comes.
+  #quitAsked = false;
   #terminating = false;
   // Without a group of its own, the child's descendants as they were when the stop began.
   #descendants: ProcessRow[] = [];
@@ -185,11 +187,13 @@ export class ChildRun {
 
   /**
    * Pass on a signal the launcher received that is meant for the child and stops nothing (Ctrl-\,
-   * Ctrl-Z, a resize). Dying of it counts as asked for, as with `signal()`. `fromTerminal`: the child shares the
+   * Ctrl-Z, a resize). Dying of it counts as asked for, as with `signal()`; after a SIGQUIT, so
+   * does any end (a compiler that cleans up and exits 2). `fromTerminal`: the child shares the
    * launcher's group, so the terminal sent it the signal already; it is not sent again.
    */
   forward(name: NodeJS.Signals, fromTerminal: boolean): void {
     this.#sentSignals.add(name);
+    if (name === 'SIGQUIT') this.#quitAsked = true;
     if (!fromTerminal && !this.exited) this.#signalGroup(name);
   }
 
@@ -243,6 +247,8 @@ export class ChildRun {
 
   #classify(code: number | null, signal: NodeJS.Signals | null): ExitCause {
     if (this.#stopRequested) return 'stopped';
+    // Before a hung verdict too: a program quitting slowly is not brought back either.
+    if (this.#quitAsked) return 'signaled';
     if (this.hungCause) return this.hungCause;
     if (signal) return this.#sentSignals.has(signal) ? 'signaled' : 'killed';
     return code === 0 ? 'exited' : 'failed';

@@ -114,6 +114,17 @@ describe('SIGQUIT (Ctrl-\\) is not a stop', () => {
     expect(await Promise.race([run.exited, restarted])).toEqual([null, 'SIGQUIT']);
   });
 
+  // Ctrl-\ asks the program to quit: however it then ends, that was asked for.
+  for (const restart of ['on-failure', 'always']) {
+    it(`is not restarted under ${restart} when the child handles it and exits 2`, async () => {
+      const run = signalChild(['--quit=finish'], { restart });
+      await run.stdout.line(/^running$/);
+      run.host.kill('SIGQUIT');
+      const restarted = run.stderr.line(/^@event restarting /).then(() => 'restarted');
+      expect(await Promise.race([run.exited, restarted])).toEqual([2, null]);
+    });
+  }
+
   it('sent to the launcher alone, is not passed to a child sharing its group, which runs on', async () => {
     // The launcher cannot tell this from Ctrl-\, which the terminal sent the child already.
     const run = signalChild(['--quit=dump'], { processGroup: 'shared' });
@@ -140,6 +151,16 @@ describe('SIGQUIT (Ctrl-\\) is not a stop', () => {
         expect(term.screen()).toMatch(/^cleaning up 10$/m);
       });
     }
+
+    it('does not restart a child sharing the terminal that handles it and exits 2, under always', async () => {
+      const { term, run } = await terminal();
+      run(['--quit=finish'], '', { restart: 'always' });
+      await term.waitFor(/^running$/m);
+      term.control('\\');
+      await term.waitFor(/EXIT=\d+$/m);
+      expect(term.screen()).toMatch(/EXIT=2$/m);
+      expect(count(term.screen(), /^running$/)).toBe(1);
+    });
 
     it('ends with 131 a child sharing the terminal that dies of it, with no restart', async () => {
       const { term, run } = await terminal();
