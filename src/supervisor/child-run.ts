@@ -7,6 +7,7 @@ import { errnoCode, LauncherError } from '../errors.js';
 import { EnvVars, Methods } from '../ipc/protocol.js';
 import type { Clock, TimerHandle } from './clock.js';
 import {
+  catcherRunning,
   descendantRows,
   groupAlive,
   killTree,
@@ -54,6 +55,9 @@ export interface TerminateOptions {
 
 // After the exit, how long buffered output and messages may take to arrive before being cut.
 const DRAIN_MS = 2000;
+// On Ctrl-Z, how long the members of a child's own group that catch SIGTSTP (a launcher) may
+// take to act on it before the whole group is stopped.
+const SUSPEND_WAIT_MS = 500;
 
 /** A running child process and the facts the supervisor decides on. */
 export class ChildRun {
@@ -190,11 +194,26 @@ export class ChildRun {
    * Ctrl-Z, a resize). Dying of it counts as asked for, as with `signal()`; after a SIGQUIT, so
    * does any end (a compiler that cleans up and exits 2). `fromTerminal`: the child shares the
    * launcher's group, so the terminal sent it the signal already; it is not sent again.
+   * Settles once sent: for SIGTSTP to a group of its own, once that group is stopped.
    */
-  forward(name: NodeJS.Signals, fromTerminal: boolean): void {
+  async forward(name: NodeJS.Signals, fromTerminal: boolean): Promise<void> {
     this.#sentSignals.add(name);
     if (name === 'SIGQUIT') this.#quitAsked = true;
-    if (!fromTerminal && !this.exited) this.#signalGroup(name);
+    if (fromTerminal || this.exited) return;
+    if (name === 'SIGTSTP' && this.pgid !== undefined) return this.#suspendGroup(this.pgid);
+    this.#signalGroup(name);
+  }
+
+  /**
+   * Ctrl-Z for a group with no terminal, where the kernel drops a SIGTSTP that is not caught:
+   * SIGTSTP first, so that a member catching it can act on it (a launcher stops its own child's
+   * group, then itself: SIGSTOP now would freeze it first), then SIGSTOP, which stops the rest.
+   */
+  async #suspendGroup(pgid: number): Promise<void> {
+    sendSignal(-pgid, 'SIGTSTP');
+    // Bounded: a member may catch SIGTSTP and never stop.
+    await waitUntilGone(() => !catcherRunning(pgid, 'SIGTSTP'), SUSPEND_WAIT_MS);
+    sendSignal(-pgid, 'SIGSTOP');
   }
 
   /**

@@ -26,13 +26,13 @@ export function stopOnSignals(supervisor: Supervisor): () => void {
     return [signal, handler];
   });
   const passes = PASSED_ON_SIGNALS.map(
-    (signal): Handler => [signal, () => supervisor.forward(signal)],
+    (signal): Handler => [signal, () => void supervisor.forward(signal)],
   );
   // Sharing the terminal's group, the child is stopped, continued and told of resizes by the
   // terminal itself, and the launcher keeps the kernel's own, immediate, stop.
   const own = supervisor.processGroup === 'own';
   const handlers = [...stops, ...passes];
-  if (own) handlers.push(['SIGWINCH', () => supervisor.forward('SIGWINCH')]);
+  if (own) handlers.push(['SIGWINCH', () => void supervisor.forward('SIGWINCH')]);
   for (const [signal, handler] of handlers) process.on(signal, handler);
   if (own) suspendWith(supervisor);
   return () => {
@@ -62,24 +62,27 @@ function onSuspend(): void {
   if (suspending) return;
   suspending = true;
   // Once every other listener of this SIGTSTP has run (an embedder's, giving the terminal back).
-  setImmediate(() => {
-    suspendAll();
-    suspending = false;
-  });
+  setImmediate(
+    () =>
+      void suspendAll().finally(() => {
+        suspending = false;
+      }),
+  );
 }
 
 /**
  * Stop each child's group, then this process as the terminal asked; once it runs again (`fg`,
  * `bg`, SIGCONT), so does each child.
  */
-function suspendAll(): void {
+async function suspendAll(): Promise<void> {
   const supervisors = [...suspendable];
-  // SIGSTOP, since the child's group has no terminal: POSIX has such a group ignore SIGTSTP.
-  for (const supervisor of supervisors) supervisor.forward('SIGSTOP');
+  // Each group gets SIGTSTP, then SIGSTOP (`Supervisor.forward`): a launcher there stops its own
+  // child's group before it is stopped. Only then does this process stop.
+  await Promise.all(supervisors.map((supervisor) => supervisor.forward('SIGTSTP')));
   // SIGSTOP, which nothing can catch: a SIGTSTP sent to ourselves goes to every SIGTSTP
   // listener of the process (ours, any other's) rather than stopping it, and would come back
   // here for ever. On Linux a process stops before its kill() of itself returns, so the next
   // line runs once it has been continued.
   process.kill(process.pid, 'SIGSTOP');
-  for (const supervisor of supervisors) supervisor.forward('SIGCONT');
+  for (const supervisor of supervisors) void supervisor.forward('SIGCONT');
 }

@@ -1,6 +1,7 @@
 // Finding and killing a child's descendants and process group, so none outlives supervision.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { errnoCode } from '../errors.js';
 import { isDeadState, readProcStat } from '../session/process-identity.js';
 
@@ -146,6 +147,28 @@ export function groupAlive(pgid: number): boolean {
   if (!sendSignal(-pgid, 0)) return false;
   if (process.platform !== 'linux') return true;
   return processTable().some((row) => row.pgid === pgid && !row.zombie);
+}
+
+/**
+ * Whether a member of group `pgid` that catches `signal` has not stopped (Linux; elsewhere
+ * false, as nothing tells). Such a member may still be acting on it: a launcher given SIGTSTP
+ * stops its own child's group before it stops itself.
+ */
+export function catcherRunning(pgid: number, signal: NodeJS.Signals): boolean {
+  if (process.platform !== 'linux') return false;
+  const bit = 1n << BigInt(osConstants.signals[signal] - 1);
+  return procTable().some((row) => {
+    if (row.pgid !== pgid || row.zombie) return false;
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${row.pid}/status`, 'latin1');
+    } catch {
+      return false; // gone
+    }
+    const state = status.match(/^State:\s+(\S)/m)?.[1];
+    const caught = BigInt(`0x${status.match(/^SigCgt:\s+([0-9a-f]+)/m)?.[1] ?? '0'}`);
+    return state !== 'T' && state !== 't' && (caught & bit) !== 0n;
+  });
 }
 
 /**

@@ -166,14 +166,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * signals the whole foreground group, so it is not sent twice. Dying of it counts as asked
    * for, as with `signal()`: it is not restarted. With no child running it is dropped, except
    * a SIGQUIT between a crash and its restart: that ends the run as a stop would there.
+   * SIGTSTP stops a child in its own group as Ctrl-Z would (§8). Settles once passed on: for
+   * SIGTSTP, once the child's group is stopped.
    */
-  forward(name: NodeJS.Signals): void {
+  async forward(name: NodeJS.Signals): Promise<void> {
     const run = this.#run;
-    if (run && !run.exited) run.forward(name, this.#group === 'shared');
+    if (run && !run.exited) return run.forward(name, this.#group === 'shared');
     // Ctrl-\ asks the program to quit, and none is running to decide otherwise: no restart, and
     // the run ends dead of SIGQUIT (131), as Ctrl-C there ends it with 130. A crash whose end is
     // still being read (`run` exited, nobody in charge of it yet) is not restarted either.
-    else if (name === 'SIGQUIT' && (this.#state === 'backoff' || (run && !run.claimed)))
+    if (name === 'SIGQUIT' && (this.#state === 'backoff' || (run && !run.claimed)))
       void this.stop(`the launcher received ${name}`, { signal: name }).catch(() => {});
   }
 

@@ -80,10 +80,36 @@ function untilStopped(pids: number[], stopped = true) {
   );
 }
 
+/** A launcher (the supervising process) whose child is signal-child.mjs --ticks, as a child. */
+const nestedChild = fixture(
+  'supervise.mjs',
+  JSON.stringify(fixture('signal-child.mjs', '--ticks')),
+);
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The number of the last "tick N" line in `text`. */
 const lastTick = (text: string) => Number([...text.matchAll(/^tick (\d+)$/gm)].at(-1)?.[1] ?? 0);
+
+/** Ctrl-Z stops each of `pids` and the shell shows it; `fg` runs them all again, ticks go on. */
+async function ctrlZThenFg(term: Terminal, pids: number[]) {
+  term.control('z');
+  await term.waitFor(/Stopped/);
+  await untilStopped(pids);
+  term.type('fg\n');
+  await untilStopped(pids, false);
+  await term.waitFor(new RegExp(`^tick ${lastTick(term.screen()) + 1}$`, 'm'));
+}
+
+/** Ctrl-C after `fg` still ends the job with 130. */
+async function ctrlCEndsWith130(term: Terminal) {
+  term.ctrlC();
+  // The command line's own EXIT= came at Ctrl-Z (the stopped job's): this is fg's status.
+  await term.waitFor(/\^C\n[$#] $/m);
+  term.type('echo "FG=$?"\n');
+  await term.waitFor(/FG=\d+$/m);
+  expect(term.screen()).toMatch(/FG=130$/m);
+}
 
 describe('SIGQUIT (Ctrl-\\) is not a stop', () => {
   it('reaches a child in its own group, which cleans up and exits 2, and the launcher too', async () => {
@@ -240,27 +266,56 @@ describe('Ctrl-Z and window resizes', () => {
     });
   }
 
+  it('stop a launcher in the child group, and its own child, on one SIGTSTP to the outer launcher', async () => {
+    const run = superviseProcess(nestedChild, {});
+    hosts.push(run.host);
+    await run.stdout.line(/^running$/);
+    const { host, children } = pidsIn(run.stderr.text());
+    expect(children).toHaveLength(2);
+    run.host.kill('SIGTSTP');
+    await untilStopped([host, ...children]);
+    run.host.kill('SIGCONT');
+    await untilStopped([host, ...children], false);
+    await run.stdout.line(/^cont 1$/);
+    run.host.kill('SIGTERM');
+    expect(await run.exited).toEqual([0, null]);
+  });
+
+  it('stop a child that catches SIGTSTP and runs on: it gets SIGTSTP, then SIGSTOP', async () => {
+    const run = signalChild(['--tstp']);
+    await run.stdout.line(/^running$/);
+    const { host, children } = pidsIn(run.stderr.text());
+    run.host.kill('SIGTSTP');
+    await untilStopped([host, ...children]);
+    expect(count(run.stdout.text(), /^tstp \d+$/)).toBe(1);
+    run.host.kill('SIGCONT');
+    await run.stdout.line(/^cont 1$/);
+    run.host.kill('SIGTERM');
+    expect(await run.exited).toEqual([0, null]);
+  });
+
   describe(`in a real terminal (${TERMINAL_KIND})`, () => {
+    it('stop a launcher in the child group, and its own child, with Ctrl-Z, and continue them with fg', async () => {
+      const { term, run, events } = await terminal();
+      run(nestedChild.args.slice(1), '< events.log', {}, 'supervise.mjs');
+      await term.waitFor(/^tick 1$/m);
+      const { host, children } = pidsIn(events());
+      expect(children).toHaveLength(2);
+      await ctrlZThenFg(term, [host, ...children]);
+      await ctrlCEndsWith130(term);
+    });
+
     it('stop two supervisors and an embedder listening to SIGTSTP once with Ctrl-Z, and continue them with fg', async () => {
       const { term, run, events } = await terminal();
       run(['--ticks'], '< events.log', { supervisors: 2, tstpListener: true });
       await term.waitFor(/^tick 1$/m);
       await until(() => pidsIn(events()).children.length === 2, 5000);
       const { host, children } = pidsIn(events());
-      term.control('z');
-      await term.waitFor(/Stopped/);
-      await untilStopped([host, ...children]);
-      term.type('fg\n');
-      await untilStopped([host, ...children], false);
+      await ctrlZThenFg(term, [host, ...children]);
       await term.waitFor(/^cont 1$[\s\S]*^cont 1$/m);
-      await term.waitFor(new RegExp(`^tick ${lastTick(term.screen()) + 1}$`, 'm'));
       expect(count(term.screen(), /^cont \d+$/)).toBe(2);
       expect(count(events(), /^@tstp \d+$/)).toBe(1);
-      term.ctrlC();
-      await term.waitFor(/\^C\n[$#] $/m);
-      term.type('echo "FG=$?"\n');
-      await term.waitFor(/FG=\d+$/m);
-      expect(term.screen()).toMatch(/FG=130$/m);
+      await ctrlCEndsWith130(term);
     });
 
     for (const [group, redirect] of [
@@ -271,18 +326,8 @@ describe('Ctrl-Z and window resizes', () => {
         const { term, run, childPid } = await terminal();
         run(['--ticks'], redirect);
         await term.waitFor(/^tick 1$/m);
-        term.control('z');
-        await term.waitFor(/Stopped/);
-        await untilStopped([childPid()]);
-        term.type('fg\n');
-        await untilStopped([childPid()], false);
-        await term.waitFor(new RegExp(`^tick ${lastTick(term.screen()) + 1}$`, 'm'));
-        term.ctrlC();
-        // The command line's own EXIT= came at Ctrl-Z (the stopped job's): this is fg's status.
-        await term.waitFor(/\^C\n[$#] $/m);
-        term.type('echo "FG=$?"\n');
-        await term.waitFor(/FG=\d+$/m);
-        expect(term.screen()).toMatch(/FG=130$/m);
+        await ctrlZThenFg(term, [childPid()]);
+        await ctrlCEndsWith130(term);
       });
 
       it(`deliver each window resize to the child once, ${group}`, async () => {
