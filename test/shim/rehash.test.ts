@@ -7,6 +7,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  unlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -191,8 +192,9 @@ describe('rehash', () => {
       return { waiting, closed: once(child, 'close') };
     });
     await Promise.all(rehashes.map((r) => r.waiting));
-    // The holder releases the lock as a launcher does: its owner file, then the directory.
-    rmSync(path.join(env.LAUNCHER_HOME!, 'shims', '.rehash.lock'), { recursive: true });
+    // The holder lets go: its owner file goes, and the empty lock directory is free (a waiter
+    // may take its place at once, so the directory is left to them).
+    unlinkSync(path.join(env.LAUNCHER_HOME!, 'shims', '.rehash.lock', 'owner-holder'));
     for (const { closed } of rehashes) expect(await closed).toEqual([0, null]);
     const shims = path.join(env.LAUNCHER_HOME!, 'shims');
     expect(readdirSync(shims).sort()).toEqual(['mycc', 'tool-1.0.0', 'tool-1.1.0', 'tool-1.2.0']);
