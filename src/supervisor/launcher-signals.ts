@@ -48,17 +48,33 @@ export function stopOnSignals(supervisor: Supervisor): () => void {
  */
 const suspendable = new Set<Supervisor>();
 let suspending = false;
+// The order in which the last SIGTSTP and the last SIGCONT came: the later one is the last word.
+let signalCount = 0;
+let lastStopAt = 0;
+let lastContinueAt = 0;
 
 function suspendWith(supervisor: Supervisor): void {
-  if (suspendable.size === 0) process.on('SIGTSTP', onSuspend);
+  if (suspendable.size === 0) {
+    process.on('SIGTSTP', onSuspend);
+    process.on('SIGCONT', onContinue);
+  }
   suspendable.add(supervisor);
 }
 
 function suspendWithout(supervisor: Supervisor): void {
-  if (suspendable.delete(supervisor) && suspendable.size === 0) process.off('SIGTSTP', onSuspend);
+  if (suspendable.delete(supervisor) && suspendable.size === 0) {
+    process.off('SIGTSTP', onSuspend);
+    process.off('SIGCONT', onContinue);
+  }
+}
+
+function onContinue(): void {
+  lastContinueAt = ++signalCount;
 }
 
 function onSuspend(): void {
+  lastStopAt = ++signalCount;
+  // One stop at a time: those that come meanwhile only move the last word.
   if (suspending) return;
   suspending = true;
   // Once every other listener of this SIGTSTP has run (an embedder's, giving the terminal back).
@@ -82,7 +98,11 @@ async function suspendAll(): Promise<void> {
   // SIGSTOP, which nothing can catch: a SIGTSTP sent to ourselves goes to every SIGTSTP
   // listener of the process (ours, any other's) rather than stopping it, and would come back
   // here for ever. On Linux a process stops before its kill() of itself returns, so the next
-  // line runs once it has been continued.
-  process.kill(process.pid, 'SIGSTOP');
+  // line runs once it has been continued. Not when a SIGCONT came after the last SIGTSTP while
+  // the children were being stopped (up to 500 ms): it found nothing stopped then, and this
+  // stop would last until someone continued the process again. Signals sent within the same
+  // instant may reach their listeners out of order (Node takes them on several threads): then,
+  // as for any program that stops itself after catching SIGTSTP, the last one may not win.
+  if (lastContinueAt < lastStopAt) process.kill(process.pid, 'SIGSTOP');
   for (const supervisor of supervisors) void supervisor.forward('SIGCONT');
 }

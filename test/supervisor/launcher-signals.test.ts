@@ -266,6 +266,22 @@ describe('Ctrl-Z and window resizes', () => {
     });
   }
 
+  it('stays running when a SIGCONT comes while the children are still being stopped', async () => {
+    // The child catches SIGTSTP and runs on: the launcher waits 500 ms for it before SIGSTOP.
+    const run = signalChild(['--tstp', '--ticks']);
+    await run.stdout.line(/^running$/);
+    const { host, children } = pidsIn(run.stderr.text());
+    run.host.kill('SIGTSTP');
+    await run.stdout.line(/^tstp 1$/);
+    run.host.kill('SIGCONT');
+    // The launcher's stop would have come by now (the wait is at most 500 ms).
+    await sleep(1000);
+    expect([host, ...children].map(processState)).not.toContain('T');
+    await run.stdout.line(new RegExp(`^tick ${lastTick(run.stdout.text()) + 1}$`));
+    run.host.kill('SIGTERM');
+    expect(await run.exited).toEqual([0, null]);
+  });
+
   it('stop a launcher in the child group, and its own child, on one SIGTSTP to the outer launcher', async () => {
     const run = superviseProcess(nestedChild, {});
     hosts.push(run.host);
