@@ -44,20 +44,20 @@ export function initSnippet(shell: Shell, shimsDir: string): string {
     }
     default: {
       // Every copy is cut out of ":$PATH:" (a copy sits between two colons), then the directory
-      // goes in front; empty entries of PATH (the current directory) are kept as they were. The
-      // loop goes on while the cut finds a copy: the same matching that cuts it (a `case` test
-      // would match other letter cases under bash's nocasematch, and never end).
+      // goes in front, unless it is first already; empty entries of PATH (the current
+      // directory) are kept as they were. Both tests use the cut itself, which compares letter
+      // case always: a `case` test would match other cases under bash's nocasematch.
       const q = quotePosix(shimsDir);
       return (
-        `${comment}case ":$PATH:" in\n` +
-        `  :${q}:*) ;;\n` +
-        '  *) launcher_path=":$PATH:"\n' +
-        `    while launcher_cut=\${launcher_path%%:${q}:*}; [ "$launcher_cut" != "$launcher_path" ]; do\n` +
-        `      launcher_path=$launcher_cut:\${launcher_path#*:${q}:}\n` +
-        '    done\n' +
-        `    launcher_path=\${launcher_path#:}; launcher_path=\${launcher_path%:}\n` +
-        `    export PATH=${q}\${launcher_path:+:$launcher_path}; unset launcher_path launcher_cut ;;\n` +
-        'esac\n'
+        `${comment}launcher_path=":$PATH:"; launcher_cut=\${launcher_path#:${q}:}\n` +
+        'if [ "$launcher_cut" = "$launcher_path" ]; then\n' +
+        `  while launcher_cut=\${launcher_path%%:${q}:*}; [ "$launcher_cut" != "$launcher_path" ]; do\n` +
+        `    launcher_path=$launcher_cut:\${launcher_path#*:${q}:}\n` +
+        '  done\n' +
+        `  launcher_path=\${launcher_path#:}; launcher_path=\${launcher_path%:}\n` +
+        `  export PATH=${q}\${launcher_path:+:$launcher_path}\n` +
+        'fi\n' +
+        'unset launcher_path launcher_cut\n'
       );
     }
   }

@@ -425,22 +425,28 @@ describe('launcher init', () => {
     }
   });
 
-  it("ends under bash's nocasematch with the directory on PATH in other letter case", () => {
-    const shims = '/home/u/.launcher/shims';
-    const r = spawnSync(
-      'bash',
-      ['-c', `shopt -s nocasematch\n${initSnippet('bash', shims)}\nprintf %s "$PATH"`],
-      // stdin not a socket: bash would read ~/.bashrc, taking itself for a remote shell.
-      {
-        encoding: 'utf8',
-        env: { PATH: '/usr/bin:/HOME/U/.LAUNCHER/SHIMS:/bin' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        timeout: 10_000,
-      },
-    );
-    expect(r.signal).toBeNull();
-    expect(r.stdout).toBe(`${shims}:/usr/bin:/HOME/U/.LAUNCHER/SHIMS:/bin`);
-  });
+  it.each([
+    ['/usr/bin:/HOME/U/.LAUNCHER/SHIMS:/bin', '/usr/bin:/HOME/U/.LAUNCHER/SHIMS:/bin'],
+    ['/HOME/U/.LAUNCHER/SHIMS:/usr/bin:/bin', '/HOME/U/.LAUNCHER/SHIMS:/usr/bin:/bin'],
+  ])(
+    "ends under bash's nocasematch with the directory on PATH in other letter case (%s)",
+    (before, rest) => {
+      const shims = '/home/u/.launcher/shims';
+      const r = spawnSync(
+        'bash',
+        ['-c', `shopt -s nocasematch\n${initSnippet('bash', shims)}\nprintf %s "$PATH"`],
+        // stdin not a socket: bash would read ~/.bashrc, taking itself for a remote shell.
+        {
+          encoding: 'utf8',
+          env: { PATH: before },
+          stdio: ['ignore', 'pipe', 'pipe'],
+          timeout: 10_000,
+        },
+      );
+      expect(r.signal).toBeNull();
+      expect(r.stdout).toBe(`${shims}:${rest}`);
+    },
+  );
 
   // No PowerShell here: the snippet is checked as text.
   it('quotes the directory for PowerShell (single quotes, every kind doubled) and adds it once', () => {
