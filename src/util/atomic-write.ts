@@ -11,11 +11,10 @@ export interface AtomicWriteOptions {
    */
   readonly createParents?: boolean;
   /**
-   * The file being replaced, whose inode the rename drops: the new file gets its mode (exactly,
-   * whatever the umask) and its owner as far as this process may give it (root: the owner and
-   * group; others: the group, when they belong to it).
+   * The file being replaced (this user's own), whose inode the rename drops: the new file gets
+   * its mode (exactly, whatever the umask) and its group, when this user belongs to it.
    */
-  readonly keep?: { readonly mode: number; readonly uid: number; readonly gid: number };
+  readonly keep?: { readonly mode: number; readonly gid: number };
 }
 
 /** Write to a temporary sibling, then rename over the target. */
@@ -35,7 +34,7 @@ export function writeFileAtomic(
     throw error;
   }
   try {
-    if (options.keep) keepOwnerAndMode(tmp, options.keep);
+    if (options.keep) keepGroupAndMode(tmp, options.keep);
     renameSync(tmp, file);
   } catch (error) {
     rmSync(tmp, { force: true });
@@ -43,14 +42,11 @@ export function writeFileAtomic(
   }
 }
 
-function keepOwnerAndMode(tmp: string, keep: NonNullable<AtomicWriteOptions['keep']>): void {
+function keepGroupAndMode(tmp: string, keep: NonNullable<AtomicWriteOptions['keep']>): void {
   try {
-    chownSync(tmp, keep.uid, keep.gid);
+    chownSync(tmp, -1, keep.gid);
   } catch {
-    // Not root: giving a file away is not allowed, its group may be.
-    try {
-      chownSync(tmp, -1, keep.gid);
-    } catch {}
+    // A group this user does not belong to: the new file keeps the user's own.
   }
   // After chown, which may clear set-id bits.
   chmodSync(tmp, keep.mode);

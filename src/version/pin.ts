@@ -42,8 +42,8 @@ export function requestForFile(input: string): Request {
  * `createParents: false` for a project's file, whose directory must exist (the global default's
  * directory is launcher's own, created on demand). A pin that is a symbolic link is written
  * through: the file it points to gets the new content, and the link stays. As `echo 1.4 > file`
- * would: a file the user may not write is refused (exit 1), and one replaced keeps its mode and,
- * where this process may give it, its owner.
+ * would: a file the user may not write is refused (exit 1); the user's own file is replaced
+ * keeping its mode and group, any other written in place (`replaceable`).
  */
 export function writePin(file: string, request: Request, options: AtomicWriteOptions = {}): void {
   const { target, existing } = pinTarget(file);
@@ -53,9 +53,7 @@ export function writePin(file: string, request: Request, options: AtomicWriteOpt
   // The file a link leads to exists, and so does its directory.
   const writeOptions = {
     createParents: target === file ? options.createParents : false,
-    ...(existing
-      ? { keep: { mode: existing.mode & 0o777, uid: existing.uid, gid: existing.gid } }
-      : {}),
+    ...(existing ? { keep: { mode: existing.mode & 0o777, gid: existing.gid } } : {}),
   };
   try {
     if (existing && !replaceable(existing)) writeFileSync(target, text);
