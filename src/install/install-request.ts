@@ -92,7 +92,7 @@ export async function installRequest(
       // Loaded already in this run (to learn the tool's name from it): fresh enough.
       if (ctx.loadedIndex) return ctx.loadedIndex;
       const { loadIndex } = await import('../index/load-index.js');
-      const note = (line: string) => options.output?.write(`launcher: ${line}\n`);
+      const note = warnTo(options.output);
       return (await loadIndex(ctx, { client: await getClient(), signal, note })).index;
     };
     const planOf = (index: DistIndex, chosen: DistVersion): InstallPlan => ({

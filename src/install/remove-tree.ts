@@ -69,7 +69,10 @@ export function deleteYourself(target: string): string {
   return `launcher needs nothing in it: delete it as its owner (or root) with \`chmod -R u+rwX ${quoted} && rm -rf ${quoted}\``;
 }
 
-/** Where the warnings of `removeOrWarn` go: a line of `output` each, nowhere when it is null. */
+/**
+ * Where an install's warnings go (those of `removeOrWarn`, the index loader's notes): a line of
+ * `output` each, after `launcher: `; nowhere when it is null.
+ */
 export function warnTo(output: NodeJS.WritableStream | null): (warning: string) => void {
   return (warning) => output?.write(`launcher: ${warning}\n`);
 }
