@@ -40,13 +40,11 @@ export function locateBin(
   version: string,
   sourced: SourcedRequest,
 ): string {
-  const rel = readReceipt(ctx.paths, version)?.bins?.[bin];
+  const read = inspectReceipt(ctx.paths, version);
+  // A receipt launcher cannot use is a damaged install, not a missing bin.
+  if (read.status === 'damaged') throw damagedInstall(ctx.paths, version, read.damage, ctx.tool);
+  const rel = read.status === 'intact' ? read.receipt.bins?.[bin] : undefined;
   if (rel === undefined) {
-    // Off the hot path: a receipt launcher cannot use is a damaged install, not a missing bin.
-    const read = inspectReceipt(ctx.paths, version);
-    if (read.status === 'damaged') {
-      throw damagedInstall(ctx.paths, version, read.damage, ctx.tool);
-    }
     const others = versionsWithBin(ctx, bin);
     throw new LauncherError(
       'E_NO_SUCH_BIN',
