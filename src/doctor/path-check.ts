@@ -23,7 +23,8 @@ export function checkPath(ctx: LauncherContext): Finding[] {
     ];
   }
   const findings = [ok(what)];
-  for (const { bin } of shimFiles(shims)) findings.push(checkBinOrder(ctx, bin, entries, at));
+  for (const { bin } of shimFiles(shims, ctx.env))
+    findings.push(checkBinOrder(ctx, bin, entries, at));
   return findings;
 }
 

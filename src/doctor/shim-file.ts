@@ -1,6 +1,7 @@
 // Reading back the shims `launcher rehash` wrote: which bin each is for, and the Node and entry it runs.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { expandCmdWord } from '../shim/cmd-path.js';
 import { readShimText } from '../shim/rehash.js';
 
 /** A shim as found on disk. `node` and `entry` are null when its command line cannot be read. */
@@ -15,8 +16,11 @@ export interface ShimFile {
 // files without it are the user's own and are left out.
 const MARKER = /^(?:#|rem) launcher shim for (.+?): /m;
 
-/** The shims in `dir`, by bin name; an absent directory has none. */
-export function shimFiles(dir: string): ShimFile[] {
+/**
+ * The shims in `dir`, by bin name; an absent directory has none. `env` is what a .cmd shim's
+ * `%NAME%` expands from.
+ */
+export function shimFiles(dir: string, env: NodeJS.ProcessEnv): ShimFile[] {
   let names: string[];
   try {
     names = readdirSync(dir).sort();
@@ -31,7 +35,7 @@ export function shimFiles(dir: string): ShimFile[] {
     if (text === undefined) continue;
     const bin = MARKER.exec(text.slice(0, 300))?.[1];
     if (bin === undefined) continue;
-    const [node, entry] = commandWords(text);
+    const [node, entry] = commandWords(text, dir, env);
     found.push({ bin, file, node: node ?? null, entry: entry ?? null });
   }
   return found;
@@ -39,14 +43,15 @@ export function shimFiles(dir: string): ShimFile[] {
 
 /**
  * The words of the shim's command line: after `exec` in the POSIX template (single-quoted, with
- * `'\''` for a quote), or the line that starts with a double-quoted word in the .cmd template. Only the quoted words are taken: the rest is `"$@"` or `%*`.
+ * `'\''` for a quote), or the line that starts with a double-quoted word in the .cmd template,
+ * as cmd expands them. Only the quoted words are taken: the rest is `"$@"` or `%*`.
  */
-function commandWords(text: string): string[] {
+export function commandWords(text: string, dir: string, env: NodeJS.ProcessEnv): string[] {
   const posix = /^exec (.*)$/m.exec(text);
   if (posix)
     return [...posix[1]!.matchAll(/'((?:[^']|'\\'')*)'/g)].map((m) =>
       m[1]!.replaceAll(`'\\''`, "'"),
     );
   const cmd = text.split(/\r?\n/).find((line) => line.startsWith('"'));
-  return cmd ? [...cmd.matchAll(/"([^"]*)"/g)].map((m) => m[1]!) : [];
+  return cmd ? [...cmd.matchAll(/"([^"]*)"/g)].map((m) => expandCmdWord(m[1]!, dir, env)) : [];
 }

@@ -9,7 +9,7 @@ const REHASH = 'run `launcher rehash`';
 
 /** One finding for the set of shims, then one per shim whose command line is broken. */
 export function checkShims(ctx: LauncherContext): Finding[] {
-  const shims = shimFiles(ctx.paths.shims);
+  const shims = shimFiles(ctx.paths.shims, ctx.env);
   const { bins: provided, damaged } = providedBins(ctx);
   const have = new Set(shims.map((s) => s.bin));
   const missing = [...provided].filter((bin) => !have.has(bin)).sort();

@@ -12,6 +12,7 @@ import { listInstalled } from '../store/installed.js';
 import { readReceipt } from '../store/receipt.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { readSmallFile } from '../util/read-small-file.js';
+import { cmdPath, quoteCmd } from './cmd-path.js';
 import { quotePosix } from './shell-quote.js';
 import { forgetSnapshotFailure, snapshotFiles } from './snapshot.js';
 
@@ -67,14 +68,9 @@ function indexBins(ctx: LauncherContext): string[] {
   }
 }
 
-/**
- * Quote a word for the template's language: POSIX sh single quotes, or cmd double quotes, in
- * which `%` must still be doubled (cmd expands `%NAME%` even inside quotes; a Windows path has
- * no `"` to escape).
- */
+/** Quote a word for the template's language: POSIX sh single quotes, or cmd double quotes. */
 export function quoteForShim(word: string, windows = isWindows): string {
-  if (windows) return `"${word.replaceAll('%', '%%')}"`;
-  return quotePosix(word);
+  return windows ? quoteCmd(word) : quotePosix(word);
 }
 
 /** What a shim runs: this Node, the shim's script, and the start-up snapshot it may start from. */
@@ -84,21 +80,46 @@ export interface ShimTarget {
   readonly blob: string;
 }
 
-/** The text of the shim for `bin`. */
-export function renderShim(bin: string, target: ShimTarget): string {
+/**
+ * Where a shim is written and for which system. A .cmd shim spells a path outside ASCII from its
+ * own folder or a user folder (cmd-path.ts); `onNonAscii` hears of each path it cannot.
+ */
+export interface ShimPlace {
+  readonly windows?: boolean;
+  readonly dir?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly onNonAscii?: (file: string) => void;
+}
+
+/** The text of the shim for `bin` (by default for this system). */
+export function renderShim(bin: string, target: ShimTarget, place: ShimPlace = {}): string {
+  const windows = place.windows ?? isWindows;
   const template = readFileSync(
-    path.join(packageRoot(), 'shims', isWindows ? 'launcher-shim.cmd' : 'launcher-shim.sh'),
+    path.join(packageRoot(), 'shims', windows ? 'launcher-shim.cmd' : 'launcher-shim.sh'),
     'utf8',
   );
-  // One pass: a path that happens to contain `@BLOB@` must not be substituted again.
-  const values: Record<string, string> = {
-    BIN_ARG: quoteForShim(bin),
-    NODE: quoteForShim(target.node),
-    ENTRY: quoteForShim(target.entry),
-    BLOB: quoteForShim(target.blob),
-    BIN: bin,
+  const pathWord = (file: string): string => {
+    if (!windows) return quotePosix(file);
+    const spelled = cmdPath(file, place.dir ?? '', place.env ?? {});
+    if (!spelled.ascii) place.onNonAscii?.(file);
+    return spelled.word;
   };
-  return template.replace(/@(BIN_ARG|NODE|ENTRY|BLOB|BIN)@/g, (_, key: string) => values[key]!);
+  // One pass: a path that happens to contain `@BLOB@` must not be substituted again. Only the
+  // placeholders the template has are spelled (the .cmd one runs no snapshot).
+  const values: Record<string, () => string> = {
+    BIN_ARG: () => quoteForShim(bin, windows),
+    NODE: () => pathWord(target.node),
+    ENTRY: () => pathWord(target.entry),
+    BLOB: () => pathWord(target.blob),
+    BIN: () => bin,
+  };
+  return template.replace(/@(BIN_ARG|NODE|ENTRY|BLOB|BIN)@/g, (_, key: string) => values[key]!());
+}
+
+// cmd.exe reads a .cmd file in the console's code page: such a path may reach Node misspelt.
+function nonAsciiWarning(file: string, dir: string, shims: readonly string[]): string {
+  const which = `${shims.length === 1 ? 'the shim' : 'the shims'} ${shims.join(', ')} in ${dir}`;
+  return `launcher: warning: ${which} ${shims.length === 1 ? 'runs' : 'run'} ${file}, a path with characters outside ASCII that cmd.exe may misread (it reads .cmd files in the console's code page), and no ASCII spelling of it was found (from the shims' folder, %LOCALAPPDATA%, %APPDATA% or %USERPROFILE%). Install Node.js and launcher in folders with ASCII names, or set LAUNCHER_HOME to a folder on the same drive inside the folders of that path with other names, then run \`launcher rehash\`.\n`;
 }
 
 function shimFile(dir: string, bin: string): string {
@@ -159,12 +180,17 @@ export async function rehash(
     // An explicit rehash (and each install) gives a snapshot that failed to build another chance.
     forgetSnapshotFailure(ctx.paths);
     const written: string[] = [];
+    // Paths a .cmd shim had to write outside ASCII, with the shims that hold them.
+    const nonAscii = new Map<string, string[]>();
     for (const bin of [...bins].sort()) {
       const file = shimFile(dir, bin);
-      writeFileAtomic(file, renderShim(bin, target), 0o755);
+      const onNonAscii = (p: string) =>
+        nonAscii.set(p, [...(nonAscii.get(p) ?? []), path.basename(file)]);
+      writeFileAtomic(file, renderShim(bin, target, { dir, env: ctx.env, onNonAscii }), 0o755);
       chmodSync(file, 0o755);
       written.push(bin);
     }
+    for (const [file, shims] of nonAscii) options.output?.write(nonAsciiWarning(file, dir, shims));
     const removed: string[] = [];
     if (damaged.length > 0) {
       options.output?.write(
