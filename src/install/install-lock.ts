@@ -130,7 +130,7 @@ function isAlive(state: LockState): boolean {
   if (state.kind !== 'held') return state.kind === 'unreadable';
   return state.owner === null
     ? !isOld(state.record)
-    : isSameProcessAlive(state.owner.pid, state.owner.startTime);
+    : isSameProcessAlive(state.owner.pid, state.owner.startTime, state.owner.acquiredAt);
 }
 
 /** True when the lock of `version` is held by a running process. */

@@ -1,5 +1,6 @@
 // Whether a recorded process is still the same process: its pid alone can be reused by another.
 import { readFileSync } from 'node:fs';
+import { uptime } from 'node:os';
 import { errnoCode } from '../errors.js';
 
 /** True when a process with this pid exists (EPERM: it exists but is not ours). */
@@ -49,14 +50,37 @@ export function startTimeFromUptime(): string {
 
 /**
  * Whether the process recorded as (`pid`, `startTime`) still runs. A differing start time means
- * the pid now belongs to someone else; an unknown one on either side falls back to the pid.
+ * the pid now belongs to someone else; an unknown one on either side falls back to the pid. Where
+ * the running process's start cannot be told (Windows), a record made (`recordedAt`, ISO 8601)
+ * before the machine last booted is dead whoever has its pid now: every process it could name
+ * ended with that boot.
  */
-export function isSameProcessAlive(pid: number, startTime: string | null): boolean {
+export function isSameProcessAlive(
+  pid: number,
+  startTime: string | null,
+  recordedAt?: string,
+): boolean {
   const probe = probeProcess(pid);
   if (!probe.alive) return false;
-  return (
-    startTime === null || probe.startTime === null || sameStartTime(probe.startTime, startTime)
-  );
+  if (probe.startTime === null) return !madeBeforeBoot(recordedAt);
+  return startTime === null || sameStartTime(probe.startTime, startTime);
+}
+
+// The boot time is worked out from the clock and the uptime (whole seconds on Windows): a record
+// this close to it is not judged by it. A reboot's shutdown and firmware take longer than this.
+const BOOT_MARGIN_MS = 10_000;
+
+/**
+ * Whether a record made at `recordedAt` (ISO 8601) predates the machine's last boot, at `now`
+ * with the machine up for `uptimeSeconds`. False when the time cannot be read.
+ */
+export function madeBeforeBoot(
+  recordedAt: string | undefined,
+  now = Date.now(),
+  uptimeSeconds = uptime(),
+): boolean {
+  const at = typeof recordedAt === 'string' ? Date.parse(recordedAt) : Number.NaN;
+  return at < now - uptimeSeconds * 1000 - BOOT_MARGIN_MS;
 }
 
 /**

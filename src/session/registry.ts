@@ -66,7 +66,7 @@ function readLiveSession(file: string, id: string): Session | null {
   if (content.status === 'absent') return null;
   const record =
     content.status === 'text' && isSessionId(id) ? decodeSession(content.text, id) : null;
-  if (record && isSameProcessAlive(record.pid, record.launcherStartTime)) {
+  if (record && isSameProcessAlive(record.pid, record.launcherStartTime, record.startedAt)) {
     return publicSession(record);
   }
   prune(file);

@@ -22,10 +22,11 @@ import {
 import { lockFile } from '../../src/install/layout.js';
 import { sweepLeftovers } from '../../src/install/sweep.js';
 import { launcherPaths, RECEIPT_FILE } from '../../src/paths.js';
-import { probeProcess } from '../../src/session/process-identity.js';
+import { madeBeforeBoot, probeProcess } from '../../src/session/process-identity.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { cleanEnv } from '../helpers/env.js';
 import { asUserWithoutPrivileges } from '../helpers/other-user.js';
+import { onPlatform } from '../helpers/platform.js';
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -200,6 +201,50 @@ describe('the install lock', () => {
     const lock = await acquireVersionLock(paths, '1.0.0');
     expect(readLockOwner(file)).toMatchObject({ nonce: lock.owner.nonce });
     lock.release();
+  });
+
+  it('on Windows, where start times cannot be read, takes over a live pid whose lock predates the boot', async () => {
+    const paths = home();
+    const child = await liveProcess();
+    const file = lockFile(paths, '1.0.0');
+    await onPlatform('win32', async () => {
+      // Left by a launcher that died before the last reboot; its pid now belongs to another.
+      writeLock(file, {
+        pid: child.pid!,
+        startTime: 'at:1700000000000',
+        acquiredAt: '2023-11-14T22:13:20.000Z',
+      });
+      let waited = false;
+      const lock = await acquireVersionLock(paths, '1.0.0', {
+        onWait: () => (waited = true),
+        // Waiting for ever would leave the platform faked until the test times out.
+        signal: AbortSignal.timeout(5000),
+      });
+      expect(waited).toBe(false);
+      lock.release();
+      // A lock taken since the boot is still judged by its pid alone: waited for while it lives.
+      writeLock(file, { pid: child.pid!, acquiredAt: new Date().toISOString() });
+      const next = await acquireVersionLock(paths, '1.0.0', {
+        pollMs: 10,
+        onWait: (owner) => {
+          expect(owner).toMatchObject({ pid: child.pid });
+          child.kill('SIGKILL');
+        },
+      });
+      expect(child.killed).toBe(true);
+      next.release();
+    });
+  });
+
+  it('dates the last boot from the clock and the uptime, with a margin', () => {
+    const now = Date.parse('2026-01-02T00:00:00Z');
+    const day = 24 * 3600;
+    expect(madeBeforeBoot('2026-01-01T00:00:00Z', now, day / 2)).toBe(true);
+    expect(madeBeforeBoot('2026-01-01T23:00:00Z', now, day / 2)).toBe(false);
+    // Within seconds of the boot time worked out: not judged by it.
+    expect(madeBeforeBoot('2026-01-01T11:59:55Z', now, day / 2)).toBe(false);
+    expect(madeBeforeBoot('', now, day / 2)).toBe(false);
+    expect(madeBeforeBoot(undefined, now, day / 2)).toBe(false);
   });
 
   it('takes the place of an empty lock directory, left by a release cut short', async () => {

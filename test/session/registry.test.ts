@@ -15,6 +15,7 @@ import { findProjectSession, listSessions } from '../../src/session/registry.js'
 import { newSessionId } from '../../src/session/session.js';
 import { type SessionInit, SessionRecord } from '../../src/session/session-record.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
+import { onPlatform } from '../helpers/platform.js';
 import { SPEC_SESSION_FIELDS } from '../helpers/spec.js';
 
 const posix = process.platform !== 'win32';
@@ -161,6 +162,22 @@ describe('listSessions', () => {
     const stored = JSON.parse(readFileSync(record.file, 'utf8'));
     writeFileSync(record.file, JSON.stringify({ ...stored, launcherStartTime: '1' }));
     expect(listSessions(paths)).toEqual([]);
+    expect(existsSync(record.file)).toBe(false);
+  });
+
+  it('on Windows, where start times cannot be read, prunes a live pid whose session predates the boot', async () => {
+    const { paths, init } = setup();
+    const record = SessionRecord.create(paths, init);
+    const stored = JSON.parse(readFileSync(record.file, 'utf8'));
+    await onPlatform('win32', () => {
+      // Our own pid, alive: only the boot tells that the record's launcher is gone.
+      expect(listSessions(paths)).toHaveLength(1);
+      writeFileSync(
+        record.file,
+        JSON.stringify({ ...stored, startedAt: '2023-11-14T22:13:20.000Z' }),
+      );
+      expect(listSessions(paths)).toEqual([]);
+    });
     expect(existsSync(record.file)).toBe(false);
   });
 
