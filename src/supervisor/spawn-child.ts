@@ -39,7 +39,10 @@ export function childEnv(
  * child's PATH), so a missing or non-executable bin is a clear error before anything starts.
  */
 export function resolveCommand(command: string, env: NodeJS.ProcessEnv, cwd: string): string {
-  if (process.platform === 'win32') return command;
+  if (process.platform === 'win32') {
+    if (isBatchFile(command)) throw batchFileRefused(command);
+    return command;
+  }
   const candidates = command.includes('/')
     ? [path.resolve(cwd, command)]
     : (env.PATH ?? '').split(path.delimiter).map((dir) => path.resolve(cwd, dir || '.', command));
@@ -65,6 +68,31 @@ export function resolveCommand(command: string, env: NodeJS.ProcessEnv, cwd: str
       ? `Check that ${path.resolve(cwd, command)} exists.`
       : 'Check the name, or the PATH given to the supervisor.',
   });
+}
+
+/**
+ * Whether Windows would run `program` as a batch file (`.cmd`, `.bat`; Windows drops trailing
+ * dots and spaces from a name). Node.js (since its fix of CVE-2024-27980) starts one only
+ * through a shell, where cmd.exe would parse its arguments a second time: launcher runs none.
+ */
+export function isBatchFile(program: string): boolean {
+  return /\.(?:cmd|bat)[. ]*$/i.test(program);
+}
+
+/** A batch file refused (126): before the spawn, or by Node's spawn itself (`cause`). */
+export function batchFileRefused(program: string, cause?: unknown): LauncherError {
+  const why =
+    cause === undefined
+      ? 'it is a batch file (.cmd, .bat), which Node.js starts only through cmd.exe'
+      : 'Node.js refused it (spawn EINVAL), as it refuses a batch file (.cmd, .bat) it would have to start through cmd.exe';
+  return new LauncherError(
+    'E_NOT_EXECUTABLE',
+    `cannot start ${program}: ${why}, and cmd.exe would parse its arguments a second time`,
+    {
+      hint: "Run the program's .exe instead (a managed version's index should declare it as the bin); for a `system` version, put a directory holding a real executable of it (.exe) before this one on PATH.",
+      cause,
+    },
+  );
 }
 
 /**
@@ -172,13 +200,31 @@ export function spawnChild(plan: SpawnPlan): ChildProcess {
   const [file, args] = setpriv
     ? [setpriv, ['--pdeathsig', 'KILL', '--', program, ...plan.args]]
     : [program, [...plan.args]];
-  return spawn(file, args, {
-    cwd: plan.cwd,
-    env: plan.env,
-    argv0: setpriv ? undefined : plan.command,
-    stdio: plan.stdio === 'pipe' ? ['ignore', 'pipe', 'pipe'] : 'inherit',
-    detached: plan.group === 'own',
-    shell: false,
-    windowsHide: true,
-  });
+  try {
+    return spawn(file, args, {
+      cwd: plan.cwd,
+      env: plan.env,
+      argv0: setpriv ? undefined : plan.command,
+      stdio: plan.stdio === 'pipe' ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+      detached: plan.group === 'own',
+      shell: false,
+      windowsHide: true,
+    });
+  } catch (error) {
+    throw spawnRefusal(error, program) ?? error;
+  }
+}
+
+/**
+ * What spawn threw at once, as the user's error when it is Windows' refusal of a batch file:
+ * Node throws EINVAL for one there (elsewhere EINVAL stays what it is).
+ */
+export function spawnRefusal(
+  error: unknown,
+  program: string,
+  platform: NodeJS.Platform = process.platform,
+): LauncherError | undefined {
+  return platform === 'win32' && errnoCode(error) === 'EINVAL'
+    ? batchFileRefused(program, error)
+    : undefined;
 }

@@ -3,7 +3,9 @@ import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'n
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launcherPaths, Supervisor } from '../../src/supervisor/index.js';
+import { isBatchFile, spawnChild, spawnRefusal } from '../../src/supervisor/spawn-child.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
+import { onPlatform } from '../helpers/platform.js';
 import { FakeClock } from './fake-clock.js';
 import { alive, fixture, nextEvent, record, supervise } from './helpers.js';
 
@@ -282,6 +284,51 @@ describe('a child that cannot be started', () => {
         message: `${file} cannot be started: its interpreter ${interpreter} (named on its #! line) ${problem}`,
       });
     }
+  });
+
+  it('refuses a batch file on Windows with E_NOT_EXECUTABLE (126) before anything starts', async () => {
+    const file = path.join(tempDir(), 'mycc.cmd');
+    writeFileSync(file, '@echo off\r\n', { mode: 0o755 });
+    const refused = await onPlatform('win32', () => {
+      try {
+        spawnChild({
+          command: file,
+          args: [],
+          cwd: tempDir(),
+          env: {},
+          stdio: 'pipe',
+          group: 'own',
+        });
+      } catch (error) {
+        return error;
+      }
+    });
+    expect(refused).toMatchObject({
+      code: 'E_NOT_EXECUTABLE',
+      exitCode: 126,
+      message: `cannot start ${file}: it is a batch file (.cmd, .bat), which Node.js starts only through cmd.exe, and cmd.exe would parse its arguments a second time`,
+      hint: expect.stringContaining('.exe'),
+    });
+  });
+
+  it('knows a batch file as Windows does, and turns spawn’s EINVAL there into 126', () => {
+    for (const name of ['C:\\x\\mycc.cmd', 'mycc.BAT', 'mycc.Cmd. .', 'C:\\x\\mycc.bat ']) {
+      expect(isBatchFile(name)).toBe(true);
+    }
+    for (const name of ['mycc.exe', 'mycc.cmd.exe', 'cmd', 'mycc', 'C:\\cmd\\mycc.com']) {
+      expect(isBatchFile(name)).toBe(false);
+    }
+    // What Node's spawn throws on Windows for a batch file without a shell.
+    const einval = Object.assign(new Error('spawn EINVAL'), { code: 'EINVAL', syscall: 'spawn' });
+    expect(spawnRefusal(einval, 'C:\\x\\mycc.cmd', 'win32')).toMatchObject({
+      code: 'E_NOT_EXECUTABLE',
+      exitCode: 126,
+      message: expect.stringContaining('Node.js refused it (spawn EINVAL)'),
+      cause: einval,
+    });
+    expect(spawnRefusal(einval, '/x/mycc', 'linux')).toBeUndefined();
+    const enomem = Object.assign(new Error('spawn ENOMEM'), { code: 'ENOMEM' });
+    expect(spawnRefusal(enomem, 'C:\\x\\mycc.exe', 'win32')).toBeUndefined();
   });
 
   it('starts a script whose #! line names its interpreter through env', async () => {
