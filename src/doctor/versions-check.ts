@@ -1,10 +1,10 @@
 // Doctor: every installed version is intact: its receipt is usable, and each declared bin is
 // executable.
-import path from 'node:path';
 import { isLauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
 import { receiptPath, versionDir } from '../paths.js';
 import { assertExecutable } from '../shim/locate-bin.js';
+import { binFile } from '../store/bin-file.js';
 import { listInstalled } from '../store/installed.js';
 import { inspectReceipt } from '../store/receipt.js';
 import { type Finding, fail, ok } from './check.js';
@@ -32,7 +32,7 @@ function checkVersion(paths: LauncherPaths, version: string): Finding {
   const broken: string[] = [];
   for (const [bin, rel] of bins) {
     try {
-      assertExecutable(path.join(versionDir(paths, version), rel), `${bin} of version ${version}`);
+      assertExecutable(binFile(versionDir(paths, version), rel), `${bin} of version ${version}`);
     } catch (error) {
       if (!isLauncherError(error)) throw error;
       broken.push(error.message);

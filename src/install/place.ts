@@ -4,11 +4,12 @@ import { realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { LauncherError } from '../errors.js';
 import { type LauncherPaths, RECEIPT_FILE, versionDir } from '../paths.js';
+import { binFile } from '../store/bin-file.js';
 import type { InstallReceipt } from '../store/receipt.js';
 import { newReplacedDir } from './layout.js';
 import { removeOrWarn } from './remove-tree.js';
 
-/** Every declared bin must be a file inside the install with an execute bit. */
+/** Every declared bin must be a file inside the install with an execute bit (see binFile). */
 export function checkBins(
   staging: string,
   bins: Readonly<Record<string, string>>,
@@ -20,11 +21,13 @@ export function checkBins(
       new LauncherError('E_MISSING_BIN', `${what} declares the bin ${name} at ${rel}, but ${why}`, {
         hint: 'Nothing was installed. The archive does not match its index entry; tell the vendor.',
       });
+    const file = binFile(staging, rel);
     let real: string;
     try {
-      real = realpathSync(path.join(staging, rel));
+      real = realpathSync(file);
     } catch {
-      throw missing('the archive has no such file');
+      const exe = file === path.join(staging, rel) ? '' : ` (nor ${rel}.exe)`;
+      throw missing(`the archive has no such file${exe}`);
     }
     if (!real.startsWith(root + path.sep)) throw missing('it leads outside the install');
     const st = statSync(real);

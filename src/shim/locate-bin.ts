@@ -1,10 +1,10 @@
 // From a resolved version to the file that runs: the bin's path inside the install, checked.
 import { accessSync, constants, statSync } from 'node:fs';
-import path from 'node:path';
 import type { LauncherContext } from '../context.js';
 import { errnoCode, LauncherError } from '../errors.js';
 import { isBinName } from '../index/index-schema.js';
 import { versionDir } from '../paths.js';
+import { binFile } from '../store/bin-file.js';
 import { listInstalled } from '../store/installed.js';
 import { damagedInstall, inspectReceipt, readReceipt } from '../store/receipt.js';
 import { describeOrigin, type SourcedRequest } from '../version/requested.js';
@@ -56,7 +56,7 @@ export function locateBin(
       },
     );
   }
-  const file = path.join(versionDir(ctx.paths, version), rel);
+  const file = binFile(versionDir(ctx.paths, version), rel);
   assertExecutable(file, `${bin} of version ${version}`);
   return file;
 }
