@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { LauncherContext } from '../context.js';
 import { detectShell, startupFile } from '../shim/shell-init.js';
+import { pathEntries, samePath } from '../util/search-path.js';
 import { findSystemBin } from '../version/system.js';
 import { type Finding, fail, ok } from './check.js';
 import { shimFiles } from './shim-file.js';
@@ -9,8 +10,8 @@ import { shimFiles } from './shim-file.js';
 /** The PATH findings: one for the directory, then one per shim (when the directory is on PATH). */
 export function checkPath(ctx: LauncherContext): Finding[] {
   const shims = path.resolve(ctx.paths.shims);
-  const entries = (ctx.env.PATH ?? '').split(path.delimiter);
-  const at = entries.findIndex((dir) => dir !== '' && path.resolve(dir) === shims);
+  const entries = pathEntries(ctx.env.PATH);
+  const at = entries.findIndex((dir) => dir !== '' && samePath(dir, shims));
   const what = `shims directory ${shims} is on PATH`;
   if (at === -1) {
     const shell = detectShell(ctx.env);
@@ -40,7 +41,8 @@ function checkBinOrder(
   if (other === null) return ok(what);
   const otherDir = path.dirname(other);
   const otherAt = entries.findIndex(
-    (dir) => dir !== '' && path.isAbsolute(dir) && path.join(dir, path.basename(other)) === other,
+    (dir) =>
+      dir !== '' && path.isAbsolute(dir) && samePath(path.join(dir, path.basename(other)), other),
   );
   if (otherAt === -1 || otherAt > shimsAt) return ok(what);
   return fail(

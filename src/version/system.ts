@@ -1,6 +1,7 @@
 // The `system` request: the first executable of the bin's name on PATH, skipping our own shims.
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { pathEntries, samePath } from '../util/search-path.js';
 
 /**
  * Absolute path of the first `name` on PATH outside `shimsDir`, or null. A PATH entry is the
@@ -17,8 +18,8 @@ export function findSystemBin(
 ): string | null {
   const shims = realDir(shimsDir);
   const exts = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir || !path.isAbsolute(dir) || realDir(dir) === shims) continue;
+  for (const dir of pathEntries(env.PATH)) {
+    if (!dir || !path.isAbsolute(dir) || samePath(realDir(dir), shims)) continue;
     for (const ext of exts) {
       const candidate = path.join(dir, name + ext);
       if (isExecutableFile(candidate) && !linksIntoShims(candidate, shims)) return candidate;
@@ -40,7 +41,7 @@ function realDir(dir: string): string {
 // (the `system` request and doctor), never on a managed version's run.
 function linksIntoShims(file: string, shims: string): boolean {
   try {
-    return path.dirname(realpathSync.native(file)) === shims;
+    return samePath(path.dirname(realpathSync.native(file)), shims);
   } catch {
     return false;
   }

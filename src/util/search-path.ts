@@ -1,0 +1,25 @@
+// The directories of a PATH value, and telling whether two directories are one, as the system does.
+import path from 'node:path';
+
+/**
+ * The entries of a PATH value, in order (empty ones kept). On Windows they are separated by `;`
+ * outside double quotes, and the quotes are not part of the directory: cmd.exe and libuv accept
+ * `"C:\Program Files\mycc";C:\Windows`, and a Windows path cannot hold a `"`.
+ */
+export function pathEntries(
+  value: string | undefined,
+  platform: NodeJS.Platform = process.platform,
+): string[] {
+  if (platform !== 'win32') return (value ?? '').split(path.posix.delimiter);
+  return (value ?? '').split(/;(?=(?:[^"]*"[^"]*")*[^"]*$)/).map((dir) => dir.replaceAll('"', ''));
+}
+
+/** Whether two paths name one file by their spelling: Windows compares names without case. */
+export function samePath(
+  a: string,
+  b: string,
+  platform: NodeJS.Platform = process.platform,
+): boolean {
+  if (platform !== 'win32') return path.posix.resolve(a) === path.posix.resolve(b);
+  return path.win32.resolve(a).toLowerCase() === path.win32.resolve(b).toLowerCase();
+}
