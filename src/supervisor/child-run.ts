@@ -13,6 +13,7 @@ import {
   killTree,
   type ProcessRow,
   sendSignal,
+  signalRefusal,
   startedWith,
   stillRunning,
   waitUntilGone,
@@ -183,10 +184,18 @@ export class ChildRun {
     this.#holds.add(entry);
   }
 
-  /** Send a signal on someone's behalf; dying of it then counts as asked for (`signaled`). */
+  /**
+   * Send a signal on someone's behalf; dying of it then counts as asked for (`signaled`). Throws
+   * when the system would not send it (see signalRefusal); a child already gone is no error.
+   */
   signal(name: NodeJS.Signals): void {
+    try {
+      process.kill(this.pid, name);
+    } catch (error) {
+      const refused = signalRefusal(error, name, this.pid);
+      if (refused) throw refused;
+    }
     this.#sentSignals.add(name);
-    sendSignal(this.pid, name);
   }
 
   /**

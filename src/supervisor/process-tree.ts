@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { errnoCode } from '../errors.js';
+import { errnoCode, LauncherError } from '../errors.js';
 import { isDeadState, readProcStat } from '../session/process-identity.js';
 
 /** One row of the process table. `start` is the Linux start time in clock ticks since boot. */
@@ -136,6 +136,29 @@ export function sendSignal(target: number, signal: NodeJS.Signals | 0): boolean 
   } catch (error) {
     return errnoCode(error) === 'EPERM';
   }
+}
+
+/**
+ * Why a signal asked for through the session's control could not be sent to `pid`: none when
+ * the process is gone (ESRCH; its end is reported as any other), else the system's refusal as
+ * the user's error. Windows sends only SIGINT, SIGTERM and SIGKILL (each ends the process) and
+ * refuses the rest with ENOSYS.
+ */
+export function signalRefusal(
+  error: unknown,
+  signal: NodeJS.Signals,
+  pid: number,
+): LauncherError | undefined {
+  if (errnoCode(error) === 'ESRCH') return undefined;
+  const why = error instanceof Error ? error.message : String(error);
+  return new LauncherError(
+    'E_SESSION',
+    `could not send ${signal} to the child (pid ${pid}): ${why}`,
+    {
+      hint: 'This system would not send it (Windows sends only SIGINT, SIGTERM and SIGKILL, each of which ends the process). Use launcher/stop or launcher/restart, or a request the program understands.',
+      cause: error,
+    },
+  );
 }
 
 /**

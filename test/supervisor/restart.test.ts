@@ -1,6 +1,7 @@
 // Restarts: policies, the start limit, hung children, and controls that meet a restart.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { signalRefusal } from '../../src/supervisor/process-tree.js';
 import { tempDir } from '../helpers/env.js';
 import { FakeClock } from './fake-clock.js';
 import { alive, fixture, nextEvent, record, supervise } from './helpers.js';
@@ -253,5 +254,21 @@ describe('signals sent through the supervisor', () => {
       code: 'E_USAGE',
     });
     await expect(supervisor.signal('SIGUSR1')).rejects.toMatchObject({ code: 'E_SESSION' });
+  });
+
+  // Windows' process.kill refuses all but SIGINT, SIGTERM and SIGKILL with ENOSYS; the control
+  // then answers an error naming the signal, not {} as if it had been sent.
+  it('turns a signal the system would not send into an error naming it, but not a child gone', () => {
+    const kill = (code: string) =>
+      Object.assign(new Error(`kill ${code}`), { code, errno: -38, syscall: 'kill' });
+    const enosys = kill('ENOSYS');
+    expect(signalRefusal(enosys, 'SIGHUP', 4242)).toMatchObject({
+      code: 'E_SESSION',
+      message: 'could not send SIGHUP to the child (pid 4242): kill ENOSYS',
+      hint: expect.stringContaining('launcher/stop'),
+      cause: enosys,
+    });
+    expect(signalRefusal(kill('EPERM'), 'SIGUSR1', 4242)?.message).toContain('SIGUSR1');
+    expect(signalRefusal(kill('ESRCH'), 'SIGHUP', 4242)).toBeUndefined();
   });
 });
