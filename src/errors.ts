@@ -23,6 +23,7 @@ export const ErrorCodes = {
   E_INTERNAL: ExitCode.Internal,
   E_USAGE: ExitCode.InvalidInput,
   E_NO_CWD: ExitCode.InvalidInput,
+  E_CWD_NOT_UTF8: ExitCode.InvalidInput,
   E_NO_DIR: ExitCode.InvalidInput,
   E_BAD_REQUEST: ExitCode.InvalidInput,
   E_VERSION_FILE: ExitCode.InvalidInput,

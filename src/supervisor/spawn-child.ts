@@ -4,6 +4,7 @@ import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSy
 import path from 'node:path';
 import { errnoCode, LauncherError } from '../errors.js';
 import { EnvVars } from '../ipc/protocol.js';
+import { workingDir } from '../util/working-dir.js';
 
 /** Everything needed to start one child. */
 export interface SpawnPlan {
@@ -202,7 +203,10 @@ export function spawnChild(plan: SpawnPlan): ChildProcess {
     : [program, [...plan.args]];
   try {
     return spawn(file, args, {
-      cwd: plan.cwd,
+      // The launcher's own directory is inherited rather than named: Node's string for it has
+      // U+FFFD where the path's bytes are not UTF-8, and would name another directory or none.
+      // process.cwd() is cached by Node, so this asks the system nothing.
+      cwd: plan.cwd === workingDir() ? undefined : plan.cwd,
       env: plan.env,
       argv0: setpriv ? undefined : plan.command,
       stdio: plan.stdio === 'pipe' ? ['ignore', 'pipe', 'pipe'] : 'inherit',

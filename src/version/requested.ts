@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { errnoCode, LauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
+import { requireDecodedWorkingDir } from '../util/working-dir.js';
 import { parseRequest, type Request } from './request.js';
 import { findVersionFile, readVersionFile } from './version-file.js';
 
@@ -31,12 +32,27 @@ export interface RequestContext {
   toolLearnable?(): boolean;
 }
 
+// An absolute LAUNCHER_DIR needs no working directory (which may be gone, or have a name Node
+// cannot decode).
+function absoluteLauncherDir(env: NodeJS.ProcessEnv): string | undefined {
+  const dir = env.LAUNCHER_DIR;
+  return dir && path.isAbsolute(dir) ? dir : undefined;
+}
+
 /** Where the search for a version file starts: `LAUNCHER_DIR` when set, else the cwd. */
 export function startDirectory(ctx: Pick<RequestContext, 'env' | 'cwd'>): string {
+  const absolute = absoluteLauncherDir(ctx.env);
+  if (absolute) return path.resolve(absolute);
   const dir = ctx.env.LAUNCHER_DIR;
-  // An absolute LAUNCHER_DIR needs no working directory (which may be gone).
-  if (dir && path.isAbsolute(dir)) return path.resolve(dir);
   return dir ? path.resolve(ctx.cwd, dir) : path.resolve(ctx.cwd);
+}
+
+/**
+ * E_CWD_NOT_UTF8 (exit 2) when the search would start from a working directory whose name Node
+ * could not decode: it would search another directory than the one the user is in.
+ */
+export function requireSearchableStart(ctx: Pick<RequestContext, 'env' | 'cwd'>): void {
+  if (!absoluteLauncherDir(ctx.env)) requireDecodedWorkingDir(ctx.cwd);
 }
 
 /**
@@ -72,6 +88,11 @@ export function findRequest(
   unknownTool: 'throw' | 'skip' = 'throw',
 ): SourcedRequest | null {
   const start = startDirectory(ctx);
+  const fromEnv = ctx.env.LAUNCHER_VERSION;
+  // Non-empty wins (spec 2), so one of only spaces is an invalid request, not unset.
+  const setByEnv = fromEnv !== undefined && fromEnv !== '';
+  // LAUNCHER_VERSION needs no search, so it works where the search cannot.
+  if (!setByEnv) requireSearchableStart(ctx);
   // Searching from the parents of a mistyped LAUNCHER_DIR could find another project's version
   // (rbenv refuses a missing RBENV_DIR too). One stat, only when it is set.
   if (ctx.env.LAUNCHER_DIR) {
@@ -81,11 +102,9 @@ export function findRequest(
       'Point LAUNCHER_DIR at the project directory (the one that holds .tool-version), or unset it.',
     );
   }
-  const fromEnv = ctx.env.LAUNCHER_VERSION;
-  // Non-empty wins (spec 2), so one of only spaces is an invalid request, not unset.
-  if (fromEnv !== undefined && fromEnv !== '') {
+  if (setByEnv) {
     return {
-      request: parseRequest(fromEnv, 'the environment variable LAUNCHER_VERSION'),
+      request: parseRequest(fromEnv!, 'the environment variable LAUNCHER_VERSION'),
       source: 'env',
       origin: 'LAUNCHER_VERSION',
       projectRoot: start,

@@ -4,7 +4,11 @@ import { Command, Option } from 'clipanion';
 import { LauncherError } from '../../errors.js';
 import { resolveInstalled } from '../../store/installed.js';
 import { removePin, requestForFile, writePin } from '../../version/pin.js';
-import { requireDirectory, startDirectory } from '../../version/requested.js';
+import {
+  requireDirectory,
+  requireSearchableStart,
+  startDirectory,
+} from '../../version/requested.js';
 import { findVersionFile, VERSION_FILE } from '../../version/version-file.js';
 import { LauncherCommand } from '../launcher-command.js';
 
@@ -31,6 +35,8 @@ export class LocalCommand extends LauncherCommand {
   request = Option.String({ required: false, name: 'request' });
 
   run() {
+    // A working directory Node cannot name would be pinned (or searched) under another name.
+    requireSearchableStart(this.launcher);
     const dir = startDirectory(this.launcher);
     const file = path.join(dir, VERSION_FILE);
     // A typo in LAUNCHER_DIR would otherwise pin a project nobody has, in directories made up
