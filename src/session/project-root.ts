@@ -1,7 +1,8 @@
 // Which project a directory belongs to: the directory of the version file in use, else itself.
-import { realpathSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { LauncherError } from '../errors.js';
+import { realPathOr } from '../util/real-path.js';
 import { findRequest, type RequestContext, startDirectory } from '../version/requested.js';
 
 /** The error for a `dir` (resolved to `start`) that is not a directory. */
@@ -62,10 +63,5 @@ function withStartDirectory(
  * even when one of them reached the project through a symbolic link.
  */
 export function canonicalProjectRoot(dir: string): string {
-  const absolute = path.resolve(dir);
-  try {
-    return realpathSync.native(absolute);
-  } catch {
-    return absolute;
-  }
+  return realPathOr(dir);
 }

@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { errnoCode, LauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
+import { realPathOr } from '../util/real-path.js';
 import { requireDecodedWorkingDir } from '../util/working-dir.js';
 import { parseRequest, type Request } from './request.js';
 import { findVersionFile, readVersionFile } from './version-file.js';
@@ -39,12 +40,17 @@ function absoluteLauncherDir(env: NodeJS.ProcessEnv): string | undefined {
   return dir && path.isAbsolute(dir) ? dir : undefined;
 }
 
-/** Where the search for a version file starts: `LAUNCHER_DIR` when set, else the cwd. */
+/**
+ * Where the search for a version file starts: `LAUNCHER_DIR` when set, else the cwd. Both are
+ * physical paths (the cwd is, as the kernel gives it): LAUNCHER_DIR is resolved to its real
+ * path, so that naming a directory through a symbolic link finds the same pin as `cd` into it.
+ * One realpath(3), only when LAUNCHER_DIR is set.
+ */
 export function startDirectory(ctx: Pick<RequestContext, 'env' | 'cwd'>): string {
   const absolute = absoluteLauncherDir(ctx.env);
-  if (absolute) return path.resolve(absolute);
+  if (absolute) return realPathOr(absolute);
   const dir = ctx.env.LAUNCHER_DIR;
-  return dir ? path.resolve(ctx.cwd, dir) : path.resolve(ctx.cwd);
+  return dir ? realPathOr(path.resolve(ctx.cwd, dir)) : path.resolve(ctx.cwd);
 }
 
 /**

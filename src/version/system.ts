@@ -1,6 +1,7 @@
 // The `system` request: the first executable of the bin's name on PATH, skipping our own shims.
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { realPathOr } from '../util/real-path.js';
 import { pathEntries, samePath } from '../util/search-path.js';
 
 /**
@@ -16,25 +17,17 @@ export function findSystemBin(
   env: NodeJS.ProcessEnv,
   shimsDir: string,
 ): string | null {
-  const shims = realDir(shimsDir);
+  // A missing or unreadable directory is compared by its spelling: it holds nothing to run anyway.
+  const shims = realPathOr(shimsDir);
   const exts = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
   for (const dir of pathEntries(env.PATH)) {
-    if (!dir || !path.isAbsolute(dir) || samePath(realDir(dir), shims)) continue;
+    if (!dir || !path.isAbsolute(dir) || samePath(realPathOr(dir), shims)) continue;
     for (const ext of exts) {
       const candidate = path.join(dir, name + ext);
       if (isExecutableFile(candidate) && !linksIntoShims(candidate, shims)) return candidate;
     }
   }
   return null;
-}
-
-function realDir(dir: string): string {
-  try {
-    return realpathSync.native(dir);
-  } catch {
-    // missing or unreadable: compared by its spelling, and it holds nothing to run anyway
-    return path.resolve(dir);
-  }
 }
 
 // Only a candidate that is about to be chosen pays for its real path, and only on this path

@@ -234,6 +234,29 @@ describe('launcher current', () => {
     });
   });
 
+  it('finds the same pin for a directory named through a link, by cwd or by LAUNCHER_DIR', async () => {
+    // logical/lp is a link to real/p; each parent pins another version. The cwd is the physical
+    // directory (real/p), so LAUNCHER_DIR spelled through the link must resolve there too.
+    const { env } = project();
+    const root = tempDir();
+    mkdirSync(path.join(root, 'real', 'p'), { recursive: true });
+    mkdirSync(path.join(root, 'logical'));
+    writeFileSync(path.join(root, 'real', '.tool-version'), '1.5.0\n');
+    writeFileSync(path.join(root, 'logical', '.tool-version'), '1.4.2\n');
+    const linked = path.join(root, 'logical', 'lp');
+    symlinkSync('../real/p', linked);
+    const expected = { request: '1.5.0', origin: path.join(root, 'real', '.tool-version') };
+    for (const [dirEnv, cwd] of [
+      [{}, linked],
+      [{ LAUNCHER_DIR: linked }, root],
+      [{ LAUNCHER_DIR: 'logical/lp' }, root],
+    ] as const) {
+      const r = await launcher(['current', '--json'], { env: { ...env, ...dirEnv }, cwd });
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject(expected);
+    }
+  });
+
   it('exits 3 with the fix when no version is set anywhere', async () => {
     const { env, dir } = project();
     const r = await launcher(['current'], { env, cwd: dir });
