@@ -1,4 +1,4 @@
-// A real distribution server for tests: `http.createServer` on a loopback port 0, serving an
+// A real distribution server for tests: `http.createServer` (or https) on a loopback port 0, serving an
 // index.json and `.tar.gz` archives built in memory, able to misbehave on demand (cut a
 // download, answer 500, never answer, stall, corrupt bytes, ignore or botch Range, add a
 // Content-Encoding) and recording every request it gets. Used by the install tests, and by
@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { installTree, type TarEntry, tarBuffer, tarGz } from './tar-archive.js';
@@ -40,6 +41,8 @@ export interface DistVersionSpec {
 export interface DistServerOptions {
   /** Default `mycc`. */
   tool?: string;
+  /** Serve over HTTPS with this key and certificate (PEM) instead of plain HTTP. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
   /** The top-level bins; default `{ <tool>: 'bin/<tool>' }`. */
   bins?: Record<string, string>;
   versions: DistVersionSpec[];
@@ -106,14 +109,18 @@ export class DistServer {
   readonly #gates = new Map<string, Promise<unknown>>();
   readonly #events = new EventEmitter();
   #rawIndex: string | Buffer | undefined;
-  readonly #server: http.Server;
+  readonly #server: http.Server | https.Server;
 
   constructor(options: DistServerOptions) {
     this.tool = options.tool ?? 'mycc';
     const bins = options.bins ?? { [this.tool]: `bin/${this.tool}` };
     const versions = options.versions.map((spec) => this.#addVersion(spec, spec.bins ?? bins));
     this.index = { schema: 1, tool: this.tool, bins, versions };
-    this.#server = http.createServer((req, res) => void this.#handle(req, res));
+    const handle = (req: http.IncomingMessage, res: http.ServerResponse) =>
+      void this.#handle(req, res);
+    this.#server = options.tls
+      ? https.createServer(options.tls, handle)
+      : http.createServer(handle);
   }
 
   #addVersion(spec: DistVersionSpec, bins: Record<string, string>): Record<string, unknown> {
@@ -157,7 +164,8 @@ export class DistServer {
     this.#server.listen(0, '127.0.0.1');
     await once(this.#server, 'listening');
     const { port } = this.#server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${port}/`;
+    const scheme = this.#server instanceof https.Server ? 'https' : 'http';
+    this.url = `${scheme}://127.0.0.1:${port}/`;
     this.indexUrl = `${this.url}index.json`;
     return this;
   }

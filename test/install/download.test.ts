@@ -170,6 +170,18 @@ describe('downloading an artifact', () => {
     expect(lines.join('')).not.toContain('downloaded');
   });
 
+  it('rejects a download shorter than the declared size (exit 6) and keeps no cache entry', async () => {
+    const { server, archivePath, bytes, download, paths } = await setup();
+    await expect(download({ size: bytes.length + 10 })).rejects.toMatchObject({
+      code: 'E_SIZE',
+      exitCode: 6,
+      message: expect.stringContaining(`has ${bytes.length} bytes, but the index says`),
+    });
+    // The server sent all it has: one request, not a resume for bytes that do not exist.
+    expect(server.count(archivePath)).toBe(1);
+    expect(existsSync(path.join(paths.cache, 'downloads', '1.0.0'))).toBe(false);
+  });
+
   it('keeps no empty cache directory when the download started over still fails', async () => {
     const { server, archivePath, bytes, download, paths } = await setup({
       LAUNCHER_HTTP_RETRIES: '0',
