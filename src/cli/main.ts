@@ -2,10 +2,12 @@
 import { Builtins, Cli } from 'clipanion';
 import { ExitCode } from '../errors.js';
 import { packageVersion } from '../package-root.js';
+import { ownStderr } from '../util/own-stderr.js';
 import { workingDir } from '../util/working-dir.js';
 import type { CliContext } from './cli-context.js';
 import { ALIASES, helpAsFlag } from './command-words.js';
 import type { LauncherCommand } from './launcher-command.js';
+import { exitAfterOutput, watchOutput } from './output-watch.js';
 
 type CommandClass = (new () => LauncherCommand) & { paths?: string[][] };
 
@@ -67,13 +69,14 @@ export async function main(words: string[], context: Partial<CliContext> = {}): 
   const ctx: CliContext = {
     stdin: process.stdin,
     stdout: process.stdout,
-    stderr: process.stderr,
+    stderr: ownStderr(),
     env: process.env,
     colorDepth: 1,
     // Read now but judged only by what needs it: `--version` runs in a removed directory.
     cwd: workingDir(),
     ...context,
   };
+  const outputLost = watchOutput(ctx.stdout);
   const first = argv[0] ?? '';
   const word = Object.hasOwn(ALIASES, first) ? ALIASES[first]! : first;
   // `--version` needs no command at all; a command's word, that command; anything else (help,
@@ -98,7 +101,7 @@ export async function main(words: string[], context: Partial<CliContext> = {}): 
       return usageMistake(cli, mistake, ctx);
     }
   }
-  return cli.run(command, ctx);
+  return exitAfterOutput(await cli.run(command, ctx), outputLost(), ctx.stderr);
 }
 
 // Usage mistakes are invalid input (exit 2) and go to stderr, unlike clipanion's default.

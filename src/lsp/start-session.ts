@@ -1,8 +1,10 @@
 // `launcher lsp --start`: run the bin supervised for the editor's project, with the child's
 // output sent to stderr, because the bridge's stdout carries nothing but LSP frames.
+import type { Readable } from 'node:stream';
 import { LauncherContext } from '../context.js';
 import { LiveSession } from '../session/live-session.js';
 import { prepareRun } from '../shim/run-bin.js';
+import { ownStderr } from '../util/own-stderr.js';
 import type { StartedSession } from './bridge.js';
 
 /** Start `bin args…` for `projectRoot` the way a shim would, installing it if needed. */
@@ -14,7 +16,7 @@ export async function startForEditor(
   log: (line: string) => void,
 ): Promise<StartedSession> {
   const ctx = new LauncherContext(env, projectRoot);
-  const run = await prepareRun(ctx, bin, args, process.stderr);
+  const run = await prepareRun(ctx, bin, args, ownStderr);
   const live = await LiveSession.start({
     ctx,
     bin,
@@ -27,8 +29,8 @@ export async function startForEditor(
     stdio: 'pipe',
     log,
   });
-  live.supervisor.stdout?.pipe(process.stderr, { end: false });
-  live.supervisor.stderr?.pipe(process.stderr, { end: false });
+  forwardToStderr(live.supervisor.stdout);
+  forwardToStderr(live.supervisor.stderr);
   const ended = live.wait();
   // The bridge attaches through the control socket at once: no waiting for a lazy registration.
   let control: string;
@@ -46,4 +48,21 @@ export async function startForEditor(
       await ended;
     },
   };
+}
+
+/**
+ * Copy the child's output to our stderr for as long as that can be written. When it breaks (the
+ * reader went away), pipe() lets go of it and stops reading: the output is then read and dropped,
+ * so the child never blocks on a full pipe that nobody drains.
+ */
+function forwardToStderr(output: Readable | null): void {
+  if (!output) return;
+  const stderr = ownStderr();
+  const onUnpipe = (source: Readable) => {
+    if (source !== output) return;
+    stderr.off('unpipe', onUnpipe);
+    output.resume();
+  };
+  stderr.on('unpipe', onUnpipe);
+  output.pipe(stderr, { end: false });
 }

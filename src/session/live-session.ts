@@ -6,6 +6,7 @@ import { stopOnSignals } from '../supervisor/launcher-signals.js';
 import { settingsFromEnv } from '../supervisor/settings.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import type { SupervisorOptions, SupervisorOutcome } from '../supervisor/types.js';
+import { ownStderr } from '../util/own-stderr.js';
 import { newSessionId } from './session.js';
 import type { SessionRegistration } from './session-registration.js';
 
@@ -121,7 +122,7 @@ export class LiveSession {
     clearTimeout(this.#timer);
     if (this.#closed || this.#registering) return;
     this.register().catch((error: unknown) => {
-      const log = this.#options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+      const log = this.#options.log ?? ((line: string) => ownStderr().write(`${line}\n`));
       log(`launcher: this run is not registered as a session: ${(error as Error).message}`);
     });
   }

@@ -2,6 +2,7 @@
 // It stays lean: no CLI framework; the HTTP client and archive code load only to install.
 import { LauncherContext } from '../context.js';
 import { exitCodeOf, LauncherError, renderError } from '../errors.js';
+import { ownStderr } from '../util/own-stderr.js';
 import { runBin } from './run-bin.js';
 import { refreshSnapshot, snapshotOff } from './snapshot.js';
 
@@ -27,7 +28,7 @@ export async function shimMain(argv: string[], options: ShimMainOptions = {}): P
     }
     await runBin(ctx, bin, args);
   } catch (error) {
-    process.stderr.write(renderError(error, { debug: process.env.LAUNCHER_DEBUG === '1' }));
+    ownStderr().write(renderError(error, { debug: process.env.LAUNCHER_DEBUG === '1' }));
     process.exitCode = exitCodeOf(error);
   }
 }

@@ -10,6 +10,7 @@ import {
 import { LiveSession } from '../session/live-session.js';
 import { exitLikeChild } from '../supervisor/exit-like-child.js';
 import type { SupervisorOutcome } from '../supervisor/types.js';
+import { ownStderr } from '../util/own-stderr.js';
 import { locateBin, locateSystemBin, requireBinName } from './locate-bin.js';
 import { nextShimDepth, SHIM_DEPTH_VAR } from './shim-depth.js';
 
@@ -67,6 +68,6 @@ export async function superviseRun(
 
 /** The whole shim call: prepare, supervise, then exit exactly like the child. */
 export async function runBin(ctx: LauncherContext, bin: string, args: string[]): Promise<never> {
-  const run = await prepareRun(ctx, bin, args, () => process.stderr);
+  const run = await prepareRun(ctx, bin, args, ownStderr);
   exitLikeChild(await superviseRun(ctx, run));
 }

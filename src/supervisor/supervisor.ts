@@ -10,6 +10,7 @@ import { HELLO_TIMEOUT_MS, type PublishDiagnosticsParams } from '../ipc/protocol
 import { newToken } from '../ipc/token.js';
 import { isRpcParams } from '../ipc/validate.js';
 import { launcherPaths } from '../paths.js';
+import { ownStderr } from '../util/own-stderr.js';
 import { randomHex } from '../util/random.js';
 import { ChildEndpoint } from './child-endpoint.js';
 import { ChildReports } from './child-reports.js';
@@ -493,7 +494,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   #say(line: string): void {
-    const log = this.#options.log ?? ((text: string) => process.stderr.write(`${text}\n`));
+    const log = this.#options.log ?? ((text: string) => ownStderr().write(`${text}\n`));
     log(`launcher: ${line}`);
   }
 }
