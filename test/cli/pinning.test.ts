@@ -195,14 +195,20 @@ describe('launcher current', () => {
       servers.push(server);
       const { env, dir } = project('1.4\n');
       const remote = { ...env, LAUNCHER_DIST_URL: server.indexUrl };
-      // Not cached yet: nothing known satisfies it, and nothing is fetched to find out.
+      // Not cached yet: nothing known satisfies it, nothing names the tool (docs/architecture.md),
+      // and nothing is fetched to find out.
       const cold = await launcher(['current', '--json'], { env: remote, cwd: dir });
-      expect(JSON.parse(cold.stdout)).toMatchObject({ version: null, installed: false });
+      expect(JSON.parse(cold.stdout)).toMatchObject({
+        tool: null,
+        version: null,
+        installed: false,
+      });
       expect(server.requests).toEqual([]);
       expect((await launcher(['list-remote'], { env: remote, cwd: dir })).code).toBe(0);
       const requests = server.requests.length;
       const warm = await launcher(['current', '--json'], { env: remote, cwd: dir });
       expect(JSON.parse(warm.stdout)).toMatchObject({
+        tool: 'mycc',
         request: '1.4',
         version: '1.4.2',
         installed: false,
