@@ -52,6 +52,12 @@ export interface DistIndex {
   readonly versions: readonly DistVersion[];
 }
 
+/** How a hint starts when no version satisfies a request: the few newest the index lists. */
+export function newestVersionsHint(index: DistIndex): string {
+  const newest = index.versions.slice(0, 5).map((v) => v.version);
+  return newest.length ? `The newest are ${newest.join(', ')}; ` : 'The index lists no versions; ';
+}
+
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -5,7 +5,7 @@ import type { LauncherContext } from '../context.js';
 import { LauncherError } from '../errors.js';
 import { chooseArtifact } from '../index/artifact.js';
 import type { HttpClient } from '../index/http-client.js';
-import type { DistIndex, DistVersion } from '../index/index-schema.js';
+import { type DistIndex, type DistVersion, newestVersionsHint } from '../index/index-schema.js';
 import { versionDir } from '../paths.js';
 import { isIntact } from '../store/installed.js';
 import { highestSatisfying, type Request } from '../version/request.js';
@@ -43,13 +43,12 @@ export function pickVersion(index: DistIndex, target: InstallTarget): DistVersio
   );
   const found = best === null ? undefined : index.versions.find((v) => v.version === best);
   if (found) return found;
-  const some = index.versions.slice(0, 5).map((v) => v.version);
   throw new LauncherError(
     'E_NO_MATCH',
     `no version of ${index.tool} in ${index.url} satisfies ${target.request.raw} (${target.origin})`,
     {
       hint:
-        (some.length ? `The newest are ${some.join(', ')}; ` : 'The index lists no versions; ') +
+        newestVersionsHint(index) +
         'see them all with `launcher list-remote`, then change the request (e.g. `launcher local <version>`).',
     },
   );

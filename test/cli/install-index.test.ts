@@ -60,6 +60,41 @@ describe('launcher list-remote', () => {
     expect(lines[2]).toContain('2026-01-10');
   });
 
+  it.each([[[]], [['--json']]])(
+    'exits 4 when no version satisfies the request, naming the index and the request (%j)',
+    async (json) => {
+      const { server, env, cwd } = await setup();
+      const r = await launcher(['list-remote', '9', ...json], { env, cwd });
+      expect(r).toMatchObject({
+        code: 4,
+        stdout: '',
+        stderr:
+          `launcher: no version of mycc in ${server.indexUrl} satisfies 9\n\n` +
+          'The newest are 2.0.0-rc.1, 1.10.0, 1.4.2, 1.3.0; see them all with `launcher list-remote` (without a request).\n',
+      });
+      // A prerelease matches only a request that names one: 2 is not satisfied by 2.0.0-rc.1.
+      expect((await launcher(['list-remote', '2', ...json], { env, cwd })).code).toBe(4);
+    },
+  );
+
+  it('lists nothing, with exit 0, when the index lists no versions and nothing was asked', async () => {
+    const server = await startDistServer({ versions: [] });
+    servers.push(server);
+    const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
+    const cwd = tempDir('launcher-project-');
+    const json = await launcher(['list-remote', '--json'], { env, cwd });
+    expect(json).toMatchObject({ code: 0, stdout: '[]\n', stderr: '' });
+    const text = await launcher(['list-remote'], { env, cwd });
+    expect(text).toMatchObject({
+      code: 0,
+      stdout: '',
+      stderr: `no version of mycc in ${server.indexUrl}\n`,
+    });
+    const asked = await launcher(['list-remote', '1', '--json'], { env, cwd });
+    expect(asked).toMatchObject({ code: 4, stdout: '' });
+    expect(asked.stderr).toContain('The index lists no versions; see them all');
+  });
+
   it('works offline from the cached index, and exits 7 when there is none', async () => {
     const { server, env, cwd } = await setup();
     const offline = { ...env, LAUNCHER_OFFLINE: '1' };

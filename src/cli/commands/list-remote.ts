@@ -1,5 +1,7 @@
 // `launcher list-remote [request]`: the versions the distribution index offers, highest first.
 import { Command, Option } from 'clipanion';
+import { LauncherError } from '../../errors.js';
+import { newestVersionsHint } from '../../index/index-schema.js';
 import { isInstalled } from '../../store/installed.js';
 import { parseRequest, satisfies } from '../../version/request.js';
 import { LauncherCommand } from '../launcher-command.js';
@@ -9,7 +11,7 @@ export class ListRemoteCommand extends LauncherCommand {
   static override usage = Command.Usage({
     description: 'list the versions of the distribution index',
     details: `
-      Fetches the index (revalidating the cached copy) and lists its versions, highest first, marking the installed ones. With a request, only the versions that satisfy it. Versions without a build for this machine are marked as such.
+      Fetches the index (revalidating the cached copy) and lists its versions, highest first, marking the installed ones. With a request, only the versions that satisfy it, and exit 4 when none does. Versions without a build for this machine are marked as such.
     `,
     examples: [
       ['All versions', '$0 list-remote'],
@@ -30,6 +32,17 @@ export class ListRemoteCommand extends LauncherCommand {
     const versions = index.versions.filter(
       (v) => request === undefined || satisfies(request, v.version),
     );
+    // Asked for versions that do not exist: exit 4, as `install` of that request would. Without
+    // a request, an empty index is only an empty answer.
+    if (request !== undefined && versions.length === 0) {
+      throw new LauncherError(
+        'E_NO_MATCH',
+        `no version of ${index.tool} in ${index.url} satisfies ${request.raw}`,
+        {
+          hint: `${newestVersionsHint(index)}see them all with \`launcher list-remote\` (without a request).`,
+        },
+      );
+    }
     if (this.json) {
       this.printJson(
         versions.map((v) => ({
@@ -41,9 +54,7 @@ export class ListRemoteCommand extends LauncherCommand {
       return 0;
     }
     if (versions.length === 0) {
-      this.note(
-        `no version of ${index.tool} in ${index.url}${request ? ` satisfies ${request.raw}` : ''}`,
-      );
+      this.note(`no version of ${index.tool} in ${index.url}`);
       return 0;
     }
     const here = (v: (typeof versions)[number]) =>

@@ -4,6 +4,7 @@ import type { LauncherContext } from '../../context.js';
 import { LauncherError } from '../../errors.js';
 import { platformName } from '../../index/artifact.js';
 import { configuredDistUrl } from '../../index/dist-url.js';
+import { newestVersionsHint } from '../../index/index-schema.js';
 import { locateBin, locateSystemBin, requireBinName } from '../../shim/locate-bin.js';
 import { type CurrentVersion, currentVersion } from '../../version/current.js';
 import { describeOrigin } from '../../version/requested.js';
@@ -60,15 +61,12 @@ function notInstalled(ctx: LauncherContext, current: CurrentVersion): LauncherEr
   const where = cachedAt === null ? index.url : `the index of ${index.url} cached at ${cachedAt}`;
   const entry = index.versions.find((v) => v.version === current.version);
   if (!entry) {
-    const newest = index.versions.slice(0, 5).map((v) => v.version);
     return new LauncherError(
       'E_NO_MATCH',
       `no version of ${index.tool} satisfies ${raw} (${origin}): none is installed, and none is in ${where}`,
       {
         hint:
-          (newest.length
-            ? `The newest are ${newest.join(', ')}; `
-            : 'The index lists no versions; ') +
+          newestVersionsHint(index) +
           'see them all with `launcher list-remote` (which also refreshes the index), then change the request (e.g. `launcher local <version>`).',
       },
     );
