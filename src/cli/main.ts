@@ -106,7 +106,27 @@ export async function main(words: string[], context: Partial<CliContext> = {}): 
 
 // Usage mistakes are invalid input (exit 2) and go to stderr, unlike clipanion's default.
 function usageMistake(cli: Cli<CliContext>, error: unknown, ctx: CliContext): number {
-  ctx.stderr.write(cli.error(error, { colored: false }));
+  ctx.stderr.write(cli.error(oneCommandMistake(error) ?? error, { colored: false }));
   ctx.stderr.write('\nRun `launcher --help` for the list of commands.\n');
   return ExitCode.InvalidInput;
+}
+
+/**
+ * A mistake in the words after a command with an optional argument (`launcher local 1.4 1.5`):
+ * clipanion tries them with and without that argument and, as every try fails, says "Command
+ * not found" and lists the command's usage once per try. Said instead as for any other command
+ * (`launcher list extra`): the reason of the first try, which took the argument and so got
+ * furthest (`Extraneous positional argument ("1.5")`), then the usage line once.
+ */
+function oneCommandMistake(error: unknown): Error | undefined {
+  const { candidates } = error as { candidates?: { usage: string; reason: string | null }[] };
+  if (!Array.isArray(candidates) || candidates.length < 2) return undefined;
+  const [{ usage, reason }] = candidates as [{ usage: string; reason: string | null }];
+  if (reason === null || candidates.some((candidate) => candidate.usage !== usage))
+    return undefined;
+  // The shape clipanion gives its own single-command mistake, rendered by cli.error alike.
+  return Object.assign(new Error(`${reason}\n\n$ ${usage}`), {
+    name: 'UnknownSyntaxError',
+    clipanion: { type: 'none' },
+  });
 }

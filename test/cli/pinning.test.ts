@@ -745,13 +745,32 @@ describe('the command line itself', () => {
     for (const r of [help, stop, mistake]) expect(r.stdout + r.stderr).not.toContain('#0');
   });
 
-  it('reports a mistake after a command word as a usage error (exit 2, on stderr)', async () => {
-    const { env, dir } = project();
-    const r = await launcher(['install', 'a', 'b', 'c'], { env, cwd: dir });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Command not found; did you mean/);
-    expect(r.stderr).toContain('launcher --help');
-  });
+  // A command with an optional argument reads its mistakes as one without does (`list extra`):
+  // the reason, then its usage line once, not "Command not found" with that line twice.
+  it.each([
+    [
+      'install a b c',
+      'Extraneous positional argument ("b").',
+      'install [--force] [--quiet,-q] [request]',
+    ],
+    ['local 1.4 1.5', 'Extraneous positional argument ("1.5").', 'local [--unset] [request]'],
+    ['global a b', 'Extraneous positional argument ("b").', 'global [request]'],
+    ['local 1.4 --bogus', 'Unsupported option name ("--bogus").', 'local [--unset] [request]'],
+    ['list extra', 'Extraneous positional argument ("extra").', 'list [--json]'],
+  ])(
+    'reports `launcher %s` as a usage error (exit 2, on stderr) with the usage once',
+    async (words, reason, usage) => {
+      const { env, dir } = project();
+      const r = await launcher(words.split(' '), { env, cwd: dir });
+      expect(r).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr:
+          `Unknown Syntax Error: ${reason}\n\n$ launcher ${usage}\n\n` +
+          'Run `launcher --help` for the list of commands.\n',
+      });
+    },
+  );
 
   it('treats an unknown command as a usage error (exit 2, on stderr)', async () => {
     const { env, dir } = project();
