@@ -116,6 +116,20 @@ describe('ensureVersion', () => {
     });
   });
 
+  it('exits 4 offline when nothing in the cached index satisfies the request, asking nothing', async () => {
+    const { server, ctx, sourced, progress, cwd } = await setup();
+    await ensureVersion(ctx(), sourced('1.4.2'), { progress }); // caches the index
+    const before = server.requests.length;
+    await expect(
+      ensureVersion(ctx({ LAUNCHER_OFFLINE: '1' }), sourced('^3'), { progress }),
+    ).rejects.toMatchObject({
+      code: 'E_NO_MATCH',
+      exitCode: 4,
+      message: `no version of mycc in ${server.indexUrl} satisfies ^3 (set by ${path.join(cwd, '.tool-version')})`,
+    });
+    expect(server.requests.length).toBe(before);
+  });
+
   it('does not count a version directory without receipt, and replaces it', async () => {
     const { home, ctx, sourced, progress } = await setup();
     placeVersion(home, '1.4.2', { receipt: false });

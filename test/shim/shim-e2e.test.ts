@@ -1,12 +1,13 @@
 // End to end through the real shim: a distribution served over loopback HTTP, a temporary home,
 // auto-install on first use, and the compiler's arguments, output, exit status and signals.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { launcher, run } from '../helpers/cli.js';
 import { type DistServer, startDistServer } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
+import { placeVersion } from '../helpers/store.js';
 import { openTerminal, TERMINAL_KIND, type Terminal } from '../helpers/terminal.js';
 
 // The compiler of this distribution: a shell script whose first argument picks a behaviour.
@@ -249,6 +250,30 @@ describe('the shim', () => {
         'Check that the bin `mycc` resolves to a real program: `launcher which mycc`. ' +
         'With the `system` request, make sure no copy of a launcher shim sits in another directory on PATH.\n',
     );
+  });
+
+  it('stops a compiler that runs its own shim after 5 nested runs, with exit 2 and why', async () => {
+    const env = cleanEnv({ LAUNCHER_VERSION: '1.0.0', RUNS: path.join(tempDir(), 'runs') });
+    const home = env.LAUNCHER_HOME!;
+    const shim = path.join(home, 'shims', 'mycc');
+    // A wrapper that calls "the compiler" through its shim, which runs the wrapper again.
+    placeVersion(home, '1.0.0', {
+      script: `#!/bin/sh\necho "$LAUNCHER_SHIM_DEPTH" >> "$RUNS"\nexec '${shim}' "$@"\n`,
+    });
+    const project = tempDir('launcher-project-');
+    expect((await launcher(['rehash'], { env, cwd: project })).code).toBe(0);
+    const r = await run(shim, ['hello'], { env, cwd: project });
+    expect(r).toEqual({
+      code: 2,
+      signal: null,
+      stdout: '',
+      stderr:
+        'launcher: mycc keeps resolving to a launcher shim (5 nested shim runs): the shim would call itself for ever\n\n' +
+        'Check that the bin `mycc` resolves to a real program: `launcher which mycc`. ' +
+        'With the `system` request, make sure no copy of a launcher shim sits in another directory on PATH.\n',
+    });
+    // The compiler ran once per level, and the sixth shim run stopped before running it again.
+    expect(readFileSync(env.RUNS!, 'utf8')).toBe('1\n2\n3\n4\n5\n');
   });
 
   it('passes over a link to a shim file on PATH for `system`, and runs the real program after it', async () => {
