@@ -20,14 +20,13 @@ export function watchOutput(stdout: Writable): () => unknown {
 /**
  * The exit code of a command whose output met `lost` (a write error, or undefined). The reader
  * of stdout going away (EPIPE: `launcher list | head -1`) is no failure: it has had what it
- * wanted, so the command ends with 0 and says nothing. Output lost otherwise (a broken terminal,
- * a socket's error) fails a command that had succeeded. Where pipes are written asynchronously
- * (macOS), EPIPE may come only after the end, and the command's own code stands.
+ * wanted, so the command ends with its own code and says nothing more; a failure stays one
+ * (`launcher doctor | head -1` after a failed check is still 1). Output lost otherwise (a broken
+ * terminal, a socket's error) fails a command that had succeeded. Where pipes are written
+ * asynchronously (macOS), EPIPE may come only after the end: the command's code stands too.
  */
 export function exitAfterOutput(code: number, lost: unknown, stderr: Writable): number {
-  if (lost === undefined) return code;
-  if (errnoCode(lost) === 'EPIPE') return 0;
-  if (code !== 0) return code;
+  if (lost === undefined || code !== 0 || errnoCode(lost) === 'EPIPE') return code;
   const error = new LauncherError('E_IO', 'could not write the output to stdout', {
     hint: 'Check where the output goes (the file, pipe or terminal), then run the command again.',
     cause: lost,

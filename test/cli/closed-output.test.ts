@@ -94,6 +94,19 @@ describe('a closed stdout', () => {
     );
     expect(r).toEqual({ code: 0, signal: null, other: '' });
   });
+
+  it('keeps a failed command’s own exit code: `launcher doctor` with a failed check', async () => {
+    const { env, cwd } = await setup();
+    // cleanEnv's PATH lacks the shims directory: one check fails, so doctor's own code is 1.
+    const open = await launcher(['doctor'], { env, cwd });
+    expect(open.code).toBe(1);
+    expect(open.stdout).toContain('is on PATH');
+    const r = await withClosedReader('stdout', process.execPath, [LAUNCHER_BIN, 'doctor'], {
+      env,
+      cwd,
+    });
+    expect(r).toEqual({ code: 1, signal: null, other: '' });
+  });
 });
 
 describe('a closed stderr', () => {
