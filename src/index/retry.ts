@@ -53,6 +53,40 @@ export function describeNetworkError(error: unknown, settings?: HttpSettings): s
   }
 }
 
+// OpenSSL's codes for a certificate chain Node.js does not trust, and Node's own for a certificate
+// that names another host. Not retried: they are not E-codes.
+const UNTRUSTED_CERTIFICATE = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+]);
+const OUTDATED_CERTIFICATE = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+
+/** What to do about a network failure: for a certificate, what applies to it. */
+function networkHint(error: unknown): string {
+  const code = errnoCode(error) ?? '';
+  if (UNTRUSTED_CERTIFICATE.has(code)) {
+    return (
+      "Node.js does not trust the server's certificate. If it comes from a certificate " +
+      'authority of your own (a company proxy or mirror), set NODE_EXTRA_CA_CERTS to a PEM file ' +
+      'holding that authority, then run the command again.'
+    );
+  }
+  if (OUTDATED_CERTIFICATE.has(code)) {
+    return "Check this machine's date and time; if they are right, the server's certificate is out of date: tell its owner.";
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return "The server's certificate is for another host name: check the URL (LAUNCHER_DIST_URL, the index's urls).";
+  }
+  return (
+    'Check the network connection and the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), ' +
+    'then run the command again. For a slow link, raise LAUNCHER_HTTP_TIMEOUT_MS.'
+  );
+}
+
 /** Options of `withRetries`. */
 export interface RetryOptions {
   readonly settings: HttpSettings;
@@ -86,12 +120,7 @@ export async function withRetries<T>(
         throw new LauncherError(
           'E_NETWORK',
           `cannot download ${what}: ${describeNetworkError(error, settings)}${tries}`,
-          {
-            hint:
-              'Check the network connection and the proxy settings (HTTPS_PROXY, HTTP_PROXY, ' +
-              'NO_PROXY), then run the command again. For a slow link, raise LAUNCHER_HTTP_TIMEOUT_MS.',
-            cause: error,
-          },
+          { hint: networkHint(error), cause: error },
         );
       }
       const base = Math.min(settings.retryDelayMs * 2 ** n, MAX_DELAY_MS);

@@ -50,6 +50,8 @@ describe('NODE_EXTRA_CA_CERTS', () => {
     expect(r.code).toBe(5);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/certificate/i);
+    // The fix names the variable, not the network or the proxy.
+    expect(r.stderr).toContain('set NODE_EXTRA_CA_CERTS to a PEM file');
     // The handshake failed: no request reached the server.
     expect(server.requests).toEqual([]);
   });

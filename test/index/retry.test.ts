@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LauncherError } from '../../src/errors.js';
 import { HttpStatusError } from '../../src/index/http-settings.js';
-import { isRetryable } from '../../src/index/retry.js';
+import { isRetryable, withRetries } from '../../src/index/retry.js';
 
 const withCode = (code: string) => Object.assign(new Error(code), { code });
 
@@ -23,7 +23,32 @@ describe('isRetryable', () => {
     ['a launcher error', new LauncherError('E_CHECKSUM', 'bad bytes')],
     ['a bug of ours (TypeError)', new TypeError('cannot read properties of undefined')],
     ['a malformed redirect (invalid URL)', new TypeError('Invalid URL')],
+    ['an untrusted certificate', withCode('UNABLE_TO_VERIFY_LEAF_SIGNATURE')],
+    ['an expired certificate', withCode('CERT_HAS_EXPIRED')],
+    ["another host's certificate", withCode('ERR_TLS_CERT_ALTNAME_INVALID')],
   ])('does not retry %s', (_name, error) => {
     expect(isRetryable(error)).toBe(false);
+  });
+});
+
+describe('the hint of a final network failure', () => {
+  const settings = { retries: 0, retryDelayMs: 0 } as Parameters<typeof withRetries>[2]['settings'];
+  const hintFor = async (error: Error) => {
+    const failure = await withRetries('the index', () => Promise.reject(error), { settings }).then(
+      () => undefined,
+      (e: unknown) => e as LauncherError,
+    );
+    expect(failure?.code).toBe('E_NETWORK');
+    return failure?.hint ?? '';
+  };
+
+  it.each([
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', /NODE_EXTRA_CA_CERTS/],
+    ['SELF_SIGNED_CERT_IN_CHAIN', /NODE_EXTRA_CA_CERTS/],
+    ['CERT_HAS_EXPIRED', /date and time/],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', /another host name/],
+    ['ECONNREFUSED', /proxy settings/],
+  ])('for %s says what applies', async (code, hint) => {
+    expect(await hintFor(withCode(code))).toMatch(hint);
   });
 });
