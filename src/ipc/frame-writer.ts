@@ -11,15 +11,18 @@ import { ProtocolError } from './frame-reader.js';
 export class FrameWriter extends AbstractMessageWriter implements MessageWriter {
   readonly #socket: Socket;
   readonly #maxBytes: number;
-  readonly #written: ((message: Message) => void) | undefined;
+  readonly #dispatched: ((message: Message) => void) | undefined;
   #corked = false;
 
-  /** `written` hears of each message once it is on the socket: what is sent later leaves after it. */
-  constructor(socket: Socket, maxBytes: number, written?: (message: Message) => void) {
+  /**
+   * `dispatched` hears of each message once it is on the socket, or dropped because the socket
+   * is closed already: either way, nothing sent later can reach the peer before it.
+   */
+  constructor(socket: Socket, maxBytes: number, dispatched?: (message: Message) => void) {
     super();
     this.#socket = socket;
     this.#maxBytes = maxBytes;
-    this.#written = written;
+    this.#dispatched = dispatched;
     // Only the reader announces the close, once every message received has been handled.
     socket.on('error', (error) => this.fireError(error));
   }
@@ -44,7 +47,12 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
     frame.write(header, 0, 'latin1');
     frame.write(json, header.length, 'utf8');
     const socket = this.#socket;
-    if (socket.destroyed) return Promise.reject(new Error('the connection is closed'));
+    if (socket.destroyed) {
+      // A peer that hung up before reading this (a compiler that sent its hello and its
+      // diagnostics, then exited) is still told of it: what it sent is still to be handled.
+      this.#dispatched?.(message);
+      return Promise.reject(new Error('the connection is closed'));
+    }
     // Messages written in the same tick leave in one system call (a flood of diagnostics would
     // otherwise pay one each); the batch is flushed before anything else runs.
     if (!this.#corked) {
@@ -58,7 +66,7 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
     const sent = new Promise<void>((resolve, reject) => {
       socket.write(frame, (error) => (error ? reject(error) : resolve()));
     });
-    this.#written?.(message);
+    this.#dispatched?.(message);
     return sent;
   }
 

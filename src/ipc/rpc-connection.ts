@@ -25,10 +25,11 @@ export interface RpcConnectionOptions {
    */
   firstMessage?: (message: Message) => string | undefined;
   /**
-   * Called with each message this side sends, once it is on the socket: a message sent from
-   * here on leaves after it. (vscode-jsonrpc tells nobody when it has answered a request.)
+   * Called with each message this side sends, once it is on the socket or dropped because the
+   * socket is already closed: a message sent from here on cannot reach the peer before it.
+   * (vscode-jsonrpc tells nobody when it has answered a request.)
    */
-  written?: (message: Message) => void;
+  dispatched?: (message: Message) => void;
   /** Where vscode-jsonrpc's own complaints go; silent by default. */
   logger?: Logger;
 }
@@ -50,7 +51,7 @@ export function createRpcConnection(
     maxBytes,
     options.firstMessage ? { checkFirst: options.firstMessage } : {},
   );
-  const writer = new FrameWriter(socket, maxBytes, options.written);
+  const writer = new FrameWriter(socket, maxBytes, options.dispatched);
   reader.onError((error) => {
     if (!(error instanceof ProtocolError)) return;
     options.onProtocolError?.(error.message);

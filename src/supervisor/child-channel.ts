@@ -31,30 +31,34 @@ export interface ChannelHost {
  * host's clock); settles when it has closed and everything it sent has been handled. Until its
  * hello is accepted a connection is nobody's: anything else it sends closes it, and nothing it
  * sent is used. A hello is accepted only with the current child's token, and only once per child.
- * The channel opens (the child is attached, `accepted` reported) only once the hello's answer is
- * on the socket: spec §7 makes it the first frame the child receives, so nothing sent on the
- * channel, not even from a `connected` listener, may come before it.
+ * The channel opens (the child is attached, `accepted` reported) as soon as the hello's answer
+ * is dispatched, whether it reached the socket or the child had hung up already: spec §7 makes
+ * the answer the first frame the child receives, so nothing sent on the channel, not even from
+ * a `connected` listener, may come before it; and a child may send its notifications right
+ * behind its hello and close without reading the answer (protocol §3), which must not cost it
+ * its channel. The answer is dispatched before the next message is handled.
  */
 export function handleChildConnection(
   socket: net.Socket,
   host: ChannelHost,
   helloDeadline: number,
 ): Promise<void> {
-  // The child whose hello was taken; `open` opens its channel once the answer is written.
-  let run: ChildRun | undefined;
+  // The child whose hello was accepted; `open` opens its channel once the answer is dispatched.
+  let accepted: ChildRun | undefined;
   let open: (() => void) | undefined;
-  let opened = false;
+  // The child whose channel is open: what the connection sends is used only then.
+  let run: ChildRun | undefined;
   let refused = false;
   const connection = createRpcConnection(socket, {
     // Until the channel opens, the only response this side can write is the hello's answer.
-    written: (message) => {
+    dispatched: (message) => {
       if (!open || !Message.isResponse(message)) return;
       const opening = open;
       open = undefined;
       opening();
     },
     onProtocolError: (message) => {
-      if (!refused) host.refused(message, run);
+      if (!refused) host.refused(message, accepted);
       refused = true;
     },
     // A request other than the hello is answered (-32001) below; anything else closes at once.
@@ -78,22 +82,22 @@ export function handleChildConnection(
   );
   connection.onClose(() => {
     host.clock.clearTimeout(timer);
-    if (run && opened) host.disconnected(run);
+    if (run) host.disconnected(run);
   });
 
   connection.onRequest((method, params): HelloResult => {
     if (refused) throw new ResponseError(UNAUTHORIZED, 'connection refused');
-    if (run) throw new ResponseError(ErrorCodes.MethodNotFound, `unknown method ${method}`);
+    if (accepted) throw new ResponseError(ErrorCodes.MethodNotFound, `unknown method ${method}`);
     const reason = helloProblem(method, params, host.current());
     if (reason) {
       refuse(`refused a connection: ${reason}`, true);
       throw new ResponseError(UNAUTHORIZED, reason);
     }
     const child = host.current()!;
-    run = child;
+    accepted = child;
     host.clock.clearTimeout(timer);
     open = () => {
-      opened = true;
+      run = child;
       child.attach(childConnection(connection), socket);
       host.accepted(child, params as HelloParams);
     };
@@ -101,8 +105,8 @@ export function handleChildConnection(
   });
   connection.onNotification((method, params) => {
     if (refused) return;
-    if (run) host.notification(run, method, params);
-    else refuse(`refused a connection: it sent ${method} before ${Methods.hello}`);
+    if (!accepted) refuse(`refused a connection: it sent ${method} before ${Methods.hello}`);
+    else if (run) host.notification(run, method, params);
   });
   connection.listen();
   return closed;

@@ -1,5 +1,5 @@
 // End to end: `launcher diagnostics` reads what the keeper kept, in every format, once or watching.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { asUserWithoutPrivileges } from '../helpers/other-user.js';
 import { placeVersion } from '../helpers/store.js';
 
 const PUBLISH = path.join(REPO_ROOT, 'test', 'fixtures', 'publish.mjs');
+const PIPELINED = path.join(REPO_ROOT, 'test', 'fixtures', 'pipelined-hello.mjs');
 
 // VS Code's `$tsc` problem pattern, the oracle for `--format tsc`.
 // biome-ignore lint/complexity/useRegexLiterals: kept character for character as VS Code has it
@@ -143,6 +144,48 @@ describe('launcher diagnostics', () => {
     });
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(await driver()).toMatchObject({ name: 'mycc', version: '1.0.0' });
+  });
+
+  // Protocol §3: a batch compiler may send its hello and its diagnostics in one write and be
+  // gone before the hello's answer can be written. mycc, a shell script, hands its socket to a
+  // client started beforehand, which stops the launcher until all of it, the close too, is on
+  // the socket. Such a run is meant to end within the 50 ms after which a run registers anyway,
+  // so that only its connection can register the session and keep what it published; a run that
+  // takes longer on a busy machine is registered anyway, hence several runs.
+  it('keeps what a compiler publishes right behind its hello before hanging up at once', async () => {
+    for (let run = 0; run < 6; run++) {
+      const { env, root, uri } = project();
+      const fifos = tempDir();
+      for (const name of ['request', 'done']) execFileSync('mkfifo', [path.join(fifos, name)]);
+      const client = spawn(process.execPath, [PIPELINED, uri('a.my'), fifos], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      try {
+        await once(client.stdout!, 'data');
+        placeVersion(env.LAUNCHER_HOME!, '1.4.2', {
+          script:
+            '#!/bin/sh\n' +
+            `printf '%s %s %s %s\\n' "$LAUNCHER_SOCKET" "$LAUNCHER_TOKEN" $$ $PPID > '${fifos}/request'\n` +
+            `read -r answer < '${fifos}/done'\nexit 1\n`,
+        });
+        expect(await launcher(['exec', 'mycc'], { env, cwd: root })).toMatchObject({
+          code: 1,
+          stderr: '',
+        });
+        const r = await launcher(['diagnostics', '--json'], { env, cwd: root });
+        expect({ run, kept: JSON.parse(r.stdout) }).toEqual({
+          run,
+          kept: [
+            {
+              uri: uri('a.my'),
+              diagnostics: [diag(0, 0, { code: undefined, message: 'fast error' })],
+            },
+          ],
+        });
+      } finally {
+        client.kill();
+      }
+    }
   });
 
   it('finds the project of --dir instead of the cwd', async () => {

@@ -1,6 +1,6 @@
 // The channel's defences: only the child's own hello opens it, and bad input closes only it.
 import { describe, expect, it } from 'vitest';
-import { fixture, nextEvent, record, supervise } from './helpers.js';
+import { fixture, nextEvent, record, supervise, superviseProcess } from './helpers.js';
 
 // Everything a child can make the supervisor use; none of it may appear for a refused child.
 const USED = ['connected', 'ready', 'diagnostics', 'log'] as const;
@@ -105,6 +105,34 @@ describe('the answer to the hello', () => {
     await stillSupervised(t);
     // The raw child never answers the ping; it is rejected once the connection is gone.
     expect(await pinged).toBe('no answer');
+  });
+});
+
+describe('a child that sends its diagnostics right behind its hello and hangs up', () => {
+  // Protocol §3 lets a child send notifications without waiting for the hello's answer. A batch
+  // compiler may then be gone before the answer can be written: the fixture stops the
+  // supervising process until the hello, the diagnostics and the close are all on the socket,
+  // the order in which it lost the connection (and the diagnostics with it) every time.
+  it('counts as connected, and its diagnostics are used after its hello, every time', async () => {
+    for (let run = 0; run < 5; run++) {
+      const host = superviseProcess(fixture('pipelined-hello.mjs'), {
+        name: 'mycc',
+        restart: 'no',
+      });
+      expect(await host.exited).toEqual([1, null]);
+      const events = host.stderr
+        .text()
+        .split('\n')
+        .filter((line) => /^@event (connected|diagnostics|disconnected) /.test(line))
+        .map((line) => line.split(' ')[1]);
+      expect({ run, events }).toEqual({
+        run,
+        events: ['connected', 'diagnostics', 'disconnected'],
+      });
+      expect(host.stderr.text()).toMatch(
+        /^@event connected \{"pid":\d+,"protocolVersion":1,"name":"fastc","version":"9.9.9"\}$/m,
+      );
+    }
   });
 });
 

@@ -36,7 +36,7 @@ async function fakeLauncher(options: { refuse?: string; askAtOnce?: string } = {
   const launcher = new Promise<{ connection: MessageConnection; socket: net.Socket }>((resolve) => {
     server.once('connection', (socket) => {
       const connection = createRpcConnection(socket, {
-        written: (message) => {
+        dispatched: (message) => {
           if (options.askAtOnce && !asked && 'result' in message)
             asked = connection.sendRequest(options.askAtOnce, {}).catch((error) => error);
         },
