@@ -54,7 +54,8 @@ export interface TerminateOptions {
   deferSignal: boolean;
 }
 
-// After the exit, how long buffered output and messages may take to arrive before being cut.
+// After the exit, how long the child's pipes may stay idle, with this side ready to take more,
+// before they are cut: a descendant may hold them open without writing.
 const DRAIN_MS = 2000;
 // On Ctrl-Z, how long the members of a child's own group that catch SIGTSTP (a launcher) may
 // take to act on it before the whole group is stopped.
@@ -300,20 +301,36 @@ export class ChildRun {
     await waitUntilGone(() => !left(), 2000);
   }
 
-  // Output and messages written just before the exit are still on their way: let them arrive.
+  /**
+   * Output and messages written just before the exit are still on their way: let them arrive.
+   * The pipes are cut once they have been idle for DRAIN_MS with this side ready to take more.
+   * Output waiting only because the embedder has not read it yet (piped with backpressure, the
+   * child's pipe is paused) is never cut: it is the embedder's, however late it reads.
+   */
   async #drain(closed: Promise<unknown>): Promise<void> {
     // Two turns of the event loop, so a connection the child made just before exiting is accepted.
     for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
-    let timer: NodeJS.Timeout | undefined;
-    const limit = new Promise((resolve) => {
-      timer = setTimeout(resolve, DRAIN_MS);
+    const pipes = [this.process.stdout, this.process.stderr].filter((pipe) => pipe !== null);
+    let cut: () => void = () => {};
+    const limit = new Promise<void>((resolve) => {
+      cut = resolve;
     });
+    // Started again by every chunk; stopped while a pipe waits for the embedder to read.
+    let timer: NodeJS.Timeout | undefined;
+    const idle = () => {
+      clearTimeout(timer);
+      const waiting = pipes.some((pipe) => pipe.readableFlowing === false);
+      timer = waiting ? undefined : setTimeout(cut, DRAIN_MS);
+    };
+    for (const pipe of pipes) pipe.on('data', idle).on('pause', idle).on('resume', idle);
+    idle();
     const settled = (async () => {
       await closed;
       while (this.#holds.size > 0) await Promise.all(this.#holds);
     })();
     await Promise.race([settled, limit]);
     clearTimeout(timer);
+    for (const pipe of pipes) pipe.off('data', idle).off('pause', idle).off('resume', idle);
     this.connection?.dispose();
     this.#socket?.destroy();
     this.process.stdout?.destroy();

@@ -44,9 +44,11 @@ const TERMINAL_SIGNALS: ReadonlySet<string> = new Set(['SIGINT', 'SIGQUIT', 'SIG
  */
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   /**
-   * The children's stdout and stderr, across restarts, when `stdio` is `pipe`; else null. They
-   * never end by themselves (a later start() reuses them): once wait() has settled they hold
-   * every byte, and a reader that needs an end calls `end()` on them.
+   * The children's stdout and stderr, across restarts, when `stdio` is `pipe`; else null. Read
+   * them while the child runs: they are piped with backpressure, and wait() does not settle
+   * while output waits to be read (protocol §11). They never end by themselves (a later
+   * start() reuses them): once wait() has settled they hold every byte, and a reader that needs
+   * an end calls `end()` on them.
    */
   readonly stdout: PassThrough | null;
   readonly stderr: PassThrough | null;

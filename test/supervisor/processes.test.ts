@@ -1,6 +1,7 @@
 // The supervisor as a process among processes: output, exit status, signals, and no orphans.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launcherPaths } from '../../src/paths.js';
@@ -69,6 +70,38 @@ describe("the child's output", () => {
     const out = Buffer.concat(chunks);
     expect(out.length).toBe(FOUR_MIB);
     expect(createHash('sha256').update(out).digest('hex')).toBe(expectedDigest(FOUR_MIB));
+  });
+
+  // Protocol §11: output waiting for the embedder to read it is never cut, however late it reads.
+  // More than this side takes in before it stops reading (128 KiB with Node's default buffers),
+  // and less than that plus a pipe's 64 KiB: the child can exit, with output still in the pipe.
+  it('waits, piped, for an embedder that reads only after the child exited: every byte, then wait()', async () => {
+    const size = 160_000;
+    const { supervisor } = supervise(fixture('big-stdout.mjs', String(size)));
+    const stdout = supervisor.stdout!.removeAllListeners('data').pause();
+    await supervisor.start();
+    const pid = supervisor.snapshot().childPid!;
+    await until(() => !alive(pid), 10_000);
+    // Longer than the 2 s after which pipes left idle after the exit are cut: nothing is idle
+    // here, the output only waits for this reader.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const chunks: string[] = [];
+    stdout.on('data', (chunk: string) => chunks.push(chunk)).resume();
+    expect(await supervisor.wait()).toMatchObject({ code: 0, cause: 'exited' });
+    await once(stdout.end(), 'end');
+    const out = Buffer.from(chunks.join(''), 'latin1');
+    expect(out.length).toBe(size);
+    expect(createHash('sha256').update(out).digest('hex')).toBe(expectedDigest(size));
+  });
+
+  it('is cut 2 s after the exit when a descendant holds the pipe open without writing', async () => {
+    const { supervisor, stdout } = supervise(
+      { command: 'sh', args: ['-c', 'sleep 30 & echo $!; exit 3'] },
+      { processGroup: 'shared', restart: 'no' },
+    );
+    await supervisor.start();
+    expect(await supervisor.wait()).toMatchObject({ code: 3, cause: 'failed' });
+    process.kill(Number(stdout().trim()), 'SIGKILL');
   });
 });
 
