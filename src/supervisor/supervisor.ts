@@ -251,6 +251,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     // during a backoff ends `launcher exec` with 130, not with the status of the last crash.
     if (inBackoff && this.#lastEnd)
       await this.#finish({ ...this.#lastEnd, code: null, signal, cause: 'stopped' });
+    // Stopped before it ever started: supervision is over before it began, and wait() says so.
+    // No child ran, so there is neither a code nor a signal.
+    else if (this.#startedAt === null)
+      await this.#finish({ code: null, signal: null, cause: 'stopped', uptimeMs: 0 });
   }
 
   // Take charge of the run's end and carry out the stop sequence; resolves when it is all gone.

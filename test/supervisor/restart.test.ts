@@ -232,6 +232,21 @@ describe('controls meeting restarts', () => {
   });
 });
 
+describe('a supervisor stopped before it ever started', () => {
+  it('has ended: wait() says stopped, with neither code nor signal, and start() still runs a child', async () => {
+    const { supervisor } = supervise(fixture('crash.mjs', '3'), { restart: 'no' });
+    await supervisor.stop();
+    expect(await supervisor.wait()).toEqual({
+      code: null,
+      signal: null,
+      cause: 'stopped',
+      restarts: 0,
+    });
+    await supervisor.start();
+    expect(await supervisor.wait()).toMatchObject({ code: 3, cause: 'failed' });
+  });
+});
+
 describe('signals sent through the supervisor', () => {
   it('delivers the signal, and a death by it counts as asked for: no restart', async () => {
     const { supervisor, line } = supervise(fixture('ignores-sigterm.mjs'), {
