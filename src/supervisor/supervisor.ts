@@ -117,7 +117,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * the stop timeout SIGKILL its whole tree. Cancels a pending restart. Settles when all is gone.
    */
   stop(reason = 'stop requested', options: { signal?: NodeJS.Signals } = {}): Promise<void> {
-    return this.#queue.push(() => this.#stop(reason, options.signal ?? 'SIGTERM'));
+    const signal = options.signal ?? 'SIGTERM';
+    return this.#queue.push(async () => {
+      checkSignalName(signal);
+      return this.#stop(reason, signal);
+    });
   }
 
   /** Stop the child as `stop()` does, then start a new one; settles once it is spawned. */
@@ -139,10 +143,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Send a signal to the child; settles once sent. Dying of it is not restarted. */
   signal(name: NodeJS.Signals): Promise<void> {
     return this.#queue.push(async () => {
-      if (!(name in osConstants.signals))
-        throw new LauncherError('E_USAGE', `unknown signal ${name}`, {
-          hint: 'Use a signal name such as SIGUSR1 or SIGHUP.',
-        });
+      checkSignalName(name);
       const run = this.#run;
       if (!run || run.exited)
         throw new LauncherError(
@@ -503,6 +504,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const log = this.#options.log ?? ((text: string) => ownStderr().write(`${text}\n`));
     log(`launcher: ${line}`);
   }
+}
+
+// A signal this system knows, or E_USAGE before anything is sent: an unknown one would fail
+// only when sent, and a stop would then end in SIGKILL after its timeout.
+function checkSignalName(name: NodeJS.Signals): void {
+  if (!(name in osConstants.signals))
+    throw new LauncherError('E_USAGE', `unknown signal ${name}`, {
+      hint: 'Use a signal name such as SIGTERM, SIGINT, SIGUSR1 or SIGHUP.',
+    });
 }
 
 function chooseGroup(

@@ -286,4 +286,16 @@ describe('signals sent through the supervisor', () => {
     expect(signalRefusal(kill('EPERM'), 'SIGUSR1', 4242)?.message).toContain('SIGUSR1');
     expect(signalRefusal(kill('ESRCH'), 'SIGHUP', 4242)).toBeUndefined();
   });
+
+  it('refuses an unknown signal for stop() as signal() does, and the child runs on', async () => {
+    const { supervisor, line } = supervise(fixture('ignores-sigterm.mjs'));
+    await supervisor.start();
+    await line(/^running$/);
+    const pid = supervisor.snapshot().childPid!;
+    await expect(
+      supervisor.stop('test', { signal: 'SIGFOO' as NodeJS.Signals }),
+    ).rejects.toMatchObject({ code: 'E_USAGE', message: 'unknown signal SIGFOO' });
+    expect(supervisor.snapshot()).toMatchObject({ state: 'starting', childPid: pid });
+    expect(alive(pid)).toBe(true);
+  });
 });
