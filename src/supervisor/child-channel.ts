@@ -5,7 +5,7 @@ import { ErrorCodes, Message, type MessageConnection, ResponseError } from 'vsco
 import { type HelloParams, type HelloResult, Methods, PROTOCOL_VERSION } from '../ipc/protocol.js';
 import { createRpcConnection } from '../ipc/rpc-connection.js';
 import { sameToken } from '../ipc/token.js';
-import { checkHello } from '../ipc/validate.js';
+import { type Checked, checkHello } from '../ipc/validate.js';
 import type { ChildConnection, ChildRun } from './child-run.js';
 import type { Clock } from './clock.js';
 
@@ -88,10 +88,10 @@ export function handleChildConnection(
   connection.onRequest((method, params): HelloResult => {
     if (refused) throw new ResponseError(UNAUTHORIZED, 'connection refused');
     if (accepted) throw new ResponseError(ErrorCodes.MethodNotFound, `unknown method ${method}`);
-    const reason = helloProblem(method, params, host.current());
-    if (reason) {
-      refuse(`refused a connection: ${reason}`, true);
-      throw new ResponseError(UNAUTHORIZED, reason);
+    const hello = checkFirstRequest(method, params, host.current());
+    if (!hello.ok) {
+      refuse(`refused a connection: ${hello.reason}`, true);
+      throw new ResponseError(UNAUTHORIZED, hello.reason);
     }
     const child = host.current()!;
     accepted = child;
@@ -99,7 +99,8 @@ export function handleChildConnection(
     open = () => {
       run = child;
       child.attach(childConnection(connection), socket);
-      host.accepted(child, params as HelloParams);
+      // As checked: an optional field sent as null is absent, not null.
+      host.accepted(child, hello.value);
     };
     return { session: host.session, protocolVersion: PROTOCOL_VERSION };
   });
@@ -129,16 +130,17 @@ function childConnection(connection: MessageConnection): ChildConnection {
   };
 }
 
-// Why this first request cannot open the channel, or undefined when it can.
-function helloProblem(
+// The hello this first request carries, checked, or why it cannot open the channel.
+function checkFirstRequest(
   method: string,
   params: unknown,
   run: ChildRun | undefined,
-): string | undefined {
-  if (method !== Methods.hello) return `it sent ${method} before ${Methods.hello}`;
+): Checked<HelloParams> {
+  const refusal = (reason: string) => ({ ok: false, reason }) as const;
+  if (method !== Methods.hello) return refusal(`it sent ${method} before ${Methods.hello}`);
   const checked = checkHello(params);
-  if (!checked.ok) return checked.reason;
-  if (!run || !sameToken(run.token, checked.value.token)) return 'wrong token';
-  if (run.connection) return `child ${run.pid} is already connected`;
-  return undefined;
+  if (!checked.ok) return checked;
+  if (!run || !sameToken(run.token, checked.value.token)) return refusal('wrong token');
+  if (run.connection) return refusal(`child ${run.pid} is already connected`);
+  return checked;
 }

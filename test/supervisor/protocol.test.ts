@@ -108,6 +108,18 @@ describe('the answer to the hello', () => {
   });
 });
 
+describe('a hello whose optional params are null', () => {
+  it('is shown without them, in the connected event and the snapshot: null reads as absent', async () => {
+    const t = raw('null-optionals');
+    const connected = nextEvent(t.supervisor, 'connected');
+    await t.supervisor.start();
+    const pid = t.supervisor.snapshot().childPid!;
+    expect(await connected).toEqual([{ pid, protocolVersion: 1 }]);
+    expect(t.supervisor.snapshot().hello).toEqual({ pid, protocolVersion: 1 });
+    await stillSupervised(t);
+  });
+});
+
 describe('a child that sends its diagnostics right behind its hello and hangs up', () => {
   // Protocol §3 lets a child send notifications without waiting for the hello's answer. A batch
   // compiler may then be gone before the answer can be written: the fixture stops the
