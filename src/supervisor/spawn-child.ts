@@ -47,23 +47,30 @@ export function resolveCommand(command: string, env: NodeJS.ProcessEnv, cwd: str
   const candidates = command.includes('/')
     ? [path.resolve(cwd, command)]
     : (env.PATH ?? '').split(path.delimiter).map((dir) => path.resolve(cwd, dir || '.', command));
-  let notExecutable: string | undefined;
+  // The first candidate that is there but cannot be run: what exec would report, unless a
+  // later one can be run (a directory, as a shell says of it, 126; so is a missing execute bit).
+  let unusable: LauncherError | undefined;
   for (const candidate of candidates) {
-    if (!statSync(candidate, { throwIfNoEntry: false })?.isFile()) continue;
+    const stat = statSync(candidate, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) {
+      unusable ??= new LauncherError('E_NOT_EXECUTABLE', `${candidate} is a directory`, {
+        hint: 'Give the path of the program itself, not of a directory.',
+      });
+      continue;
+    }
+    if (!stat?.isFile()) continue;
     try {
       accessSync(candidate, constants.X_OK);
     } catch {
-      notExecutable ??= candidate;
+      unusable ??= new LauncherError('E_NOT_EXECUTABLE', `${candidate} is not executable`, {
+        hint: `Make it executable (chmod +x ${candidate}), or reinstall the version.`,
+      });
       continue;
     }
     checkInterpreter(candidate);
     return candidate;
   }
-  if (notExecutable) {
-    throw new LauncherError('E_NOT_EXECUTABLE', `${notExecutable} is not executable`, {
-      hint: `Make it executable (chmod +x ${notExecutable}), or reinstall the version.`,
-    });
-  }
+  if (unusable) throw unusable;
   throw new LauncherError('E_NO_SUCH_BIN', `cannot find the program "${command}"`, {
     hint: command.includes('/')
       ? `Check that ${path.resolve(cwd, command)} exists.`

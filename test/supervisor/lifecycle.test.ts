@@ -223,6 +223,17 @@ describe('a child that cannot be started', () => {
     expect(await supervisor.wait()).toMatchObject({ code: 126, cause: 'spawn-failed' });
   });
 
+  it('fails start() with E_NOT_EXECUTABLE for a directory, saying so, and wait() ends with 126', async () => {
+    const dir = tempDir();
+    const { supervisor } = supervise({ command: dir, args: [] });
+    await expect(supervisor.start()).rejects.toMatchObject({
+      code: 'E_NOT_EXECUTABLE',
+      message: `${dir} is a directory`,
+      hint: 'Give the path of the program itself, not of a directory.',
+    });
+    expect(await supervisor.wait()).toMatchObject({ code: 126, cause: 'spawn-failed' });
+  });
+
   // exec reports a missing interpreter as the script missing, and through setpriv (own group) as
   // an exit with 127 a restart policy would retry: said before anything starts, naming it.
   for (const processGroup of ['own', 'shared'] as const) {
