@@ -6,6 +6,8 @@ import {
   LauncherError,
   renderError,
 } from '../src/errors.js';
+import { REPO_ROOT, run } from './helpers/cli.js';
+import { cleanEnv } from './helpers/env.js';
 
 describe('errors', () => {
   it('renders what went wrong, a blank line, then the fix', () => {
@@ -67,5 +69,32 @@ describe('errors', () => {
       noRoom: 'Delete it.',
     });
     expect(renderError(denied)).not.toContain('Delete it.');
+  });
+
+  // The package's exports map allows no deep import: the class must come from the entry points.
+  it('is exported, built, by both entry points, so what they throw passes instanceof', async () => {
+    const script = `
+      import * as worker from 'launcher/worker';
+      import * as supervisor from 'launcher/supervisor';
+      const facts = { same: worker.LauncherError === supervisor.LauncherError };
+      try { new supervisor.Supervisor({}); } catch (e) {
+        facts.constructor = [e instanceof supervisor.LauncherError, e.code, e.exitCode];
+      }
+      try { await worker.connect({ heartbeatMs: '1000' }); } catch (e) {
+        facts.connect = [e instanceof worker.LauncherError, e.code, e.exitCode];
+      }
+      console.log(JSON.stringify(facts));
+    `;
+    // Run from the package's own directory, whose name the imports resolve to (self-reference).
+    const r = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: cleanEnv(),
+      cwd: REPO_ROOT,
+    });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(r.stdout)).toEqual({
+      same: true,
+      constructor: [true, 'E_USAGE', 2],
+      connect: [true, 'E_USAGE', 2],
+    });
   });
 });

@@ -1,5 +1,7 @@
 // `launcher/supervisor`: run a child under supervision (spec §6) and speak the protocol (§7).
 
+// What the constructor and the controls throw (code, exitCode, hint): for `instanceof` checks.
+export { type ErrorCode, LauncherError } from '../errors.js';
 export * from '../ipc/index.js';
 // A consumer may place the child's socket elsewhere (`paths`), built as the launcher does.
 export { type LauncherPaths, launcherPaths } from '../paths.js';

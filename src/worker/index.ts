@@ -22,6 +22,8 @@ import {
 import { TIMED_OUT, within } from '../util/within.js';
 import { Worker, type WorkerConnection } from './worker-connection.js';
 
+// What connect() rejects with (code, exitCode, hint): for `instanceof` checks.
+export { type ErrorCode, LauncherError } from '../errors.js';
 export type {
   Diagnostic,
   LogLevel,
