@@ -1,11 +1,25 @@
 // The live side of kept diagnostics: every publishDiagnostics goes through here, writes coalesce.
-import type { Stats } from 'node:fs';
-import type { LauncherPaths } from '../paths.js';
+import { LauncherError } from '../errors.js';
+import { tryLock, type VersionLock } from '../install/install-lock.js';
+import { ensureStateDir, type LauncherPaths } from '../paths.js';
 import { canonicalProjectRoot } from '../session/project-root.js';
 import { WriteCoalescer } from '../session/write-coalescer.js';
-import { statOrUndefined } from '../util/stat-or-undefined.js';
 import type { Diagnostic, FileDiagnostics } from './diagnostic.js';
-import { keptDiagnosticsFile, listFiles, readKeptFile, writeKeptFile } from './kept-file.js';
+import {
+  keptDiagnosticsFile,
+  keptDiagnosticsLock,
+  listFiles,
+  readKeptFile,
+  writeKeptFile,
+} from './kept-file.js';
+
+// A keeper holds its project's lock only while it reads, merges and writes the file (~100 ms
+// for the largest projects): one held for longer is stuck (its launcher stopped, say) and taken
+// over, and one that stays held longer still (not ours to take over) fails the write.
+const LOCK_ABANDONED_MS = 2000;
+const LOCK_GIVE_UP_MS = 3000;
+// How often flush(), which must write before it returns, looks at a held lock again.
+const LOCK_POLL_MS = 2;
 
 export interface DiagnosticsKeeperOptions {
   /** Named in the file (and so in SARIF output). */
@@ -21,7 +35,8 @@ export interface DiagnosticsKeeperOptions {
  * Keeps one project's diagnostics on disk. `update()` is cheap enough to call for every
  * `textDocument/publishDiagnostics` of a flood: the file is written at once when idle, then at
  * most once per interval, and always ends with the last state; call `flush()` before exiting.
- * Each write merges into what is on disk, so per URI the last write wins, also across sessions.
+ * Each write merges this keeper's changes into what is on disk, under a lock the keepers of a
+ * project take turns by, so per URI the last write wins, also across sessions.
  */
 export class DiagnosticsKeeper {
   readonly projectRoot: string;
@@ -33,8 +48,8 @@ export class DiagnosticsKeeper {
   /** Changes since the last write (`[]` means clear). */
   #pending = new Map<string, Diagnostic[]>();
   readonly #writer: WriteCoalescer;
-  /** The kept file as this keeper last wrote it, to skip re-reading it when nobody else wrote. */
-  #written: Stats | undefined;
+  /** Since when (monotonic ms) the project's lock has been held by others, while it is. */
+  #lockedOutSince: number | undefined;
   #closed = false;
 
   constructor(paths: LauncherPaths, projectRoot: string, options: DiagnosticsKeeperOptions = {}) {
@@ -43,7 +58,8 @@ export class DiagnosticsKeeper {
     this.#tool = options.tool ?? null;
     this.#version = options.version ?? null;
     this.#files = new Map<string, Diagnostic[]>(readKeptFile(paths, this.projectRoot)?.files);
-    this.#writer = new WriteCoalescer(() => this.#write(), {
+    this.#writer = new WriteCoalescer(() => this.#write(true), {
+      tryWrite: () => this.#write(false),
       intervalMs: options.intervalMs ?? 100,
       ...(options.onError ? { onError: options.onError } : {}),
     });
@@ -87,34 +103,62 @@ export class DiagnosticsKeeper {
     this.#closed = true;
   }
 
-  #write(): void {
-    const file = keptDiagnosticsFile(this.#paths, this.projectRoot);
-    let files = this.#files;
-    // Every write renames a new file into place, so the same inode means nobody else wrote since
-    // and our own view is the disk's; otherwise (another session of the project) merge into it.
-    if (!sameFile(statOrUndefined(file), this.#written)) {
+  /**
+   * Merge the changes since the last write into the file, under the project's lock: everyone
+   * else's latest state is on disk then, and stays there while this keeper's changes are put on
+   * top (per URI), so no write of another session is ever undone. False when another process
+   * holds the lock and `wait` is false: the writer tries again soon, and the caller goes on.
+   */
+  #write(wait: boolean): boolean {
+    ensureStateDir(this.#paths, 'diagnostics');
+    const lock = this.#lock(wait);
+    if (lock === null) return false;
+    try {
       const onDisk = readKeptFile(this.#paths, this.projectRoot);
-      files = new Map<string, Diagnostic[]>(onDisk?.files);
+      const files = new Map<string, Diagnostic[]>(onDisk?.files);
       for (const [uri, diagnostics] of this.#pending) applyChange(files, uri, diagnostics);
       this.#tool ??= onDisk?.tool ?? null;
       this.#version ??= onDisk?.version ?? null;
+      writeKeptFile(this.#paths, {
+        projectRoot: this.projectRoot,
+        updatedAt: new Date().toISOString(),
+        tool: this.#tool,
+        version: this.#version,
+        files,
+      });
+      this.#pending.clear();
+      this.#files = files;
+    } finally {
+      lock.release();
     }
-    writeKeptFile(this.#paths, {
-      projectRoot: this.projectRoot,
-      updatedAt: new Date().toISOString(),
-      tool: this.#tool,
-      version: this.#version,
-      files,
-    });
-    this.#written = statOrUndefined(file);
-    this.#pending.clear();
-    this.#files = files;
+    return true;
   }
-}
 
-// Where the file system has no inode numbers (0), never assume: re-read.
-function sameFile(a: Stats | undefined, b: Stats | undefined): boolean {
-  return a !== undefined && b !== undefined && a.ino !== 0 && a.ino === b.ino && a.dev === b.dev;
+  /** The project's lock; null while another process holds it and `wait` is false. */
+  #lock(wait: boolean): VersionLock | null {
+    const file = keptDiagnosticsLock(this.#paths, this.projectRoot);
+    for (;;) {
+      const lock = tryLock(file, { abandonedAfterMs: LOCK_ABANDONED_MS });
+      if (lock !== null) {
+        this.#lockedOutSince = undefined;
+        return lock;
+      }
+      const now = performance.now();
+      this.#lockedOutSince ??= now;
+      if (now - this.#lockedOutSince > LOCK_GIVE_UP_MS) {
+        this.#lockedOutSince = undefined;
+        throw new LauncherError(
+          'E_IO',
+          `cannot write the kept diagnostics ${keptDiagnosticsFile(this.#paths, this.projectRoot)}: their lock ${file} stays held`,
+          {
+            hint: 'Another launcher of this project seems stuck, or the lock is not yours. If no launcher runs in this project, remove the lock.',
+          },
+        );
+      }
+      if (!wait) return null;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, LOCK_POLL_MS);
+    }
+  }
 }
 
 function applyChange(files: Map<string, Diagnostic[]>, uri: string, diagnostics: Diagnostic[]) {

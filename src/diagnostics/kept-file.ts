@@ -28,11 +28,20 @@ const MAX_KEPT_BYTES = 256 * 1024 * 1024;
 
 /** The file holding a project's diagnostics: named by a hash of the canonical project root. */
 export function keptDiagnosticsFile(paths: LauncherPaths, projectRoot: string): string {
+  return keptPath(paths, projectRoot, '.json');
+}
+
+/** The lock the keepers of a project take turns by to change its kept file (keeper.ts). */
+export function keptDiagnosticsLock(paths: LauncherPaths, projectRoot: string): string {
+  return keptPath(paths, projectRoot, '.lock');
+}
+
+function keptPath(paths: LauncherPaths, projectRoot: string, extension: string): string {
   const key = nodeCrypto()
     .createHash('sha256')
     .update(canonicalProjectRoot(projectRoot))
     .digest('hex');
-  return path.join(stateSubdir(paths, 'diagnostics'), `${key.slice(0, 32)}.json`);
+  return path.join(stateSubdir(paths, 'diagnostics'), `${key.slice(0, 32)}${extension}`);
 }
 
 /**

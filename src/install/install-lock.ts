@@ -304,13 +304,23 @@ export async function acquireLock(
   return takeLock(file, options);
 }
 
-async function takeLock(file: string, options: AcquireOptions): Promise<VersionLock | null> {
-  const owner: LockOwner = {
+function newOwner(): LockOwner {
+  return {
     pid: process.pid,
     startTime: ownStartTime(),
     nonce: randomHex(8),
     acquiredAt: new Date().toISOString(),
   };
+}
+
+// The lock just placed: prepared locks of killed processes beside it are cleaned up first.
+function heldLock(file: string, owner: LockOwner): VersionLock {
+  removeLeftovers(file);
+  return { file, owner, release: () => release(file, owner) };
+}
+
+async function takeLock(file: string, options: AcquireOptions): Promise<VersionLock | null> {
+  const owner = newOwner();
   const ready = prepare(file, owner);
   let placed = false;
   // Made when a wait begins: waiters sleep until the lock's directory changes.
@@ -326,8 +336,7 @@ async function takeLock(file: string, options: AcquireOptions): Promise<VersionL
       const failure = tryPlace(ready, file);
       if (failure === undefined) {
         placed = true;
-        removeLeftovers(file);
-        return { file, owner, release: () => release(file, owner) };
+        return heldLock(file, owner);
       }
       const state = inspectLock(file);
       if (state.kind === 'free') {
@@ -362,6 +371,50 @@ async function takeLock(file: string, options: AcquireOptions): Promise<VersionL
     change?.close();
     if (!placed) removeQuietly(ready);
   }
+}
+
+export interface TryLockOptions {
+  /**
+   * A lock that a live owner has held for longer than this (by its `acquiredAt`) is taken over
+   * as well: for a lock only ever held for a short step, its owner is stuck (a stopped process).
+   */
+  readonly abandonedAfterMs?: number;
+}
+
+/**
+ * The same lock (its directory must exist), taken only if it can be had now: null while a live
+ * process holds it. For work that must never wait (the kept diagnostics, written from the
+ * launcher's event loop), which tries again later instead. A lock whose owner is gone is taken
+ * over as acquireLock does.
+ */
+export function tryLock(file: string, options: TryLockOptions = {}): VersionLock | null {
+  const owner = newOwner();
+  const ready = prepare(file, owner);
+  let placed = false;
+  try {
+    let failure: unknown;
+    // A few tries: each removes what stood in the way (an empty directory, a dead owner's lock).
+    for (let tries = 0; tries < 4; tries++) {
+      failure = tryPlace(ready, file);
+      if (failure === undefined) {
+        placed = true;
+        return heldLock(file, owner);
+      }
+      const state = inspectLock(file);
+      if (state.kind === 'free') removeIfEmpty(file);
+      else if (state.kind === 'held' && (!isAlive(state) || isAbandoned(state, options))) {
+        removeDead(file, state.record);
+      } else return null;
+    }
+    throw failure;
+  } finally {
+    if (!placed) removeQuietly(ready);
+  }
+}
+
+function isAbandoned(state: LockState & { kind: 'held' }, options: TryLockOptions): boolean {
+  if (options.abandonedAfterMs === undefined || state.owner === null) return false;
+  return Date.now() - Date.parse(state.owner.acquiredAt) > options.abandonedAfterMs;
 }
 
 /** Who holds a lock, for the notes of those who wait for it. */

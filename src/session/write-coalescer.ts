@@ -4,7 +4,16 @@ export interface WriteCoalescerOptions {
   readonly intervalMs: number;
   /** Where a failed background write is reported; the change stays pending for the next try. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * The write the coalescer makes by itself (not `flush()`), where that one could be held up by
+   * another process (a lock it holds): it returns false instead of waiting, and is tried again
+   * BUSY_RETRY_MS later, so the process never blocks on it. Default: `write`.
+   */
+  readonly tryWrite?: () => boolean;
 }
+
+/** How soon a write that `tryWrite` could not make is tried again. */
+export const BUSY_RETRY_MS = 10;
 
 /**
  * A write blocks the process while it runs, so a slow one spaces out the next: after a write
@@ -24,6 +33,7 @@ export const MAX_WRITE_SPACING_MS = 400;
  */
 export class WriteCoalescer {
   readonly #write: () => void;
+  readonly #tryWrite: () => boolean;
   readonly #intervalMs: number;
   readonly #onError: (error: unknown) => void;
   #timer: NodeJS.Timeout | undefined;
@@ -37,6 +47,12 @@ export class WriteCoalescer {
 
   constructor(write: () => void, options: WriteCoalescerOptions) {
     this.#write = write;
+    this.#tryWrite =
+      options.tryWrite ??
+      (() => {
+        write();
+        return true;
+      });
     this.#intervalMs = options.intervalMs;
     this.#onError = options.onError ?? (() => {});
   }
@@ -69,19 +85,12 @@ export class WriteCoalescer {
     }, wait);
   }
 
-  /** Write the pending change now (throws what the write throws). */
+  /** Write the pending change now, waiting if need be (throws what the write throws). */
   flush(): void {
-    this.#cancelTimer();
-    if (!this.#dirty || this.#closed) return;
-    const start = performance.now();
-    this.#lastWrite = start;
-    this.#writes++;
-    try {
+    this.#writeNow(() => {
       this.#write();
-    } finally {
-      this.#lastCost = performance.now() - start;
-    }
-    this.#dirty = false;
+      return true;
+    });
   }
 
   /** Drop anything pending and ignore later changes. */
@@ -91,9 +100,35 @@ export class WriteCoalescer {
     this.#dirty = false;
   }
 
+  #writeNow(write: () => boolean): void {
+    this.#cancelTimer();
+    if (!this.#dirty || this.#closed) return;
+    const start = performance.now();
+    let busy = false;
+    try {
+      busy = !write();
+    } finally {
+      // A failed write counts as one, so a failing disk is not tried again at every change.
+      if (!busy) {
+        this.#lastWrite = start;
+        this.#lastCost = performance.now() - start;
+        this.#writes++;
+      }
+    }
+    if (busy) {
+      // Still pending; no write was made, so the spacing still counts from the last one.
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#flushReporting();
+      }, BUSY_RETRY_MS);
+      return;
+    }
+    this.#dirty = false;
+  }
+
   #flushReporting(): void {
     try {
-      this.flush();
+      this.#writeNow(this.#tryWrite);
     } catch (error) {
       this.#onError(error);
     }

@@ -1,13 +1,25 @@
 // Kept diagnostics on real files: coalesced writes that never lose the last state, per-URI merging.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { DiagnosticsKeeper } from '../../src/diagnostics/keeper.js';
-import { keptDiagnosticsFile, readKept, readKeptFile } from '../../src/diagnostics/kept-file.js';
+import {
+  keptDiagnosticsFile,
+  keptDiagnosticsLock,
+  readKept,
+  readKeptFile,
+} from '../../src/diagnostics/kept-file.js';
+import { tryLock } from '../../src/install/install-lock.js';
 import { ensureStateDir, launcherPaths, stateSubdir } from '../../src/paths.js';
+import { BUSY_RETRY_MS } from '../../src/session/write-coalescer.js';
+import { REPO_ROOT, run } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
+
+const WRITER = fileURLToPath(new URL('../fixtures/keeper-writer.mjs', import.meta.url));
 
 function setup() {
   const paths = launcherPaths(cleanEnv());
@@ -143,6 +155,104 @@ describe('DiagnosticsKeeper', () => {
     expect(readKept(paths, root)).toEqual([{ uri: '__proto__', diagnostics: [diag(1, 'odd')] }]);
   });
 });
+
+describe('DiagnosticsKeeper across processes', () => {
+  // Each writer replaces a large document (so every write takes a while) and adds a new one a
+  // round, writing every round at once: without the lock, one's rename lands between the
+  // other's read and rename, and that round's document is gone for good.
+  it('keeps every document of two sessions writing the same project at once', async () => {
+    const env = cleanEnv();
+    const paths = launcherPaths(env);
+    const root = tempDir('launcher-project-');
+    const rounds = 40;
+    const writers = ['a', 'b'].map((prefix) =>
+      spawn(process.execPath, [WRITER, root, prefix, String(rounds), '1500'], {
+        env,
+        stdio: ['pipe', 'pipe', 'inherit'],
+      }),
+    );
+    await Promise.all(writers.map((writer) => said(writer, 'ready')));
+    for (const writer of writers) writer.stdin!.write('go\n');
+    const codes = await Promise.all(writers.map((writer) => once(writer, 'exit')));
+    expect(codes.map(([code]) => code)).toEqual([0, 0]);
+    const kept = new Map(readKept(paths, root).map((f) => [path.basename(f.uri), f.diagnostics]));
+    for (const prefix of ['a', 'b']) {
+      const missing = [];
+      for (let round = 0; round < rounds; round++) {
+        if (!kept.has(`${prefix}-${round}.my`)) missing.push(round);
+      }
+      expect({ prefix, missing }).toEqual({ prefix, missing: [] });
+      expect(kept.get(`${prefix}-bulk.my`)?.[0]?.message).toBe(`round ${rounds - 1}`);
+    }
+  });
+
+  it('waits for a lock another session holds without blocking, then writes', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const { paths, root, uri } = setup();
+    ensureStateDir(paths, 'diagnostics');
+    const other = tryLock(keptDiagnosticsLock(paths, root))!;
+    const keeper = new DiagnosticsKeeper(paths, root);
+    keeper.update(uri('a.my'), [diag(1, 'a')]);
+    expect(keeper.writes).toBe(0); // update() returned at once, the change still pending
+    expect(readKept(paths, root)).toEqual([]);
+    other.release();
+    vi.advanceTimersByTime(BUSY_RETRY_MS);
+    expect(keeper.writes).toBe(1);
+    expect(readKept(paths, root)).toEqual([{ uri: uri('a.my'), diagnostics: [diag(1, 'a')] }]);
+  });
+
+  it('takes over the lock of a launcher that was killed holding it', async () => {
+    const { paths, root, uri } = setup();
+    ensureStateDir(paths, 'diagnostics');
+    const lock = keptDiagnosticsLock(paths, root);
+    const taker = `import { tryLock } from ${JSON.stringify(`${REPO_ROOT}/dist/install/install-lock.js`)};
+      if (!tryLock(process.argv[1])) process.exit(3);`;
+    const killed = await run(process.execPath, ['--input-type=module', '-e', taker, lock]);
+    expect(killed.code).toBe(0); // it took the lock and exited without releasing it
+    const keeper = new DiagnosticsKeeper(paths, root);
+    keeper.update(uri('a.my'), [diag(1, 'a')]);
+    expect(keeper.writes).toBe(1);
+    expect(readKept(paths, root)).toEqual([{ uri: uri('a.my'), diagnostics: [diag(1, 'a')] }]);
+  });
+
+  it('takes over a lock held for seconds by a live process (a stopped launcher)', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { paths, root, uri } = setup();
+    ensureStateDir(paths, 'diagnostics');
+    tryLock(keptDiagnosticsLock(paths, root));
+    vi.setSystemTime(Date.now() + 2500);
+    const keeper = new DiagnosticsKeeper(paths, root);
+    keeper.update(uri('a.my'), [diag(1, 'a')]);
+    expect(readKept(paths, root)).toEqual([{ uri: uri('a.my'), diagnostics: [diag(1, 'a')] }]);
+  });
+
+  it('reports a lock that stays held, naming it, and keeps the change for the next write', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const { paths, root, uri } = setup();
+    ensureStateDir(paths, 'diagnostics');
+    const lock = keptDiagnosticsLock(paths, root);
+    const other = tryLock(lock)!;
+    const errors: unknown[] = [];
+    const keeper = new DiagnosticsKeeper(paths, root, { onError: (error) => errors.push(error) });
+    keeper.update(uri('a.my'), [diag(1, 'a')]);
+    vi.advanceTimersByTime(3000 + 2 * BUSY_RETRY_MS);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'E_IO', message: expect.stringContaining(lock) });
+    other.release();
+    keeper.flush();
+    expect(readKept(paths, root)).toEqual([{ uri: uri('a.my'), diagnostics: [diag(1, 'a')] }]);
+  });
+});
+
+/** Resolves once the process has printed `line`. */
+async function said(child: ChildProcess, line: string): Promise<void> {
+  let out = '';
+  for await (const chunk of child.stdout!) {
+    out += chunk;
+    if (out.split('\n').includes(line)) return;
+  }
+  throw new Error(`exited without saying ${line}: ${out}`);
+}
 
 describe('readKept', () => {
   it('is empty for a project that never published', () => {

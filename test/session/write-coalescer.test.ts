@@ -1,6 +1,7 @@
 // The write coalescer on a faked clock: leading and trailing writes, and slow writes spaced out.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  BUSY_RETRY_MS,
   MAX_WRITE_SPACING_MS,
   SLOW_WRITE_SPACING,
   WriteCoalescer,
@@ -98,5 +99,35 @@ describe('WriteCoalescer', () => {
     writer.touch();
     vi.advanceTimersByTime(100);
     expect(writes).toBe(2);
+  });
+
+  it('keeps a change tryWrite could not make, tries it again soon, and waits on flush()', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const calls: string[] = [];
+    let busy = true;
+    const writer = new WriteCoalescer(() => calls.push('write'), {
+      intervalMs: 100,
+      tryWrite: () => {
+        calls.push(busy ? 'busy' : 'tried');
+        return !busy;
+      },
+    });
+    writer.touch();
+    expect(calls).toEqual(['busy']);
+    expect(writer.pending).toBe(true);
+    expect(writer.writes).toBe(0);
+    busy = false;
+    vi.advanceTimersByTime(BUSY_RETRY_MS);
+    expect(calls).toEqual(['busy', 'tried']);
+    expect(writer.pending).toBe(false);
+    expect(writer.writes).toBe(1);
+    busy = true;
+    writer.touch(); // within the interval: tried when it ends, and busy then
+    vi.advanceTimersByTime(100);
+    expect(writer.pending).toBe(true);
+    writer.flush(); // must write now: the write that waits
+    expect(calls).toEqual(['busy', 'tried', 'busy', 'write']);
+    expect(writer.pending).toBe(false);
+    expect(writer.writes).toBe(2);
   });
 });
