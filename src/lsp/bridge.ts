@@ -21,13 +21,21 @@ import { packageVersion } from '../package-root.js';
 import { connectControl, subscribe } from '../session/control-client.js';
 import { findProjectRoot } from '../session/project-root.js';
 import { findProjectSession } from '../session/registry.js';
+import { STOP_SIGNALS } from '../supervisor/launcher-signals.js';
 import { EditorView } from './editor-view.js';
 import { MessageType, SessionNotices } from './session-notices.js';
 
 /** A session the bridge started itself (`--start`). */
 export interface StartedSession {
   readonly control: string;
-  stop(): Promise<void>;
+  /** Stop the compiler gracefully (spec §6), passing `signal` on when one ends the server. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** How the server ends: with an exit code, or like the signal that ended it (128+N). */
+export interface BridgeEnd {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
 }
 
 export interface BridgeOptions {
@@ -83,8 +91,11 @@ function sentence(text: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
-/** Run the bridge until the editor says `exit` or closes its end; resolves to the exit code. */
-export function runLspBridge(options: BridgeOptions): Promise<number> {
+/**
+ * Run the bridge until the editor says `exit` or closes its end, or a signal (SIGINT, SIGTERM,
+ * SIGHUP) ends it; resolves to how the process should end.
+ */
+export function runLspBridge(options: BridgeOptions): Promise<BridgeEnd> {
   const { ctx, log } = options;
   // The protocol's own reader: when the input ends, its end is queued behind the messages that
   // came before it, so `launcher lsp < requests` answers every one of them before it ends
@@ -279,10 +290,10 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
     })().catch((error: unknown) => problem('follow', error));
   });
 
-  const stopStarted = async () => {
+  const stopStarted = async (signal?: NodeJS.Signals) => {
     const session = started;
     started = undefined;
-    if (session) await session.stop();
+    if (session) await session.stop(signal);
   };
 
   /** The `shutdown` being carried out, for an end of input that comes right behind it. */
@@ -298,8 +309,8 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
     return null;
   });
 
-  return new Promise<number>((resolve) => {
-    const finish = async (code: number) => {
+  return new Promise<BridgeEnd>((resolve) => {
+    const finish = async (code: number | null, signal: NodeJS.Signals | null = null) => {
       if (closed) return;
       closed = true;
       detach?.();
@@ -307,13 +318,19 @@ export function runLspBridge(options: BridgeOptions): Promise<number> {
       clearTimeout(keptRetry);
       view.dispose();
       await shuttingDown;
-      await stopStarted();
+      // Its last diagnostics reach the kept file before this settles.
+      await stopStarted(signal ?? undefined);
       // Answers are written a turn after they are made (vscode-jsonrpc's writer queues them):
       // let the last ones out before the connection goes.
       await new Promise((resolve) => setImmediate(resolve));
       connection.dispose();
-      resolve(code);
+      resolve({ code, signal });
     };
+    // Killed outright, the server would take its compiler down with it (the child dies with its
+    // launcher) before that said goodbye or its last diagnostics were kept. The handlers stay
+    // while it stops, so a second signal cannot cut the stop short either; the stop has its own
+    // time limit.
+    for (const signal of STOP_SIGNALS) process.on(signal, () => void finish(null, signal));
     connection.onNotification('exit', () => void finish(shutdownRequested ? 0 : 1));
     // The editor's end closing without `shutdown` is an abnormal end (1, as LSP says for `exit`),
     // unless nothing was asked at all: input that ends before `initialize` (`launcher lsp

@@ -43,8 +43,11 @@ export async function startForEditor(
   }
   return {
     control,
-    stop: async () => {
-      await live.supervisor.stop('the editor closed the language server');
+    stop: async (signal) => {
+      const reason = signal
+        ? `launcher lsp received ${signal}`
+        : 'the editor closed the language server';
+      await live.supervisor.stop(reason, signal ? { signal } : {});
       await ended;
     },
   };

@@ -20,7 +20,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
 import { DiagnosticsKeeper } from '../../src/diagnostics/keeper.js';
-import { keptDiagnosticsFile } from '../../src/diagnostics/kept-file.js';
+import { keptDiagnosticsFile, readKept } from '../../src/diagnostics/kept-file.js';
 import { launcherPaths } from '../../src/paths.js';
 import { processExists } from '../../src/session/process-identity.js';
 import { SAMPLES, useSampleDist } from '../examples/sample-fixture.js';
@@ -57,9 +57,10 @@ function startLsp(args: string[]) {
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
     stderr += d;
   });
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('close', (code) => resolve(code)),
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
   );
+  const exited = ended.then(({ code }) => code);
   const client = createMessageConnection(
     new StreamMessageReader(child.stdout!),
     new StreamMessageWriter(child.stdin!),
@@ -98,10 +99,12 @@ function startLsp(args: string[]) {
   return {
     env,
     project,
+    child,
     client,
     diagnostics,
     messages,
     exited,
+    ended,
     uri,
     codes,
     initialize,
@@ -122,6 +125,15 @@ function startLsp(args: string[]) {
       return exited;
     },
     sessions,
+    /** Make the pinned version test/fixtures/lsp-compiler.mjs, run with `args`. */
+    useFixtureCompiler: (...args: string[]) => {
+      const fixture = path.join(REPO_ROOT, 'test', 'fixtures', 'lsp-compiler.mjs');
+      placeVersion(env.LAUNCHER_HOME!, '1.5.0', {
+        script: `#!/bin/sh\nexec '${process.execPath}' '${fixture}' ${args.join(' ')}\n`,
+      });
+    },
+    /** The message of the first diagnostic the editor shows for `file`. */
+    shown: (file: string) => diagnostics.get(uri(file))?.[0]?.message,
     stderr: () => stderr,
   };
 }
@@ -199,6 +211,26 @@ describe('launcher lsp --start', () => {
     expect(await lsp.exited).toBe(1);
     expect(processExists(session.childPid)).toBe(false);
   });
+
+  it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)(
+    'on %s stops the compiler gracefully, keeps its last diagnostics, then dies of the signal',
+    async (signal) => {
+      const lsp = startLsp(['--start', '--', 'mycc', 'serve']);
+      lsp.useFixtureCompiler();
+      onTestFailed(() => console.error(`launcher lsp wrote on stderr:\n${lsp.stderr()}`));
+      await lsp.initialize();
+      await expect.poll(() => lsp.shown('main.my'), { timeout: 15_000 }).toBe('running');
+      const [session] = await lsp.sessions();
+      lsp.child.kill(signal);
+      expect(await lsp.ended).toEqual({ code: null, signal });
+      // The compiler was asked to shut down (it published, then said so), not killed with us.
+      expect(lsp.stderr()).toContain(`stopped: launcher lsp received ${signal}`);
+      const kept = readKept(launcherPaths(lsp.env), lsp.project);
+      expect(kept.map((f) => f.diagnostics[0]?.message)).toEqual(['stopped']);
+      expect(processExists(session.childPid)).toBe(false);
+      expect(await lsp.sessions()).toEqual([]);
+    },
+  );
 });
 
 describe('launcher lsp (attaching)', () => {

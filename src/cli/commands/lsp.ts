@@ -4,6 +4,7 @@ import { LauncherError } from '../../errors.js';
 import { runLspBridge } from '../../lsp/bridge.js';
 import { startForEditor } from '../../lsp/start-session.js';
 import { requireBinName } from '../../shim/locate-bin.js';
+import { exitLikeChild } from '../../supervisor/exit-like-child.js';
 import { LauncherCommand } from '../launcher-command.js';
 
 export class LspCommand extends LauncherCommand {
@@ -13,7 +14,7 @@ export class LspCommand extends LauncherCommand {
     details: `
       Speaks LSP on stdin/stdout. After \`initialize\` it finds the project from \`rootUri\`, publishes the diagnostics kept from the last run, attaches to the project's live session (waiting for one to appear, and following restarts and new sessions) and forwards every diagnostics update. Compiler crashes and restarts show as \`window/showMessage\`.
 
-      With \`--start -- <bin> <args…>\` it runs that bin supervised itself (installing it if needed) and stops it on \`shutdown\`, \`exit\`, or when the editor closes stdin. See docs/ide.md for editor set-up.
+      With \`--start -- <bin> <args…>\` it runs that bin supervised itself (installing it if needed) and stops it on \`shutdown\`, \`exit\`, SIGINT/SIGTERM/SIGHUP, or when the editor closes stdin. See docs/ide.md for editor set-up.
     `,
     examples: [
       ['Attach to whatever compiler runs in the project', '$0 lsp'],
@@ -49,7 +50,7 @@ export class LspCommand extends LauncherCommand {
     // Refused now (exit 2), not once the editor has sent `initialize`.
     if (bin !== undefined) requireBinName(bin);
     const log = (line: string) => this.note(line);
-    const code = await runLspBridge({
+    const end = await runLspBridge({
       ctx: this.launcher,
       input: this.context.stdin,
       output: this.context.stdout,
@@ -58,7 +59,8 @@ export class LspCommand extends LauncherCommand {
         ? { start: (root: string) => startForEditor(this.context.env, root, bin, args, log) }
         : {}),
     });
-    // LSP: after `exit` the server process ends, whatever (stdin, timers) would keep it alive.
-    return process.exit(code);
+    // LSP: after `exit` the server process ends, whatever (stdin, timers) would keep it alive;
+    // ended by a signal, it dies of that signal (128+N) once its compiler has stopped.
+    return exitLikeChild(end);
   }
 }
