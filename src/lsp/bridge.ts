@@ -23,11 +23,20 @@ import { findProjectRoot } from '../session/project-root.js';
 import { findProjectSession } from '../session/registry.js';
 import { STOP_SIGNALS } from '../supervisor/launcher-signals.js';
 import { EditorView } from './editor-view.js';
-import { MessageType, SessionNotices } from './session-notices.js';
+import {
+  MessageType,
+  SessionNotices,
+  type StartedEnd,
+  startedEndNotice,
+} from './session-notices.js';
 
 /** A session the bridge started itself (`--start`). */
 export interface StartedSession {
   readonly control: string;
+  /** How the compiler is named to the user: `mycc 1.4.2`. */
+  readonly name: string;
+  /** Settles once the session has ended, however (its compiler exited, or was stopped). */
+  readonly ended: Promise<StartedEnd>;
   /** Stop the compiler gracefully (spec §6), passing `signal` on when one ends the server. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -138,9 +147,8 @@ export function runLspBridge(options: BridgeOptions): Promise<BridgeEnd> {
 
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  /** The control socket of the project's live session, if there is one and it can be known. */
-  const sessionControl = (root: string): string | null | undefined => {
-    if (started) return started.control;
+  /** The control socket of a live session of the project, if one can be known. */
+  const projectSession = (root: string): string | null | undefined => {
     try {
       const control = findProjectSession(ctx.paths, root)?.control;
       solved('sessions');
@@ -151,35 +159,71 @@ export function runLspBridge(options: BridgeOptions): Promise<BridgeEnd> {
     }
   };
 
-  // Follow the project's live session for as long as the bridge runs.
+  /** Attach to the session at `address` and forward what it publishes until it goes away. */
+  const attach = async (address: string, own: boolean) => {
+    const client = await connectControl(address);
+    detach = () => client.close();
+    let notices: SessionNotices | undefined;
+    const result = await subscribe(client, {
+      onState: (session) => {
+        const notice = notices?.next(session);
+        if (notice) showMessage(notice.type, notice.message);
+      },
+      onDiagnostics: ({ uri, diagnostics, version }) => view.live(uri, diagnostics, version),
+    });
+    // The end of the session the bridge started is told from how it ended (see adopt).
+    notices = new SessionNotices(result.state, { tellsEnd: !own });
+    view.attached(result.diagnostics);
+    solved('attach');
+    await client.closed;
+  };
+
+  // Follow the project's live session for as long as the bridge runs: the one it started while
+  // that runs, then (or without --start) whichever the project has.
   const follow = async (root: string) => {
+    const pollMs = options.pollMs ?? 250;
     while (!closed) {
-      const address = sessionControl(root);
+      const own = started;
+      const address = own ? own.control : projectSession(root);
       if (!address) {
-        await sleep(options.pollMs ?? 250);
+        await sleep(pollMs);
         continue;
       }
-      try {
-        const client = await connectControl(address);
-        detach = () => client.close();
-        let notices: SessionNotices | undefined;
-        const result = await subscribe(client, {
-          onState: (session) => {
-            const notice = notices?.next(session);
-            if (notice) showMessage(notice.type, notice.message);
-          },
-          onDiagnostics: ({ uri, diagnostics, version }) => view.live(uri, diagnostics, version),
-        });
-        notices = new SessionNotices(result.state);
-        view.attached(result.diagnostics);
-        await client.closed;
-      } catch (error) {
-        log(
-          `launcher lsp: cannot attach to the session at ${address}: ${(error as Error).message}`,
+      let failure: unknown;
+      await attach(address, own !== undefined).catch((error: unknown) => {
+        failure = error;
+      });
+      // A started session's socket goes with it: its end comes next, and others are looked for.
+      await (own ? Promise.race([own.ended, sleep(pollMs)]) : sleep(pollMs));
+      // Failing to attach to a session that ended meanwhile is no problem; to a live one it is.
+      const live = own ? started === own : projectSession(root) === address;
+      if (failure !== undefined && live && !closed) {
+        const reason = failure instanceof Error ? failure.message : String(failure);
+        problem(
+          'attach',
+          new LauncherError('E_SESSION', `cannot attach to the session at ${address}: ${reason}`, {
+            hint: '`launcher status` lists the sessions; launcher lsp keeps trying.',
+          }),
         );
       }
-      if (!closed) await sleep(options.pollMs ?? 250);
     }
+  };
+
+  /**
+   * Follow a session the bridge started. Once it ends by itself (its compiler exited, `launcher
+   * stop`, a crash loop given up), the user is told how, once, and the bridge goes on with the
+   * project's other sessions. One the bridge stops itself ends without a word.
+   */
+  const adopt = (session: StartedSession) => {
+    started = session;
+    void session.ended.then((end) => {
+      if (started !== session) return;
+      started = undefined;
+      if (closed) return;
+      const notice = startedEndNotice(session.name, end);
+      log(`launcher lsp: ${notice.message}`);
+      showMessage(notice.type, notice.message);
+    });
   };
 
   /**
@@ -276,7 +320,7 @@ export function runLspBridge(options: BridgeOptions): Promise<BridgeEnd> {
     void (async () => {
       if (options.start) {
         try {
-          started = await options.start(root);
+          adopt(await options.start(root));
         } catch (error) {
           showMessage(
             MessageType.Error,

@@ -1,6 +1,9 @@
 // What `launcher lsp` tells the editor's user about the compiler's session, from its state
-// notifications: restarts (told apart by their cause) and giving up.
+// notifications: restarts (told apart by their cause) and giving up; and how a compiler it
+// started itself ended.
 import type { Session, SessionState } from '../session/session.js';
+import { describeEnd } from '../supervisor/describe.js';
+import type { SupervisorOutcome, SupervisorState } from '../supervisor/types.js';
 
 /** LSP's MessageType. */
 export const MessageType = { Error: 1, Warning: 2, Info: 3 } as const;
@@ -8,6 +11,14 @@ export const MessageType = { Error: 1, Warning: 2, Info: 3 } as const;
 export interface Notice {
   readonly type: (typeof MessageType)[keyof typeof MessageType];
   readonly message: string;
+}
+
+export interface SessionNoticesOptions {
+  /**
+   * Whether to tell how the session ended (default true). The bridge's own `--start` session
+   * is told of from its outcome instead, which has the exit code (startedEndNotice).
+   */
+  readonly tellsEnd?: boolean;
 }
 
 /**
@@ -21,11 +32,13 @@ export class SessionNotices {
   #last: Session | undefined;
   /** The states seen since the current child started. */
   #passed = new Set<SessionState>();
+  readonly #tellsEnd: boolean;
 
   /** The state the subscription started from. */
-  constructor(initial: Session) {
+  constructor(initial: Session, options: SessionNoticesOptions = {}) {
     this.#last = initial;
     this.#passed.add(initial.state);
+    this.#tellsEnd = options.tellsEnd ?? true;
   }
 
   /** One `launcher/state` notification; what to show, if anything. */
@@ -52,7 +65,7 @@ export class SessionNotices {
       };
     }
     this.#passed.add(session.state);
-    if (session.state === 'failed' && previous?.state !== 'failed') {
+    if (this.#tellsEnd && session.state === 'failed' && previous?.state !== 'failed') {
       return {
         type: MessageType.Error,
         message: `${name} keeps crashing; launcher gave up after ${session.restarts} restarts.`,
@@ -60,4 +73,33 @@ export class SessionNotices {
     }
     return undefined;
   }
+}
+
+/** How a session `launcher lsp --start` started ended. */
+export interface StartedEnd {
+  readonly outcome: SupervisorOutcome;
+  /** The state supervision ended in: `exited` (a normal end), or `failed`. */
+  readonly state: SupervisorState;
+  /** Whether supervision gave up restarting a compiler that kept crashing. */
+  readonly gaveUp: boolean;
+}
+
+/**
+ * What to tell when the compiler the bridge started has ended by itself: information for a
+ * normal end, a warning for a failure, an error when the launcher gave up on a crash loop.
+ */
+export function startedEndNotice(name: string, end: StartedEnd): Notice {
+  const next = 'launcher lsp now follows the other runs of the project.';
+  const { outcome } = end;
+  if (end.gaveUp && outcome.restarts > 0) {
+    return {
+      type: MessageType.Error,
+      message: `${name} keeps crashing; launcher gave up after ${outcome.restarts} restarts. ${next}`,
+    };
+  }
+  const how = outcome.cause === 'stopped' ? 'was stopped' : describeEnd(outcome);
+  return {
+    type: end.state === 'failed' ? MessageType.Warning : MessageType.Info,
+    message: `${name} ${how}. ${next}`,
+  };
 }

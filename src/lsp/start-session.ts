@@ -6,6 +6,7 @@ import { LiveSession } from '../session/live-session.js';
 import { prepareRun } from '../shim/run-bin.js';
 import { ownStderr } from '../util/own-stderr.js';
 import type { StartedSession } from './bridge.js';
+import type { StartedEnd } from './session-notices.js';
 
 /** Start `bin args…` for `projectRoot` the way a shim would, installing it if needed. */
 export async function startForEditor(
@@ -31,7 +32,13 @@ export async function startForEditor(
   });
   forwardToStderr(live.supervisor.stdout);
   forwardToStderr(live.supervisor.stderr);
-  const ended = live.wait();
+  let gaveUp = false;
+  live.supervisor.once('gave-up', () => {
+    gaveUp = true;
+  });
+  const ended = live
+    .wait()
+    .then((outcome): StartedEnd => ({ outcome, state: live.supervisor.snapshot().state, gaveUp }));
   // The bridge attaches through the control socket at once: no waiting for a lazy registration.
   let control: string;
   try {
@@ -43,6 +50,8 @@ export async function startForEditor(
   }
   return {
     control,
+    name: `${ctx.tool ?? bin} ${run.version}`,
+    ended,
     stop: async (signal) => {
       const reason = signal
         ? `launcher lsp received ${signal}`

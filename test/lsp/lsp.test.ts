@@ -23,6 +23,7 @@ import { DiagnosticsKeeper } from '../../src/diagnostics/keeper.js';
 import { keptDiagnosticsFile, readKept } from '../../src/diagnostics/kept-file.js';
 import { launcherPaths } from '../../src/paths.js';
 import { processExists } from '../../src/session/process-identity.js';
+import { SessionRecord } from '../../src/session/session-record.js';
 import { SAMPLES, useSampleDist } from '../examples/sample-fixture.js';
 import { LAUNCHER_BIN, launcher, REPO_ROOT, run } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
@@ -212,6 +213,44 @@ describe('launcher lsp --start', () => {
     expect(processExists(session.childPid)).toBe(false);
   });
 
+  it('once its compiler has ended, says so and follows the next session of the project', async () => {
+    const lsp = startLsp(['--start', '--', 'mycc', 'serve']);
+    lsp.useFixtureCompiler();
+    onTestFailed(() => console.error(`launcher lsp wrote on stderr:\n${lsp.stderr()}`));
+    await lsp.initialize();
+    await expect.poll(() => lsp.shown('main.my'), { timeout: 15_000 }).toBe('running');
+    expect(await launcher(['stop'], { env: lsp.env, cwd: lsp.project })).toMatchObject({ code: 0 });
+    await expect
+      .poll(() => lsp.messages, { timeout: 10_000 })
+      .toEqual(['mycc 1.5.0 was stopped. launcher lsp now follows the other runs of the project.']);
+
+    // Another compiler of the project, started in a terminal: attached to, so its restart shows.
+    const server = spawn(process.execPath, [LAUNCHER_BIN, 'exec', 'mycc', 'serve'], {
+      env: lsp.env,
+      cwd: lsp.project,
+      stdio: 'ignore',
+    });
+    children.push(server);
+    await expect
+      .poll(async () => (await lsp.sessions()).map((s: { state: string }) => s.state), {
+        timeout: 10_000,
+      })
+      .toEqual(['ready']);
+    await expect
+      .poll(
+        async () => {
+          await launcher(['restart'], { env: lsp.env, cwd: lsp.project });
+          return lsp.messages.slice(1);
+        },
+        { timeout: 10_000, interval: 1000 },
+      )
+      .toContainEqual(expect.stringMatching(/^mycc 1\.5\.0 was restarted as requested/));
+    server.kill('SIGTERM');
+    expect(await lsp.shutDown()).toBe(0);
+    // It never kept knocking at the ended session's socket.
+    expect(lsp.stderr()).not.toContain('cannot attach');
+  });
+
   it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)(
     'on %s stops the compiler gracefully, keeps its last diagnostics, then dies of the signal',
     async (signal) => {
@@ -259,6 +298,32 @@ describe('launcher lsp (attaching)', () => {
     server.kill('SIGTERM');
     expect(await lsp.shutDown()).toBe(0);
     expect(lsp.stderr()).not.toContain('internal error');
+  });
+
+  it('says once that it cannot attach to a live session, and keeps serving', async () => {
+    const lsp = startLsp([]);
+    // A live session (this process's) whose control socket is not there.
+    const control = path.join(tempDir('launcher-socket-'), 'control.sock');
+    const record = SessionRecord.create(launcherPaths(lsp.env), {
+      tool: 'mycc',
+      bin: 'mycc',
+      version: '1.5.0',
+      cwd: lsp.project,
+      projectRoot: lsp.project,
+      control,
+    });
+    try {
+      await lsp.initialize();
+      await expect
+        .poll(() => lsp.messages, { timeout: 10_000 })
+        .toEqual([expect.stringContaining(`launcher: cannot attach to the session at ${control}`)]);
+      await new Promise((resolve) => setTimeout(resolve, 600)); // some more tries
+      expect(lsp.messages).toHaveLength(1);
+      expect(await lsp.shutDown()).toBe(0);
+      expect(lsp.stderr().match(/cannot attach/g)).toHaveLength(1);
+    } finally {
+      record.remove();
+    }
   });
 
   it('keeps serving when the sessions directory cannot be read, and says why', async () => {

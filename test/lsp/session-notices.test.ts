@@ -1,6 +1,11 @@
 // Telling a crash from a restart someone asked for, by the states a session passes through.
 import { describe, expect, it } from 'vitest';
-import { MessageType, SessionNotices } from '../../src/lsp/session-notices.js';
+import {
+  MessageType,
+  SessionNotices,
+  type StartedEnd,
+  startedEndNotice,
+} from '../../src/lsp/session-notices.js';
 import type { Session, SessionState } from '../../src/session/session.js';
 
 function session(state: SessionState, restarts: number): Session {
@@ -75,5 +80,48 @@ describe('SessionNotices', () => {
         message: 'mycc 1.4.2 keeps crashing; launcher gave up after 4 restarts.',
       },
     ]);
+  });
+});
+
+describe('startedEndNotice', () => {
+  const next = 'launcher lsp now follows the other runs of the project.';
+  const end = (
+    outcome: Partial<StartedEnd['outcome']>,
+    state: StartedEnd['state'] = 'exited',
+    gaveUp = false,
+  ): StartedEnd => ({
+    outcome: { code: 0, signal: null, cause: 'exited', restarts: 0, ...outcome },
+    state,
+    gaveUp,
+  });
+
+  it('tells a normal end as information', () => {
+    expect(startedEndNotice('mycc 1.4.2', end({}))).toEqual({
+      type: MessageType.Info,
+      message: `mycc 1.4.2 exited with code 0. ${next}`,
+    });
+    expect(startedEndNotice('mycc 1.4.2', end({ cause: 'stopped', signal: 'SIGTERM' }))).toEqual({
+      type: MessageType.Info,
+      message: `mycc 1.4.2 was stopped. ${next}`,
+    });
+  });
+
+  it('tells a failure as a warning, with its exit code or signal', () => {
+    expect(startedEndNotice('mycc 1.4.2', end({ code: 3, cause: 'failed' }, 'failed'))).toEqual({
+      type: MessageType.Warning,
+      message: `mycc 1.4.2 exited with code 3. ${next}`,
+    });
+    const killed = end({ code: null, signal: 'SIGSEGV', cause: 'killed' }, 'failed');
+    expect(startedEndNotice('mycc 1.4.2', killed).message).toBe(
+      `mycc 1.4.2 was killed by SIGSEGV. ${next}`,
+    );
+  });
+
+  it('tells giving up after restarts as an error', () => {
+    const crashLoop = end({ code: 1, cause: 'failed', restarts: 3 }, 'failed', true);
+    expect(startedEndNotice('mycc 1.4.2', crashLoop)).toEqual({
+      type: MessageType.Error,
+      message: `mycc 1.4.2 keeps crashing; launcher gave up after 3 restarts. ${next}`,
+    });
   });
 });
