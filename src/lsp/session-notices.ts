@@ -27,11 +27,17 @@ export interface SessionNoticesOptions {
  * in `backoff` before its restart; a restart someone asked for (`launcher restart`, a control
  * client) goes from `stopping` straight to `starting`. A subscriber that fell behind may see
  * neither, and then hears only that there was a restart.
+ *
+ * A session that ends `failed` gave up on a crash loop only if it was restarted after a crash
+ * before; otherwise its one child failed (a check that found errors exits 1). The session
+ * object carries no exit code, so that is told without one.
  */
 export class SessionNotices {
   #last: Session | undefined;
   /** The states seen since the current child started. */
   #passed = new Set<SessionState>();
+  /** Whether a restart after a crash was seen. */
+  #crashRestarted = false;
   readonly #tellsEnd: boolean;
 
   /** The state the subscription started from. */
@@ -52,6 +58,7 @@ export class SessionNotices {
       this.#passed = new Set([session.state]);
       if (session.restarts < previous.restarts) return undefined; // started afresh: counted anew
       const which = `restart ${session.restarts}`;
+      this.#crashRestarted ||= crashed;
       if (crashed)
         return {
           type: MessageType.Warning,
@@ -66,10 +73,8 @@ export class SessionNotices {
     }
     this.#passed.add(session.state);
     if (this.#tellsEnd && session.state === 'failed' && previous?.state !== 'failed') {
-      return {
-        type: MessageType.Error,
-        message: `${name} keeps crashing; launcher gave up after ${session.restarts} restarts.`,
-      };
+      if (session.restarts > 0 && this.#crashRestarted) return gaveUp(name, session.restarts);
+      return { type: MessageType.Warning, message: `${name} ended with an error.` };
     }
     return undefined;
   }
@@ -92,14 +97,20 @@ export function startedEndNotice(name: string, end: StartedEnd): Notice {
   const next = 'launcher lsp now follows the other runs of the project.';
   const { outcome } = end;
   if (end.gaveUp && outcome.restarts > 0) {
-    return {
-      type: MessageType.Error,
-      message: `${name} keeps crashing; launcher gave up after ${outcome.restarts} restarts. ${next}`,
-    };
+    const notice = gaveUp(name, outcome.restarts);
+    return { ...notice, message: `${notice.message} ${next}` };
   }
   const how = outcome.cause === 'stopped' ? 'was stopped' : describeEnd(outcome);
   return {
     type: end.state === 'failed' ? MessageType.Warning : MessageType.Info,
     message: `${name} ${how}. ${next}`,
+  };
+}
+
+function gaveUp(name: string, restarts: number): Notice {
+  const times = restarts === 1 ? '1 restart' : `${restarts} restarts`;
+  return {
+    type: MessageType.Error,
+    message: `${name} keeps crashing; launcher gave up after ${times}.`,
   };
 }

@@ -133,6 +133,16 @@ function startLsp(args: string[]) {
         script: `#!/bin/sh\nexec '${process.execPath}' '${fixture}' ${args.join(' ')}\n`,
       });
     },
+    /** Start `launcher exec mycc serve` in the project, as from a terminal. */
+    serve: () => {
+      const server = spawn(process.execPath, [LAUNCHER_BIN, 'exec', 'mycc', 'serve'], {
+        env,
+        cwd: project,
+        stdio: 'ignore',
+      });
+      children.push(server);
+      return server;
+    },
     /** The message of the first diagnostic the editor shows for `file`. */
     shown: (file: string) => diagnostics.get(uri(file))?.[0]?.message,
     stderr: () => stderr,
@@ -225,12 +235,7 @@ describe('launcher lsp --start', () => {
       .toEqual(['mycc 1.5.0 was stopped. launcher lsp now follows the other runs of the project.']);
 
     // Another compiler of the project, started in a terminal: attached to, so its restart shows.
-    const server = spawn(process.execPath, [LAUNCHER_BIN, 'exec', 'mycc', 'serve'], {
-      env: lsp.env,
-      cwd: lsp.project,
-      stdio: 'ignore',
-    });
-    children.push(server);
+    const server = lsp.serve();
     await expect
       .poll(async () => (await lsp.sessions()).map((s: { state: string }) => s.state), {
         timeout: 10_000,
@@ -249,6 +254,20 @@ describe('launcher lsp --start', () => {
     expect(await lsp.shutDown()).toBe(0);
     // It never kept knocking at the ended session's socket.
     expect(lsp.stderr()).not.toContain('cannot attach');
+  });
+
+  it('tells a compiler that exits with an error once, with its exit code', async () => {
+    const lsp = startLsp(['--start', '--', 'mycc', 'serve']);
+    lsp.useFixtureCompiler('exit=3');
+    await lsp.initialize();
+    await expect
+      .poll(() => lsp.messages, { timeout: 15_000 })
+      .toEqual([
+        'mycc 1.5.0 exited with code 3. launcher lsp now follows the other runs of the project.',
+      ]);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // nothing more comes
+    expect(lsp.messages).toHaveLength(1);
+    expect(await lsp.shutDown()).toBe(0);
   });
 
   it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)(
@@ -287,17 +306,23 @@ describe('launcher lsp (attaching)', () => {
       .toEqual(expect.arrayContaining(['MYCC001']));
 
     // A compiler server started afterwards is found and followed.
-    const server = spawn(process.execPath, [LAUNCHER_BIN, 'exec', 'mycc', 'serve'], {
-      env: lsp.env,
-      cwd: lsp.project,
-      stdio: 'ignore',
-    });
-    children.push(server);
+    const server = lsp.serve();
     writeFileSync(path.join(lsp.project, 'broken.my'), 'let x = 1\nprint(x)\n');
     await expect.poll(() => lsp.codes('broken.my'), { timeout: 20_000 }).toEqual([]);
     server.kill('SIGTERM');
     expect(await lsp.shutDown()).toBe(0);
     expect(lsp.stderr()).not.toContain('internal error');
+  });
+
+  it('tells one failed run of another launcher as a warning, not as giving up', async () => {
+    const lsp = startLsp([]);
+    lsp.useFixtureCompiler('exit=3');
+    await lsp.initialize();
+    lsp.serve();
+    await expect
+      .poll(() => lsp.messages, { timeout: 15_000 })
+      .toEqual(['mycc 1.5.0 ended with an error.']);
+    expect(await lsp.shutDown()).toBe(0);
   });
 
   it('says once that it cannot attach to a live session, and keeps serving', async () => {

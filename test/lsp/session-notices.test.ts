@@ -73,13 +73,45 @@ describe('SessionNotices', () => {
     expect(notices(...steps).map((n) => n.type)).toEqual([MessageType.Warning, MessageType.Info]);
   });
 
-  it('reports giving up once', () => {
-    expect(notices(['ready', 4], ['failed', 4], ['failed', 4])).toEqual([
+  it('reports giving up once, after restarts that followed crashes', () => {
+    const steps: [SessionState, number][] = [
+      ['ready', 3],
+      ['backoff', 3],
+      ['starting', 4],
+      ['failed', 4],
+      ['failed', 4],
+    ];
+    expect(notices(...steps).slice(1)).toEqual([
       {
         type: MessageType.Error,
         message: 'mycc 1.4.2 keeps crashing; launcher gave up after 4 restarts.',
       },
     ]);
+    expect(notices(['ready', 0], ['backoff', 0], ['starting', 1], ['failed', 1])[1]).toEqual({
+      type: MessageType.Error,
+      message: 'mycc 1.4.2 keeps crashing; launcher gave up after 1 restart.',
+    });
+  });
+
+  it('reports one failed run as a warning, not as giving up', () => {
+    const failed = { type: MessageType.Warning, message: 'mycc 1.4.2 ended with an error.' };
+    // `mycc check` that found errors: exit 1, never restarted.
+    expect(notices(['starting', 0], ['ready', 0], ['failed', 0])).toEqual([failed]);
+    // Restarted as asked before, then failed: no crash loop either.
+    const asked: [SessionState, number][] = [
+      ['ready', 0],
+      ['stopping', 0],
+      ['starting', 1],
+      ['failed', 1],
+    ];
+    expect(notices(...asked).slice(1)).toEqual([failed]);
+    // Ending well says nothing.
+    expect(notices(['ready', 0], ['exited', 0])).toEqual([]);
+  });
+
+  it('leaves the end to the caller that tells it itself', () => {
+    const watch = new SessionNotices(session('ready', 0), { tellsEnd: false });
+    expect(watch.next(session('failed', 0))).toBeUndefined();
   });
 });
 
