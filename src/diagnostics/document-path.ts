@@ -15,13 +15,26 @@ export function uriToPath(uri: string): string | null {
 
 /**
  * A document as a path relative to the project root (`src/a.my`, `../lib/b.my`); a non-file URI
- * is shown as it is, and so is a file on another drive (Windows).
+ * is shown as it is, and so is a file on another drive (Windows). Either way on one line (see
+ * escapeControls).
  */
 export function displayPath(uri: string, projectRoot: string): string {
   const file = uriToPath(uri);
-  if (file === null) return uri;
+  if (file === null) return escapeControls(uri);
   const relative = path.relative(projectRoot, file);
-  return relative === '' ? '.' : relative;
+  return relative === '' ? '.' : escapeControls(relative);
+}
+
+// C0 controls, DEL, and Unicode's line and paragraph separators.
+const CONTROLS = /[\u0000-\u001f\u007f\u2028\u2029]/g;
+
+/**
+ * Control characters as percent-escapes (a newline is `%0A`). A path is a field of a line that
+ * problem matchers read, and any URI a compiler published is decoded into it: one with a
+ * newline would print a problem line of its own choosing.
+ */
+function escapeControls(text: string): string {
+  return text.replace(CONTROLS, (character) => encodeURIComponent(character));
 }
 
 /** LSP leaves a missing severity to the client; like VS Code, we show it as an error. */

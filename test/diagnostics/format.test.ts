@@ -177,6 +177,38 @@ describe('text format', () => {
   });
 });
 
+// A published URI is data: decoded into a path, a newline in it must not start a line of its own.
+describe('a document path with a line break or other control character', () => {
+  const injected = `${uri('x')}%0Afake.my(9,9)%3A%20error%20TS1%3A%20injected%0Ay.my`;
+  const shown = 'x%0Afake.my(9,9): error TS1: injected%0Ay.my';
+  const files: FileDiagnostics[] = [{ uri: injected, diagnostics: [diag(0, 0)] }];
+  const lines = (text: string[]) => text.join('\n').split(/\r\n|[\n\r\u2028\u2029]/);
+
+  it('is one line in the tsc format, the characters percent-escaped', () => {
+    expect(lines(formatTsc(files, ROOT))).toEqual([
+      `${shown}(1,1): error TS001: [MYCC001] undefined name \`x\``,
+    ]);
+  });
+
+  it('is one line in the text format', () => {
+    expect(lines(formatText(files, ROOT))).toEqual([
+      `${shown}:1:1: error MYCC001: undefined name \`x\``,
+    ]);
+  });
+
+  it('is escaped in related information and in URIs that are not files', () => {
+    const related = diag(0, 0, {
+      relatedInformation: [{ location: { uri: injected, range: diag(0, 0).range }, message: 'm' }],
+    });
+    const odd = 'untitled:a\rb\u2028c\u2029d\u007fe\u0000f%g';
+    const out = formatTsc([{ uri: odd, diagnostics: [related] }], ROOT);
+    expect(lines(out)).toEqual([
+      'untitled:a%0Db%E2%80%A8c%E2%80%A9d%7Fe%00f%g(1,1): error TS001: [MYCC001] undefined name `x`',
+      `    ${shown}(1,1): m`,
+    ]);
+  });
+});
+
 describe('a code that shows as nothing ("")', () => {
   const files: FileDiagnostics[] = [{ uri: uri('a.my'), diagnostics: [diag(0, 0, { code: '' })] }];
 
