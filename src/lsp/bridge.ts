@@ -2,7 +2,6 @@
 // LSP editor. It follows the project's live session through its control socket, re-attaching
 // after restarts and new sessions, and the project's kept diagnostics on disk, which every run
 // writes; it never writes anything but LSP frames to its output.
-import { fileURLToPath } from 'node:url';
 import {
   createMessageConnection,
   ErrorCodes,
@@ -19,10 +18,12 @@ import { FrameReader } from '../ipc/frame-reader.js';
 import { MAX_MESSAGE_BYTES } from '../ipc/protocol.js';
 import { packageVersion } from '../package-root.js';
 import { connectControl, subscribe } from '../session/control-client.js';
+import { processExists } from '../session/process-identity.js';
 import { findProjectRoot } from '../session/project-root.js';
 import { findProjectSession } from '../session/registry.js';
 import { STOP_SIGNALS } from '../supervisor/launcher-signals.js';
 import { EditorView } from './editor-view.js';
+import { checkInitialize, editorFolder } from './initialize-params.js';
 import {
   MessageType,
   SessionNotices,
@@ -62,16 +63,8 @@ export interface BridgeOptions {
 /** How often to try again to follow the kept diagnostics after that failed. */
 const KEPT_RETRY_MS = 1000;
 
-/** The directory the editor opened, from `initialize`'s parameters. */
-function workspaceDir(params: {
-  rootUri?: string | null;
-  rootPath?: string | null;
-  workspaceFolders?: { uri: string }[] | null;
-}): string | undefined {
-  const uri = params.rootUri ?? params.workspaceFolders?.[0]?.uri;
-  if (uri?.startsWith('file:')) return fileURLToPath(uri);
-  return params.rootPath ?? undefined;
-}
+/** How often to look whether the editor's process (`initialize`'s `processId`) is still there. */
+const EDITOR_CHECK_MS = 3000;
 
 /**
  * The project of the folder the editor opened (the server's working directory when it opened
@@ -115,9 +108,17 @@ export function runLspBridge(options: BridgeOptions): Promise<BridgeEnd> {
     new StreamMessageWriter(options.output),
   );
   reader.serve(connection);
+  /** Whether `initialize` was answered without an error. */
+  let answered = false;
+  /** The project, once known; never known when the editor opened no folder on this machine. */
   let projectRoot: string | undefined;
   /** Why `initialize` failed, for the `initialized` that may follow. */
   let initializeFailure: string | undefined;
+  /** Why nothing is served though `initialize` succeeded (the folders are not on this machine). */
+  let unserved: string | undefined;
+  let editorWatch: NodeJS.Timeout | undefined;
+  // Set below, before any message can arrive: ends the bridge (see the promise at the end).
+  let finish: (code: number | null, signal?: NodeJS.Signals | null) => Promise<void>;
   let following = false;
   let initializeSeen = false;
   let started: StartedSession | undefined;
@@ -235,10 +236,10 @@ export function runLspBridge(options: BridgeOptions): Promise<BridgeEnd> {
     if (shutdownRequested)
       return new ResponseError(ErrorCodes.InvalidRequest, `${method} after shutdown`);
     if (method === 'initialize')
-      return projectRoot === undefined
-        ? undefined
-        : new ResponseError(ErrorCodes.InvalidRequest, 'initialize was already answered');
-    if (projectRoot === undefined)
+      return answered
+        ? new ResponseError(ErrorCodes.InvalidRequest, 'initialize was already answered')
+        : undefined;
+    if (!answered)
       return new ResponseError(
         ErrorCodes.ServerNotInitialized,
         `${method} before a successful initialize`,
@@ -253,12 +254,37 @@ export function runLspBridge(options: BridgeOptions): Promise<BridgeEnd> {
     );
   });
 
-  connection.onRequest('initialize', (params: Parameters<typeof workspaceDir>[0] | null) => {
+  /**
+   * LSP: the server exits when the editor's process is gone, even if its input stays open (a
+   * pipe another process holds, say). Looked at every few seconds; gone, it ends as when the
+   * input closes without `shutdown` (exit 1), stopping a compiler it started.
+   */
+  const watchEditor = (pid: number | null) => {
+    clearInterval(editorWatch);
+    if (pid === null || pid <= 0) return;
+    editorWatch = setInterval(() => {
+      if (processExists(pid)) return;
+      log(`launcher lsp: the editor (process ${pid}) is gone; stopping`);
+      void finish(1);
+    }, EDITOR_CHECK_MS).unref();
+  };
+
+  connection.onRequest('initialize', (raw: unknown) => {
     const refused = lifecycleError('initialize');
     if (refused) throw refused;
     initializeSeen = true;
+    const params = checkInitialize(raw);
+    watchEditor(params.processId);
     try {
-      projectRoot = editorProjectRoot(ctx, workspaceDir(params ?? {}));
+      const folder = editorFolder(params);
+      if (folder.kind === 'unserved') {
+        unserved =
+          `launcher lsp serves only folders on this machine (file: URIs), and the editor opened ` +
+          `${folder.uri}: it shows no diagnostics. Open the project from a local folder.`;
+        log(`launcher lsp: ${unserved}`);
+      } else {
+        projectRoot = editorProjectRoot(ctx, folder.kind === 'folder' ? folder.dir : undefined);
+      }
       initializeFailure = undefined;
     } catch (error) {
       initializeFailure = `${sentence(problemText(error))} Then restart the language server.`;
@@ -266,6 +292,7 @@ export function runLspBridge(options: BridgeOptions): Promise<BridgeEnd> {
       // LSP's InitializeError: `retry: false`, the same answer would come again.
       throw new ResponseError(ErrorCodes.InternalError, initializeFailure, { retry: false });
     }
+    answered = true;
     return {
       capabilities: { textDocumentSync: 0 },
       serverInfo: { name: 'launcher', version: packageVersion() },
@@ -303,6 +330,11 @@ export function runLspBridge(options: BridgeOptions): Promise<BridgeEnd> {
   connection.onNotification('initialized', () => {
     // After a failed `initialize` the project is unknown; guessing one (the server's own
     // directory, say) would show another project's diagnostics as this one's.
+    if (unserved !== undefined) {
+      if (!following) showMessage(MessageType.Warning, unserved);
+      following = true; // nothing to follow; said once
+      return;
+    }
     if (projectRoot === undefined) {
       const why = initializeFailure ?? 'the editor sent no `initialize` request first.';
       showMessage(MessageType.Error, `launcher lsp shows no diagnostics: ${why}`);
@@ -354,9 +386,10 @@ export function runLspBridge(options: BridgeOptions): Promise<BridgeEnd> {
   });
 
   return new Promise<BridgeEnd>((resolve) => {
-    const finish = async (code: number | null, signal: NodeJS.Signals | null = null) => {
+    finish = async (code, signal = null) => {
       if (closed) return;
       closed = true;
+      clearInterval(editorWatch);
       detach?.();
       unwatchKept?.();
       clearTimeout(keptRetry);

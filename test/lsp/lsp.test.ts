@@ -486,6 +486,97 @@ describe('launcher lsp (LSP lifecycle)', () => {
       (error: { code: number }) => error.code,
     );
 
+  it('answers -32602 to a parameter of the wrong type, naming it, and accepts a good one then', async () => {
+    const lsp = startLsp([]);
+    const answer = (params: object) =>
+      lsp.client.sendRequest('initialize', { capabilities: {}, ...params }).then(
+        () => 'answered',
+        (error: { code: number; message: string }) => `${error.code} ${error.message}`,
+      );
+    expect(await answer({ rootUri: 5 })).toBe(
+      '-32602 initialize: rootUri must be a string or null, not 5',
+    );
+    expect(await answer({ processId: '12' })).toBe(
+      '-32602 initialize: processId must be an integer or null, not "12"',
+    );
+    expect(await answer({ workspaceFolders: [{ name: 'x' }] })).toMatch(
+      /^-32602 initialize: workspaceFolders must be an array of \{ uri, name \} or null/,
+    );
+    expect(await answer({ rootPath: {} })).toMatch(/^-32602 initialize: rootPath must be/);
+    expect(await answer({ processId: null, rootUri: pathToFileURL(lsp.project).href })).toBe(
+      'answered',
+    );
+    expect(await lsp.shutDown()).toBe(0);
+  });
+
+  it('serves no folder that is not on this machine: answers, says so once, shows nothing', async () => {
+    const lsp = startLsp([]);
+    // The server's own directory is a project with diagnostics kept: never to be shown.
+    lsp.keep('a.my', 'K1', 'not this project');
+    const remote = 'vscode-vfs://github/x/y';
+    const result = await lsp.client.sendRequest('initialize', {
+      processId: null,
+      rootUri: remote,
+      workspaceFolders: [{ uri: remote, name: 'y' }],
+      capabilities: {},
+    });
+    expect(result).toMatchObject({ serverInfo: { name: 'launcher' } });
+    await lsp.client.sendNotification('initialized', {});
+    await lsp.handled();
+    await expect
+      .poll(() => lsp.messages, { timeout: 10_000 })
+      .toEqual([
+        expect.stringContaining(
+          `only folders on this machine (file: URIs), and the editor opened ${remote}`,
+        ),
+      ]);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // what would follow a project
+    expect(lsp.diagnostics.size).toBe(0);
+    expect(await lsp.shutDown()).toBe(0);
+  });
+
+  it('takes the first file: folder, a workspace folder after a root that is not a file', async () => {
+    const lsp = startLsp([]);
+    lsp.keep('a.my', 'K1', 'not this project');
+    const other = tempDir('launcher-other-');
+    writeFileSync(path.join(other, '.tool-version'), '1.5\n');
+    const keeper = new DiagnosticsKeeper(launcherPaths(lsp.env), other);
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+    const shown = pathToFileURL(path.join(other, 'b.my')).href;
+    keeper.update(shown, [{ range, code: 'K2', message: 'this one' }]);
+    keeper.close();
+    await lsp.client.sendRequest('initialize', {
+      processId: null,
+      rootUri: 'vscode-vfs://github/x/y',
+      workspaceFolders: [
+        { uri: 'vscode-vfs://github/x/y', name: 'y' },
+        { uri: pathToFileURL(other).href, name: 'other' },
+      ],
+      capabilities: {},
+    });
+    await lsp.client.sendNotification('initialized', {});
+    await expect.poll(() => [...lsp.diagnostics.keys()], { timeout: 10_000 }).toEqual([shown]);
+    expect(await lsp.shutDown()).toBe(0);
+  });
+
+  it('stops its compiler and exits 1 once the editor process named in initialize is gone', async () => {
+    const editor = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
+      stdio: 'ignore',
+    });
+    children.push(editor);
+    const lsp = startLsp(['--start', '--', 'mycc', 'serve']);
+    lsp.useFixtureCompiler();
+    await lsp.initialize(editor.pid!);
+    await expect.poll(() => lsp.shown('main.my'), { timeout: 15_000 }).toBe('running');
+    const [session] = await lsp.sessions();
+    editor.kill('SIGKILL');
+    // The editor's end never closes the server's input here: this test holds the other end.
+    expect(await lsp.exited).toBe(1);
+    expect(lsp.stderr()).toContain(`the editor (process ${editor.pid}) is gone`);
+    expect(lsp.stderr()).toContain('stopped: the editor closed the language server');
+    expect(processExists(session.childPid)).toBe(false);
+  });
+
   it('answers -32002 before initialize, -32600 to a second initialize and after shutdown', async () => {
     const lsp = startLsp([]);
     expect(await codeOf(lsp.client.sendRequest('textDocument/hover', {}))).toBe(-32002);
