@@ -29,8 +29,10 @@ export interface SessionNoticesOptions {
  * neither, and then hears only that there was a restart.
  *
  * A session that ends `failed` gave up on a crash loop only if it was restarted after a crash
- * before; otherwise its one child failed (a check that found errors exits 1). The session
- * object carries no exit code, so that is told without one.
+ * before; otherwise its one child failed. That is worth a warning only for a compiler that had
+ * served (a port was seen): the editor loses what it followed. A batch run failing is a check
+ * that found errors (exit 1), which the diagnostics already show. The session object carries no
+ * exit code, so the warning is told without one.
  */
 export class SessionNotices {
   #last: Session | undefined;
@@ -38,12 +40,15 @@ export class SessionNotices {
   #passed = new Set<SessionState>();
   /** Whether a restart after a crash was seen. */
   #crashRestarted = false;
+  /** Whether the compiler's server was up at some point (the session had a port). */
+  #served: boolean;
   readonly #tellsEnd: boolean;
 
   /** The state the subscription started from. */
   constructor(initial: Session, options: SessionNoticesOptions = {}) {
     this.#last = initial;
     this.#passed.add(initial.state);
+    this.#served = initial.port !== null;
     this.#tellsEnd = options.tellsEnd ?? true;
   }
 
@@ -52,6 +57,7 @@ export class SessionNotices {
     const previous = this.#last;
     this.#last = session;
     const name = `${session.tool ?? session.bin} ${session.version}`;
+    this.#served ||= session.port !== null;
     if (previous && session.restarts !== previous.restarts) {
       const crashed = this.#passed.has('backoff');
       const asked = !crashed && this.#passed.has('stopping');
@@ -74,7 +80,8 @@ export class SessionNotices {
     this.#passed.add(session.state);
     if (this.#tellsEnd && session.state === 'failed' && previous?.state !== 'failed') {
       if (session.restarts > 0 && this.#crashRestarted) return gaveUp(name, session.restarts);
-      return { type: MessageType.Warning, message: `${name} ended with an error.` };
+      if (this.#served)
+        return { type: MessageType.Warning, message: `${name} ended with an error.` };
     }
     return undefined;
   }

@@ -8,7 +8,7 @@ import {
 } from '../../src/lsp/session-notices.js';
 import type { Session, SessionState } from '../../src/session/session.js';
 
-function session(state: SessionState, restarts: number): Session {
+function session(state: SessionState, restarts: number, port: number | null = null): Session {
   return {
     session: '3f9c0a51d2e4b687',
     pid: 100,
@@ -19,16 +19,18 @@ function session(state: SessionState, restarts: number): Session {
     cwd: '/p',
     projectRoot: '/p',
     state,
-    port: null,
+    port,
     restarts,
     startedAt: '2026-01-10T09:30:00.000Z',
     control: null,
   };
 }
 
-/** The notices of a sequence of states, [state, restarts] each, the first being the start. */
-function notices(...steps: [SessionState, number][]) {
-  const [first, ...rest] = steps.map(([state, restarts]) => session(state, restarts));
+/**
+ * The notices of a sequence of states, [state, restarts, port?] each, the first being the start.
+ */
+function notices(...steps: [SessionState, number, (number | null)?][]) {
+  const [first, ...rest] = steps.map(([state, restarts, port]) => session(state, restarts, port));
   const watch = new SessionNotices(first!);
   return rest.map((s) => watch.next(s)).filter((n) => n !== undefined);
 }
@@ -93,20 +95,25 @@ describe('SessionNotices', () => {
     });
   });
 
-  it('reports one failed run as a warning, not as giving up', () => {
+  it('reports one failed run of a server as a warning, not as giving up', () => {
     const failed = { type: MessageType.Warning, message: 'mycc 1.4.2 ended with an error.' };
-    // `mycc check` that found errors: exit 1, never restarted.
-    expect(notices(['starting', 0], ['ready', 0], ['failed', 0])).toEqual([failed]);
+    // A compiler server (it reported a port) that exited 3, never restarted.
+    expect(notices(['starting', 0], ['ready', 0, 43121], ['failed', 0])).toEqual([failed]);
     // Restarted as asked before, then failed: no crash loop either.
-    const asked: [SessionState, number][] = [
-      ['ready', 0],
-      ['stopping', 0],
-      ['starting', 1],
-      ['failed', 1],
+    const asked: [SessionState, number, number][] = [
+      ['ready', 0, 43121],
+      ['stopping', 0, 43121],
+      ['starting', 1, 43121],
+      ['failed', 1, 43121],
     ];
     expect(notices(...asked).slice(1)).toEqual([failed]);
     // Ending well says nothing.
     expect(notices(['ready', 0], ['exited', 0])).toEqual([]);
+  });
+
+  it('says nothing when a batch run fails: a check that found errors', () => {
+    // `mycc check` exits 1 after publishing its errors; it never served, so no port was seen.
+    expect(notices(['starting', 0], ['ready', 0], ['failed', 0])).toEqual([]);
   });
 
   it('leaves the end to the caller that tells it itself', () => {
