@@ -1,4 +1,5 @@
 // The live side of kept diagnostics: every publishDiagnostics goes through here, writes coalesce.
+import { type BigIntStats, statSync } from 'node:fs';
 import { LauncherError } from '../errors.js';
 import { tryLock, type VersionLock } from '../install/install-lock.js';
 import { ensureStateDir, type LauncherPaths } from '../paths.js';
@@ -48,6 +49,11 @@ export class DiagnosticsKeeper {
   /** Changes since the last write (`[]` means clear). */
   #pending = new Map<string, Diagnostic[]>();
   readonly #writer: WriteCoalescer;
+  /**
+   * The kept file as this keeper last wrote it: while it is still that file, nobody else wrote
+   * since (every writer holds the lock and renames a new file into place), so it needs no re-read.
+   */
+  #written: BigIntStats | undefined;
   /** Since when (monotonic ms) the project's lock has been held by others, while it is. */
   #lockedOutSince: number | undefined;
   #closed = false;
@@ -114,11 +120,17 @@ export class DiagnosticsKeeper {
     const lock = this.#lock(wait);
     if (lock === null) return false;
     try {
-      const onDisk = readKeptFile(this.#paths, this.projectRoot);
-      const files = new Map<string, Diagnostic[]>(onDisk?.files);
+      const file = keptDiagnosticsFile(this.#paths, this.projectRoot);
+      let files: Map<string, Diagnostic[]>;
+      if (sameFile(statOf(file), this.#written)) {
+        files = new Map(this.#files);
+      } else {
+        const onDisk = readKeptFile(this.#paths, this.projectRoot);
+        files = new Map<string, Diagnostic[]>(onDisk?.files);
+        this.#tool ??= onDisk?.tool ?? null;
+        this.#version ??= onDisk?.version ?? null;
+      }
       for (const [uri, diagnostics] of this.#pending) applyChange(files, uri, diagnostics);
-      this.#tool ??= onDisk?.tool ?? null;
-      this.#version ??= onDisk?.version ?? null;
       writeKeptFile(this.#paths, {
         projectRoot: this.projectRoot,
         updatedAt: new Date().toISOString(),
@@ -126,6 +138,7 @@ export class DiagnosticsKeeper {
         version: this.#version,
         files,
       });
+      this.#written = statOf(file);
       this.#pending.clear();
       this.#files = files;
     } finally {
@@ -159,6 +172,29 @@ export class DiagnosticsKeeper {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, LOCK_POLL_MS);
     }
   }
+}
+
+function statOf(file: string): BigIntStats | undefined {
+  try {
+    return statSync(file, { bigint: true });
+  } catch {
+    return undefined;
+  }
+}
+
+// The same file, unchanged: an inode number can be reused once freed, so its size and change
+// time (to the nanosecond) must match too. Where there are no inode numbers (0), re-read.
+function sameFile(a: BigIntStats | undefined, b: BigIntStats | undefined): boolean {
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.ino !== 0n &&
+    a.ino === b.ino &&
+    a.dev === b.dev &&
+    a.size === b.size &&
+    a.ctimeNs === b.ctimeNs &&
+    a.mtimeNs === b.mtimeNs
+  );
 }
 
 function applyChange(files: Map<string, Diagnostic[]>, uri: string, diagnostics: Diagnostic[]) {
