@@ -17,18 +17,22 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, fileSystemRefusal } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
-import { isSameProcessAlive, ownStartTime } from '../session/process-identity.js';
+import { isSameProcessAlive, ownStartTime, uptimeNowMs } from '../session/process-identity.js';
 import { randomHex } from '../util/random.js';
 import { readSmallFile } from '../util/read-small-file.js';
 import { DirChange } from './dir-change.js';
 import { lockFile } from './layout.js';
 
-/** What a lock's owner file holds. `nonce` tells two holders with the same pid apart. */
+/**
+ * What a lock's owner file holds. `nonce` tells two holders with the same pid apart; `uptimeMs`
+ * (the machine's, at `acquiredAt`; absent in an older launcher's record) tells a restart since.
+ */
 export interface LockOwner {
   readonly pid: number;
   readonly startTime: string | null;
   readonly nonce: string;
   readonly acquiredAt: string;
+  readonly uptimeMs?: number;
 }
 
 /** A held lock; `release` removes it only while it is still ours. */
@@ -130,7 +134,10 @@ function isAlive(state: LockState): boolean {
   if (state.kind !== 'held') return state.kind === 'unreadable';
   return state.owner === null
     ? !isOld(state.record)
-    : isSameProcessAlive(state.owner.pid, state.owner.startTime, state.owner.acquiredAt);
+    : isSameProcessAlive(state.owner.pid, state.owner.startTime, {
+        at: state.owner.acquiredAt,
+        uptimeMs: state.owner.uptimeMs,
+      });
 }
 
 /** True when the lock of `version` is held by a running process. */
@@ -310,6 +317,7 @@ function newOwner(): LockOwner {
     startTime: ownStartTime(),
     nonce: randomHex(8),
     acquiredAt: new Date().toISOString(),
+    uptimeMs: uptimeNowMs(),
   };
 }
 

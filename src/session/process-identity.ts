@@ -49,38 +49,56 @@ export function startTimeFromUptime(): string {
 }
 
 /**
+ * When a record was made: the clock then (ISO 8601) and, where the record keeps it, the machine's
+ * uptime then in ms (`os.uptime()`, which no clock step moves).
+ */
+export interface RecordedWhen {
+  readonly at: string | undefined;
+  readonly uptimeMs?: number | undefined;
+}
+
+/** The machine's uptime as a record keeps it: whole ms, never above a later reading. */
+export function uptimeNowMs(): number {
+  return Math.floor(uptime() * 1000);
+}
+
+/**
  * Whether the process recorded as (`pid`, `startTime`) still runs. A differing start time means
  * the pid now belongs to someone else; an unknown one on either side falls back to the pid. Where
- * the running process's start cannot be told (Windows), a record made (`recordedAt`, ISO 8601)
- * before the machine last booted is dead whoever has its pid now: every process it could name
- * ended with that boot.
+ * the running process's start cannot be told (Windows), a record made before the machine last
+ * booted is dead whoever has its pid now: every process it could name ended with that boot.
  */
 export function isSameProcessAlive(
   pid: number,
   startTime: string | null,
-  recordedAt?: string,
+  recorded?: RecordedWhen,
 ): boolean {
   const probe = probeProcess(pid);
   if (!probe.alive) return false;
-  if (probe.startTime === null) return !madeBeforeBoot(recordedAt);
+  if (probe.startTime === null) return !madeBeforeBoot(recorded);
   return startTime === null || sameStartTime(probe.startTime, startTime);
 }
 
-// The boot time is worked out from the clock and the uptime (whole seconds on Windows): a record
-// this close to it is not judged by it. A reboot's shutdown and firmware take longer than this.
-const BOOT_MARGIN_MS = 10_000;
+// The boot time worked out from the clock moves with every step of the clock (time sync putting
+// right a clock hours off, as on a machine that also runs an OS keeping it in local time), so a
+// record is judged by it only when it is older than this beyond it.
+const CLOCK_BOOT_MARGIN_MS = 24 * 3600_000;
 
 /**
- * Whether a record made at `recordedAt` (ISO 8601) predates the machine's last boot, at `now`
- * with the machine up for `uptimeSeconds`. False when the time cannot be read.
+ * Whether a record predates the machine's last boot, with the machine up for `uptimeMs` at `now`.
+ * Certain when the uptime is below the one recorded (it only grows until a restart); otherwise
+ * only for a record made more than a day before the boot that the clock gives. False when
+ * neither can be read.
  */
 export function madeBeforeBoot(
-  recordedAt: string | undefined,
+  recorded: RecordedWhen | undefined,
   now = Date.now(),
-  uptimeSeconds = uptime(),
+  uptimeMs = uptime() * 1000,
 ): boolean {
-  const at = typeof recordedAt === 'string' ? Date.parse(recordedAt) : Number.NaN;
-  return at < now - uptimeSeconds * 1000 - BOOT_MARGIN_MS;
+  const before = recorded?.uptimeMs;
+  if (typeof before === 'number' && uptimeMs < before) return true;
+  const at = typeof recorded?.at === 'string' ? Date.parse(recorded.at) : Number.NaN;
+  return at < now - uptimeMs - CLOCK_BOOT_MARGIN_MS;
 }
 
 /**

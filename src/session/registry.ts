@@ -66,7 +66,11 @@ function readLiveSession(file: string, id: string): Session | null {
   if (content.status === 'absent') return null;
   const record =
     content.status === 'text' && isSessionId(id) ? decodeSession(content.text, id) : null;
-  if (record && isSameProcessAlive(record.pid, record.launcherStartTime, record.startedAt)) {
+  // A session record keeps no uptime (its fields are the contract's): only its clock time tells.
+  if (
+    record &&
+    isSameProcessAlive(record.pid, record.launcherStartTime, { at: record.startedAt })
+  ) {
     return publicSession(record);
   }
   prune(file);

@@ -11,6 +11,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { uptime } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -95,8 +96,9 @@ function writeOldLock(file: string, owner: Partial<LockOwner>) {
 }
 
 describe('the install lock', () => {
-  it('is a directory holding one file that names our pid and start time, all removed on release', async () => {
+  it('is a directory holding one file that names our pid, start time and uptime, all removed on release', async () => {
     const paths = home();
+    const before = Math.floor(uptime() * 1000);
     const lock = await acquireVersionLock(paths, '1.0.0');
     expect(readdirSync(lock.file)).toEqual([`owner-${lock.owner.nonce}`]);
     const owner = readLockOwner(lockFile(paths, '1.0.0'));
@@ -104,6 +106,10 @@ describe('the install lock', () => {
       pid: process.pid,
       startTime: probeProcess(process.pid).startTime,
     });
+    // The machine's uptime at the lock, which a later reading never falls below until a restart.
+    const kept = (owner as LockOwner).uptimeMs!;
+    expect(kept).toBeGreaterThanOrEqual(before);
+    expect(kept).toBeLessThanOrEqual(uptime() * 1000);
     lock.release();
     // Nothing is left beside the versions either: the lock was prepared under a name of its own.
     expect(readdirSync(paths.versions)).toEqual([]);
@@ -208,22 +214,33 @@ describe('the install lock', () => {
     const child = await liveProcess();
     const file = lockFile(paths, '1.0.0');
     await onPlatform('win32', async () => {
-      // Left by a launcher that died before the last reboot; its pid now belongs to another.
+      // Left by launchers that died before the last reboot; their pid now belongs to another.
+      // One kept the machine's uptime, above today's; the other (an older launcher) did not,
+      // and dates from long before the boot.
+      const beforeReboot = [
+        { acquiredAt: new Date().toISOString(), uptimeMs: uptime() * 1000 + 3600_000 },
+        { acquiredAt: '2023-11-14T22:13:20.000Z' },
+      ];
+      for (const record of beforeReboot) {
+        writeLock(file, { pid: child.pid!, startTime: 'at:1700000000000', ...record });
+        let waited = false;
+        const lock = await acquireVersionLock(paths, '1.0.0', {
+          onWait: () => (waited = true),
+          // Waiting for ever would leave the platform faked until the test times out.
+          signal: AbortSignal.timeout(5000),
+        });
+        expect(waited).toBe(false);
+        lock.release();
+      }
+      // Taken a minute after this boot, before time sync set the clock 2 h forward: the boot
+      // the clock gives is later than the lock, but the uptime grew. Judged by its pid alone:
+      // waited for while it lives.
+      const bootByClock = Date.now() - uptime() * 1000;
       writeLock(file, {
         pid: child.pid!,
-        startTime: 'at:1700000000000',
-        acquiredAt: '2023-11-14T22:13:20.000Z',
+        acquiredAt: new Date(bootByClock - 2 * 3600_000).toISOString(),
+        uptimeMs: 60_000,
       });
-      let waited = false;
-      const lock = await acquireVersionLock(paths, '1.0.0', {
-        onWait: () => (waited = true),
-        // Waiting for ever would leave the platform faked until the test times out.
-        signal: AbortSignal.timeout(5000),
-      });
-      expect(waited).toBe(false);
-      lock.release();
-      // A lock taken since the boot is still judged by its pid alone: waited for while it lives.
-      writeLock(file, { pid: child.pid!, acquiredAt: new Date().toISOString() });
       const next = await acquireVersionLock(paths, '1.0.0', {
         pollMs: 10,
         onWait: (owner) => {
@@ -236,15 +253,31 @@ describe('the install lock', () => {
     });
   });
 
-  it('dates the last boot from the clock and the uptime, with a margin', () => {
-    const now = Date.parse('2026-01-02T00:00:00Z');
-    const day = 24 * 3600;
-    expect(madeBeforeBoot('2026-01-01T00:00:00Z', now, day / 2)).toBe(true);
-    expect(madeBeforeBoot('2026-01-01T23:00:00Z', now, day / 2)).toBe(false);
-    // Within seconds of the boot time worked out: not judged by it.
-    expect(madeBeforeBoot('2026-01-01T11:59:55Z', now, day / 2)).toBe(false);
-    expect(madeBeforeBoot('', now, day / 2)).toBe(false);
-    expect(madeBeforeBoot(undefined, now, day / 2)).toBe(false);
+  it('dates a record before the last boot by the uptime it kept, and by the clock only a day past the boot', () => {
+    const now = Date.parse('2026-01-10T12:00:00Z');
+    const hour = 3600_000;
+    // The uptime is below the one recorded: the machine restarted since, whatever the clock says.
+    expect(madeBeforeBoot({ at: '2026-01-10T11:59:00Z', uptimeMs: 5 * hour }, now, hour)).toBe(
+      true,
+    );
+    // Recorded 60 s after the boot; then time sync stepped the clock 2 h forward. The boot the
+    // clock gives (11:58) is now 2.5 h after the record, but the uptime grew: alive.
+    expect(madeBeforeBoot({ at: '2026-01-10T09:30:00Z', uptimeMs: 60_000 }, now, 120_000)).toBe(
+      false,
+    );
+    // Three days before the boot, from a boot that ran longer than this one has yet: dead.
+    const early = { at: '2026-01-07T00:00:00Z', uptimeMs: 60_000 };
+    expect(madeBeforeBoot(early, now, 2 * hour)).toBe(true);
+    // Without a recorded uptime (an older launcher's lock, a session): by the clock, 24 h past
+    // the boot it gives (10:00).
+    expect(madeBeforeBoot({ at: '2026-01-09T11:00:00Z' }, now, 2 * hour)).toBe(false);
+    expect(madeBeforeBoot({ at: '2026-01-09T09:00:00Z' }, now, 2 * hour)).toBe(true);
+    // A recorded uptime that is no number is no evidence.
+    const garbled = { at: '2026-01-10T11:59:00Z', uptimeMs: '99999999' as unknown as number };
+    expect(madeBeforeBoot(garbled, now, hour)).toBe(false);
+    expect(madeBeforeBoot({ at: '' }, now, hour)).toBe(false);
+    expect(madeBeforeBoot({ at: undefined }, now, hour)).toBe(false);
+    expect(madeBeforeBoot(undefined, now, hour)).toBe(false);
   });
 
   it('takes the place of an empty lock directory, left by a release cut short', async () => {

@@ -1,6 +1,7 @@
 // The session registry on real files: modes, atomic coalesced rewrites, liveness and pruning.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { uptime } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { launcherPaths, stateSubdir } from '../../src/paths.js';
@@ -172,6 +173,13 @@ describe('listSessions', () => {
     await onPlatform('win32', () => {
       // Our own pid, alive: only the boot tells that the record's launcher is gone.
       expect(listSessions(paths)).toHaveLength(1);
+      // Started just after this boot, before time sync set the clock 2 h forward: the boot the
+      // clock gives is later than the session, which is no evidence of a reboot. Still listed.
+      const bootByClock = Date.now() - uptime() * 1000;
+      const startedAt = new Date(bootByClock - 2 * 3600_000).toISOString();
+      writeFileSync(record.file, JSON.stringify({ ...stored, startedAt }));
+      expect(listSessions(paths)).toHaveLength(1);
+      // Started days before the boot: its launcher ended with that boot.
       writeFileSync(
         record.file,
         JSON.stringify({ ...stored, startedAt: '2023-11-14T22:13:20.000Z' }),
