@@ -197,6 +197,18 @@ function isPipeOrSocket(fd: number): boolean {
 }
 
 /**
+ * Whether the child is to inherit the launcher's working directory rather than be given `cwd`:
+ * only when `cwd` is that directory and its name was lost in decoding (Node reads bytes that are
+ * not UTF-8 as U+FFFD, so the string names another directory or none). Any other directory is
+ * named, so that a restart enters the directory by its path again: one removed and made anew
+ * (`rm -rf out && mkdir out`) is entered as the new one, not kept as the deleted one. The
+ * string test comes first; process.cwd() is cached by Node, so neither asks the system anything.
+ */
+function inheritsCwd(cwd: string): boolean {
+  return cwd.includes('\uFFFD') && cwd === workingDir();
+}
+
+/**
  * Spawn the child. In its own group it is started through `setpriv --pdeathsig KILL` where that
  * exists; in the terminal's group it is not, because a child killed at the launcher's death
  * would orphan its descendants before the watchdog could find them under it.
@@ -210,10 +222,7 @@ export function spawnChild(plan: SpawnPlan): ChildProcess {
     : [program, [...plan.args]];
   try {
     return spawn(file, args, {
-      // The launcher's own directory is inherited rather than named: Node's string for it has
-      // U+FFFD where the path's bytes are not UTF-8, and would name another directory or none.
-      // process.cwd() is cached by Node, so this asks the system nothing.
-      cwd: plan.cwd === workingDir() ? undefined : plan.cwd,
+      cwd: inheritsCwd(plan.cwd) ? undefined : plan.cwd,
       env: plan.env,
       argv0: setpriv ? undefined : plan.command,
       stdio: plan.stdio === 'pipe' ? ['ignore', 'pipe', 'pipe'] : 'inherit',
