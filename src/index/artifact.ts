@@ -41,9 +41,8 @@ export function chooseArtifact(
 }
 
 /**
- * Resolve an artifact's URL against the index's own (after redirects, as a browser takes a
- * page's address) and apply the URL rules to the result. A `file:` artifact is accepted only
- * from a `file:` index: a remote index may not make the launcher read local files.
+ * Resolve an artifact's URL against the index URL and apply the URL rules. A `file:` artifact is
+ * accepted only from a `file:` index: a remote index may not make the launcher read local files.
  */
 export function artifactUrl(
   index: DistIndex,
@@ -54,7 +53,7 @@ export function artifactUrl(
   const what = `the ${platformName(artifact.os, artifact.arch)} build of ${version.version} in ${index.url}`;
   let url: URL;
   try {
-    url = new URL(artifact.url, index.base);
+    url = new URL(artifact.url, index.url);
   } catch (error) {
     throw new LauncherError(
       'E_BAD_INDEX',

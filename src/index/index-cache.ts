@@ -4,16 +4,11 @@ import path from 'node:path';
 import type { LauncherPaths } from '../paths.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { nodeCrypto } from '../util/random.js';
-import { type DistIndex, parseIndex, TOOL_NAME } from './index-schema.js';
+import { TOOL_NAME } from './index-schema.js';
 
 /** What is kept next to a cached index body. */
 export interface IndexCacheMeta {
   readonly url: string;
-  /**
-   * Where the index came from after redirects, which relative artifact URLs resolve against.
-   * Entries written before it was kept have none: the configured URL stands in.
-   */
-  readonly finalUrl?: string;
   readonly etag: string | null;
   readonly lastModified: string | null;
   readonly fetchedAt: string;
@@ -60,19 +55,11 @@ export function readCachedIndex(paths: LauncherPaths, url: string): CachedIndex 
   }
 }
 
-/** A cached index, validated, its relative URLs resolved against where it was fetched from. */
-export function parseCachedIndex(cached: CachedIndex): DistIndex {
-  const { url, finalUrl } = cached.meta;
-  const base = typeof finalUrl === 'string' && URL.canParse(finalUrl) ? finalUrl : url;
-  return parseIndex(cached.body, url, base);
-}
-
 /** Store an index that has been validated (a bad index is never cached). */
 export function writeCachedIndex(
   paths: LauncherPaths,
   entry: {
     url: string;
-    finalUrl: string;
     body: string;
     etag: string | null;
     lastModified: string | null;
@@ -82,7 +69,6 @@ export function writeCachedIndex(
   const base = entryBase(paths, entry.url);
   const meta: IndexCacheMeta = {
     url: entry.url,
-    finalUrl: entry.finalUrl,
     etag: entry.etag,
     lastModified: entry.lastModified,
     fetchedAt: new Date().toISOString(),

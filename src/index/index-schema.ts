@@ -40,13 +40,7 @@ export interface DistVersion {
 
 /** A validated index; `versions` is sorted highest first. */
 export interface DistIndex {
-  /** The configured URL, by which messages name the index. */
   readonly url: string;
-  /**
-   * What relative artifact URLs resolve against: where the index was last fetched from, after
-   * redirects (the configured URL when it did not move, or for an old cache entry).
-   */
-  readonly base: string;
   readonly schema: number;
   readonly tool: string;
   readonly versions: readonly DistVersion[];
@@ -115,11 +109,8 @@ export function decodeIndex(bytes: Uint8Array, url: string): string {
   }
 }
 
-/**
- * Parse and validate an index's text. Every error names the index URL and, where one, the
- * version. `base` is where it was fetched from, when a redirect moved it.
- */
-export function parseIndex(text: string, url: string, base: string = url): DistIndex {
+/** Parse and validate an index's text. Every error names the index URL and, where one, the version. */
+export function parseIndex(text: string, url: string): DistIndex {
   const fail = (where: string, what: string): never => {
     throw badIndex(url, `${where}${what}`);
   };
@@ -176,7 +167,7 @@ export function parseIndex(text: string, url: string, base: string = url): DistI
     return { version, published: entry.published as string | undefined, bins, artifacts };
   });
   versions.sort((a, b) => semver.rcompare(a.version, b.version));
-  return { url, base, schema, tool, versions };
+  return { url, schema, tool, versions };
 }
 
 function parseBins(value: unknown, fail: (what: string) => never): Record<string, string> {

@@ -7,7 +7,7 @@ import { readIndexBody } from './content-encoding.js';
 import { type DistUrlSource, requireDistUrl } from './dist-url.js';
 import { HttpClient } from './http-client.js';
 import { HttpStatusError, headerList, isOffline } from './http-settings.js';
-import { parseCachedIndex, readCachedIndex, writeCachedIndex } from './index-cache.js';
+import { readCachedIndex, writeCachedIndex } from './index-cache.js';
 import { type DistIndex, parseIndex, readLocalIndexSync } from './index-schema.js';
 import { withRetries } from './retry.js';
 
@@ -43,7 +43,7 @@ export async function loadIndex(
 
   const cached = readCachedIndex(ctx.paths, url.href);
   if (isOffline(ctx.env)) {
-    if (cached) return { index: parseCachedIndex(cached), origin: 'cache' };
+    if (cached) return { index: parseIndex(cached.body, url.href), origin: 'cache' };
     throw new LauncherError(
       'E_OFFLINE',
       `LAUNCHER_OFFLINE=1, and the index ${url.href} is not cached`,
@@ -62,11 +62,9 @@ export async function loadIndex(
       `the index ${url.href}`,
       async () => {
         const res = await client.get(url, { headers, signal: options.signal });
-        // Where the index is after redirects: its relative artifact URLs are relative to that.
-        const finalUrl = res.url.href;
         if (res.status === 304 && cached) {
           await res.body.dump();
-          return { finalUrl, fresh: null };
+          return null;
         }
         if (res.status !== 200) {
           await res.body.dump();
@@ -74,24 +72,20 @@ export async function loadIndex(
         }
         const encoding = headerList(res.headers, 'content-encoding');
         const body = await readIndexBody(res.body, url.href, encoding);
-        return { finalUrl, fresh: { body, headers: res.headers } };
+        return { body, headers: res.headers };
       },
       { settings: client.settings, signal: options.signal },
     );
-    const { finalUrl, fresh } = answer;
-    // The cached body, confirmed where the request ended now. The cache keeps the address it
-    // was fetched from; only a new body rewrites the entry.
-    if (fresh === null)
-      return { index: parseIndex(cached!.body, url.href, finalUrl), origin: 'revalidated' };
-    const index = parseIndex(fresh.body, url.href, finalUrl);
+    if (answer === null)
+      return { index: parseIndex(cached!.body, url.href), origin: 'revalidated' };
+    const index = parseIndex(answer.body, url.href);
     const header = (name: string) => {
-      const value = fresh.headers[name];
+      const value = answer.headers[name];
       return typeof value === 'string' ? value : null;
     };
     writeCachedIndex(ctx.paths, {
       url: url.href,
-      finalUrl,
-      body: fresh.body,
+      body: answer.body,
       etag: header('etag'),
       lastModified: header('last-modified'),
       tool: index.tool,
@@ -100,7 +94,7 @@ export async function loadIndex(
   } catch (error) {
     if (!cached || !isLauncherError(error) || error.code !== 'E_NETWORK') throw error;
     options.note?.(`warning: ${error.message}; using the index cached at ${cached.meta.fetchedAt}`);
-    return { index: parseCachedIndex(cached), origin: 'cache' };
+    return { index: parseIndex(cached.body, url.href), origin: 'cache' };
   } finally {
     if (!options.client) await client.close();
   }

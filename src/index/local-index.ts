@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import type { LauncherPaths } from '../paths.js';
 import { type DistUrlSource, requireDistUrl } from './dist-url.js';
-import { parseCachedIndex, readCachedIndex } from './index-cache.js';
+import { readCachedIndex } from './index-cache.js';
 import { type DistIndex, parseIndex, readLocalIndexSync } from './index-schema.js';
 
 /** An index known locally, and how fresh it is. */
@@ -29,7 +29,9 @@ export function readLocalIndex(
       return { index: parseIndex(text, url.href), cachedAt: null };
     }
     const cached = readCachedIndex(ctx.paths, url.href);
-    return cached ? { index: parseCachedIndex(cached), cachedAt: cached.meta.fetchedAt } : null;
+    return cached
+      ? { index: parseIndex(cached.body, url.href), cachedAt: cached.meta.fetchedAt }
+      : null;
   } catch {
     return null;
   }
