@@ -1,10 +1,12 @@
 // Redirects of a real loopback server: followed to http(s) URLs the rules allow, and no further.
+// Relative artifact URLs resolve against the configured index URL, wherever redirects led.
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LauncherContext } from '../../src/context.js';
 import { loadIndex } from '../../src/index/load-index.js';
+import { launcher } from '../helpers/cli.js';
 import { type DistServer, startDistServer } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 
@@ -25,6 +27,19 @@ async function redirector(to: (path: string, base: string) => string) {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   closers.push(() => new Promise((resolve) => server.close(() => resolve())));
   return { url: `${base}/index.json`, hits: () => hits };
+}
+
+/** A server that answers the paths of `table` with their bytes, and anything else with 404. */
+async function lookupServer(table: Record<string, string | Buffer>) {
+  const server = http.createServer((req, res) => {
+    const body = table[req.url ?? ''];
+    if (body === undefined) res.writeHead(404).end();
+    else res.writeHead(200).end(body);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 async function dist(): Promise<DistServer> {
@@ -67,5 +82,29 @@ describe('redirects', () => {
     expect(error).toMatchObject({ code: 'E_BAD_URL', exitCode: 2 });
     expect(error!.message).toContain(target);
     expect(bad.hits()).toBe(1);
+  });
+
+  // A releases store: every asset of latest/download/ redirects to an opaque signed object URL,
+  // which names neither the asset nor a directory it could sit next to.
+  it('leave relative artifact URLs relative to the configured index URL (a redirecting store)', async () => {
+    const server = await dist();
+    const archive = server.archivePath('1.0.0');
+    const objects = await lookupServer({
+      '/o/7f3a9c?sig=1': JSON.stringify(server.index),
+      '/o/e21b04?sig=2': server.archive('1.0.0'),
+    });
+    const opaque: Record<string, string> = {
+      '/latest/download/index.json': '/o/7f3a9c?sig=1',
+      [`/latest/download${archive}`]: '/o/e21b04?sig=2',
+    };
+    const store = await redirector((path) => `${objects}${opaque[path] ?? '/missing'}`);
+    const releases = store.url.replace('/index.json', '/latest/download');
+    const env = cleanEnv({ LAUNCHER_DIST_URL: `${releases}/index.json` });
+    const r = await launcher(['install', '1.0.0'], { env, cwd: tempDir() });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`downloading mycc 1.0.0 from ${releases}${archive} `);
+    expect(store.hits()).toBe(2);
+    const list = await launcher(['list'], { env, cwd: tempDir() });
+    expect(list.stdout).toContain('1.0.0');
   });
 });
