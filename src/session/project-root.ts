@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { LauncherError } from '../errors.js';
 import { realPathOr } from '../util/real-path.js';
+import { requireDecodedWorkingDir } from '../util/working-dir.js';
 import { findRequest, type RequestContext, startDirectory } from '../version/requested.js';
 
 /** The error for a `dir` (resolved to `start`) that is not a directory. */
@@ -37,7 +38,10 @@ function withStartDirectory(
   dir: string,
   notADirectory: NotADirectory,
 ): RequestContext {
-  // An absolute one needs no working directory (which may have been removed).
+  // An absolute one needs no working directory (which may have been removed). A relative one is
+  // refused from a working directory whose name was lost in decoding: resolved against Node's
+  // string for it, it would name another directory, passed on as an absolute LAUNCHER_DIR.
+  if (!path.isAbsolute(dir)) requireDecodedWorkingDir(ctx.cwd);
   const start = path.isAbsolute(dir) ? path.resolve(dir) : path.resolve(ctx.cwd, dir);
   let isDirectory = false;
   try {

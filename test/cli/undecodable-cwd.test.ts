@@ -75,6 +75,22 @@ describe('a working directory whose path is not valid UTF-8', () => {
     expect(readFileSync(path.join(w.project, '.tool-version'), 'utf8')).toBe('1.5.0\n');
   });
 
+  it('is refused by stop, restart and diagnostics given a relative --dir, not an absolute one', async () => {
+    const w = world();
+    mkdirSync(w.inside('sub'));
+    // What Node's string for the directory names: a sibling whose name holds U+FFFD.
+    mkdirSync(path.join(w.project, 'caf\uFFFD', 'sub'), { recursive: true });
+    for (const args of [
+      ['stop', '--dir', 'sub'],
+      ['restart', '--dir', 'sub'],
+      ['diagnostics', '--dir', '.'],
+    ]) {
+      expectRefused(await fromInside(w, args));
+    }
+    const absolute = await fromInside(w, ['diagnostics', '--dir', w.project]);
+    expect(absolute).toMatchObject({ code: 0, stderr: '' });
+  });
+
   it('runs the compiler in that very directory when LAUNCHER_VERSION makes the search needless', async () => {
     const w = world();
     expect((await launcher(['rehash'], { env: w.env, cwd: w.project })).code).toBe(0);
