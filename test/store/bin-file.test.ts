@@ -1,4 +1,4 @@
-// A bin declared without an extension runs, on Windows, from its `.exe`: at install and at each call.
+// A bin declared without `.exe` runs, on Windows, from its `.exe`: at install and at each call.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,12 +23,16 @@ function installWith(...files: string[]): string {
 }
 
 describe('the file of a declared bin', () => {
-  it('is <path>.exe on Windows when the path has no extension and is not there as declared', () => {
-    const root = installWith('bin/mycc.exe', 'bin/both', 'bin/both.exe');
+  it('is <path>.exe on Windows when the path is not there as declared', () => {
+    const root = installWith('bin/mycc.exe', 'bin/both', 'bin/both.exe', 'bin/python3.12.exe');
     expect(binFile(root, 'bin/mycc', 'win32')).toBe(path.join(root, 'bin/mycc.exe'));
-    // As declared: the file exists, or the path has an extension, or the system is not Windows.
+    // A dot in the name is no extension Windows starts a program by.
+    expect(binFile(root, 'bin/python3.12', 'win32')).toBe(path.join(root, 'bin/python3.12.exe'));
+    expect(binFile(root, 'bin/mycc.js', 'win32')).toBe(path.join(root, 'bin/mycc.js.exe'));
+    // As declared: the file exists, or ends in .exe or .com, or the system is not Windows.
     expect(binFile(root, 'bin/both', 'win32')).toBe(path.join(root, 'bin/both'));
-    expect(binFile(root, 'bin/mycc.js', 'win32')).toBe(path.join(root, 'bin/mycc.js'));
+    expect(binFile(root, 'bin/gone.exe', 'win32')).toBe(path.join(root, 'bin/gone.exe'));
+    expect(binFile(root, 'bin/gone.COM', 'win32')).toBe(path.join(root, 'bin/gone.COM'));
     expect(binFile(root, 'bin/mycc', 'linux')).toBe(path.join(root, 'bin/mycc'));
     expect(binFile(root, 'bin/mycc', 'darwin')).toBe(path.join(root, 'bin/mycc'));
   });
