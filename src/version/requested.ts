@@ -41,16 +41,21 @@ function absoluteLauncherDir(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /**
- * Where the search for a version file starts: `LAUNCHER_DIR` when set, else the cwd. Both are
- * physical paths (the cwd is, as the kernel gives it): LAUNCHER_DIR is resolved to its real
+ * Where the search for a version file starts: `LAUNCHER_DIR` when set, else the cwd. On POSIX
+ * both are physical paths (the kernel knows no other cwd): LAUNCHER_DIR is resolved to its real
  * path, so that naming a directory through a symbolic link finds the same pin as `cd` into it.
- * One realpath(3), only when LAUNCHER_DIR is set.
+ * One realpath(3), only when LAUNCHER_DIR is set. On Windows the cwd keeps the spelling it was
+ * entered by (a subst drive, a junction), which realpath would resolve away, so LAUNCHER_DIR is
+ * only made absolute there: `S:\` stays `S:\` as `cd /d S:\` leaves it.
  */
-export function startDirectory(ctx: Pick<RequestContext, 'env' | 'cwd'>): string {
-  const absolute = absoluteLauncherDir(ctx.env);
-  if (absolute) return realPathOr(absolute);
+export function startDirectory(
+  ctx: Pick<RequestContext, 'env' | 'cwd'>,
+  platform: NodeJS.Platform = process.platform,
+): string {
   const dir = ctx.env.LAUNCHER_DIR;
-  return dir ? realPathOr(path.resolve(ctx.cwd, dir)) : path.resolve(ctx.cwd);
+  if (!dir) return path.resolve(ctx.cwd);
+  const start = absoluteLauncherDir(ctx.env) ?? path.resolve(ctx.cwd, dir);
+  return platform === 'win32' ? path.resolve(start) : realPathOr(start);
 }
 
 /**

@@ -1,9 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isLauncherError } from '../../src/errors.js';
 import { launcherPaths } from '../../src/paths.js';
-import { findRequest, requireRequest } from '../../src/version/requested.js';
+import { findRequest, requireRequest, startDirectory } from '../../src/version/requested.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 
 function world(options: { file?: string; global?: string; env?: NodeJS.ProcessEnv } = {}) {
@@ -112,5 +112,35 @@ describe('which request is in force', () => {
       expect(error.hint).toContain('launcher local');
       expect(error.hint).toContain('launcher global');
     }
+  });
+});
+
+describe('the directory the search starts in', () => {
+  // real/p, and link -> real/p beside it.
+  function linked() {
+    const root = tempDir();
+    mkdirSync(path.join(root, 'real', 'p'), { recursive: true });
+    symlinkSync(path.join(root, 'real', 'p'), path.join(root, 'link'));
+    return { root, real: path.join(root, 'real', 'p'), link: path.join(root, 'link') };
+  }
+
+  it('is LAUNCHER_DIR resolved to its real path on POSIX, absolute or relative', () => {
+    const { root, real, link } = linked();
+    for (const platform of ['linux', 'darwin'] as const) {
+      for (const dir of [link, 'link']) {
+        const ctx = { env: { LAUNCHER_DIR: dir }, cwd: root };
+        expect(startDirectory(ctx, platform)).toBe(real);
+      }
+    }
+  });
+
+  // Windows' cwd keeps a subst drive's or a junction's spelling, so LAUNCHER_DIR keeps its own.
+  it('is LAUNCHER_DIR only made absolute on Windows', () => {
+    const { root, link } = linked();
+    expect(startDirectory({ env: { LAUNCHER_DIR: link }, cwd: root }, 'win32')).toBe(link);
+    expect(startDirectory({ env: { LAUNCHER_DIR: 'link' }, cwd: root }, 'win32')).toBe(link);
+    expect(startDirectory({ env: { LAUNCHER_DIR: 'link/../x' }, cwd: root }, 'win32')).toBe(
+      path.join(root, 'x'),
+    );
   });
 });
