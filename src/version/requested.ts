@@ -67,27 +67,37 @@ export function requireSearchableStart(ctx: Pick<RequestContext, 'env' | 'cwd'>)
 }
 
 /**
- * Throw E_NO_DIR (exit 2) unless `dir` is an existing directory. `hint` says what to do; a
- * LAUNCHER_DIR, when set, is named as where the path came from.
+ * Throw E_NO_DIR (exit 2) unless `dir`, the start directory, is an existing directory. `hint`
+ * says what to do. When it comes from LAUNCHER_DIR, the message names that variable and its
+ * value as the user spelled it (made absolute), not the real path a link led to.
  */
-export function requireDirectory(dir: string, env: NodeJS.ProcessEnv, hint: string): void {
-  const named = env.LAUNCHER_DIR ? ' named by LAUNCHER_DIR' : '';
+export function requireDirectory(
+  dir: string,
+  ctx: Pick<RequestContext, 'env' | 'cwd'>,
+  hint: string,
+): void {
+  const given = ctx.env.LAUNCHER_DIR;
+  const [shown, named] = given
+    ? [absoluteLauncherDir(ctx.env) ?? path.resolve(ctx.cwd, given), ' named by LAUNCHER_DIR']
+    : [dir, ''];
   let isDirectory: boolean;
   try {
     isDirectory = statSync(dir).isDirectory();
   } catch (error) {
     const code = errnoCode(error);
     if (code === 'ENOENT' || code === 'ENOTDIR')
-      throw new LauncherError('E_NO_DIR', `the directory ${dir}${named} does not exist`, { hint });
+      throw new LauncherError('E_NO_DIR', `the directory ${shown}${named} does not exist`, {
+        hint,
+      });
     // Not ours to look into (EACCES on the way to it, a link loop): as unusable, said as such.
     throw new LauncherError(
       'E_NO_DIR',
-      `cannot use the directory ${dir}${named}: ${(error as Error).message}`,
+      `cannot use the directory ${shown}${named}: ${(error as Error).message}`,
       { hint },
     );
   }
   if (!isDirectory)
-    throw new LauncherError('E_NO_DIR', `${dir}${named} is not a directory`, { hint });
+    throw new LauncherError('E_NO_DIR', `${shown}${named} is not a directory`, { hint });
 }
 
 /**
@@ -109,7 +119,7 @@ export function findRequest(
   if (ctx.env.LAUNCHER_DIR) {
     requireDirectory(
       start,
-      ctx.env,
+      ctx,
       'Point LAUNCHER_DIR at the project directory (the one that holds .tool-version), or unset it.',
     );
   }

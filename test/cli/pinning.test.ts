@@ -77,6 +77,23 @@ describe('launcher current', () => {
     }
   });
 
+  it('names a LAUNCHER_DIR that is a link to a file as given, not the file it leads to', async () => {
+    const { env, dir } = project('1.4\n');
+    const link = path.join(dir, 'proj');
+    symlinkSync('.tool-version', link);
+    // Absolute, and relative to the working directory (named made absolute).
+    for (const given of [link, 'proj']) {
+      for (const args of [['current'], ['local', '1.5']]) {
+        const r = await launcher(args, { env: { ...env, LAUNCHER_DIR: given }, cwd: dir });
+        expect(r.code).toBe(2);
+        expect(r.stderr.split('\n')[0]).toBe(
+          `launcher: ${link} named by LAUNCHER_DIR is not a directory`,
+        );
+      }
+    }
+    expect(readFileSync(path.join(dir, '.tool-version'), 'utf8')).toBe('1.4\n');
+  });
+
   it('prints the installed version and the file that set it', async () => {
     const { env, dir, home } = project('1.4\n');
     placeVersion(home, '1.4.2');

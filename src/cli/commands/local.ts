@@ -43,7 +43,7 @@ export class LocalCommand extends LauncherCommand {
     // for it.
     requireDirectory(
       dir,
-      this.launcher.env,
+      this.launcher,
       'launcher local pins an existing directory and creates none: check the path for a typo, ' +
         'or create that directory first (mkdir -p), then run the command again.',
     );
