@@ -54,8 +54,8 @@ export interface TerminateOptions {
   deferSignal: boolean;
 }
 
-// After the exit, how long the child's pipes may stay idle, with this side ready to take more,
-// before they are cut: a descendant may hold them open without writing.
+// After the exit, how long the child's pipes may still be read, with this side ready to take
+// more, before they are cut: a descendant may hold them open, writing or not.
 const DRAIN_MS = 2000;
 // On Ctrl-Z, how long the members of a child's own group that catch SIGTSTP (a launcher) may
 // take to act on it before the whole group is stopped.
@@ -303,9 +303,12 @@ export class ChildRun {
 
   /**
    * Output and messages written just before the exit are still on their way: let them arrive.
-   * The pipes are cut once they have been idle for DRAIN_MS with this side ready to take more.
-   * Output waiting only because the embedder has not read it yet (piped with backpressure, the
-   * child's pipe is paused) is never cut: it is the embedder's, however late it reads.
+   * What the child itself left in its pipes is at most what they hold, read in moments; output
+   * that keeps coming after that is a descendant's holding them open. So the pipes are cut once
+   * they have been read for DRAIN_MS in all, counting only time this side was ready to take
+   * more: output waiting only because the embedder has not read it yet (piped with
+   * backpressure, the child's pipe is paused) is never cut: it is the embedder's, however late
+   * it reads.
    */
   async #drain(closed: Promise<unknown>): Promise<void> {
     // Two turns of the event loop, so a connection the child made just before exiting is accepted.
@@ -315,22 +318,26 @@ export class ChildRun {
     const limit = new Promise<void>((resolve) => {
       cut = resolve;
     });
-    // Started again by every chunk; stopped while a pipe waits for the embedder to read.
+    // The time left, spent only while no pipe waits for the embedder to read.
+    let left = DRAIN_MS;
+    let since: number | undefined;
     let timer: NodeJS.Timeout | undefined;
-    const idle = () => {
+    const account = () => {
+      if (since !== undefined) left -= performance.now() - since;
       clearTimeout(timer);
       const waiting = pipes.some((pipe) => pipe.readableFlowing === false);
-      timer = waiting ? undefined : setTimeout(cut, DRAIN_MS);
+      since = waiting ? undefined : performance.now();
+      timer = waiting ? undefined : setTimeout(cut, Math.max(0, left));
     };
-    for (const pipe of pipes) pipe.on('data', idle).on('pause', idle).on('resume', idle);
-    idle();
+    for (const pipe of pipes) pipe.on('pause', account).on('resume', account);
+    account();
     const settled = (async () => {
       await closed;
       while (this.#holds.size > 0) await Promise.all(this.#holds);
     })();
     await Promise.race([settled, limit]);
     clearTimeout(timer);
-    for (const pipe of pipes) pipe.off('data', idle).off('pause', idle).off('resume', idle);
+    for (const pipe of pipes) pipe.off('pause', account).off('resume', account);
     this.connection?.dispose();
     this.#socket?.destroy();
     this.process.stdout?.destroy();

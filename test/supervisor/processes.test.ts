@@ -103,6 +103,28 @@ describe("the child's output", () => {
     expect(await supervisor.wait()).toMatchObject({ code: 3, cause: 'failed' });
     process.kill(Number(stdout().trim()), 'SIGKILL');
   });
+
+  it('is cut too when a descendant keeps writing to it after the exit', async () => {
+    // A descendant left behind that writes every 0.3 s, for ever: were each line to restart
+    // the count, the exit would never be told.
+    const { supervisor, stdout } = supervise(
+      {
+        command: 'sh',
+        args: ['-c', '(while :; do echo tick; sleep 0.3; done) & echo "pid $!"; exit 3'],
+      },
+      { processGroup: 'shared', restart: 'no' },
+    );
+    await supervisor.start();
+    try {
+      const started = performance.now();
+      expect(await supervisor.wait()).toMatchObject({ code: 3, cause: 'failed' });
+      expect(performance.now() - started).toBeLessThan(6000);
+      expect(stdout()).toContain('tick');
+    } finally {
+      const pid = /pid (\d+)/.exec(stdout())?.[1];
+      if (pid) process.kill(Number(pid), 'SIGKILL');
+    }
+  });
 });
 
 describe('the launcher ends like its child', () => {
