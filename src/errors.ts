@@ -152,8 +152,11 @@ function fileSystemError(
   const code = errnoCode(error) ?? '';
   const refusal = table[code];
   if (!refusal) return undefined;
-  const file = (error as { path?: unknown }).path;
   const syscall = (error as { syscall?: unknown }).syscall;
+  // A rename onto a directory is refused for its target, which Node gives as `dest`.
+  const dest =
+    code === 'EISDIR' && syscall === 'rename' ? (error as { dest?: unknown }).dest : undefined;
+  const file = dest ?? (error as { path?: unknown }).path;
   const during = typeof syscall === 'string' ? ` (${syscall})` : '';
   // A write to an open file (a full disk mid-download) names no path: the caller may know it.
   const what =
@@ -196,6 +199,22 @@ export function renderError(error: unknown, options: { debug?: boolean } = {}): 
     `launcher: internal error: ${detail}\n\n` +
     'This is a bug in launcher. Run again with LAUNCHER_DEBUG=1 for the full trace and report it.\n'
   );
+}
+
+/**
+ * An error as one line (for the editor, a log, a warning): the message, and the fix when there
+ * is one.
+ */
+export function problemText(raw: unknown): string {
+  const error = isLauncherError(raw) ? raw : (fileSystemProblem(raw) ?? raw);
+  if (isLauncherError(error))
+    return error.hint ? `${sentence(error.message)} ${error.hint}` : error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Text that ends as a sentence does. */
+export function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 /** The exit code for any thrown value. */

@@ -102,11 +102,14 @@ export class DiagnosticsKeeper {
     this.#writer.flush();
   }
 
-  /** Write pending changes, then ignore later updates. */
+  /** Write pending changes, then ignore later updates (also when that write fails). */
   close(): void {
-    this.#writer.flush();
-    this.#writer.close();
-    this.#closed = true;
+    try {
+      this.#writer.flush();
+    } finally {
+      this.#writer.close();
+      this.#closed = true;
+    }
   }
 
   /**

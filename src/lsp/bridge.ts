@@ -13,7 +13,7 @@ import type { LauncherContext } from '../context.js';
 import type { FileDiagnostics } from '../diagnostics/diagnostic.js';
 import { readKept } from '../diagnostics/kept-file.js';
 import { watchKept } from '../diagnostics/watch-kept.js';
-import { fileSystemProblem, isLauncherError, LauncherError } from '../errors.js';
+import { LauncherError, problemText, sentence } from '../errors.js';
 import { FrameReader } from '../ipc/frame-reader.js';
 import { MAX_MESSAGE_BYTES } from '../ipc/protocol.js';
 import { packageVersion } from '../package-root.js';
@@ -79,18 +79,6 @@ function editorProjectRoot(ctx: LauncherContext, dir: string | undefined): strin
         hint: 'Open the project (the directory of its .tool-version, or one inside it) in the editor.',
       }),
   );
-}
-
-/** An error as one line for the editor and the log: the message, and the fix when there is one. */
-function problemText(raw: unknown): string {
-  const error = isLauncherError(raw) ? raw : (fileSystemProblem(raw) ?? raw);
-  if (isLauncherError(error))
-    return error.hint ? `${sentence(error.message)} ${error.hint}` : error.message;
-  return error instanceof Error ? error.message : String(error);
-}
-
-function sentence(text: string): string {
-  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 /**
@@ -217,14 +205,21 @@ export function runLspBridge(options: BridgeOptions): Promise<BridgeEnd> {
    */
   const adopt = (session: StartedSession) => {
     started = session;
-    void session.ended.then((end) => {
-      if (started !== session) return;
-      started = undefined;
-      if (closed) return;
-      const notice = startedEndNotice(session.name, end);
-      log(`launcher lsp: ${notice.message}`);
-      showMessage(notice.type, notice.message);
-    });
+    session.ended.then(
+      (end) => {
+        if (started !== session) return;
+        started = undefined;
+        if (closed) return;
+        const notice = startedEndNotice(session.name, end);
+        log(`launcher lsp: ${notice.message}`);
+        showMessage(notice.type, notice.message);
+      },
+      // Its end failed to clean up after it: said, and the bridge goes on (or ends) all the same.
+      (error: unknown) => {
+        if (started === session) started = undefined;
+        problem('started', error);
+      },
+    );
   };
 
   /**
@@ -394,9 +389,14 @@ export function runLspBridge(options: BridgeOptions): Promise<BridgeEnd> {
       unwatchKept?.();
       clearTimeout(keptRetry);
       view.dispose();
-      await shuttingDown;
-      // Its last diagnostics reach the kept file before this settles.
-      await stopStarted(signal ?? undefined);
+      // Its last diagnostics reach the kept file before this settles. A stop that fails is
+      // said; the bridge ends all the same.
+      try {
+        await shuttingDown;
+        await stopStarted(signal ?? undefined);
+      } catch (error) {
+        problem('stop', error);
+      }
       // Answers are written a turn after they are made (vscode-jsonrpc's writer queues them):
       // let the last ones out before the connection goes.
       await new Promise((resolve) => setImmediate(resolve));

@@ -122,9 +122,13 @@ export class LiveSession {
     clearTimeout(this.#timer);
     if (this.#closed || this.#registering) return;
     this.register().catch((error: unknown) => {
-      const log = this.#options.log ?? ((line: string) => ownStderr().write(`${line}\n`));
-      log(`launcher: this run is not registered as a session: ${(error as Error).message}`);
+      this.#log(`launcher: this run is not registered as a session: ${(error as Error).message}`);
     });
+  }
+
+  #log(line: string): void {
+    if (this.#options.log) this.#options.log(line);
+    else ownStderr().write(`${line}\n`);
   }
 
   async #close(): Promise<void> {
@@ -139,14 +143,19 @@ export class LiveSession {
     const { SessionRegistration } = await import('./session-registration.js');
     const { ctx, bin, version, projectRoot } = this.#options;
     const tool = this.#options.tool === undefined ? (ctx.tool ?? null) : this.#options.tool;
-    this.#registration = new SessionRegistration(ctx.paths, this.supervisor, {
-      session: this.#id,
-      tool,
-      bin,
-      version,
-      cwd: ctx.cwd,
-      projectRoot,
-    });
+    this.#registration = new SessionRegistration(
+      ctx.paths,
+      this.supervisor,
+      {
+        session: this.#id,
+        tool,
+        bin,
+        version,
+        cwd: ctx.cwd,
+        projectRoot,
+      },
+      (line) => this.#log(line),
+    );
     return this.#registration.open();
   }
 }

@@ -1,7 +1,7 @@
 // What makes a running supervision visible as a session (spec §8): its kept diagnostics, its
 // control socket and its session file, wired to the supervisor. Loaded only by runs that last.
 import type { DiagnosticsKeeper } from '../diagnostics/keeper.js';
-import { LauncherError } from '../errors.js';
+import { LauncherError, problemText } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { FINAL_STATES } from '../supervisor/types.js';
@@ -24,6 +24,8 @@ export class SessionRegistration {
     readonly paths: LauncherPaths,
     readonly supervisor: Supervisor,
     readonly facts: RegisteredFacts,
+    /** Where a warning goes (a line, without its newline). */
+    readonly log: (line: string) => void,
   ) {}
 
   /**
@@ -86,11 +88,24 @@ export class SessionRegistration {
     return control.address;
   }
 
-  /** The diagnostics are written, the session file goes, then the control socket. */
+  /**
+   * The diagnostics are written, the session file goes, then the control socket. Diagnostics
+   * that cannot be written (their lock stays held, the file cannot be replaced) are lost with a
+   * warning: the session still ends, or its socket would keep the launcher from exiting.
+   */
   async close(): Promise<void> {
-    this.#keeper?.close();
-    this.#record?.remove();
-    await this.#control?.close();
+    try {
+      this.#keeper?.close();
+    } catch (error) {
+      this.log(
+        `launcher: warning: the last diagnostics of this run were not kept: ${problemText(error)}`,
+      );
+    }
+    try {
+      this.#record?.remove();
+    } finally {
+      await this.#control?.close();
+    }
   }
 }
 

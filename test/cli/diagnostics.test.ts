@@ -10,6 +10,7 @@ import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { DiagnosticsKeeper } from '../../src/diagnostics/keeper.js';
 import { keptDiagnosticsFile } from '../../src/diagnostics/kept-file.js';
 import { launcherPaths } from '../../src/paths.js';
+import { listSessions } from '../../src/session/registry.js';
 import { LAUNCHER_BIN, launcher, REPO_ROOT } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { asUserWithoutPrivileges } from '../helpers/other-user.js';
@@ -186,6 +187,27 @@ describe('launcher diagnostics', () => {
         client.kill();
       }
     }
+  });
+
+  // A run whose diagnostics cannot be written still ends: with the child's code, a warning, and
+  // no session left behind (its control socket kept the launcher alive for ever).
+  it('ends a run with the child’s code and a warning when its diagnostics cannot be kept', async () => {
+    const { env, root, uri } = project();
+    placeVersion(env.LAUNCHER_HOME!, '1.4.2', {
+      script: `#!/bin/sh\n'${process.execPath}' '${PUBLISH}' "$@"\nexit 3\n`,
+    });
+    // A directory where the kept file goes: no write can replace it.
+    const kept = keptDiagnosticsFile(launcherPaths(env), root);
+    mkdirSync(kept, { recursive: true });
+    const files = JSON.stringify([{ uri: uri('a.my'), diagnostics: [diag(0, 0)] }]);
+    const r = await launcher(['exec', 'mycc', files], { env, cwd: root, timeout: 20_000 });
+    expect(r).toMatchObject({ code: 3, signal: null });
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^launcher: warning: the last diagnostics of this run were not kept: cannot use ${kept} \\(rename\\): it is a directory\\. Move that directory away`,
+      ),
+    );
+    expect(listSessions(launcherPaths(env))).toEqual([]);
   });
 
   it('finds the project of --dir instead of the cwd', async () => {

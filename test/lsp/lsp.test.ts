@@ -270,6 +270,23 @@ describe('launcher lsp --start', () => {
     expect(await lsp.shutDown()).toBe(0);
   });
 
+  it('ends cleanly with a warning when its compiler’s last diagnostics cannot be kept', async () => {
+    const lsp = startLsp(['--start', '--', 'mycc', 'serve']);
+    lsp.useFixtureCompiler();
+    onTestFailed(() => console.error(`launcher lsp wrote on stderr:\n${lsp.stderr()}`));
+    // A directory where the kept file goes: no write can replace it.
+    const kept = keptDiagnosticsFile(launcherPaths(lsp.env), lsp.project);
+    mkdirSync(kept, { recursive: true });
+    await lsp.initialize();
+    await expect.poll(() => lsp.shown('main.my'), { timeout: 15_000 }).toBe('running');
+    expect(await lsp.shutDown()).toBe(0);
+    expect(lsp.stderr()).toContain(
+      `launcher: warning: the last diagnostics of this run were not kept: cannot use ${kept} (rename): it is a directory.`,
+    );
+    expect(lsp.stderr()).not.toContain('internal error');
+    expect(await lsp.sessions()).toEqual([]);
+  });
+
   it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)(
     'on %s stops the compiler gracefully, keeps its last diagnostics, then dies of the signal',
     async (signal) => {
