@@ -1,8 +1,9 @@
 // The live side of kept diagnostics: every publishDiagnostics goes through here, writes coalesce.
 import { type BigIntStats, statSync } from 'node:fs';
 import { LauncherError } from '../errors.js';
-import { tryLock, type VersionLock } from '../install/install-lock.js';
+import { type LockOwner, tryLock, type VersionLock } from '../install/install-lock.js';
 import { ensureStateDir, type LauncherPaths } from '../paths.js';
+import { isStopped } from '../session/process-identity.js';
 import { canonicalProjectRoot } from '../session/project-root.js';
 import { WriteCoalescer } from '../session/write-coalescer.js';
 import type { Diagnostic, FileDiagnostics } from './diagnostic.js';
@@ -15,9 +16,13 @@ import {
 } from './kept-file.js';
 
 // A keeper holds its project's lock only while it reads, merges and writes the file (~100 ms
-// for the largest projects): one held for longer is stuck (its launcher stopped, say) and taken
-// over, and one that stays held longer still (not ours to take over) fails the write.
+// for the largest projects, seconds for a huge one). An owner found stopped (SIGSTOP, Ctrl-Z)
+// for longer than this is stuck and taken over; one that runs is waited for, however long its
+// write takes. Where a process's state cannot be read (no /proc), a lock held this long is taken
+// over. Taken over, the old owner does not put its write in place once it goes on (see #write).
 const LOCK_ABANDONED_MS = 2000;
+// A lock that stays held while its owner is stopped or cannot be judged (a lock this user cannot
+// read, say) fails the write after this long.
 const LOCK_GIVE_UP_MS = 3000;
 // How often flush(), which must write before it returns, looks at a held lock again.
 const LOCK_POLL_MS = 2;
@@ -56,6 +61,8 @@ export class DiagnosticsKeeper {
   #written: BigIntStats | undefined;
   /** Since when (monotonic ms) the project's lock has been held by others, while it is. */
   #lockedOutSince: number | undefined;
+  /** The lock's owner this keeper last found stopped, and since when (monotonic ms). */
+  #stoppedOwner: { nonce: string; since: number } | undefined;
   #closed = false;
 
   constructor(paths: LauncherPaths, projectRoot: string, options: DiagnosticsKeeperOptions = {}) {
@@ -120,33 +127,45 @@ export class DiagnosticsKeeper {
    */
   #write(wait: boolean): boolean {
     ensureStateDir(this.#paths, 'diagnostics');
-    const lock = this.#lock(wait);
-    if (lock === null) return false;
-    try {
-      const file = keptDiagnosticsFile(this.#paths, this.projectRoot);
-      let files: Map<string, Diagnostic[]>;
-      if (sameFile(statOf(file), this.#written)) {
-        files = new Map(this.#files);
-      } else {
-        const onDisk = readKeptFile(this.#paths, this.projectRoot);
-        files = new Map<string, Diagnostic[]>(onDisk?.files);
-        this.#tool ??= onDisk?.tool ?? null;
-        this.#version ??= onDisk?.version ?? null;
+    for (;;) {
+      const lock = this.#lock(wait);
+      if (lock === null) return false;
+      try {
+        if (this.#writeLocked(lock)) return true;
+      } finally {
+        lock.release();
       }
-      for (const [uri, diagnostics] of this.#pending) applyChange(files, uri, diagnostics);
-      writeKeptFile(this.#paths, {
-        projectRoot: this.projectRoot,
-        updatedAt: new Date().toISOString(),
-        tool: this.#tool,
-        version: this.#version,
-        files,
-      });
-      this.#written = statOf(file);
-      this.#pending.clear();
-      this.#files = files;
-    } finally {
-      lock.release();
+      // Taken over while this keeper was held up (stopped): the other owner may have written
+      // since, so the merge is redone from disk, the changes still pending.
+      this.#written = undefined;
     }
+  }
+
+  /** The merge and write under `lock`; false (nothing written) when it was taken over meanwhile. */
+  #writeLocked(lock: VersionLock): boolean {
+    const file = keptDiagnosticsFile(this.#paths, this.projectRoot);
+    let files: Map<string, Diagnostic[]>;
+    if (sameFile(statOf(file), this.#written)) {
+      files = new Map(this.#files);
+    } else {
+      const onDisk = readKeptFile(this.#paths, this.projectRoot);
+      files = new Map<string, Diagnostic[]>(onDisk?.files);
+      this.#tool ??= onDisk?.tool ?? null;
+      this.#version ??= onDisk?.version ?? null;
+    }
+    for (const [uri, diagnostics] of this.#pending) applyChange(files, uri, diagnostics);
+    const kept = {
+      projectRoot: this.projectRoot,
+      updatedAt: new Date().toISOString(),
+      tool: this.#tool,
+      version: this.#version,
+      files,
+    };
+    // The fence: a keeper whose lock was taken over must not put back what it merged before.
+    if (!writeKeptFile(this.#paths, kept, { beforeRename: () => lock.held() })) return false;
+    this.#written = statOf(file);
+    this.#pending.clear();
+    this.#files = files;
     return true;
   }
 
@@ -154,14 +173,24 @@ export class DiagnosticsKeeper {
   #lock(wait: boolean): VersionLock | null {
     const file = keptDiagnosticsLock(this.#paths, this.projectRoot);
     for (;;) {
-      const lock = tryLock(file, { abandonedAfterMs: LOCK_ABANDONED_MS });
+      let ownerRuns = false;
+      const lock = tryLock(file, {
+        abandoned: (owner) => {
+          const verdict = this.#judge(owner);
+          ownerRuns = verdict === 'running';
+          return verdict === 'abandoned';
+        },
+      });
       if (lock !== null) {
         this.#lockedOutSince = undefined;
+        this.#stoppedOwner = undefined;
         return lock;
       }
       const now = performance.now();
-      this.#lockedOutSince ??= now;
-      if (now - this.#lockedOutSince > LOCK_GIVE_UP_MS) {
+      // An owner that runs is busy writing, however large the file: no reason to give up.
+      if (ownerRuns) this.#lockedOutSince = undefined;
+      else this.#lockedOutSince ??= now;
+      if (this.#lockedOutSince !== undefined && now - this.#lockedOutSince > LOCK_GIVE_UP_MS) {
         this.#lockedOutSince = undefined;
         throw new LauncherError(
           'E_IO',
@@ -174,6 +203,23 @@ export class DiagnosticsKeeper {
       if (!wait) return null;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, LOCK_POLL_MS);
     }
+  }
+
+  /** What to make of the live owner of the project's lock (see LOCK_ABANDONED_MS). */
+  #judge(owner: LockOwner): 'running' | 'held' | 'abandoned' {
+    const stopped = isStopped(owner.pid);
+    if (stopped === undefined) {
+      const heldFor = Date.now() - Date.parse(owner.acquiredAt);
+      return heldFor > LOCK_ABANDONED_MS ? 'abandoned' : 'held';
+    }
+    if (!stopped) {
+      this.#stoppedOwner = undefined;
+      return 'running';
+    }
+    const now = performance.now();
+    if (this.#stoppedOwner?.nonce !== owner.nonce)
+      this.#stoppedOwner = { nonce: owner.nonce, since: now };
+    return now - this.#stoppedOwner.since > LOCK_ABANDONED_MS ? 'abandoned' : 'held';
   }
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { LauncherError } from '../errors.js';
 import { ensureStateDir, type LauncherPaths, stateSubdir } from '../paths.js';
 import { canonicalProjectRoot } from '../session/project-root.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { type AtomicWriteOptions, writeFileAtomic } from '../util/atomic-write.js';
 import { nodeCrypto } from '../util/random.js';
 import { readSmallFile } from '../util/read-small-file.js';
 import { type Diagnostic, type FileDiagnostics, isDiagnostic, withoutNulls } from './diagnostic.js';
@@ -103,14 +103,22 @@ function parseKept(text: string, projectRoot: string): KeptDiagnostics | null {
   };
 }
 
-/** Replace a project's kept diagnostics atomically (readers see the old or the new file). */
-export function writeKeptFile(paths: LauncherPaths, kept: KeptDiagnostics): void {
+/**
+ * Replace a project's kept diagnostics atomically (readers see the old or the new file); false
+ * when `beforeRename` said no and the file was left as it was.
+ */
+export function writeKeptFile(
+  paths: LauncherPaths,
+  kept: KeptDiagnostics,
+  options: Pick<AtomicWriteOptions, 'beforeRename'> = {},
+): boolean {
   ensureStateDir(paths, 'diagnostics');
   const content = { ...kept, files: Object.fromEntries(kept.files) };
-  writeFileAtomic(
+  return writeFileAtomic(
     keptDiagnosticsFile(paths, kept.projectRoot),
     `${JSON.stringify(content)}\n`,
     KEPT_FILE_MODE,
+    options,
   );
 }
 

@@ -3,6 +3,7 @@
 // a temporary name and renamed into place, and a lock whose owner is gone is removed by that
 // owner's file name, so no process can ever remove a lock it did not judge (docs/install.md).
 import {
+  existsSync,
   lstatSync,
   mkdirSync,
   readdirSync,
@@ -39,6 +40,8 @@ export interface LockOwner {
 export interface VersionLock {
   readonly file: string;
   readonly owner: LockOwner;
+  /** Whether it is still ours: false once another process took it over. */
+  held(): boolean;
   release(): void;
 }
 
@@ -324,7 +327,8 @@ function newOwner(): LockOwner {
 // The lock just placed: prepared locks of killed processes beside it are cleaned up first.
 function heldLock(file: string, owner: LockOwner): VersionLock {
   removeLeftovers(file);
-  return { file, owner, release: () => release(file, owner) };
+  const record = path.join(file, `${OWNER_PREFIX}${owner.nonce}`);
+  return { file, owner, held: () => existsSync(record), release: () => release(file, owner) };
 }
 
 async function takeLock(file: string, options: AcquireOptions): Promise<VersionLock | null> {
@@ -383,10 +387,11 @@ async function takeLock(file: string, options: AcquireOptions): Promise<VersionL
 
 export interface TryLockOptions {
   /**
-   * A lock that a live owner has held for longer than this (by its `acquiredAt`) is taken over
-   * as well: for a lock only ever held for a short step, its owner is stuck (a stopped process).
+   * Asked about a live owner that holds the lock: true takes it over as well (for a lock only
+   * ever held for a short step, an owner stuck holding it, say a stopped process). The taker
+   * must then expect the old owner to go on (see VersionLock.held).
    */
-  readonly abandonedAfterMs?: number;
+  readonly abandoned?: (owner: LockOwner) => boolean;
 }
 
 /**
@@ -421,8 +426,7 @@ export function tryLock(file: string, options: TryLockOptions = {}): VersionLock
 }
 
 function isAbandoned(state: LockState & { kind: 'held' }, options: TryLockOptions): boolean {
-  if (options.abandonedAfterMs === undefined || state.owner === null) return false;
-  return Date.now() - Date.parse(state.owner.acquiredAt) > options.abandonedAfterMs;
+  return state.owner !== null && options.abandoned?.(state.owner) === true;
 }
 
 /** Who holds a lock, for the notes of those who wait for it. */

@@ -123,6 +123,19 @@ export function readProcStat(pid: number): string[] {
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
+/**
+ * Whether a process is stopped (SIGSTOP, Ctrl-Z, a debugger's stop) rather than running, from
+ * /proc; undefined where that cannot be read (no /proc, not Linux, the process gone).
+ */
+export function isStopped(pid: number): boolean | undefined {
+  try {
+    const [state] = readProcStat(pid);
+    return state === 'T' || state === 't';
+  } catch {
+    return undefined;
+  }
+}
+
 /** A zombie (or dead) process still answers kill(pid, 0), but it has ended. */
 export const isDeadState = (state: string | undefined): boolean =>
   state === 'Z' || state === 'X' || state === 'x';

@@ -15,15 +15,20 @@ export interface AtomicWriteOptions {
    * its mode (exactly, whatever the umask) and its group, when this user belongs to it.
    */
   readonly keep?: { readonly mode: number; readonly gid: number };
+  /**
+   * Asked once the new content is complete, right before it replaces the file: false leaves the
+   * file as it is (the new content is dropped). For a writer that may have lost its lock.
+   */
+  readonly beforeRename?: () => boolean;
 }
 
-/** Write to a temporary sibling, then rename over the target. */
+/** Write to a temporary sibling, then rename over the target; false when beforeRename said no. */
 export function writeFileAtomic(
   file: string,
   data: string | Uint8Array,
   mode = 0o644,
   options: AtomicWriteOptions = {},
-): void {
+): boolean {
   if (options.createParents ?? true) mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${randomHex(4)}.tmp`;
   try {
@@ -35,11 +40,16 @@ export function writeFileAtomic(
   }
   try {
     if (options.keep) keepGroupAndMode(tmp, options.keep);
+    if (options.beforeRename?.() === false) {
+      rmSync(tmp, { force: true });
+      return false;
+    }
     renameSync(tmp, file);
   } catch (error) {
     rmSync(tmp, { force: true });
     throw error;
   }
+  return true;
 }
 
 function keepGroupAndMode(tmp: string, keep: NonNullable<AtomicWriteOptions['keep']>): void {

@@ -1,7 +1,7 @@
 // Kept diagnostics on real files: coalesced writes that never lose the last state, per-URI merging.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -15,11 +15,14 @@ import {
 } from '../../src/diagnostics/kept-file.js';
 import { tryLock } from '../../src/install/install-lock.js';
 import { ensureStateDir, launcherPaths, stateSubdir } from '../../src/paths.js';
+import { isStopped } from '../../src/session/process-identity.js';
 import { BUSY_RETRY_MS } from '../../src/session/write-coalescer.js';
 import { REPO_ROOT, run } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 
 const WRITER = fileURLToPath(new URL('../fixtures/keeper-writer.mjs', import.meta.url));
+const HOLDER = fileURLToPath(new URL('../fixtures/keeper-holder.mjs', import.meta.url));
+const held: ChildProcess[] = [];
 
 function setup() {
   const paths = launcherPaths(cleanEnv());
@@ -41,6 +44,7 @@ function diag(line: number, message: string, extra: Partial<Diagnostic> = {}): D
 
 afterEach(() => {
   vi.useRealTimers();
+  for (const child of held.splice(0)) child.kill('SIGKILL');
 });
 
 describe('DiagnosticsKeeper', () => {
@@ -215,34 +219,77 @@ describe('DiagnosticsKeeper across processes', () => {
     expect(readKept(paths, root)).toEqual([{ uri: uri('a.my'), diagnostics: [diag(1, 'a')] }]);
   });
 
-  it('takes over a lock held for seconds by a live process (a stopped launcher)', () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
+  it('takes over the lock of a stopped launcher, which then does not undo what was written', async () => {
     const { paths, root, uri } = setup();
-    ensureStateDir(paths, 'diagnostics');
-    tryLock(keptDiagnosticsLock(paths, root));
-    vi.setSystemTime(Date.now() + 2500);
+    const env = { ...cleanEnv(), LAUNCHER_HOME: paths.home };
+    const { child: stopped, printed, exited } = holder(env, root, 'a.my', 'stop');
+    await printed(/^holding$/);
+    await expect.poll(() => isStopped(stopped.pid!), { timeout: 5000 }).toBe(true);
     const keeper = new DiagnosticsKeeper(paths, root);
-    keeper.update(uri('a.my'), [diag(1, 'a')]);
-    expect(readKept(paths, root)).toEqual([{ uri: uri('a.my'), diagnostics: [diag(1, 'a')] }]);
+    keeper.update(uri('b.my'), [diag(1, 'b')]);
+    keeper.flush(); // waits while the owner is stopped, then takes over
+    expect(readKept(paths, root).map((f) => path.basename(f.uri))).toEqual(['b.my']);
+    stopped.kill('SIGCONT');
+    expect(await exited).toBe(0);
+    // Its write redone on what is on disk now: both are kept.
+    expect(readKept(paths, root).map((f) => path.basename(f.uri))).toEqual(['a.my', 'b.my']);
   });
 
-  it('reports a lock that stays held, naming it, and keeps the change for the next write', () => {
+  it('waits for a running launcher holding the lock for seconds (a huge write), never taking over', async () => {
+    const { paths, root, uri } = setup();
+    const env = { ...cleanEnv(), LAUNCHER_HOME: paths.home };
+    const { printed, exited } = holder(env, root, 'a.my', 'busy=3500');
+    await printed(/^holding$/);
+    const keeper = new DiagnosticsKeeper(paths, root);
+    keeper.update(uri('b.my'), [diag(1, 'b')]);
+    keeper.flush(); // past both the take-over and the give-up times: the owner runs
+    const flushedAt = Date.now();
+    const wrote = await printed(/^wrote (\d+)$/);
+    expect(await exited).toBe(0);
+    expect(flushedAt).toBeGreaterThanOrEqual(Number(wrote[1]));
+    expect(readKept(paths, root).map((f) => path.basename(f.uri))).toEqual(['a.my', 'b.my']);
+  });
+
+  it('reports a lock that stays held by an owner it cannot judge, naming it, and keeps the change', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     const { paths, root, uri } = setup();
     ensureStateDir(paths, 'diagnostics');
     const lock = keptDiagnosticsLock(paths, root);
-    const other = tryLock(lock)!;
+    // A lock that cannot be read (a symbolic link to itself: ELOOP), as another user's would be.
+    symlinkSync(path.basename(lock), lock);
     const errors: unknown[] = [];
     const keeper = new DiagnosticsKeeper(paths, root, { onError: (error) => errors.push(error) });
     keeper.update(uri('a.my'), [diag(1, 'a')]);
     vi.advanceTimersByTime(3000 + 2 * BUSY_RETRY_MS);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ code: 'E_IO', message: expect.stringContaining(lock) });
-    other.release();
+    rmSync(lock);
     keeper.flush();
     expect(readKept(paths, root)).toEqual([{ uri: uri('a.my'), diagnostics: [diag(1, 'a')] }]);
   });
 });
+
+/** A keeper of the project in another process, held up holding the lock (keeper-holder.mjs). */
+function holder(env: NodeJS.ProcessEnv, root: string, name: string, how: string) {
+  const child = spawn(process.execPath, [HOLDER, root, name, how], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  held.push(child);
+  const exited = once(child, 'exit').then(([code]) => code);
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  /** The first line it printed that matches `line`, once it has. */
+  const printed = async (line: RegExp) => {
+    await expect
+      .poll(() => out.split('\n').some((l) => line.test(l)), { timeout: 10_000 })
+      .toBe(true);
+    return line.exec(out.split('\n').find((l) => line.test(l))!)!;
+  };
+  return { child, printed, exited };
+}
 
 /** Resolves once the process has printed `line`. */
 async function said(child: ChildProcess, line: string): Promise<void> {
