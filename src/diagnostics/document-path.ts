@@ -25,8 +25,9 @@ export function displayPath(uri: string, projectRoot: string): string {
   return relative === '' ? '.' : escapeControls(relative);
 }
 
-// C0 controls, DEL, and Unicode's line and paragraph separators.
-const CONTROLS = /[\u0000-\u001f\u007f\u2028\u2029]/g;
+// C0 controls, DEL, C1 controls (NEL U+0085 ends a line for some readers, CSI U+009B starts a
+// terminal's escape sequence), and Unicode's line and paragraph separators.
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /**
  * Control characters as percent-escapes (a newline is `%0A`). A path is a field of a line that

@@ -200,10 +200,10 @@ describe('a document path with a line break or other control character', () => {
     const related = diag(0, 0, {
       relatedInformation: [{ location: { uri: injected, range: diag(0, 0).range }, message: 'm' }],
     });
-    const odd = 'untitled:a\rb\u2028c\u2029d\u007fe\u0000f%g';
+    const odd = 'untitled:a\rb\u2028c\u2029d\u007fe\u0000f%g\u0085h\u009bi';
     const out = formatTsc([{ uri: odd, diagnostics: [related] }], ROOT);
     expect(lines(out)).toEqual([
-      'untitled:a%0Db%E2%80%A8c%E2%80%A9d%7Fe%00f%g(1,1): error TS001: [MYCC001] undefined name `x`',
+      'untitled:a%0Db%E2%80%A8c%E2%80%A9d%7Fe%00f%g%C2%85h%C2%9Bi(1,1): error TS001: [MYCC001] undefined name `x`',
       `    ${shown}(1,1): m`,
     ]);
   });
