@@ -279,7 +279,10 @@ export class ChildRun {
     // Before a hung verdict too: a program quitting slowly is not brought back either.
     if (this.#quitAsked) return 'signaled';
     if (this.hungCause) return this.hungCause;
-    if (signal) return this.#sentSignals.has(signal) ? 'signaled' : 'killed';
+    // SIGPIPE: the reader of its output went away (`mycc --print | head -1`). No crash: run
+    // again, it would meet the same closed pipe, and do its work again for nobody.
+    if (signal)
+      return this.#sentSignals.has(signal) || signal === 'SIGPIPE' ? 'signaled' : 'killed';
     return code === 0 ? 'exited' : 'failed';
   }
 

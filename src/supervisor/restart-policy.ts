@@ -14,7 +14,8 @@ export const RESTART_POLICIES: readonly RestartPolicy[] = [
  * Why a child ended, as the supervisor saw it:
  * - `exited`: code 0, nobody asked it to; `failed`: a non-zero code, nobody asked;
  * - `killed`: a signal the launcher did not send; `signaled`: a signal sent through `signal()`
- *   or passed on by the launcher, or any end after a SIGQUIT passed on (Ctrl-\);
+ *   or passed on by the launcher, any end after a SIGQUIT passed on (Ctrl-\), or SIGPIPE (the
+ *   reader of the child's output went away);
  * - `ready-timeout`, `heartbeat-timeout`: judged hung and killed;
  * - `stopped`: asked to stop (stop, restart); `spawn-failed`: it could not be started at all.
  */

@@ -2,13 +2,14 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launcherPaths } from '../../src/paths.js';
 import { Supervisor } from '../../src/supervisor/index.js';
 import { watchdogsEnded } from '../../src/supervisor/watchdog-client.js';
 import { run as runProgram } from '../helpers/cli.js';
-import { cleanEnv } from '../helpers/env.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
 import {
   alive,
   allGone,
@@ -152,6 +153,17 @@ describe('the launcher ends like its child', () => {
       expect(run.stderr.text()).not.toMatch(/Debugger|inspector/i);
     });
   }
+
+  it('does not restart a child killed by SIGPIPE: its reader went away (`mycc | head -1`)', async () => {
+    const runs = path.join(tempDir(), 'runs');
+    const run = superviseProcess(
+      { command: 'sh', args: ['-c', `echo run >> '${runs}'; kill -PIPE $$`] },
+      { restart: 'on-abnormal', backoffBaseMs: 0 },
+    );
+    expect(await run.exited).toEqual([null, 'SIGPIPE']);
+    expect(readFileSync(runs, 'utf8')).toBe('run\n');
+    expect(run.stderr.text()).not.toMatch(/restarting/);
+  });
 
   for (const [signal, key, status] of [
     ['SIGINT', 'Ctrl-C', 130],
