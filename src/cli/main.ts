@@ -106,9 +106,24 @@ export async function main(words: string[], context: Partial<CliContext> = {}): 
 
 // Usage mistakes are invalid input (exit 2) and go to stderr, unlike clipanion's default.
 function usageMistake(cli: Cli<CliContext>, error: unknown, ctx: CliContext): number {
-  ctx.stderr.write(cli.error(oneCommandMistake(error) ?? error, { colored: false }));
+  ctx.stderr.write(
+    withoutRepeats(cli.error(oneCommandMistake(error) ?? error, { colored: false })),
+  );
   ctx.stderr.write('\nRun `launcher --help` for the list of commands.\n');
   return ExitCode.InvalidInput;
+}
+
+/**
+ * Each usage line (`$ launcher …`) once: for a mistake before any command word (`launcher
+ * --frob`), clipanion lists a usage per way a command can be named (`-h` and `--help`, `list`
+ * and `ls`), so some lines came twice.
+ */
+function withoutRepeats(text: string): string {
+  const seen = new Set<string>();
+  return text
+    .split('\n')
+    .filter((line) => !line.startsWith('$ ') || (!seen.has(line) && seen.add(line)))
+    .join('\n');
 }
 
 /**

@@ -789,6 +789,16 @@ describe('the command line itself', () => {
     },
   );
 
+  it('lists each usage once for a mistake before any command (`launcher --frob`)', async () => {
+    const { env, dir } = project();
+    const r = await launcher(['--frob'], { env, cwd: dir });
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toContain('Unsupported option name ("--frob")');
+    const usages = r.stderr.split('\n').filter((line) => line.startsWith('$ '));
+    expect(usages).toContain('$ launcher list [--json]');
+    expect(usages).toEqual([...new Set(usages)]);
+  });
+
   it('treats an unknown command as a usage error (exit 2, on stderr)', async () => {
     const { env, dir } = project();
     const r = await launcher(['frobnicate'], { env, cwd: dir });
