@@ -3,7 +3,7 @@ import { type BigIntStats, statSync } from 'node:fs';
 import { LauncherError } from '../errors.js';
 import { type LockOwner, tryLock, type VersionLock } from '../install/install-lock.js';
 import { ensureStateDir, type LauncherPaths } from '../paths.js';
-import { isStopped } from '../session/process-identity.js';
+import { processProgress } from '../session/process-identity.js';
 import { canonicalProjectRoot } from '../session/project-root.js';
 import { WriteCoalescer } from '../session/write-coalescer.js';
 import type { Diagnostic, FileDiagnostics } from './diagnostic.js';
@@ -16,10 +16,12 @@ import {
 } from './kept-file.js';
 
 // A keeper holds its project's lock only while it reads, merges and writes the file (~100 ms
-// for the largest projects, seconds for a huge one). An owner found stopped (SIGSTOP, Ctrl-Z)
-// for longer than this is stuck and taken over; one that runs is waited for, however long its
-// write takes. Where a process's state cannot be read (no /proc), a lock held this long is taken
-// over. Taken over, the old owner does not put its write in place once it goes on (see #write).
+// for the largest projects, seconds for a huge one). An owner that works on (CPU time rising,
+// not stopped) is waited for, however long its write takes; one that has done no work for longer
+// than this is stuck (stopped by SIGSTOP or Ctrl-Z, frozen by a cgroup, hung on a dead disk)
+// and taken over. Where a process's progress cannot be read (no /proc), a lock held this long
+// is taken over. Taken over, the old owner does not put its write in place once it goes on (see
+// #write).
 const LOCK_ABANDONED_MS = 2000;
 // A lock that stays held while its owner is stopped or cannot be judged (a lock this user cannot
 // read, say) fails the write after this long.
@@ -61,8 +63,8 @@ export class DiagnosticsKeeper {
   #written: BigIntStats | undefined;
   /** Since when (monotonic ms) the project's lock has been held by others, while it is. */
   #lockedOutSince: number | undefined;
-  /** The lock's owner this keeper last found stopped, and since when (monotonic ms). */
-  #stoppedOwner: { nonce: string; since: number } | undefined;
+  /** The lock's owner as this keeper last judged it: its CPU time, unchanged since when (ms). */
+  #ownerSeen: { nonce: string; cpu: string; since: number } | undefined;
   #closed = false;
 
   constructor(paths: LauncherPaths, projectRoot: string, options: DiagnosticsKeeperOptions = {}) {
@@ -183,7 +185,7 @@ export class DiagnosticsKeeper {
       });
       if (lock !== null) {
         this.#lockedOutSince = undefined;
-        this.#stoppedOwner = undefined;
+        this.#ownerSeen = undefined;
         return lock;
       }
       const now = performance.now();
@@ -207,19 +209,20 @@ export class DiagnosticsKeeper {
 
   /** What to make of the live owner of the project's lock (see LOCK_ABANDONED_MS). */
   #judge(owner: LockOwner): 'running' | 'held' | 'abandoned' {
-    const stopped = isStopped(owner.pid);
-    if (stopped === undefined) {
+    const seen = processProgress(owner.pid);
+    if (seen === undefined) {
       const heldFor = Date.now() - Date.parse(owner.acquiredAt);
       return heldFor > LOCK_ABANDONED_MS ? 'abandoned' : 'held';
     }
-    if (!stopped) {
-      this.#stoppedOwner = undefined;
-      return 'running';
-    }
     const now = performance.now();
-    if (this.#stoppedOwner?.nonce !== owner.nonce)
-      this.#stoppedOwner = { nonce: owner.nonce, since: now };
-    return now - this.#stoppedOwner.since > LOCK_ABANDONED_MS ? 'abandoned' : 'held';
+    const last = this.#ownerSeen;
+    if (last?.nonce !== owner.nonce || (!seen.stopped && last.cpu !== seen.cpu)) {
+      // Another owner, or this one at work since the last look: the count starts (again).
+      this.#ownerSeen = { nonce: owner.nonce, cpu: seen.cpu, since: now };
+      return seen.stopped ? 'held' : 'running';
+    }
+    if (now - last.since > LOCK_ABANDONED_MS) return 'abandoned';
+    return seen.stopped ? 'held' : 'running';
   }
 }
 

@@ -123,14 +123,24 @@ export function readProcStat(pid: number): string[] {
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
+/** What /proc says of a process's progress: whether it is stopped, and its CPU time so far. */
+export interface ProcessProgress {
+  /** Stopped (SIGSTOP, Ctrl-Z, a debugger's stop). */
+  readonly stopped: boolean;
+  /** User and system CPU time, in clock ticks: unchanged while the process does no work. */
+  readonly cpu: string;
+}
+
 /**
- * Whether a process is stopped (SIGSTOP, Ctrl-Z, a debugger's stop) rather than running, from
- * /proc; undefined where that cannot be read (no /proc, not Linux, the process gone).
+ * A process's progress from /proc; undefined where that cannot be read (no /proc, not Linux,
+ * the process gone).
  */
-export function isStopped(pid: number): boolean | undefined {
+export function processProgress(pid: number): ProcessProgress | undefined {
   try {
-    const [state] = readProcStat(pid);
-    return state === 'T' || state === 't';
+    const fields = readProcStat(pid);
+    const state = fields[0];
+    // Fields 14 and 15 of stat(5), utime and stime; the state is field 3.
+    return { stopped: state === 'T' || state === 't', cpu: `${fields[11]}+${fields[12]}` };
   } catch {
     return undefined;
   }

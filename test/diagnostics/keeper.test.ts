@@ -15,7 +15,7 @@ import {
 } from '../../src/diagnostics/kept-file.js';
 import { tryLock } from '../../src/install/install-lock.js';
 import { ensureStateDir, launcherPaths, stateSubdir } from '../../src/paths.js';
-import { isStopped } from '../../src/session/process-identity.js';
+import { processProgress } from '../../src/session/process-identity.js';
 import { BUSY_RETRY_MS } from '../../src/session/write-coalescer.js';
 import { REPO_ROOT, run } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
@@ -224,7 +224,7 @@ describe('DiagnosticsKeeper across processes', () => {
     const env = { ...cleanEnv(), LAUNCHER_HOME: paths.home };
     const { child: stopped, printed, exited } = holder(env, root, 'a.my', 'stop');
     await printed(/^holding$/);
-    await expect.poll(() => isStopped(stopped.pid!), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => processProgress(stopped.pid!)?.stopped, { timeout: 5000 }).toBe(true);
     const keeper = new DiagnosticsKeeper(paths, root);
     keeper.update(uri('b.my'), [diag(1, 'b')]);
     keeper.flush(); // waits while the owner is stopped, then takes over
@@ -236,17 +236,22 @@ describe('DiagnosticsKeeper across processes', () => {
   });
 
   it('waits for a running launcher holding the lock for seconds (a huge write), never taking over', async () => {
-    const { paths, root, uri } = setup();
-    const env = { ...cleanEnv(), LAUNCHER_HOME: paths.home };
-    const { printed, exited } = holder(env, root, 'a.my', 'busy=3500');
-    await printed(/^holding$/);
-    const keeper = new DiagnosticsKeeper(paths, root);
-    keeper.update(uri('b.my'), [diag(1, 'b')]);
-    keeper.flush(); // past both the take-over and the give-up times: the owner runs
-    const flushedAt = Date.now();
+    // Past both the take-over and the give-up times: the owner runs.
+    const { paths, root, printed, exited, flushedAt } = await flushBehindHolder('busy=3500');
     const wrote = await printed(/^wrote (\d+)$/);
     expect(await exited).toBe(0);
     expect(flushedAt).toBeGreaterThanOrEqual(Number(wrote[1]));
+    expect(readKept(paths, root).map((f) => path.basename(f.uri))).toEqual(['a.my', 'b.my']);
+  });
+
+  it('takes over from a launcher that holds the lock without doing any work (frozen, hung)', async () => {
+    // The owner is not stopped, but its CPU time stands still: taken over.
+    const { paths, root, printed, exited, flushedAt } = await flushBehindHolder('stuck=4000');
+    expect(readKept(paths, root).map((f) => path.basename(f.uri))).toEqual(['b.my']);
+    const wrote = await printed(/^wrote (\d+)$/);
+    expect(await exited).toBe(0);
+    expect(flushedAt).toBeLessThan(Number(wrote[1]));
+    // Its write, fenced, is redone on what is on disk: both are kept.
     expect(readKept(paths, root).map((f) => path.basename(f.uri))).toEqual(['a.my', 'b.my']);
   });
 
@@ -268,6 +273,21 @@ describe('DiagnosticsKeeper across processes', () => {
     expect(readKept(paths, root)).toEqual([{ uri: uri('a.my'), diagnostics: [diag(1, 'a')] }]);
   });
 });
+
+/**
+ * A holder of a new project's lock held up `how` with a.my, then a keeper here writing b.my and
+ * flushing: when that flush returned (epoch ms), and the holder's `printed` and `exited`.
+ */
+async function flushBehindHolder(how: string) {
+  const { paths, root, uri } = setup();
+  const env = { ...cleanEnv(), LAUNCHER_HOME: paths.home };
+  const { printed, exited } = holder(env, root, 'a.my', how);
+  await printed(/^holding$/);
+  const keeper = new DiagnosticsKeeper(paths, root);
+  keeper.update(uri('b.my'), [diag(1, 'b')]);
+  keeper.flush();
+  return { paths, root, printed, exited, flushedAt: Date.now() };
+}
 
 /** A keeper of the project in another process, held up holding the lock (keeper-holder.mjs). */
 function holder(env: NodeJS.ProcessEnv, root: string, name: string, how: string) {
