@@ -133,11 +133,14 @@ export class ChildRun {
       // exec's own refusals (a binary for another machine, a loader that is missing) are the
       // program's trouble, 126 as the shell says; a missing working directory is not.
       const code = errnoCode(error);
-      const unrunnable =
-        code === 'EACCES' || code === 'ENOEXEC' || (code === 'ENOENT' && existsSync(plan.cwd));
+      const noCwd = code === 'ENOENT' && !existsSync(plan.cwd);
+      const unrunnable = code === 'EACCES' || code === 'ENOEXEC' || (code === 'ENOENT' && !noCwd);
+      // Node names the program for a working directory it could not enter (or setpriv, when
+      // that starts it): the directory is what is missing (removed since, say, before a restart).
+      const why = noCwd ? `its working directory ${plan.cwd} does not exist` : error.message;
       throw new LauncherError(
         unrunnable ? 'E_NOT_EXECUTABLE' : 'E_IO',
-        `cannot start ${plan.command}: ${error.message}`,
+        `cannot start ${plan.command}: ${why}`,
         {
           hint: unrunnable
             ? `${plan.command} exists but this system cannot run it: check that it is built for this machine, and that what it needs to start (its interpreter, its loader) is installed.`
