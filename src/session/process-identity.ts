@@ -140,11 +140,15 @@ export function processProgress(pid: number): ProcessProgress | undefined {
     const fields = readProcStat(pid);
     const state = fields[0];
     // Fields 14 and 15 of stat(5), utime and stime; the state is field 3.
-    return { stopped: state === 'T' || state === 't', cpu: `${fields[11]}+${fields[12]}` };
+    return { stopped: isStoppedState(state), cpu: `${fields[11]}+${fields[12]}` };
   } catch {
     return undefined;
   }
 }
+
+/** Stopped by a signal (T) or by a tracer (t), as /proc's `stat` and `status` tell a state. */
+export const isStoppedState = (state: string | undefined): boolean =>
+  state === 'T' || state === 't';
 
 /** A zombie (or dead) process still answers kill(pid, 0), but it has ended. */
 export const isDeadState = (state: string | undefined): boolean =>

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { errnoCode, LauncherError } from '../errors.js';
-import { isDeadState, readProcStat } from '../session/process-identity.js';
+import { isDeadState, isStoppedState, readProcStat } from '../session/process-identity.js';
 
 /** One row of the process table. `start` is the Linux start time in clock ticks since boot. */
 export interface ProcessRow {
@@ -190,7 +190,7 @@ export function catcherRunning(pgid: number, signal: NodeJS.Signals): boolean {
     }
     const state = status.match(/^State:\s+(\S)/m)?.[1];
     const caught = BigInt(`0x${status.match(/^SigCgt:\s+([0-9a-f]+)/m)?.[1] ?? '0'}`);
-    return state !== 'T' && state !== 't' && (caught & bit) !== 0n;
+    return !isStoppedState(state) && (caught & bit) !== 0n;
   });
 }
 
