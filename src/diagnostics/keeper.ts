@@ -1,11 +1,13 @@
 // The live side of kept diagnostics: every publishDiagnostics goes through here, writes coalesce.
-import { type BigIntStats, statSync } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
 import { LauncherError } from '../errors.js';
 import { type LockOwner, tryLock, type VersionLock } from '../install/install-lock.js';
 import { ensureStateDir, type LauncherPaths } from '../paths.js';
 import { processProgress } from '../session/process-identity.js';
 import { canonicalProjectRoot } from '../session/project-root.js';
 import { WriteCoalescer } from '../session/write-coalescer.js';
+import { sleepSync } from '../util/sleep-sync.js';
+import { statOrUndefined } from '../util/stat-or-undefined.js';
 import type { Diagnostic, FileDiagnostics } from './diagnostic.js';
 import {
   keptDiagnosticsFile,
@@ -147,7 +149,7 @@ export class DiagnosticsKeeper {
   #writeLocked(lock: VersionLock): boolean {
     const file = keptDiagnosticsFile(this.#paths, this.projectRoot);
     let files: Map<string, Diagnostic[]>;
-    if (sameFile(statOf(file), this.#written)) {
+    if (sameFile(statOrUndefined(file, { bigint: true }), this.#written)) {
       files = new Map(this.#files);
     } else {
       const onDisk = readKeptFile(this.#paths, this.projectRoot);
@@ -165,7 +167,7 @@ export class DiagnosticsKeeper {
     };
     // The fence: a keeper whose lock was taken over must not put back what it merged before.
     if (!writeKeptFile(this.#paths, kept, { beforeRename: () => lock.held() })) return false;
-    this.#written = statOf(file);
+    this.#written = statOrUndefined(file, { bigint: true });
     this.#pending.clear();
     this.#files = files;
     return true;
@@ -203,7 +205,7 @@ export class DiagnosticsKeeper {
         );
       }
       if (!wait) return null;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, LOCK_POLL_MS);
+      sleepSync(LOCK_POLL_MS);
     }
   }
 
@@ -223,14 +225,6 @@ export class DiagnosticsKeeper {
     }
     if (now - last.since > LOCK_ABANDONED_MS) return 'abandoned';
     return seen.stopped ? 'held' : 'running';
-  }
-}
-
-function statOf(file: string): BigIntStats | undefined {
-  try {
-    return statSync(file, { bigint: true });
-  } catch {
-    return undefined;
   }
 }
 

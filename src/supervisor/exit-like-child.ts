@@ -1,5 +1,6 @@
 // The launcher's own ending: the same exit code as the child, or death by the same signal.
 import { constants as osConstants } from 'node:os';
+import { sleepSync } from '../util/sleep-sync.js';
 import type { SupervisorOutcome } from './types.js';
 
 const noop = () => {};
@@ -20,7 +21,7 @@ export function exitLikeChild(outcome: Pick<SupervisorOutcome, 'code' | 'signal'
     process.removeAllListeners(signal);
     process.kill(process.pid, signal);
     // Delivery to ourselves can land on another thread a moment later: give it that moment.
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    sleepSync(200);
     process.exit(128 + (osConstants.signals[signal] ?? 0));
   }
   process.exit(outcome.code ?? 1);

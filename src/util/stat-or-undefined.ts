@@ -1,10 +1,18 @@
 // A file's stats when it can be had, for comparing identities over time.
-import { type Stats, statSync } from 'node:fs';
+import { type BigIntStats, type Stats, statSync } from 'node:fs';
 
-/** `statSync(file)`, or undefined when it is gone or cannot be looked at. */
-export function statOrUndefined(file: string): Stats | undefined {
+/**
+ * `statSync(file)`, or undefined when it is gone or cannot be looked at. With `bigint`, the times
+ * come to the nanosecond (`ctimeNs`, `mtimeNs`), where two writes within a millisecond differ.
+ */
+export function statOrUndefined(file: string): Stats | undefined;
+export function statOrUndefined(file: string, options: { bigint: true }): BigIntStats | undefined;
+export function statOrUndefined(
+  file: string,
+  options?: { bigint: true },
+): Stats | BigIntStats | undefined {
   try {
-    return statSync(file);
+    return options ? statSync(file, options) : statSync(file);
   } catch {
     return undefined;
   }
