@@ -274,6 +274,29 @@ describe('launcher which', () => {
     });
     expect(r).toMatchObject({ code: 0, stdout: `${path.join(system, 'mycc')}\n` });
   });
+
+  // Not a terminal's stdin: the compiler runs in a process group of its own, started through
+  // setpriv, which is looked up on PATH like the compiler itself.
+  it.each([':', '.', 'bin'])(
+    'passes over a PATH entry "%s" when looking for setpriv: a cloned project cannot plant one',
+    async (entry) => {
+      const { env, dir } = project('system\n');
+      mkdirSync(path.join(dir, 'bin'));
+      const planted = path.join(dir, 'planted-setpriv-ran');
+      const fake = `#!/bin/sh\n: > ${JSON.stringify(planted)}\nshift 3\nexec "$@"\n`;
+      for (const file of ['setpriv', 'bin/setpriv'])
+        writeFileSync(path.join(dir, file), fake, { mode: 0o755 });
+      const system = tempDir();
+      writeFileSync(path.join(system, 'mycc'), '#!/bin/sh\necho compiled\n', { mode: 0o755 });
+      const middle = entry === ':' ? '' : entry;
+      const r = await launcher(['exec', 'mycc'], {
+        env: { ...env, PATH: `${system}:${middle}:${env.PATH}` },
+        cwd: dir,
+      });
+      expect(r).toMatchObject({ code: 0, stdout: 'compiled\n' });
+      expect(existsSync(planted)).toBe(false);
+    },
+  );
 });
 
 describe('a bin name typed on the command line', () => {
