@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { uptime } from 'node:os';
 import { errnoCode } from '../errors.js';
+import { findProgram } from '../util/search-path.js';
 
 /** True when a process with this pid exists (EPERM: it exists but is not ours). */
 export function processExists(pid: number): boolean {
@@ -186,7 +187,9 @@ export function startTimeFromPs(pid: number): string | null {
   try {
     // Only where there is no /proc: node:child_process is not loaded by every lock for it.
     const { execFileSync } = process.getBuiltinModule('node:child_process');
-    const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], {
+    const ps = findProgram('ps');
+    if (ps === undefined) return null;
+    const out = execFileSync(ps, ['-o', 'lstart=', '-p', String(pid)], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
       env: { ...process.env, LC_ALL: 'C' },

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 import type { LauncherPaths } from '../paths.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { findProgram } from '../util/search-path.js';
 
 /** Set to `0` to never build or use the snapshot. */
 export const SNAPSHOT_VAR = 'LAUNCHER_SHIM_SNAPSHOT';
@@ -171,7 +172,10 @@ async function buildSnapshot(paths: LauncherPaths): Promise<void> {
     // `touch -r` copies the time to the nanosecond, as the shim's `test -nt`/`-ot` compare it. A
     // file system with coarser times (NTFS under WSL, some NFS) cannot hold it: the shim would
     // never use the snapshot and every call would build it again, so that is a failed build.
-    const touched = spawnSync('touch', ['-r', process.execPath, tmp], { stdio: 'ignore' });
+    // (By its path: see findProgram.)
+    const touch = findProgram('touch');
+    if (touch === undefined) throw new Error('no touch in an absolute PATH directory');
+    const touched = spawnSync(touch, ['-r', process.execPath, tmp], { stdio: 'ignore' });
     if (touched.status !== 0) throw new Error('touch -r could not date the snapshot');
     const node = statSync(process.execPath, { bigint: true }).mtimeNs;
     if (statSync(tmp, { bigint: true }).mtimeNs !== node) {

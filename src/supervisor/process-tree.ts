@@ -2,8 +2,10 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
+import path from 'node:path';
 import { errnoCode, LauncherError } from '../errors.js';
 import { isDeadState, isStoppedState, readProcStat } from '../session/process-identity.js';
+import { findProgram } from '../util/search-path.js';
 
 /** One row of the process table. `start` is the Linux start time in clock ticks since boot. */
 export interface ProcessRow {
@@ -19,8 +21,10 @@ export interface ProcessRow {
 export function processTable(): ProcessRow[] {
   if (process.platform === 'linux') return procTable();
   if (process.platform === 'win32') return [];
+  const ps = findProgram('ps');
+  if (ps === undefined) return [];
   try {
-    const text = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,pgid='], { encoding: 'utf8' });
+    const text = execFileSync(ps, ['-A', '-o', 'pid=,ppid=,pgid='], { encoding: 'utf8' });
     return text
       .split('\n')
       .map((line) => line.trim().split(/\s+/).map(Number))
@@ -202,7 +206,10 @@ export function catcherRunning(pgid: number, signal: NodeJS.Signals): boolean {
 export function killTree(root: number, pgid?: number): void {
   if (process.platform === 'win32') {
     try {
-      execFileSync('taskkill', ['/pid', String(root), '/T', '/F'], { stdio: 'ignore' });
+      // By its full path: Windows looks for a bare name in the working directory first.
+      const system = process.env.SystemRoot ?? 'C:\\Windows';
+      const taskkill = path.win32.join(system, 'System32', 'taskkill.exe');
+      execFileSync(taskkill, ['/pid', String(root), '/T', '/F'], { stdio: 'ignore' });
     } catch {}
     return;
   }

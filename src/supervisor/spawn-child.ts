@@ -4,7 +4,7 @@ import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSy
 import path from 'node:path';
 import { errnoCode, LauncherError } from '../errors.js';
 import { EnvVars } from '../ipc/protocol.js';
-import { pathEntries } from '../util/search-path.js';
+import { findProgram } from '../util/search-path.js';
 import { workingDir } from '../util/working-dir.js';
 
 /** Everything needed to start one child. */
@@ -154,25 +154,13 @@ function checkInterpreter(program: string): void {
 let setprivLookup: { readonly path: string; readonly found: string | undefined } | undefined;
 
 // util-linux's setpriv sets the parent-death signal and then execs the program: the child keeps
-// its pid and dies the moment the launcher does, even from SIGKILL. Only absolute PATH entries
-// are searched, and the path found is what is spawned: an empty or relative entry names the
-// working directory (or one below it), where a cloned project could put a `setpriv` of its own
-// to be run in place of the compiler.
+// its pid and dies the moment the launcher does, even from SIGKILL. Found in absolute PATH entries
+// only, and spawned by that path (see findProgram).
 function findSetpriv(): string | undefined {
   if (process.platform !== 'linux') return undefined;
   const searchPath = process.env.PATH ?? '/usr/bin:/bin';
   if (setprivLookup?.path !== searchPath) {
-    let found: string | undefined;
-    for (const dir of pathEntries(searchPath)) {
-      if (!path.isAbsolute(dir)) continue;
-      const candidate = path.join(dir, 'setpriv');
-      try {
-        accessSync(candidate, constants.X_OK);
-        found = candidate;
-        break;
-      } catch {}
-    }
-    setprivLookup = { path: searchPath, found };
+    setprivLookup = { path: searchPath, found: findProgram('setpriv', searchPath) };
   }
   return setprivLookup.found;
 }

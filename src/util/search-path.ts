@@ -1,4 +1,6 @@
-// The directories of a PATH value, and telling whether two directories are one, as the system does.
+// The directories of a PATH value, telling whether two directories are one, as the system does,
+// and finding a program the launcher runs for itself.
+import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -22,4 +24,26 @@ export function samePath(
 ): boolean {
   if (platform !== 'win32') return path.posix.resolve(a) === path.posix.resolve(b);
   return path.win32.resolve(a).toLowerCase() === path.win32.resolve(b).toLowerCase();
+}
+
+/**
+ * The path of the program `name` in the first absolute directory of `searchPath` that has it as
+ * an executable file, or undefined. Empty and relative entries (`::`, `.`, `bin`) are passed
+ * over: they name the working directory or one below it, and a program the launcher runs for
+ * itself (setpriv, touch, ps) must never be one a cloned project put there.
+ */
+export function findProgram(
+  name: string,
+  searchPath = process.env.PATH ?? '/usr/bin:/bin',
+): string | undefined {
+  for (const dir of pathEntries(searchPath)) {
+    if (!path.isAbsolute(dir)) continue;
+    const candidate = path.join(dir, name);
+    try {
+      if (!statSync(candidate).isFile()) continue;
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {}
+  }
+  return undefined;
 }

@@ -80,6 +80,22 @@ describe.runIf(process.platform === 'linux')('the shim’s start-up snapshot', (
     expect(new Set([first.session, second.session, third.session]).size).toBe(3);
   }, 30_000);
 
+  it('is dated by a touch found in an absolute PATH directory, never one a cloned project planted', async () => {
+    const { env, project, call, blob } = await world();
+    // An empty and a relative entry, as PATH="$SHIMS:$UNSET:$PATH" or "." give: both name the
+    // project, whose own `touch` and `bin/touch` would run on its first compiler call.
+    const planted = path.join(project, 'planted-touch-ran');
+    const fake = `#!/bin/sh\n: > ${JSON.stringify(planted)}\nexec /usr/bin/env PATH=/usr/bin:/bin touch "$@"\n`;
+    mkdirSync(path.join(project, 'bin'));
+    for (const file of ['touch', 'bin/touch']) {
+      writeFileSync(path.join(project, file), fake, { mode: 0o755 });
+    }
+    const first = await call([], { PATH: `:.:bin:${env.PATH}` });
+    expect(first.fromSnapshot).toBe(false);
+    expect(mtimeNs(blob)).toBe(mtimeNs(process.execPath));
+    expect(existsSync(planted)).toBe(false);
+  }, 30_000);
+
   it('keeps its timers working: a compiler deaf to SIGTERM is killed when the stop timeout ends', async () => {
     // Building the snapshot sets timers and clears them; a snapshot taken with Node's timer state
     // left that way never arms a later timer, so this stop would wait forever.
