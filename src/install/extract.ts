@@ -10,6 +10,12 @@ import { announceHold, holdRequested } from './test-hook.js';
 
 const GUNZIP_CHUNK = 1 << 20;
 
+// The only bits of an archive's modes that reach the disk: read, write and execute, but not write
+// for others, and no set-uid, set-gid or sticky bit (as root, node-tar would otherwise create a
+// set-uid root program that any user could run). The process umask then applies as to any new
+// file, since node-tar, without `chmod`, leaves the modes to open(2) and mkdir(2).
+const KEPT_MODE_BITS = 0o775;
+
 export interface ExtractOptions {
   /** Leading path components to remove from every entry. */
   readonly strip: number;
@@ -79,6 +85,13 @@ export async function extractArchive(
       strip: options.strip,
       // Never chown to the archive's owners, even as root.
       preserveOwner: false,
+      // Entries without a mode, and the directories node-tar creates on its own (else 0666, 0777).
+      fmode: 0o664,
+      dmode: 0o775,
+      // Runs before node-tar's own 'entry' listener, which writes the entry with this mode.
+      onReadEntry: (entry) => {
+        if (typeof entry.mode === 'number') entry.mode &= KEPT_MODE_BITS;
+      },
       filter: (_path, entry) => {
         // Once rejected, the rest is read through without writing anything, so that every
         // write already started finishes before we return.

@@ -1,11 +1,12 @@
 // Security regressions: hostile archives, built byte by byte in the test, are refused whole
-// (exit 6) before anything lands outside the staging directory, and nothing stays in versions/.
+// (exit 6) before anything lands outside the staging directory, and nothing stays in versions/;
+// the modes of an accepted archive are kept only as plain permissions.
 
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { launcher } from '../helpers/cli.js';
+import { launcher, launcherWithUmask } from '../helpers/cli.js';
 import { type DistServer, startDistServer, type TarEntry } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 
@@ -138,5 +139,54 @@ describe('hostile archives', () => {
     const r = await installHostile(() => [{ type: 'fifo', path: 'pipe' }]);
     expectRefused(r);
     expect(existsSync(r.cache)).toBe(false);
+  });
+});
+
+describe('modes from the archive', () => {
+  // Entries whose modes ask for what an install must never get: set-uid, set-gid and sticky
+  // bits, and write permission for everyone.
+  const RISKY: TarEntry[] = [
+    ...GOOD,
+    { path: 'bin/setuid', content: '#!/bin/sh\nid\n', mode: 0o4777 },
+    { path: 'bin/setgid', content: '#!/bin/sh\nid\n', mode: 0o2755 },
+    { type: 'dir', path: 'shared/', mode: 0o3777 },
+    { path: 'shared/open', content: 'x', mode: 0o777 },
+    { path: 'shared/sticky', content: 'x', mode: 0o1644 },
+    // A directory the archive does not list, which node-tar creates with its default mode.
+    { path: 'implied/file', content: 'x', mode: 0o644 },
+  ];
+
+  // This suite runs as root on CI, where node-tar alone would create a set-uid root program.
+  it.each([
+    // The usual umask applies on top, as it does for any file the user creates.
+    { umask: '022', exec: 0o755, dir: 0o755 },
+    // No umask at all still gives no one else write permission.
+    { umask: '000', exec: 0o775, dir: 0o775 },
+  ])('drops set-uid, set-gid, sticky and world-write bits under umask $umask', async (expected) => {
+    const env = cleanEnv();
+    const server = await startDistServer({ versions: [{ version: '1.0.0', entries: RISKY }] });
+    servers.push(server);
+    const r = await launcherWithUmask(expected.umask, ['install', '1.0.0'], {
+      env: { ...env, LAUNCHER_DIST_URL: server.indexUrl },
+      cwd: tempDir('launcher-project-'),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const root = path.join(env.LAUNCHER_HOME!, 'versions', '1.0.0');
+    const mode = (rel: string) => (statSync(path.join(root, rel)).mode & 0o7777).toString(8);
+    expect({
+      setuid: mode('bin/setuid'),
+      setgid: mode('bin/setgid'),
+      shared: mode('shared'),
+      open: mode('shared/open'),
+      sticky: mode('shared/sticky'),
+      implied: mode('implied'),
+    }).toEqual({
+      setuid: expected.exec.toString(8),
+      setgid: (expected.exec & ~0o020).toString(8),
+      shared: expected.dir.toString(8),
+      open: expected.exec.toString(8),
+      sticky: '644',
+      implied: expected.dir.toString(8),
+    });
   });
 });

@@ -46,6 +46,16 @@ export function launcher(
   return run(process.execPath, [LAUNCHER_BIN, ...args], options);
 }
 
+/** `launcher <args>` run by /bin/sh after `setup`, a builtin that sets what it inherits (ulimit, umask). */
+function launcherAfter(
+  setup: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; cwd: string } & RunOptions,
+) {
+  const script = `${setup} && exec "$0" "$@"`;
+  return run('/bin/sh', ['-c', script, process.execPath, LAUNCHER_BIN, ...args], options);
+}
+
 /**
  * `launcher <args>` under a file size limit of `blocks` (the shell's `ulimit -f`): a write past it
  * fails with EFBIG (Node ignores SIGXFSZ) and takes the path a full disk's ENOSPC takes.
@@ -55,6 +65,14 @@ export function launcherWithFileLimit(
   args: string[],
   options: { env: NodeJS.ProcessEnv; cwd: string } & RunOptions,
 ) {
-  const script = `ulimit -f ${blocks} && exec "$0" "$@"`;
-  return run('/bin/sh', ['-c', script, process.execPath, LAUNCHER_BIN, ...args], options);
+  return launcherAfter(`ulimit -f ${blocks}`, args, options);
+}
+
+/** `launcher <args>` under the file mode creation mask `umask` (octal, as the shell takes it). */
+export function launcherWithUmask(
+  umask: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; cwd: string } & RunOptions,
+) {
+  return launcherAfter(`umask ${umask}`, args, options);
 }
