@@ -18,6 +18,22 @@ export function isBinName(name: string): boolean {
 }
 const SHA256 = /^[0-9a-f]{64}$/;
 const MAX_STRIP = 64;
+/** `os` and `arch` are Node.js's `process.platform` / `process.arch` names, shown in messages. */
+const PLATFORM_NAME = /^[a-z0-9_]+$/;
+// Characters a terminal may act on instead of showing them: C0 controls (ESC, CR…), DEL and C1
+// controls (CSI U+009B…). The index's texts are printed, so none of them may carry one.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * A value of the index as a JSON literal for a message: JSON.stringify escapes C0 controls but
+ * leaves DEL and C1 controls as they are, so those are escaped here.
+ */
+function quoted(value: unknown): string {
+  return String(JSON.stringify(value)).replace(
+    /[\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
 
 /** One downloadable build of a version for one platform. */
 export interface DistArtifact {
@@ -132,7 +148,7 @@ export function parseIndex(text: string, url: string): DistIndex {
     );
   }
   if (typeof tool !== 'string' || !TOOL_NAME.test(tool)) {
-    return fail('', `"tool" must match ${TOOL_NAME.source}, got ${JSON.stringify(tool)}`);
+    return fail('', `"tool" must match ${TOOL_NAME.source}, got ${quoted(tool)}`);
   }
   const topBins =
     data.bins === undefined ? {} : parseBins(data.bins, (w) => fail('top-level "bins": ', w));
@@ -142,7 +158,7 @@ export function parseIndex(text: string, url: string): DistIndex {
   const versions = data.versions.map((entry, i): DistVersion => {
     const label =
       isObject(entry) && typeof entry.version === 'string' ? entry.version : `#${i + 1}`;
-    const failHere = (what: string): never => fail(`version ${JSON.stringify(label)}: `, what);
+    const failHere = (what: string): never => fail(`version ${quoted(label)}: `, what);
     if (!isObject(entry)) return failHere('each entry of "versions" must be an object');
     const version = entry.version;
     const base = typeof version === 'string' ? version.split('+')[0]! : '';
@@ -156,8 +172,12 @@ export function parseIndex(text: string, url: string): DistIndex {
     }
     if (seen.has(version)) return failHere('it is listed twice');
     seen.add(version);
-    if (entry.published !== undefined && typeof entry.published !== 'string') {
-      return failHere('"published" must be a string');
+    // Free text (a date, as list-remote shows its first 10 characters), but printable.
+    if (
+      entry.published !== undefined &&
+      (typeof entry.published !== 'string' || CONTROL_CHARACTER.test(entry.published))
+    ) {
+      return failHere('"published" must be a date string without control characters');
     }
     const bins = entry.bins === undefined ? topBins : parseBins(entry.bins, failHere);
     if (!Array.isArray(entry.artifacts)) return failHere('"artifacts" must be an array');
@@ -174,10 +194,12 @@ function parseBins(value: unknown, fail: (what: string) => never): Record<string
   if (!isObject(value)) return fail('"bins" must be an object of name → path');
   const bins: Record<string, string> = {};
   for (const [name, rel] of Object.entries(value)) {
-    if (!isBinName(name)) return fail(`bin name ${JSON.stringify(name)} is not a plain file name`);
+    if (!isBinName(name)) return fail(`bin name ${quoted(name)} is not a plain file name`);
     if (typeof rel !== 'string') return fail(`bin ${name}: the path must be a string`);
+    if (CONTROL_CHARACTER.test(rel))
+      return fail(`bin ${name}: path ${quoted(rel)} has a control character`);
     const why = unsafeBinPath(rel);
-    if (why) return fail(`bin ${name}: path ${JSON.stringify(rel)} escapes the install (${why})`);
+    if (why) return fail(`bin ${name}: path ${quoted(rel)} escapes the install (${why})`);
     bins[name] = rel;
   }
   return bins;
@@ -186,11 +208,19 @@ function parseBins(value: unknown, fail: (what: string) => never): Record<string
 function parseArtifact(value: unknown, fail: (what: string) => never): DistArtifact {
   if (!isObject(value)) return fail('it must be an object');
   const { os, arch, url, sha256, size, strip } = value;
-  if (typeof os !== 'string' || os === '')
-    return fail('"os" must be a platform name such as linux');
-  if (typeof arch !== 'string' || arch === '')
-    return fail('"arch" must be an architecture such as x64');
-  if (typeof url !== 'string' || url === '') return fail('"url" must be a non-empty string');
+  if (typeof os !== 'string' || !PLATFORM_NAME.test(os)) {
+    return fail(
+      `"os" must be a Node.js platform name such as linux (a-z, 0-9, _), got ${quoted(os)}`,
+    );
+  }
+  if (typeof arch !== 'string' || !PLATFORM_NAME.test(arch)) {
+    return fail(
+      `"arch" must be a Node.js architecture such as x64 (a-z, 0-9, _), got ${quoted(arch)}`,
+    );
+  }
+  if (typeof url !== 'string' || url === '' || CONTROL_CHARACTER.test(url)) {
+    return fail('"url" must be a non-empty string without control characters');
+  }
   if (sha256 === undefined) return fail('"sha256" is missing (it is mandatory)');
   if (typeof sha256 !== 'string' || !SHA256.test(sha256)) {
     return fail('"sha256" must be 64 lowercase hexadecimal characters');

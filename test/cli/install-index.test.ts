@@ -147,6 +147,69 @@ describe('a bad index', () => {
       },
       'version "1.0.0"',
     ],
+    // Strings that are printed, refused with their control characters shown escaped.
+    [
+      'an os carrying escape sequences',
+      {
+        schema: 1,
+        tool: 'mycc',
+        versions: [{ version: '1.0.0', artifacts: [artifact({ os: 'lin\u001b[2Kux\rEVIL' })] }],
+      },
+      'version "1.0.0": artifact #1: "os" must be',
+    ],
+    [
+      'an arch carrying a C1 control',
+      {
+        schema: 1,
+        tool: 'mycc',
+        versions: [{ version: '1.0.0', artifacts: [artifact({ arch: 'x64\u009b2K' })] }],
+      },
+      'version "1.0.0": artifact #1: "arch" must be',
+    ],
+    [
+      'a published date carrying escape sequences',
+      {
+        schema: 1,
+        tool: 'mycc',
+        versions: [
+          {
+            version: '1.0.0',
+            published: '\u001b]0;X\u0007\u001b[1A\u001b[2K',
+            artifacts: [artifact()],
+          },
+        ],
+      },
+      'version "1.0.0": "published" must be',
+    ],
+    [
+      'a url carrying an escape sequence',
+      {
+        schema: 1,
+        tool: 'mycc',
+        versions: [{ version: '1.0.0', artifacts: [artifact({ url: 'a.tar.gz\u001b[2K' })] }],
+      },
+      'version "1.0.0": artifact #1: "url" must be',
+    ],
+    [
+      'a bin path carrying an escape sequence',
+      {
+        schema: 1,
+        tool: 'mycc',
+        versions: [
+          { version: '1.0.0', bins: { mycc: 'bin/\u001b[2Kmycc' }, artifacts: [artifact()] },
+        ],
+      },
+      'version "1.0.0": bin mycc',
+    ],
+    [
+      'a version carrying a C1 control',
+      {
+        schema: 1,
+        tool: 'mycc',
+        versions: [{ version: '1.0.0\u009b2K', artifacts: [artifact()] }],
+      },
+      'version "1.0.0\\u009b2K"',
+    ],
   ];
 
   it('that is not UTF-8: list-remote and install exit 2 naming the URL, over HTTP and from a file', async () => {
@@ -196,6 +259,8 @@ describe('a bad index', () => {
         expect(r.stderr).toContain(`invalid distribution index ${server.indexUrl}`);
         expect(r.stderr).toContain(words);
         expect(r.stderr).not.toContain('internal error');
+        // Nothing from the index reaches the terminal as a control character (newlines apart).
+        expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
       }
       expect(server.requests.filter((r) => r.path !== '/index.json')).toEqual([]);
       expect(existsSync(path.join(home, 'versions', '1.0.0'))).toBe(false);

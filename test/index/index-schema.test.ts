@@ -109,12 +109,82 @@ describe('parseIndex', () => {
       { artifacts: [{ os: 'linux', arch: 'x64', url: 'a', sha256: SHA, strip: 'one' }] },
       'strip',
     ],
+    // Strings that are printed must not carry a terminal's escape sequences.
+    [
+      'an os with an escape sequence',
+      { artifacts: [{ os: 'lin\u001b[2Kux\rEVIL', arch: 'x64', url: 'a', sha256: SHA }] },
+      'artifact #1: "os" must be',
+    ],
+    [
+      'an os that is not a Node.js platform name',
+      { artifacts: [{ os: 'Linux', arch: 'x64', url: 'a', sha256: SHA }] },
+      '"os" must be',
+    ],
+    [
+      'an arch with a C1 control',
+      { artifacts: [{ os: 'linux', arch: 'x64\u009b2K', url: 'a', sha256: SHA }] },
+      'artifact #1: "arch" must be',
+    ],
+    [
+      'an arch with a space',
+      { artifacts: [{ os: 'linux', arch: 'x 64', url: 'a', sha256: SHA }] },
+      '"arch" must be',
+    ],
+    [
+      'a url with DEL',
+      { artifacts: [{ os: 'linux', arch: 'x64', url: 'a.tgz\u007f', sha256: SHA }] },
+      'artifact #1: "url" must be',
+    ],
+    [
+      'a published with escape sequences',
+      { published: '\u001b]0;X\u0007\u001b[1A' },
+      '"published"',
+    ],
+    ['a bin path with ESC', { bins: { mycc: 'bin/my\u001bcc' } }, 'control character'],
   ])('refuses %s, naming the URL and the version', (_what, version, words) => {
     const error = refusal(JSON.stringify(doc({}, version)));
     expect(error.code).toBe('E_BAD_INDEX');
     expect(error.message).toContain(URL_);
     expect(error.message).toContain('version "1.4.2"');
     expect(error.message).toContain(words);
+    expect(error.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+
+  it('refuses a control character in top-level bin paths, naming the URL', () => {
+    const error = refusal(JSON.stringify(doc({ bins: { mycc: 'bin/\u009bmycc' } })));
+    expect(error.message).toContain(URL_);
+    expect(error.message).toContain('top-level "bins": bin mycc: path "bin/\\u009bmycc"');
+  });
+
+  it('shows a control character in a refused string escaped, DEL and C1 included', () => {
+    const error = refusal(JSON.stringify(doc({}, { version: '1.4.2\u009b2K\u007f\u001b' })));
+    expect(error.message).toContain('version "1.4.2\\u009b2K\\u007f\\u001b"');
+    expect(error.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+
+  it('accepts every platform and architecture name Node.js has, and any published text', () => {
+    const platforms = ['aix', 'android', 'darwin', 'freebsd', 'linux', 'openbsd', 'sunos', 'win32'];
+    const arches = [
+      'arm',
+      'arm64',
+      'ia32',
+      'loong64',
+      'mips',
+      'mipsel',
+      'ppc64',
+      'riscv64',
+      's390x',
+      'x64',
+    ];
+    const artifacts = platforms.flatMap((os) =>
+      arches.map((arch) => ({ os, arch, url: `${os}-${arch}.tgz`, sha256: SHA })),
+    );
+    const index = parseIndex(
+      JSON.stringify(doc({}, { artifacts, published: '10 January 2026, ça va' })),
+      URL_,
+    );
+    expect(index.versions[0]!.artifacts).toHaveLength(platforms.length * arches.length);
+    expect(index.versions[0]!.published).toBe('10 January 2026, ça va');
   });
 
   it.each(['1.4.2.7', 'v1.4.2', '1.4', 'latest', ''])(
