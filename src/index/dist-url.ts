@@ -63,9 +63,13 @@ export function checkUrlAllowed(url: URL, env: NodeJS.ProcessEnv, what: string):
       'E_BAD_URL',
       `refusing plain http to ${url.hostname} (${what}: ${url.href})`,
       {
+        // Not "safe thanks to sha256": the checksums come from the index, so over plain http
+        // whoever can change the traffic changes them along with the archives.
         hint:
           'Use an https: URL. Plain http is allowed only for this machine (localhost, 127.0.0.1, ::1), ' +
-          'or everywhere with LAUNCHER_ALLOW_INSECURE=1 (downloads are still checked by sha256).',
+          'or everywhere with LAUNCHER_ALLOW_INSECURE=1. Archives are checked against the sha256 ' +
+          'the index lists, which protects them only as much as the index itself: an index ' +
+          'fetched over plain http can be changed on the way, checksums included.',
       },
     );
   }

@@ -340,6 +340,11 @@ describe('launcher install', () => {
     const r = await launcher(['install', '1.4.2'], { env, cwd });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('refusing plain http to dist.example.com');
+    // The checksums come from the index: the hint may not call LAUNCHER_ALLOW_INSECURE safe
+    // thanks to them when the index itself would come over plain http.
+    expect(r.stderr).not.toContain('still checked by sha256');
+    expect(r.stderr).toContain('LAUNCHER_ALLOW_INSECURE=1');
+    expect(r.stderr).toContain('only as much as the index itself');
   });
 
   it('says how to configure the index when none is set (exit 2)', async () => {
