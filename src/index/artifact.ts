@@ -2,6 +2,7 @@
 import { LauncherError } from '../errors.js';
 import { checkUrlAllowed } from './dist-url.js';
 import type { DistArtifact, DistIndex, DistVersion } from './index-schema.js';
+import { withOriginCredentials } from './url-secrets.js';
 
 /** An artifact with its absolute, allowed download URL. */
 export interface ChosenArtifact {
@@ -51,9 +52,12 @@ export function artifactUrl(
   env: NodeJS.ProcessEnv,
 ): URL {
   const what = `the ${platformName(artifact.os, artifact.arch)} build of ${version.version} in ${index.url}`;
+  const base = new URL(index.url);
   let url: URL;
   try {
-    url = new URL(artifact.url, index.url);
+    // Relative to the index, the URL keeps the index's credentials; absolute on its origin, it
+    // gets them too (url-secrets.ts).
+    url = withOriginCredentials(new URL(artifact.url, base), base);
   } catch (error) {
     throw new LauncherError(
       'E_BAD_INDEX',

@@ -6,6 +6,7 @@ import { errnoCode, LauncherError } from '../errors.js';
 import { TIMED_OUT, within } from '../util/within.js';
 import { checkUrlAllowed, isLoopbackHost } from './dist-url.js';
 import { type HttpSettings, httpSettings } from './http-settings.js';
+import { splitCredentials, withOriginCredentials } from './url-secrets.js';
 
 // Re-exported for callers that build a client with adjusted settings (doctor).
 export { type HttpSettings, HttpStatusError, httpSettings } from './http-settings.js';
@@ -33,7 +34,11 @@ export class HttpClient {
     this.settings = settings;
   }
 
-  /** GET `url`, following redirects; every hop must be an allowed http(s) URL. */
+  /**
+   * GET `url`, following redirects; every hop must be an allowed http(s) URL. The user name and
+   * password of `url` go as Basic authorization to its origin only: a redirect elsewhere goes
+   * without them.
+   */
   async get(
     url: URL,
     options: { headers?: Record<string, string>; signal?: AbortSignal } = {},
@@ -46,7 +51,9 @@ export class HttpClient {
         return { url: current, status: res.statusCode, headers: res.headers, body: res.body };
       }
       await res.body.dump();
-      const next = new URL(location, current);
+      // A relative Location keeps the credentials of `current` (an absolute one has none of
+      // them); a hop back to the origin asked for, after one elsewhere, gets them again.
+      const next = withOriginCredentials(new URL(location, current), url);
       if (hop >= MAX_REDIRECTS) {
         throw new LauncherError(
           'E_NETWORK',
@@ -87,10 +94,15 @@ export class HttpClient {
     signal: AbortSignal | undefined,
   ): Promise<Dispatcher.ResponseData> {
     const dispatcher = this.#dispatcher(url);
-    const answer = request(url, {
+    const { url: bare, authorization } = splitCredentials(url);
+    const answer = request(bare, {
       method: 'GET',
       dispatcher,
-      headers: { 'user-agent': 'launcher', ...headers },
+      headers: {
+        'user-agent': 'launcher',
+        ...(authorization ? { authorization } : {}),
+        ...headers,
+      },
       signal,
     });
     answer.catch(() => {}); // settled late, or never, once the race below is lost

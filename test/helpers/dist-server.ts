@@ -1,7 +1,7 @@
 // A real distribution server for tests: `http.createServer` (or https) on a loopback port 0, serving an
 // index.json and `.tar.gz` archives built in memory, able to misbehave on demand (cut a
 // download, answer 500, never answer, stall, corrupt bytes, ignore or botch Range, add a
-// Content-Encoding) and recording every request it gets. Used by the install tests, and by
+// Content-Encoding, ask for credentials) and recording every request it gets. Used by the install tests, and by
 // anyone who needs a distribution to install.
 import { createHash } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
@@ -46,6 +46,8 @@ export interface DistServerOptions {
   /** The top-level bins; default `{ <tool>: 'bin/<tool>' }`. */
   bins?: Record<string, string>;
   versions: DistVersionSpec[];
+  /** Answer 401 to every request without these credentials (HTTP Basic). */
+  basicAuth?: { user: string; password: string };
 }
 
 /** One way to misbehave, used for one request to a path. */
@@ -83,6 +85,7 @@ export interface RecordedRequest {
   range: string | undefined;
   ifRange: string | undefined;
   ifNoneMatch: string | undefined;
+  authorization: string | undefined;
   status: number;
 }
 
@@ -108,6 +111,7 @@ export class DistServer {
   readonly #misbehaviours = new Map<string, Misbehaviour[]>();
   readonly #gates = new Map<string, Promise<unknown>>();
   readonly #events = new EventEmitter();
+  readonly #authorization: string | undefined;
   #rawIndex: string | Buffer | undefined;
   readonly #server: http.Server | https.Server;
 
@@ -116,6 +120,11 @@ export class DistServer {
     const bins = options.bins ?? { [this.tool]: `bin/${this.tool}` };
     const versions = options.versions.map((spec) => this.#addVersion(spec, spec.bins ?? bins));
     this.index = { schema: 1, tool: this.tool, bins, versions };
+    const { basicAuth } = options;
+    if (basicAuth) {
+      const pair = `${basicAuth.user}:${basicAuth.password}`;
+      this.#authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+    }
     const handle = (req: http.IncomingMessage, res: http.ServerResponse) =>
       void this.#handle(req, res);
     this.#server = options.tls
@@ -233,6 +242,7 @@ export class DistServer {
       range: req.headers.range,
       ifRange: req.headers['if-range'] as string | undefined,
       ifNoneMatch: req.headers['if-none-match'],
+      authorization: req.headers.authorization,
       status: 0,
     };
     this.requests.push(record);
@@ -260,6 +270,10 @@ export class DistServer {
         res.end(body);
       }
     };
+    if (this.#authorization !== undefined && record.authorization !== this.#authorization) {
+      send(401, { 'www-authenticate': 'Basic realm="dist"' }, Buffer.from('who are you?\n'));
+      return;
+    }
     if (misbehaviour.status !== undefined) {
       send(
         misbehaviour.status,

@@ -9,6 +9,7 @@ import { loadIndex } from '../../src/index/load-index.js';
 import { launcher } from '../helpers/cli.js';
 import { type DistServer, startDistServer } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
+import { startRedirector } from '../helpers/redirector.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -17,16 +18,9 @@ afterEach(async () => {
 
 /** A server that answers every request with a redirect to `to(path)`, counting them. */
 async function redirector(to: (path: string, base: string) => string) {
-  let hits = 0;
-  const server = http.createServer((req, res) => {
-    hits++;
-    res.writeHead(302, { location: to(req.url ?? '/', base) }).end();
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { url: `${base}/index.json`, hits: () => hits };
+  const server = await startRedirector(to);
+  closers.push(() => server.close());
+  return server;
 }
 
 /** A server that answers the paths of `table` with their bytes, and anything else with 404. */
