@@ -4,6 +4,7 @@ import { isLauncherError } from '../errors.js';
 import { configuredDistUrl } from '../index/dist-url.js';
 import { HttpClient, httpSettings } from '../index/http-client.js';
 import { isOffline, loadIndex } from '../index/load-index.js';
+import { redactUrl } from '../index/url-secrets.js';
 import { type Finding, fail, failFrom, ok, warn } from './check.js';
 
 // A diagnosis should be quick: one retry tells a blip from an outage without the install's
@@ -23,7 +24,7 @@ export async function checkIndex(ctx: LauncherContext): Promise<Finding[]> {
       ),
     ];
   }
-  const what = `distribution index ${raw} is reachable and valid`;
+  const what = `distribution index ${redactUrl(raw)} is reachable and valid`;
   const settings = httpSettings(ctx.env);
   const client = new HttpClient(ctx.env, {
     ...settings,

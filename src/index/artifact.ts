@@ -2,7 +2,7 @@
 import { LauncherError } from '../errors.js';
 import { checkUrlAllowed } from './dist-url.js';
 import type { DistArtifact, DistIndex, DistVersion } from './index-schema.js';
-import { withOriginCredentials } from './url-secrets.js';
+import { redactUrl, withOriginCredentials } from './url-secrets.js';
 
 /** An artifact with its absolute, allowed download URL. */
 export interface ChosenArtifact {
@@ -29,7 +29,7 @@ export function chooseArtifact(
     const available = [...new Set(version.artifacts.map((a) => platformName(a.os, a.arch)))];
     throw new LauncherError(
       'E_NO_ARTIFACT',
-      `${index.tool} ${version.version} has no build for ${platformName(os, arch)} in ${index.url}` +
+      `${index.tool} ${version.version} has no build for ${platformName(os, arch)} in ${redactUrl(index.url)}` +
         (available.length
           ? ` (it has builds for ${available.join(', ')})`
           : ' (it has no builds at all)'),
@@ -51,7 +51,7 @@ export function artifactUrl(
   artifact: DistArtifact,
   env: NodeJS.ProcessEnv,
 ): URL {
-  const what = `the ${platformName(artifact.os, artifact.arch)} build of ${version.version} in ${index.url}`;
+  const what = `the ${platformName(artifact.os, artifact.arch)} build of ${version.version} in ${redactUrl(index.url)}`;
   const base = new URL(index.url);
   let url: URL;
   try {
@@ -70,9 +70,13 @@ export function artifactUrl(
   }
   checkUrlAllowed(url, env, what);
   if (url.protocol === 'file:' && !index.url.startsWith('file:')) {
-    throw new LauncherError('E_BAD_URL', `refusing the local file ${url.href} named by ${what}`, {
-      hint: 'A remote index may only point at https: (or loopback http:) downloads.',
-    });
+    throw new LauncherError(
+      'E_BAD_URL',
+      `refusing the local file ${redactUrl(url)} named by ${what}`,
+      {
+        hint: 'A remote index may only point at https: (or loopback http:) downloads.',
+      },
+    );
   }
   return url;
 }

@@ -1,5 +1,6 @@
 // Which distribution index to use, and which URLs the launcher agrees to fetch (spec §3).
 import { LauncherError } from '../errors.js';
+import { redactUrl } from './url-secrets.js';
 
 /** The pieces of a run that decide the dist URL; `LauncherContext` satisfies it. */
 export interface DistUrlSource {
@@ -61,7 +62,7 @@ export function checkUrlAllowed(url: URL, env: NodeJS.ProcessEnv, what: string):
     if (isLoopbackHost(url.hostname) || env.LAUNCHER_ALLOW_INSECURE === '1') return;
     throw new LauncherError(
       'E_BAD_URL',
-      `refusing plain http to ${url.hostname} (${what}: ${url.href})`,
+      `refusing plain http to ${url.hostname} (${what}: ${redactUrl(url)})`,
       {
         // Not "safe thanks to sha256": the checksums come from the index, so over plain http
         // whoever can change the traffic changes them along with the archives.
@@ -75,7 +76,7 @@ export function checkUrlAllowed(url: URL, env: NodeJS.ProcessEnv, what: string):
   }
   throw new LauncherError(
     'E_BAD_URL',
-    `unsupported URL scheme ${url.protocol} (${what}: ${url.href})`,
+    `unsupported URL scheme ${url.protocol} (${what}: ${redactUrl(url)})`,
     {
       hint: 'The launcher fetches https: URLs, file: URLs, and http: URLs on this machine.',
     },

@@ -6,7 +6,7 @@ import { errnoCode, LauncherError } from '../errors.js';
 import { TIMED_OUT, within } from '../util/within.js';
 import { checkUrlAllowed, isLoopbackHost } from './dist-url.js';
 import { type HttpSettings, httpSettings } from './http-settings.js';
-import { splitCredentials, withOriginCredentials } from './url-secrets.js';
+import { redactUrl, splitCredentials, withOriginCredentials } from './url-secrets.js';
 
 // Re-exported for callers that build a client with adjusted settings (doctor).
 export { type HttpSettings, HttpStatusError, httpSettings } from './http-settings.js';
@@ -57,7 +57,7 @@ export class HttpClient {
       if (hop >= MAX_REDIRECTS) {
         throw new LauncherError(
           'E_NETWORK',
-          `too many redirects from ${url.href} (${MAX_REDIRECTS}; the last to ${next.href})`,
+          `too many redirects from ${redactUrl(url)} (${MAX_REDIRECTS}; the last to ${redactUrl(next)})`,
           { hint: 'The server redirects in a loop; ask its operator to fix it.' },
         );
       }
@@ -65,13 +65,13 @@ export class HttpClient {
       if (next.protocol !== 'https:' && next.protocol !== 'http:') {
         throw new LauncherError(
           'E_BAD_URL',
-          `${current.href} redirects to ${next.href}, which is not an http(s) URL`,
+          `${redactUrl(current)} redirects to ${redactUrl(next)}, which is not an http(s) URL`,
           {
             hint: "launcher follows redirects to http(s) URLs only; ask the server's operator to fix it.",
           },
         );
       }
-      checkUrlAllowed(next, this.#env, `a redirect from ${current.href}`);
+      checkUrlAllowed(next, this.#env, `a redirect from ${redactUrl(current)}`);
       current = next;
     }
   }

@@ -2,6 +2,7 @@
 // path needs before (and without) loading the HTTP client.
 import { LauncherError } from '../errors.js';
 import { MAX_TIMER_MS } from '../util/max-timer.js';
+import { redactUrl } from './url-secrets.js';
 
 /** Timeouts and retry counts, from the environment (see docs/install.md). */
 export interface HttpSettings {
@@ -54,7 +55,7 @@ export class HttpStatusError extends Error {
     readonly url: URL,
     readonly status: number,
   ) {
-    super(`the server answered ${status} for ${url.href}`);
+    super(`the server answered ${status} for ${redactUrl(url)}`);
   }
 }
 

@@ -5,9 +5,11 @@ import type { LauncherPaths } from '../paths.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { nodeCrypto } from '../util/random.js';
 import { TOOL_NAME } from './index-schema.js';
+import { redactUrl } from './url-secrets.js';
 
 /** What is kept next to a cached index body. */
 export interface IndexCacheMeta {
+  /** The index URL without its secrets (`redactUrl`): the file name keys the entry by the URL itself. */
   readonly url: string;
   readonly etag: string | null;
   readonly lastModified: string | null;
@@ -27,7 +29,7 @@ export interface CachedIndex {
 const sha256 = (text: string): string =>
   nodeCrypto().createHash('sha256').update(text).digest('hex');
 
-/** `cache/index/<key>`: one entry per index URL. */
+/** `cache/index/<key>`: one entry per index URL, secrets and all (a new token, a new entry). */
 function entryBase(paths: LauncherPaths, url: string): string {
   return path.join(paths.cache, 'index', sha256(url).slice(0, 32));
 }
@@ -37,7 +39,7 @@ function readMeta(paths: LauncherPaths, url: string): IndexCacheMeta | null {
     const meta = JSON.parse(
       readFileSync(`${entryBase(paths, url)}.meta.json`, 'utf8'),
     ) as IndexCacheMeta;
-    return meta && meta.url === url && typeof meta.bodySha256 === 'string' ? meta : null;
+    return meta && meta.url === redactUrl(url) && typeof meta.bodySha256 === 'string' ? meta : null;
   } catch {
     return null;
   }
@@ -68,7 +70,7 @@ export function writeCachedIndex(
 ): IndexCacheMeta {
   const base = entryBase(paths, entry.url);
   const meta: IndexCacheMeta = {
-    url: entry.url,
+    url: redactUrl(entry.url),
     etag: entry.etag,
     lastModified: entry.lastModified,
     fetchedAt: new Date().toISOString(),

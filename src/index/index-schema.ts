@@ -2,6 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import semver from 'semver';
 import { LauncherError } from '../errors.js';
+import { redactUrl } from './url-secrets.js';
 
 /** The newest `schema` this launcher understands. */
 export const SUPPORTED_SCHEMA = 1;
@@ -89,7 +90,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The error for an index that cannot be used (exit 2), naming its URL and what is wrong. */
 export function badIndex(url: string, what: string): LauncherError {
-  return new LauncherError('E_BAD_INDEX', `invalid distribution index ${url}: ${what}`, {
+  return new LauncherError('E_BAD_INDEX', `invalid distribution index ${redactUrl(url)}: ${what}`, {
     hint:
       'The index comes from the compiler vendor: ask them to fix it, or point LAUNCHER_DIST_URL ' +
       '(or distUrl in config.json) at a corrected copy. docs/index-format.md describes the format.',
@@ -100,7 +101,7 @@ export function badIndex(url: string, what: string): LauncherError {
 export function indexTooLarge(url: string): LauncherError {
   return new LauncherError(
     'E_BAD_INDEX',
-    `the index ${url} is larger than ${MAX_INDEX_BYTES} bytes`,
+    `the index ${redactUrl(url)} is larger than ${MAX_INDEX_BYTES} bytes`,
     {
       hint: 'Check that LAUNCHER_DIST_URL points at an index.json, not at an archive.',
     },

@@ -10,6 +10,7 @@ import { HttpStatusError, headerList, isOffline } from './http-settings.js';
 import { readCachedIndex, writeCachedIndex } from './index-cache.js';
 import { type DistIndex, parseIndex, readLocalIndexSync } from './index-schema.js';
 import { withRetries } from './retry.js';
+import { redactUrl } from './url-secrets.js';
 
 // Re-exported for callers that report on the index (doctor).
 export { isOffline } from './http-settings.js';
@@ -46,7 +47,7 @@ export async function loadIndex(
     if (cached) return { index: parseIndex(cached.body, url.href), origin: 'cache' };
     throw new LauncherError(
       'E_OFFLINE',
-      `LAUNCHER_OFFLINE=1, and the index ${url.href} is not cached`,
+      `LAUNCHER_OFFLINE=1, and the index ${redactUrl(url)} is not cached`,
       {
         hint: 'Run `launcher install` once while online (without LAUNCHER_OFFLINE) so the index is cached.',
       },
@@ -59,7 +60,7 @@ export async function loadIndex(
     if (cached?.meta.etag) headers['if-none-match'] = cached.meta.etag;
     if (cached?.meta.lastModified) headers['if-modified-since'] = cached.meta.lastModified;
     const answer = await withRetries(
-      `the index ${url.href}`,
+      `the index ${redactUrl(url)}`,
       async () => {
         const res = await client.get(url, { headers, signal: options.signal });
         if (res.status === 304 && cached) {
@@ -110,7 +111,7 @@ function readIndexFile(url: URL): DistIndex {
     if (isLauncherError(error)) throw error;
     throw new LauncherError(
       'E_NETWORK',
-      `cannot read the index ${url.href}: ${(error as Error).message}`,
+      `cannot read the index ${redactUrl(url)}: ${(error as Error).message}`,
       {
         hint: 'Check LAUNCHER_DIST_URL (or distUrl in config.json): the file must exist and be readable.',
         cause: error,

@@ -1,4 +1,42 @@
-// The credentials a URL carries for its own origin. See docs/install.md, "Credentials in the URL".
+// What a URL may carry that must not be shown or stored (a password, a token in the query), and
+// the credentials it carries for its own origin. See docs/install.md, "Credentials in the URL".
+
+/** What stands for a hidden value. */
+const HIDDEN = '***';
+
+/**
+ * `url` as it may be printed or written to disk: a password becomes `***` (`alice:***@`), a user
+ * name without a password is hidden whole (`***@`: a lone user name is where many services put
+ * a token), and every query value becomes `***` (`?token=***`), names kept. The path is kept:
+ * nothing tells a secret in it from a file name. Text that is not a URL is masked alike.
+ */
+export function redactUrl(url: URL | string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return redactText(String(url));
+  }
+  if (parsed.password) parsed.password = HIDDEN;
+  else if (parsed.username) parsed.username = HIDDEN;
+  if (parsed.search.length > 1) {
+    // Built by hand rather than with URLSearchParams, which would re-encode the names.
+    parsed.search = parsed.search
+      .slice(1)
+      .split('&')
+      // A part without "=" (`?s3cret`) is all value.
+      .map((pair) => (pair.includes('=') ? pair.replace(/=.+$/s, `=${HIDDEN}`) : pair && HIDDEN))
+      .join('&');
+  }
+  return parsed.href;
+}
+
+// For a configured value that does not parse: the same masks, by pattern.
+function redactText(text: string): string {
+  return text
+    .replace(/(\/\/[^/?#@]*?):[^/?#@]*@/, `$1:${HIDDEN}@`)
+    .replace(/([?&][^=&#]*=)[^&#]+/g, `$1${HIDDEN}`);
+}
 
 /**
  * `target` with the user name and password of `from` when both have the same origin and `target`

@@ -7,6 +7,7 @@ import { fileSystemRefusal, isLauncherError, LauncherError } from '../errors.js'
 import type { HttpClient } from '../index/http-client.js';
 import { HttpStatusError, headerList } from '../index/http-settings.js';
 import { withRetries } from '../index/retry.js';
+import { redactUrl } from '../index/url-secrets.js';
 import { nodeCrypto } from '../util/random.js';
 import { appendHashed } from './append-hashed.js';
 import type { ArtifactDownload, DownloadContext } from './download.js';
@@ -15,6 +16,10 @@ import { hashInto, type Measured, measureFile } from './verify.js';
 
 /** The validators that make a partial file resumable, saved beside it. */
 interface PartialMeta {
+  /**
+   * Without secrets (`redactUrl`): the file may be read by others, and a signed URL whose token
+   * changed still names the same file (the validator and the sha256 check the bytes).
+   */
   readonly url: string;
   readonly etag: string | null;
   readonly lastModified: string | null;
@@ -54,7 +59,7 @@ function resumeState(
     const have = statSync(part).size;
     const saved = JSON.parse(readFileSync(meta, 'utf8')) as PartialMeta;
     const validator = saved.etag ?? saved.lastModified;
-    if (have === 0 || saved.url !== d.url.href || !validator) return null;
+    if (have === 0 || saved.url !== redactUrl(d.url) || !validator) return null;
     return { have, meta: saved, validator };
   } catch {
     return null;
@@ -110,7 +115,7 @@ async function attempt(
     const lastModified = header(res.headers, 'last-modified');
     if (strong || lastModified) {
       const saved: PartialMeta = {
-        url: d.url.href,
+        url: redactUrl(d.url),
         etag: strong,
         lastModified: strong ? null : lastModified,
       };
@@ -129,7 +134,7 @@ async function attempt(
 
   const hash = nodeCrypto().createHash('sha256');
   if (from > 0) await hashInto(part, hash);
-  ctx.progress.start(d.url.href, total ?? d.expected.size, from);
+  ctx.progress.start(redactUrl(d.url), total ?? d.expected.size, from);
   const appended = await appendHashed(
     res.body,
     { part, hash, from, resumable: true },
@@ -151,7 +156,7 @@ async function copyLocal(d: ArtifactDownload, ctx: DownloadContext): Promise<Fet
   const { part } = partialFiles(d.archive);
   const source = fileURLToPath(d.url);
   try {
-    ctx.progress.start(d.url.href, statSync(source).size, 0);
+    ctx.progress.start(redactUrl(d.url), statSync(source).size, 0);
     writeFileSync(part, '');
     const hash = nodeCrypto().createHash('sha256');
     const appended = await appendHashed(
@@ -169,10 +174,14 @@ async function copyLocal(d: ArtifactDownload, ctx: DownloadContext): Promise<Fet
     // Writing the copy into the cache failed: this machine's trouble, said as such.
     const refusal = fileSystemRefusal(error);
     if (refusal && (error as { path?: unknown }).path !== fileURLToPath(d.url)) throw refusal;
-    throw new LauncherError('E_NETWORK', `cannot read ${d.url.href}: ${(error as Error).message}`, {
-      hint: 'The index names a local file that is missing or unreadable; check the distribution directory.',
-      cause: error,
-    });
+    throw new LauncherError(
+      'E_NETWORK',
+      `cannot read ${redactUrl(d.url)}: ${(error as Error).message}`,
+      {
+        hint: 'The index names a local file that is missing or unreadable; check the distribution directory.',
+        cause: error,
+      },
+    );
   }
 }
 

@@ -6,6 +6,7 @@ import { LauncherError } from '../errors.js';
 import { chooseArtifact } from '../index/artifact.js';
 import type { HttpClient } from '../index/http-client.js';
 import { type DistIndex, type DistVersion, newestVersionsHint } from '../index/index-schema.js';
+import { redactUrl } from '../index/url-secrets.js';
 import { versionDir } from '../paths.js';
 import { isIntact } from '../store/installed.js';
 import { highestSatisfying, type Request } from '../version/request.js';
@@ -45,7 +46,7 @@ export function pickVersion(index: DistIndex, target: InstallTarget): DistVersio
   if (found) return found;
   throw new LauncherError(
     'E_NO_MATCH',
-    `no version of ${index.tool} in ${index.url} satisfies ${target.request.raw} (${target.origin})`,
+    `no version of ${index.tool} in ${redactUrl(index.url)} satisfies ${target.request.raw} (${target.origin})`,
     {
       hint:
         newestVersionsHint(index) +

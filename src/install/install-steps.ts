@@ -5,6 +5,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import type { LauncherContext } from '../context.js';
 import { isLauncherError } from '../errors.js';
+import { redactUrl } from '../index/url-secrets.js';
 import { obtainArchive } from './download.js';
 import type { InstallVersionOptions } from './install-version.js';
 import { archiveFile, dropDirIfEmpty, newStagingDir } from './layout.js';
@@ -22,7 +23,7 @@ export async function installNow(
   const plan = await options.plan();
   const { url, artifact } = plan.artifact;
   const label = `${plan.tool} ${version}`;
-  const what = `${label} (${url.href})`;
+  const what = `${label} (${redactUrl(url)})`;
   const progress = createProgress(options.output, { quiet: options.quiet, label });
   const archive = archiveFile(paths, version, artifact.sha256, url);
   const { file } = await obtainArchive(
@@ -45,7 +46,8 @@ export async function installNow(
     options.signal.throwIfAborted();
     writeReceipt(staging, {
       version,
-      url: url.href,
+      // Without its secrets: the receipt is readable by all, and nothing reads the URL back.
+      url: redactUrl(url),
       sha256: artifact.sha256,
       installedAt: new Date().toISOString(),
       tool: plan.tool,

@@ -1,5 +1,8 @@
 // Credentials in the index URL, end to end through the built CLI against real loopback servers:
-// sent as Basic authorization to the index's origin and nowhere else.
+// sent as Basic authorization to the index's origin and nowhere else, and never printed or
+// written to disk (a password, or a token in the query).
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { launcher } from '../helpers/cli.js';
 import { type DistServer, startDistServer } from '../helpers/dist-server.js';
@@ -41,8 +44,25 @@ const secretUrl = (base: string) => {
   return url.href;
 };
 
-const envFor = (distUrl: string) =>
-  cleanEnv({ LAUNCHER_DIST_URL: distUrl, LAUNCHER_HTTP_RETRY_DELAY_MS: '10' });
+const envFor = (distUrl: string, extra: NodeJS.ProcessEnv = {}) =>
+  cleanEnv({ LAUNCHER_DIST_URL: distUrl, LAUNCHER_HTTP_RETRY_DELAY_MS: '10', ...extra });
+
+/** Every file under `dir` whose bytes contain one of the secrets, relative to `dir`. */
+function filesWithSecrets(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .filter((file) => {
+      const text = readFileSync(file, 'latin1');
+      return text.includes(PASSWORD) || text.includes(TOKEN);
+    })
+    .map((file) => path.relative(dir, file));
+}
+
+const expectNoSecret = (text: string) => {
+  expect(text).not.toContain(PASSWORD);
+  expect(text).not.toContain(TOKEN);
+};
 
 describe('credentials in the index URL', () => {
   it('are sent as Basic authorization for the index and its relative archives', async () => {
@@ -88,5 +108,70 @@ describe('credentials in the index URL', () => {
       ['/index.json', undefined],
       [server.archivePath('1.4.2'), undefined],
     ]);
+  });
+
+  it('appear in no message, receipt or cache file of an install, list-remote or doctor', async () => {
+    const server = await privateDist();
+    const env = envFor(secretUrl(server.url));
+    const home = env.LAUNCHER_HOME!;
+    const cwd = tempDir();
+    const shown = `http://${USER}:***@127.0.0.1:${new URL(server.url).port}/index.json?token=***`;
+
+    const install = await launcher(['install', '1.4.2'], { env, cwd });
+    expect(install.code).toBe(0);
+    expect(install.stderr).toContain(`downloading mycc 1.4.2 from http://${USER}:***@127.0.0.1:`);
+    const list = await launcher(['list-remote'], { env, cwd });
+    expect(list.code).toBe(0);
+    const none = await launcher(['list-remote', '9'], { env, cwd });
+    expect(none.stderr).toContain(`no version of mycc in ${shown} satisfies 9`);
+    const doctor = await launcher(['doctor'], { env, cwd });
+    expect(doctor.stdout).toContain(`✓ distribution index ${shown} is reachable and valid`);
+    for (const r of [install, list, none, doctor]) expectNoSecret(r.stdout + r.stderr);
+
+    const receipt = JSON.parse(
+      readFileSync(path.join(home, 'versions', '1.4.2', '.launcher-install.json'), 'utf8'),
+    ) as { url: string };
+    expect(receipt.url).toBe(
+      `http://${USER}:***@127.0.0.1:${new URL(server.url).port}/archives/${path.basename(server.archivePath('1.4.2'))}`,
+    );
+    expect(filesWithSecrets(home)).toEqual([]);
+    // The cached index is still found (list-remote offline), keyed by the URL itself.
+    const offline = await launcher(['list-remote'], {
+      env: { ...env, LAUNCHER_OFFLINE: '1' },
+      cwd,
+    });
+    expect(offline.code).toBe(0);
+    expect(offline.stdout).toContain('1.4.2');
+  });
+
+  it('are not written with a partial download kept for resuming', async () => {
+    const server = await privateDist();
+    server.misbehave(server.archivePath('1.4.2'), { dropAfter: 100 });
+    const env = envFor(secretUrl(server.url), { LAUNCHER_HTTP_RETRIES: '0' });
+    const r = await launcher(['install', '1.4.2'], { env, cwd: tempDir() });
+    expect(r.code).toBe(5);
+    expectNoSecret(r.stderr);
+    const cache = path.join(env.LAUNCHER_HOME!, 'cache');
+    const kept = readdirSync(cache, { recursive: true }).map(String);
+    expect(kept.some((name) => name.endsWith('.part.json'))).toBe(true);
+    expect(filesWithSecrets(cache)).toEqual([]);
+    // The next install resumes the kept bytes: the saved URL, without secrets, still matches.
+    const again = await launcher(['install', '1.4.2'], { env, cwd: tempDir() });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('resuming at');
+  });
+
+  it('that the server refuses: exit 5, secrets not shown', async () => {
+    const server = await privateDist('another password');
+    const env = envFor(secretUrl(server.url));
+    const r = await launcher(['install', '1.4.2'], { env, cwd: tempDir() });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain(
+      `cannot download the index http://${USER}:***@127.0.0.1:${new URL(server.url).port}/index.json?token=***: the server answered 401`,
+    );
+    expectNoSecret(r.stderr);
+    expect(server.count('/index.json')).toBe(1);
+    const doctor = await launcher(['doctor'], { env, cwd: tempDir() });
+    expectNoSecret(doctor.stdout + doctor.stderr);
   });
 });

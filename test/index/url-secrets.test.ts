@@ -1,6 +1,29 @@
 // What the launcher shows of a URL, and the credentials it sends with one.
 import { describe, expect, it } from 'vitest';
-import { splitCredentials, withOriginCredentials } from '../../src/index/url-secrets.js';
+import { redactUrl, splitCredentials, withOriginCredentials } from '../../src/index/url-secrets.js';
+
+describe('redactUrl', () => {
+  it.each([
+    ['https://alice:s3cret@dist.example.test/i.json', 'https://alice:***@dist.example.test/i.json'],
+    // A lone user name is where many services put a token.
+    ['https://ghtoken@dist.example.test/i.json', 'https://***@dist.example.test/i.json'],
+    [
+      'https://dist.example.test/i.json?token=Q&y=&sig=a%20b=c&&s3cret',
+      'https://dist.example.test/i.json?token=***&y=&sig=***&&***',
+    ],
+    ['https://dist.example.test/a%20b/i.json', 'https://dist.example.test/a%20b/i.json'],
+    ['file:///srv/dist/index.json', 'file:///srv/dist/index.json'],
+  ])('shows %s as %s', (url, shown) => {
+    expect(redactUrl(url)).toBe(shown);
+    expect(redactUrl(new URL(url))).toBe(shown);
+  });
+
+  it('masks text that is not a URL alike', () => {
+    expect(redactUrl('https://alice:s3cret@dist:99999/i.json?token=Q')).toBe(
+      'https://alice:***@dist:99999/i.json?token=***',
+    );
+  });
+});
 
 describe('credentials', () => {
   it('make a Basic Authorization header of the decoded user name and password', () => {

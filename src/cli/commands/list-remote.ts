@@ -2,6 +2,7 @@
 import { Command, Option } from 'clipanion';
 import { LauncherError } from '../../errors.js';
 import { newestVersionsHint } from '../../index/index-schema.js';
+import { redactUrl } from '../../index/url-secrets.js';
 import { isInstalled } from '../../store/installed.js';
 import { parseRequest, satisfies } from '../../version/request.js';
 import { LauncherCommand } from '../launcher-command.js';
@@ -37,7 +38,7 @@ export class ListRemoteCommand extends LauncherCommand {
     if (request !== undefined && versions.length === 0) {
       throw new LauncherError(
         'E_NO_MATCH',
-        `no version of ${index.tool} in ${index.url} satisfies ${request.raw}`,
+        `no version of ${index.tool} in ${redactUrl(index.url)} satisfies ${request.raw}`,
         {
           hint: `${newestVersionsHint(index)}see them all with \`launcher list-remote\` (without a request).`,
         },
@@ -54,7 +55,7 @@ export class ListRemoteCommand extends LauncherCommand {
       return 0;
     }
     if (versions.length === 0) {
-      this.note(`no version of ${index.tool} in ${index.url}`);
+      this.note(`no version of ${index.tool} in ${redactUrl(index.url)}`);
       return 0;
     }
     const here = (v: (typeof versions)[number]) =>
