@@ -65,8 +65,16 @@ const UNTRUSTED_CERTIFICATE = new Set([
 ]);
 const OUTDATED_CERTIFICATE = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 
-/** What to do about a network failure: for a certificate, what applies to it. */
+/** What to do about a network failure: for a certificate or a refusal, what applies to it. */
 function networkHint(error: unknown): string {
+  if (error instanceof HttpStatusError && (error.status === 401 || error.status === 403)) {
+    const what = error.status === 401 ? 'asks for credentials' : 'refuses access';
+    return (
+      `The server ${what}: check the credentials in LAUNCHER_DIST_URL (or distUrl), a user ` +
+      'name and password as in https://user:password@host/…/index.json (sent as Basic ' +
+      'authorization to that server only), or the query token the server expects.'
+    );
+  }
   const code = errnoCode(error) ?? '';
   if (UNTRUSTED_CERTIFICATE.has(code)) {
     return (

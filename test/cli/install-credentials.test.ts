@@ -161,7 +161,7 @@ describe('credentials in the index URL', () => {
     expect(again.stderr).toContain('resuming at');
   });
 
-  it('that the server refuses: exit 5, secrets not shown', async () => {
+  it('that the server refuses: exit 5 with a hint about credentials, secrets not shown', async () => {
     const server = await privateDist('another password');
     const env = envFor(secretUrl(server.url));
     const r = await launcher(['install', '1.4.2'], { env, cwd: tempDir() });
@@ -169,9 +169,27 @@ describe('credentials in the index URL', () => {
     expect(r.stderr).toContain(
       `cannot download the index http://${USER}:***@127.0.0.1:${new URL(server.url).port}/index.json?token=***: the server answered 401`,
     );
+    expect(r.stderr).toContain('asks for credentials');
+    expect(r.stderr).not.toContain('Check the network connection');
     expectNoSecret(r.stderr);
     expect(server.count('/index.json')).toBe(1);
     const doctor = await launcher(['doctor'], { env, cwd: tempDir() });
+    expect(doctor.stdout).toContain('asks for credentials');
     expectNoSecret(doctor.stdout + doctor.stderr);
+  });
+
+  it('refused (403) for an archive: exit 5 with a hint about credentials, not the network', async () => {
+    const server = await privateDist();
+    server.misbehave(server.archivePath('1.4.2'), { status: 403 });
+    const r = await launcher(['install', '1.4.2'], {
+      env: envFor(secretUrl(server.url)),
+      cwd: tempDir(),
+    });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('the server answered 403');
+    expect(r.stderr).toContain('The server refuses access: check the credentials');
+    expect(r.stderr).not.toContain('Check the network connection');
+    expectNoSecret(r.stderr);
+    expect(server.count(server.archivePath('1.4.2'))).toBe(1);
   });
 });
