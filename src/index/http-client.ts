@@ -1,22 +1,26 @@
 // HTTP GET for the index and the downloads: undici with proxies from the environment, finite
-// timeouts, and redirects that obey the same URL rules as the URLs they came from.
-import type { Readable } from 'node:stream';
+// timeouts, bodies that must keep up a minimum speed, and redirects that obey the same URL
+// rules as the URLs they came from.
 import { Agent, type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
 import { errnoCode, LauncherError } from '../errors.js';
 import { TIMED_OUT, within } from '../util/within.js';
 import { checkUrlAllowed, isLoopbackHost } from './dist-url.js';
 import { type HttpSettings, httpSettings } from './http-settings.js';
+import { pacedBody, type ResponseBody } from './paced-body.js';
 import { redactUrl, splitCredentials, withOriginCredentials } from './url-secrets.js';
 
 // Re-exported for callers that build a client with adjusted settings (doctor).
 export { type HttpSettings, HttpStatusError, httpSettings } from './http-settings.js';
 
-/** A response whose body the caller must consume or dump. */
+/**
+ * A response whose body the caller must consume or dump. The body fails with TooSlowError when
+ * it averages under MIN_BYTES_PER_SECOND over a body timeout, or passes `bodyDeadlineMs`.
+ */
 export interface HttpResponse {
   readonly url: URL;
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body: Readable & { dump(): Promise<void> };
+  readonly body: ResponseBody;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -37,18 +41,25 @@ export class HttpClient {
   /**
    * GET `url`, following redirects; every hop must be an allowed http(s) URL. The user name and
    * password of `url` go as Basic authorization to its origin only: a redirect elsewhere goes
-   * without them.
+   * without them. `bodyDeadlineMs` bounds the time the whole body may take once it is read (for
+   * the index, which is small).
    */
   async get(
     url: URL,
-    options: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+    options: {
+      headers?: Record<string, string>;
+      signal?: AbortSignal;
+      bodyDeadlineMs?: number;
+    } = {},
   ): Promise<HttpResponse> {
     let current = url;
     for (let hop = 0; ; hop++) {
       const res = await this.#request(current, options.headers, options.signal);
       const location = res.headers.location;
       if (!REDIRECTS.has(res.statusCode) || typeof location !== 'string') {
-        return { url: current, status: res.statusCode, headers: res.headers, body: res.body };
+        const pace = { windowMs: this.settings.bodyTimeoutMs, deadlineMs: options.bodyDeadlineMs };
+        const body = pacedBody(res.body, pace);
+        return { url: current, status: res.statusCode, headers: res.headers, body };
       }
       await res.body.dump();
       // A relative Location keeps the credentials of `current` (an absolute one has none of

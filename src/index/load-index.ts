@@ -12,6 +12,11 @@ import { type DistIndex, parseIndex, readLocalIndexSync } from './index-schema.j
 import { withRetries } from './retry.js';
 import { redactUrl } from './url-secrets.js';
 
+// The index is small (a few KiB; 32 MiB at most), so its body gets a deadline as well as the
+// minimum speed: four body timeouts (2 min by default). A server keeping just above the speed
+// limit could otherwise hold a shim call for hours.
+const INDEX_BODY_TIMEOUTS = 4;
+
 // Re-exported for callers that report on the index (doctor).
 export { isOffline } from './http-settings.js';
 
@@ -62,7 +67,11 @@ export async function loadIndex(
     const answer = await withRetries(
       `the index ${redactUrl(url)}`,
       async () => {
-        const res = await client.get(url, { headers, signal: options.signal });
+        const res = await client.get(url, {
+          headers,
+          signal: options.signal,
+          bodyDeadlineMs: INDEX_BODY_TIMEOUTS * client.settings.bodyTimeoutMs,
+        });
         if (res.status === 304 && cached) {
           await res.body.dump();
           return null;

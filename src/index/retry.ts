@@ -2,18 +2,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, fileSystemRefusal, isLauncherError, LauncherError } from '../errors.js';
 import { type HttpSettings, HttpStatusError } from './http-settings.js';
+import { MIN_BYTES_PER_SECOND, TooSlowError } from './paced-body.js';
 
 const MAX_DELAY_MS = 30_000;
 
 /**
  * Worth another attempt: connection trouble, timeouts, cut-off bodies (all of which carry a
- * system or undici error `code`), 5xx, 408 and 429. An error without a code is a bug of ours or
- * a malformed answer: retrying it would only hide it behind "network failure".
+ * system or undici error `code`), bodies that came too slowly, 5xx, 408 and 429. An error
+ * without a code is a bug of ours or a malformed answer: retrying it would only hide it behind
+ * "network failure".
  */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof HttpStatusError) {
     return error.status >= 500 || error.status === 408 || error.status === 429;
   }
+  if (error instanceof TooSlowError) return true;
   if (isLauncherError(error)) return false;
   // The file system refusing a write (a full disk, permissions) will refuse it again.
   if (fileSystemRefusal(error)) return false;
@@ -85,6 +88,15 @@ function networkHint(error: unknown): string {
   }
   if (OUTDATED_CERTIFICATE.has(code)) {
     return "Check this machine's date and time; if they are right, the server's certificate is out of date: tell its owner.";
+  }
+  if (error instanceof TooSlowError) {
+    return (
+      `The server, or a proxy on the way, sends too slowly: launcher gives up on a body that ` +
+      `averages under ${MIN_BYTES_PER_SECOND} bytes a second over LAUNCHER_HTTP_TIMEOUT_MS (30 s ` +
+      'by default), and on an index not complete within four times that. Run the command again ' +
+      'later, or check the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY); on a link that is ' +
+      'slow only at times, raise LAUNCHER_HTTP_TIMEOUT_MS.'
+    );
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     return "The server's certificate is for another host name: check the URL (LAUNCHER_DIST_URL, the index's urls).";

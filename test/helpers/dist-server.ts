@@ -1,7 +1,8 @@
 // A real distribution server for tests: `http.createServer` (or https) on a loopback port 0, serving an
 // index.json and `.tar.gz` archives built in memory, able to misbehave on demand (cut a
-// download, answer 500, never answer, stall, corrupt bytes, ignore or botch Range, add a
-// Content-Encoding, ask for credentials) and recording every request it gets. Used by the install tests, and by
+// download, answer 500, never answer, stall, trickle, corrupt bytes, ignore or botch Range, add
+// a Content-Encoding, ask for credentials) and recording every request it gets. Used by the
+// install tests, and by
 // anyone who needs a distribution to install.
 import { createHash } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
@@ -60,6 +61,8 @@ export interface Misbehaviour {
   stallAfter?: number;
   /** Never answer at all. */
   hang?: boolean;
+  /** Send the body `bytes` at a time, one slice every `everyMs` (a slow or hostile server). */
+  trickle?: { bytes: number; everyMs: number };
   /** Serve the body with one byte changed. */
   corrupt?: boolean;
   /** Answer 200 with the whole body even to a Range request. */
@@ -266,6 +269,8 @@ export class DistServer {
         res.write(body.subarray(0, misbehaviour.stallAfter), () =>
           this.#events.emit(`stalled ${path}`),
         );
+      } else if (misbehaviour.trickle) {
+        trickle(res, body, misbehaviour.trickle);
       } else {
         res.end(body);
       }
@@ -325,6 +330,22 @@ export class DistServer {
       served,
     );
   }
+}
+
+/** Write `body` in slices of `bytes`, one every `everyMs`, until it is all sent or the client leaves. */
+function trickle(
+  res: http.ServerResponse,
+  body: Buffer,
+  { bytes, everyMs }: { bytes: number; everyMs: number },
+): void {
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed) return;
+    res.write(body.subarray(sent, sent + bytes));
+    sent += bytes;
+    if (sent >= body.length) res.end();
+  }, everyMs);
+  res.once('close', () => clearInterval(timer));
 }
 
 /** Start a distribution server; close it with `close()` (e.g. in `afterEach`). */

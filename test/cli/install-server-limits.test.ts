@@ -1,0 +1,93 @@
+// Security regressions: a server that sends too slowly or without end can neither hold an install
+// (or a shim call waiting on it) for ever nor fill the disk. Real servers on port 0 trickle and
+// flood; the built CLI must give up with the contract's exit code and leave nothing installed.
+import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { launcher } from '../helpers/cli.js';
+import {
+  type DistServer,
+  type DistServerOptions,
+  startDistServer,
+} from '../helpers/dist-server.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+
+const servers: DistServer[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+
+// An archive of 100 KB (incompressible): at 10 bytes a second it would take hours.
+const BIG: DistServerOptions = {
+  versions: [
+    { version: '1.0.0', files: { 'bin/mycc': { content: randomBytes(100_000), mode: 0o755 } } },
+  ],
+};
+
+// A one-second window: a body averaging under 1 KiB/s over it has stalled.
+async function setup(options: DistServerOptions = BIG, extra: NodeJS.ProcessEnv = {}) {
+  const server = await startDistServer(options);
+  servers.push(server);
+  const env = cleanEnv({
+    LAUNCHER_DIST_URL: server.indexUrl,
+    LAUNCHER_HTTP_TIMEOUT_MS: '1000',
+    LAUNCHER_HTTP_RETRIES: '0',
+    LAUNCHER_HTTP_RETRY_DELAY_MS: '10',
+    ...extra,
+  });
+  const home = env.LAUNCHER_HOME!;
+  return {
+    server,
+    env,
+    cwd: tempDir('launcher-project-'),
+    versions: path.join(home, 'versions'),
+    downloads: path.join(home, 'cache', 'downloads', '1.0.0'),
+  };
+}
+
+describe('an index that arrives too slowly', () => {
+  it('fails list-remote with exit 5 naming the URL when it trickles a byte at a time', async () => {
+    const { server, env, cwd } = await setup();
+    server.misbehave('/index.json', { trickle: { bytes: 1, everyMs: 100 } });
+    const r = await launcher(['list-remote'], { env, cwd });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain(`cannot download the index ${server.indexUrl}: too slow`);
+    expect(r.stderr).toContain('LAUNCHER_HTTP_TIMEOUT_MS');
+    expect(r.stdout).toBe('');
+  });
+
+  it('fails once the index is not complete within four windows, even above the speed limit', async () => {
+    const { server, env, cwd } = await setup();
+    // 400 KB of padding (unknown fields are ignored) at 20 KB/s: 20 s, far past the 4 s allowed.
+    server.setIndex({ ...server.index, padding: 'x'.repeat(400_000) });
+    server.misbehave('/index.json', { trickle: { bytes: 1024, everyMs: 50 } });
+    const r = await launcher(['list-remote'], { env, cwd });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain(`cannot download the index ${server.indexUrl}: too slow`);
+    expect(r.stderr).toContain('not complete after 4 s');
+  });
+});
+
+describe('an archive that arrives too slowly', () => {
+  it('fails the install with exit 5 after its retries, keeping only the resumable partial', async () => {
+    const { server, env, cwd, versions, downloads } = await setup(undefined, {
+      LAUNCHER_HTTP_RETRIES: '1',
+    });
+    const archive = server.archivePath('1.0.0');
+    const slow = { trickle: { bytes: 1, everyMs: 100 } };
+    server.misbehave(archive, slow, slow);
+    const r = await launcher(['install', '1.0.0'], { env, cwd });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain(`cannot download mycc 1.0.0 (${server.url}${archive.slice(1)})`);
+    expect(r.stderr).toContain('too slow');
+    expect(r.stderr).toContain('(after 2 attempts)');
+    expect(server.count(archive)).toBe(2);
+    expect(readdirSync(versions)).toEqual([]);
+    // The server gives validators: what arrived is kept, and the next install continues it.
+    expect(readdirSync(downloads).filter((n) => n.endsWith('.part'))).toHaveLength(1);
+    const again = await launcher(['install', '1.0.0'], { env, cwd });
+    expect(again.code).toBe(0);
+    expect(server.requests.at(-1)).toMatchObject({ path: archive, status: 206 });
+  });
+});
