@@ -14,7 +14,10 @@ export interface AppendTarget {
   readonly hash: Hash;
   /** The partial file's size before this body (the bytes already hashed). */
   readonly from: number;
-  /** Whether the next install can continue the partial file (a download over HTTP can). */
+  /**
+   * Whether the next install can continue the partial file: a download over HTTP whose server
+   * gave a validator can; any other is deleted when it fails.
+   */
   readonly resumable: boolean;
 }
 
@@ -61,6 +64,6 @@ function refusedWrite({ part, resumable }: AppendTarget): WriteContext {
   const noRoom = resumable
     ? `What arrived is kept in ${part}: the next install of this version continues it ` +
       '(when the server allows resuming), or delete that file to free its space.'
-    : 'Nothing of the copy is kept: the next install copies the file again.';
+    : 'Nothing of the partial file is kept: the next install starts it over.';
   return { file: part, noRoom };
 }

@@ -1,7 +1,7 @@
 // Fetching an artifact into the download cache: streamed to a partial file and hashed on the
 // way, resumed with Range when the server allows it, retried with backoff, and verified (sha256
 // and size) before anyone unpacks it. A verified archive stays cached for the next install.
-import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { isLauncherError, LauncherError } from '../errors.js';
 import type { HttpClient } from '../index/http-client.js';
@@ -30,8 +30,9 @@ export interface DownloadContext {
 
 /**
  * The verified archive of `d`, from the cache when a good copy is there (no network), else
- * downloaded. A cached copy or download that fails verification is discarded, never kept, and a
- * failure leaves no empty directory of the version behind.
+ * downloaded. A cached copy or download that fails verification is discarded, never kept, as is
+ * a partial download that cannot be resumed; a failure leaves no empty directory of the version
+ * behind.
  */
 export async function obtainArchive(
   d: ArtifactDownload,
@@ -79,8 +80,10 @@ async function obtain(
     }
     if (problem) throw problem;
   } catch (error) {
-    if (isLauncherError(error) && (error.code === 'E_CHECKSUM' || error.code === 'E_SIZE'))
-      discard();
+    const bad = isLauncherError(error) && (error.code === 'E_CHECKSUM' || error.code === 'E_SIZE');
+    // Without its validator a partial download can only be started over, never resumed: keep
+    // none of it (a server that sends neither ETag nor Last-Modified may have sent gigabytes).
+    if (bad || !existsSync(meta)) discard();
     throw error;
   }
   renameSync(part, d.archive);

@@ -1,7 +1,14 @@
 // Getting an artifact's bytes into its partial file: one HTTP attempt at a time (resuming with
 // Range/If-Range when the partial file and its validator allow), retried with backoff; or a copy
 // of a local `file:` artifact. Hashes and counts the bytes as they are written.
-import { createReadStream, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fileSystemRefusal, isLauncherError, LauncherError } from '../errors.js';
 import type { HttpClient } from '../index/http-client.js';
@@ -137,7 +144,7 @@ async function attempt(
   ctx.progress.start(redactUrl(d.url), total ?? d.expected.size, from);
   const appended = await appendHashed(
     res.body,
-    { part, hash, from, resumable: true },
+    { part, hash, from, resumable: existsSync(meta) },
     d.expected,
     ctx.progress,
   );

@@ -2,7 +2,7 @@
 // (or a shim call waiting on it) for ever nor fill the disk. Real servers on port 0 trickle and
 // flood; the built CLI must give up with the contract's exit code and leave nothing installed.
 import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { launcher } from '../helpers/cli.js';
@@ -89,5 +89,16 @@ describe('an archive that arrives too slowly', () => {
     const again = await launcher(['install', '1.0.0'], { env, cwd });
     expect(again.code).toBe(0);
     expect(server.requests.at(-1)).toMatchObject({ path: archive, status: 206 });
+  });
+
+  it('keeps no partial download that cannot be resumed (no ETag, no Last-Modified)', async () => {
+    const { server, env, cwd, versions, downloads } = await setup();
+    const archive = server.archivePath('1.0.0');
+    server.misbehave(archive, { trickle: { bytes: 1, everyMs: 100 }, noValidators: true });
+    const r = await launcher(['install', '1.0.0'], { env, cwd });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('too slow');
+    expect(readdirSync(versions)).toEqual([]);
+    expect(existsSync(downloads)).toBe(false);
   });
 });

@@ -430,6 +430,22 @@ describe('launcher install', () => {
     expect(hits.map((h) => h.status)).toEqual([200, 206]);
   });
 
+  it('removes a partial download a refused write cut short when the server gives no validator', async () => {
+    const content = randomBytes(200_000);
+    const { server, env, cwd, home } = await setup({
+      versions: [{ version: '1.4.2', files: { 'bin/mycc': { content, mode: 0o755 } } }],
+    });
+    server.misbehave(server.archivePath('1.4.2'), { noValidators: true });
+    const r = await launcherWithFileLimit(64, ['install', '1.4.2'], { env, cwd });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot write .*\.part \(write\): file too large/);
+    // No ETag, no Last-Modified: nothing could resume it, so the hint does not promise it.
+    expect(r.stderr).toContain(
+      'Nothing of the partial file is kept: the next install starts it over.',
+    );
+    expect(existsSync(path.join(home, 'cache', 'downloads', '1.4.2'))).toBe(false);
+  });
+
   it('removes a copy from a file: index that a refused write cut short: it is never continued', async () => {
     const content = randomBytes(200_000);
     const { server, env, cwd, home, versions } = await setup({
@@ -444,7 +460,7 @@ describe('launcher install', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot write .*\.part \(write\): file too large/);
     expect(r.stderr).toContain(
-      'Nothing of the copy is kept: the next install copies the file again.',
+      'Nothing of the partial file is kept: the next install starts it over.',
     );
     // Nothing of it is left to hold space on a full disk.
     expect(existsSync(path.join(home, 'cache', 'downloads', '1.4.2'))).toBe(false);

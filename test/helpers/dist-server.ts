@@ -1,9 +1,8 @@
 // A real distribution server for tests: `http.createServer` (or https) on a loopback port 0, serving an
 // index.json and `.tar.gz` archives built in memory, able to misbehave on demand (cut a
-// download, answer 500, never answer, stall, trickle, corrupt bytes, ignore or botch Range, add
-// a Content-Encoding, ask for credentials) and recording every request it gets. Used by the
-// install tests, and by
-// anyone who needs a distribution to install.
+// download, answer 500, never answer, stall, trickle, corrupt bytes, ignore or botch Range,
+// withhold validators, add a Content-Encoding, ask for credentials) and recording every request
+// it gets. Used by the install tests, and by anyone who needs a distribution to install.
 import { createHash } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import http from 'node:http';
@@ -63,6 +62,8 @@ export interface Misbehaviour {
   hang?: boolean;
   /** Send the body `bytes` at a time, one slice every `everyMs` (a slow or hostile server). */
   trickle?: { bytes: number; everyMs: number };
+  /** Send no ETag and no Last-Modified, so a partial download cannot be resumed. */
+  noValidators?: boolean;
   /** Serve the body with one byte changed. */
   corrupt?: boolean;
   /** Answer 200 with the whole body even to a Range request. */
@@ -299,7 +300,9 @@ export class DistServer {
     const served = misbehaviour.corrupt
       ? Buffer.from(body.map((b, i) => (i === body.length >> 1 ? b ^ 0xff : b)))
       : body;
-    const common = { etag, 'last-modified': LAST_MODIFIED, 'accept-ranges': 'bytes' };
+    const common = misbehaviour.noValidators
+      ? {}
+      : { etag, 'last-modified': LAST_MODIFIED, 'accept-ranges': 'bytes' };
     if (record.ifNoneMatch === etag) {
       record.status = 304;
       res.writeHead(304, common).end();

@@ -79,6 +79,23 @@ describe('downloading an artifact', () => {
     expect(hits[1]!.status).toBe(206);
   });
 
+  it('keeps the partial download of a cut connection only when it can be resumed', async () => {
+    const { server, archivePath, bytes, download, paths } = await setup({
+      LAUNCHER_HTTP_RETRIES: '0',
+    });
+    const dir = path.join(paths.cache, 'downloads', '1.0.0');
+    // Without ETag and Last-Modified no Range request can continue it: it would only take space.
+    server.misbehave(archivePath, { dropAfter: bytes.length >> 1, noValidators: true });
+    await expect(download()).rejects.toMatchObject({ code: 'E_NETWORK', exitCode: 5 });
+    expect(existsSync(dir)).toBe(false);
+    server.misbehave(archivePath, { dropAfter: bytes.length >> 1 });
+    await expect(download()).rejects.toMatchObject({ code: 'E_NETWORK', exitCode: 5 });
+    expect(readdirSync(dir).sort()).toEqual([
+      expect.stringMatching(/\.part$/),
+      expect.stringMatching(/\.part\.json$/),
+    ]);
+  });
+
   it('starts over when the server refuses the Range request', async () => {
     const { server, archivePath, bytes, download } = await setup();
     server.misbehave(archivePath, { dropAfter: bytes.length >> 1 }, { ignoreRange: true });
