@@ -6,7 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { fileSystemRefusal, type WriteContext } from '../errors.js';
 import type { Progress } from './progress.js';
-import type { Expected, Measured } from './verify.js';
+import { byteLimit, type Expected, type Measured } from './verify.js';
 
 /** The partial file a body is appended to, and the running hash of its bytes. */
 export interface AppendTarget {
@@ -24,9 +24,9 @@ export interface AppendTarget {
 /**
  * Append a body to the partial file while hashing and counting it. Unlike `pipeline`, a failing
  * body does not destroy the file stream: what arrived is flushed to disk, so the next attempt
- * resumes after it. A body that grows past the declared size is not read any further (nor is
- * its last chunk written): the result says `overflowed`, for the caller to judge like any
- * other mismatch.
+ * resumes after it. A body that grows past the declared size (without one, past the cap of
+ * `byteLimit`) is not read any further (nor is its last chunk written): the result says
+ * `overflowed`, for the caller to judge like any other mismatch.
  */
 export async function appendHashed(
   body: AsyncIterable<Buffer>,
@@ -35,6 +35,7 @@ export async function appendHashed(
   progress: Pick<Progress, 'advance'>,
 ): Promise<Omit<Measured, 'sha256'>> {
   let size = target.from;
+  const limit = byteLimit(expected);
   const out = createWriteStream(target.part, { flags: 'a', highWaterMark: 1 << 20 });
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
   failed.catch(() => {});
@@ -43,7 +44,7 @@ export async function appendHashed(
       for await (const chunk of body) {
         size += chunk.length;
         // Leaving the loop destroys the body: nothing more is received.
-        if (expected.size !== undefined && size > expected.size) return { size, overflowed: true };
+        if (size > limit) return { size, overflowed: true };
         target.hash.update(chunk);
         progress.advance(chunk.length);
         if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);

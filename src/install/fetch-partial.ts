@@ -148,7 +148,7 @@ async function attempt(
     d.expected,
     ctx.progress,
   );
-  endProgress(ctx, appended);
+  endProgress(ctx, d, appended);
   const encoding = headerList(res.headers, 'content-encoding');
   const measured: Measured = {
     sha256: hash.digest('hex'),
@@ -172,7 +172,7 @@ async function copyLocal(d: ArtifactDownload, ctx: DownloadContext): Promise<Fet
       d.expected,
       ctx.progress,
     );
-    endProgress(ctx, appended);
+    endProgress(ctx, d, appended);
     return { measured: { sha256: hash.digest('hex'), ...appended }, resumed: false };
   } catch (error) {
     // A copy is never continued (it is made again), so a failed one only takes up space.
@@ -192,8 +192,15 @@ async function copyLocal(d: ArtifactDownload, ctx: DownloadContext): Promise<Fet
   }
 }
 
-// Stopped for growing past the declared size: no "downloaded" line for bytes that were not kept.
-function endProgress(ctx: DownloadContext, appended: { overflowed?: boolean }): void {
-  if (appended.overflowed) ctx.progress.note('stopped: the download is larger than the index says');
-  else ctx.progress.finish();
+// Stopped for growing past the declared size (or the cap): no "downloaded" line for bytes that
+// were not kept.
+function endProgress(
+  ctx: DownloadContext,
+  d: ArtifactDownload,
+  appended: { overflowed?: boolean },
+): void {
+  if (!appended.overflowed) ctx.progress.finish();
+  else if (d.expected.size !== undefined)
+    ctx.progress.note('stopped: the download is larger than the index says');
+  else ctx.progress.note('stopped: the download is larger than launcher takes without a size');
 }

@@ -12,6 +12,7 @@ import { archiveFile, dropDirIfEmpty, newStagingDir } from './layout.js';
 import { checkBins, moveIntoPlace, writeReceipt } from './place.js';
 import { createProgress } from './progress.js';
 import { warnTo } from './remove-tree.js';
+import { unsizedLimitRequested } from './test-hook.js';
 
 /** Install `version` now; the caller holds its lock and has seen that it is missing. */
 export async function installNow(
@@ -27,7 +28,16 @@ export async function installNow(
   const progress = createProgress(options.output, { quiet: options.quiet, label });
   const archive = archiveFile(paths, version, artifact.sha256, url);
   const { file } = await obtainArchive(
-    { url, archive, expected: { sha256: artifact.sha256, size: artifact.size, what } },
+    {
+      url,
+      archive,
+      expected: {
+        sha256: artifact.sha256,
+        size: artifact.size,
+        what,
+        unsizedLimit: unsizedLimitRequested(env),
+      },
+    },
     { env, client: options.client, progress, signal: options.signal },
   ).finally(() => progress.end());
 

@@ -1,4 +1,5 @@
-// Checking an archive against the index's sha256 and size, and the errors when it does not match.
+// Checking an archive against the index's sha256 and size (or, without a size, launcher's cap),
+// and the errors when it does not match.
 import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { LauncherError } from '../errors.js';
@@ -9,8 +10,8 @@ export interface Measured {
   readonly sha256: string;
   readonly size: number;
   /**
-   * Reading stopped once the bytes passed the declared size, before they could fill the disk:
-   * `size` and `sha256` then cover only what was read.
+   * Reading stopped once the bytes passed the declared size (or, without one, the cap), before
+   * they could fill the disk: `size` and `sha256` then cover only what was read.
    */
   readonly overflowed?: boolean;
   /**
@@ -39,12 +40,26 @@ export async function measureFile(file: string): Promise<Measured> {
   return { sha256: hash.digest('hex'), size };
 }
 
+/**
+ * The most bytes launcher takes for an archive whose size the index does not give (spec §3
+ * allows that): more than any toolchain's archive, but a server that sends without end stops
+ * there instead of filling the disk.
+ */
+export const MAX_UNSIZED_BYTES = 4 * 1024 ** 3;
+
 /** What the index promises about an archive. */
 export interface Expected {
   readonly sha256: string;
   readonly size: number | undefined;
   /** "mycc 1.4.2 (https://…)", for messages. */
   readonly what: string;
+  /** A lower cap than MAX_UNSIZED_BYTES when `size` is absent (a test hook); never a higher one. */
+  readonly unsizedLimit?: number | undefined;
+}
+
+/** The most bytes a download of the archive may have: its size, else the cap. */
+export function byteLimit(expected: Expected): number {
+  return expected.size ?? Math.min(expected.unsizedLimit ?? MAX_UNSIZED_BYTES, MAX_UNSIZED_BYTES);
 }
 
 /** The verification error for a mismatch, or null when `measured` is what was promised. */
@@ -57,6 +72,19 @@ export function mismatch(expected: Expected, measured: Measured): LauncherError 
       ` The server sent it with Content-Encoding: ${measured.contentEncoding}, which launcher ` +
       'does not undo (the checksum is over the file as published): the server should send the ' +
       'file as it is.';
+  }
+  if (measured.overflowed && expected.size === undefined) {
+    return new LauncherError(
+      'E_SIZE',
+      `the download of ${expected.what} passed ${byteLimit(expected)} bytes, the most launcher ` +
+        'takes for an archive whose size the index does not give, and was stopped there',
+      {
+        hint:
+          'The server sends more than an archive should hold: it is broken, or something else ' +
+          'answers in its place. Nothing of the download was kept. If the archive really is ' +
+          'that large, the index must give its "size": tell the vendor.',
+      },
+    );
   }
   if (measured.overflowed) {
     return new LauncherError(

@@ -102,3 +102,34 @@ describe('an archive that arrives too slowly', () => {
     expect(existsSync(downloads)).toBe(false);
   });
 });
+
+describe('an archive without a size in the index', () => {
+  it('is stopped at the cap when the server sends without end (exit 6), and nothing is kept', async () => {
+    const { server, env, cwd, versions, downloads } = await setup(
+      { versions: [{ version: '1.0.0', artifact: { size: undefined } }] },
+      // A test hook: the cap (4 GiB) lowered to 1 MiB so the test floods for a moment only.
+      { LAUNCHER_TEST_MAX_UNSIZED_BYTES: String(1 << 20) },
+    );
+    const archive = server.archivePath('1.0.0');
+    server.misbehave(archive, { endless: true });
+    const r = await launcher(['install', '1.0.0'], { env, cwd });
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain(
+      `the download of mycc 1.0.0 (${server.url}${archive.slice(1)}) passed 1048576 bytes`,
+    );
+    expect(r.stderr).toContain('size');
+    expect(server.count(archive)).toBe(1);
+    expect(readdirSync(versions)).toEqual([]);
+    expect(existsSync(downloads)).toBe(false);
+  });
+
+  it('installs as usual when the archive stays under the cap', async () => {
+    const { env, cwd, versions } = await setup(
+      { versions: [{ version: '1.0.0', artifact: { size: undefined } }] },
+      { LAUNCHER_TEST_MAX_UNSIZED_BYTES: String(1 << 20) },
+    );
+    const r = await launcher(['install', '1.0.0'], { env, cwd });
+    expect(r.code).toBe(0);
+    expect(readdirSync(versions)).toEqual(['1.0.0']);
+  });
+});

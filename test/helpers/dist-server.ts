@@ -1,8 +1,9 @@
 // A real distribution server for tests: `http.createServer` (or https) on a loopback port 0, serving an
 // index.json and `.tar.gz` archives built in memory, able to misbehave on demand (cut a
-// download, answer 500, never answer, stall, trickle, corrupt bytes, ignore or botch Range,
-// withhold validators, add a Content-Encoding, ask for credentials) and recording every request
-// it gets. Used by the install tests, and by anyone who needs a distribution to install.
+// download, answer 500, never answer, stall, trickle, send without end, corrupt bytes, ignore
+// or botch Range, withhold validators, add a Content-Encoding, ask for credentials) and recording
+// every request it gets. Used by the install tests, and by anyone who needs a distribution to
+// install.
 import { createHash } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import http from 'node:http';
@@ -62,6 +63,8 @@ export interface Misbehaviour {
   hang?: boolean;
   /** Send the body `bytes` at a time, one slice every `everyMs` (a slow or hostile server). */
   trickle?: { bytes: number; everyMs: number };
+  /** Answer 200 without Content-Length and send bytes for ever, as fast as they are read. */
+  endless?: boolean;
   /** Send no ETag and no Last-Modified, so a partial download cannot be resumed. */
   noValidators?: boolean;
   /** Serve the body with one byte changed. */
@@ -280,6 +283,12 @@ export class DistServer {
       send(401, { 'www-authenticate': 'Basic realm="dist"' }, Buffer.from('who are you?\n'));
       return;
     }
+    if (misbehaviour.endless) {
+      record.status = 200;
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      sendForEver(res);
+      return;
+    }
     if (misbehaviour.status !== undefined) {
       send(
         misbehaviour.status,
@@ -349,6 +358,20 @@ function trickle(
     if (sent >= body.length) res.end();
   }, everyMs);
   res.once('close', () => clearInterval(timer));
+}
+
+/** Write chunks for as long as the client reads them (it has to hang up). */
+function sendForEver(res: http.ServerResponse): void {
+  const chunk = Buffer.alloc(1 << 16, 0x61);
+  const pump = () => {
+    while (!res.destroyed) {
+      if (!res.write(chunk)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+  };
+  pump();
 }
 
 /** Start a distribution server; close it with `close()` (e.g. in `afterEach`). */

@@ -8,6 +8,7 @@ import { HttpClient } from '../../src/index/http-client.js';
 import { obtainArchive } from '../../src/install/download.js';
 import { archiveFile, partialFiles } from '../../src/install/layout.js';
 import { createProgress } from '../../src/install/progress.js';
+import { byteLimit, MAX_UNSIZED_BYTES } from '../../src/install/verify.js';
 import { launcherPaths } from '../../src/paths.js';
 import { startDistServer } from '../helpers/dist-server.js';
 import { cleanEnv } from '../helpers/env.js';
@@ -185,6 +186,15 @@ describe('downloading an artifact', () => {
     // Said as stopped, not as "downloaded" (of the bytes it did not keep).
     expect(lines.join('')).toContain('stopped: the download is larger than the index says');
     expect(lines.join('')).not.toContain('downloaded');
+  });
+
+  it('caps a download without a declared size; a test may lower the cap, never raise it', () => {
+    const expected = { sha256: 'x', size: undefined, what: 'mycc 1.0.0' };
+    expect(byteLimit(expected)).toBe(4 * 1024 ** 3);
+    expect(byteLimit({ ...expected, unsizedLimit: 1000 })).toBe(1000);
+    expect(byteLimit({ ...expected, unsizedLimit: 2 ** 40 })).toBe(MAX_UNSIZED_BYTES);
+    // A declared size is the limit, even above the cap: the index vouches for it.
+    expect(byteLimit({ ...expected, size: 2 ** 33, unsizedLimit: 1000 })).toBe(2 ** 33);
   });
 
   it('rejects a download shorter than the declared size (exit 6) and keeps no cache entry', async () => {
