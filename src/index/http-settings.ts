@@ -23,14 +23,14 @@ function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min =
   const value = Number(raw);
   const isMs = name.endsWith('_MS');
   if (!Number.isFinite(value) || value < min || (isMs && value > MAX_TIMER_MS)) {
-    const range = min > 0 ? `a number from ${min}` : 'a non-negative number';
-    throw new LauncherError(
-      'E_USAGE',
-      `${name} must be ${range}${isMs ? ` of at most ${MAX_TIMER_MS} (ms)` : ''}, got ${JSON.stringify(raw)}`,
-      {
-        hint: `Unset ${name}, or give it a number such as ${fallback}.`,
-      },
-    );
+    const range = isMs
+      ? `a number of milliseconds from ${min} to ${MAX_TIMER_MS}`
+      : min > 0
+        ? `a number from ${min}`
+        : 'a non-negative number';
+    throw new LauncherError('E_USAGE', `${name} must be ${range}, got ${JSON.stringify(raw)}`, {
+      hint: `Unset ${name}, or give it a number such as ${fallback}.`,
+    });
   }
   return value;
 }

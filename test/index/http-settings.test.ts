@@ -23,13 +23,13 @@ describe('httpSettings', () => {
 
   // Node fires a timer of more than 2^31-1 ms after 1 ms: every download would time out at once.
   it.each([
-    ['LAUNCHER_HTTP_TIMEOUT_MS', '3000000000'],
-    ['LAUNCHER_HTTP_RETRY_DELAY_MS', '2147483648'],
-    ['LAUNCHER_HTTP_TIMEOUT_MS', '-5'],
+    ['LAUNCHER_HTTP_TIMEOUT_MS', '3000000000', 'a number of milliseconds from 1 to 2147483647'],
+    ['LAUNCHER_HTTP_RETRY_DELAY_MS', '2147483648', 'a number of milliseconds from 0 to 2147483647'],
+    ['LAUNCHER_HTTP_TIMEOUT_MS', '-5', 'a number of milliseconds from 1 to 2147483647'],
     // undici reads 0 as no timeout at all: a stalled download would hang for good.
-    ['LAUNCHER_HTTP_TIMEOUT_MS', '0'],
-    ['LAUNCHER_HTTP_RETRIES', 'ten'],
-  ])('refuses %s=%s, naming it (exit 2)', (name, value) => {
+    ['LAUNCHER_HTTP_TIMEOUT_MS', '0', 'a number of milliseconds from 1 to 2147483647'],
+    ['LAUNCHER_HTTP_RETRIES', 'ten', 'a non-negative number'],
+  ])('refuses %s=%s, naming it and the range (exit 2)', (name, value, range) => {
     let error: unknown;
     try {
       httpSettings({ [name]: value });
@@ -37,6 +37,6 @@ describe('httpSettings', () => {
       error = caught;
     }
     expect(error).toMatchObject({ code: 'E_USAGE', exitCode: 2 });
-    expect((error as Error).message).toContain(name);
+    expect((error as Error).message).toBe(`${name} must be ${range}, got ${JSON.stringify(value)}`);
   });
 });
