@@ -4,20 +4,25 @@ import type { Readable } from 'node:stream';
 import { LauncherContext } from '../context.js';
 import { LiveSession } from '../session/live-session.js';
 import { prepareRun } from '../shim/run-bin.js';
+import type { SupervisionSettings } from '../supervisor/settings.js';
 import { ownStderr } from '../util/own-stderr.js';
 import type { StartedSession } from './bridge.js';
 import type { StartedEnd } from './session-notices.js';
 
-/** Start `bin args…` for `projectRoot` the way a shim would, installing it if needed. */
+/**
+ * Start `bin args…` for `projectRoot` the way a shim would, installing it if needed, with the
+ * supervision settings the command checked before the editor's `initialize`.
+ */
 export async function startForEditor(
   env: NodeJS.ProcessEnv,
   projectRoot: string,
   bin: string,
   args: string[],
+  settings: SupervisionSettings,
   log: (line: string) => void,
 ): Promise<StartedSession> {
   const ctx = new LauncherContext(env, projectRoot);
-  const run = await prepareRun(ctx, bin, args, ownStderr);
+  const run = await prepareRun(ctx, bin, args, ownStderr, settings);
   const live = await LiveSession.start({
     ctx,
     bin,
@@ -27,6 +32,7 @@ export async function startForEditor(
     tool: ctx.tool ?? null,
     projectRoot: run.projectRoot,
     env: run.env,
+    settings: run.settings,
     stdio: 'pipe',
     log,
   });

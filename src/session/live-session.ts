@@ -3,7 +3,7 @@
 import type { LauncherContext } from '../context.js';
 import { LauncherError } from '../errors.js';
 import { stopOnSignals } from '../supervisor/launcher-signals.js';
-import { settingsFromEnv } from '../supervisor/settings.js';
+import type { SupervisionSettings } from '../supervisor/settings.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import type { SupervisorOptions, SupervisorOutcome } from '../supervisor/types.js';
 import { ownStderr } from '../util/own-stderr.js';
@@ -22,6 +22,8 @@ export interface LiveSessionOptions {
   readonly projectRoot: string;
   /** The child's base environment (default the context's). */
   readonly env?: NodeJS.ProcessEnv;
+  /** The user's supervision settings, read (and so checked) before anything was installed. */
+  readonly settings: SupervisionSettings;
   readonly pathPrepend?: string;
   readonly stdio?: SupervisorOptions['stdio'];
   readonly log?: (line: string) => void;
@@ -75,7 +77,7 @@ export class LiveSession {
       paths: ctx.paths,
       sessionId: id,
       name: options.bin,
-      ...settingsFromEnv(ctx.env, ctx.config),
+      ...options.settings,
       ...(options.stdio ? { stdio: options.stdio } : {}),
       ...(options.log ? { log: options.log } : {}),
       ...(options.watchdog === false ? { watchdog: false } : {}),

@@ -9,6 +9,7 @@ import {
 } from '../install/ensure-version.js';
 import { LiveSession } from '../session/live-session.js';
 import { exitLikeChild } from '../supervisor/exit-like-child.js';
+import { type SupervisionSettings, settingsFromEnv } from '../supervisor/settings.js';
 import type { SupervisorOutcome } from '../supervisor/types.js';
 import { ownStderr } from '../util/own-stderr.js';
 import { locateBin, locateSystemBin, requireBinName } from './locate-bin.js';
@@ -22,29 +23,34 @@ export interface PreparedRun {
   readonly version: string;
   readonly projectRoot: string;
   readonly env: NodeJS.ProcessEnv;
+  readonly settings: SupervisionSettings;
 }
 
 /**
- * Resolve `bin` for the context's directory: the recursion guard, the request in force, the
- * installed (or now installed) version, and the checked path of the bin in it.
+ * Resolve `bin` for the context's directory: the recursion guard, the supervision settings, the
+ * request in force, the installed (or now installed) version, and the checked path of the bin.
+ * The settings are read first (unless the caller already did) so that a mistake in them is
+ * refused before anything is downloaded or installed.
  */
 export async function prepareRun(
   ctx: LauncherContext,
   bin: string,
   args: string[],
   progress: ProgressOutput,
+  settings: SupervisionSettings = settingsFromEnv(ctx.env, ctx.config),
 ): Promise<PreparedRun> {
   requireBinName(bin);
   const depth = nextShimDepth(ctx.env, bin);
   const env = { ...ctx.env, [SHIM_DEPTH_VAR]: String(depth) };
   const sourced = await requireRequestOnline(ctx);
+  const { projectRoot } = sourced;
   if (sourced.request.kind === 'system') {
     const file = locateSystemBin(ctx, bin, sourced);
-    return { bin, args, file, version: 'system', projectRoot: sourced.projectRoot, env };
+    return { bin, args, file, version: 'system', projectRoot, env, settings };
   }
   const { version } = await ensureVersion(ctx, sourced, { progress });
   const file = locateBin(ctx, bin, version, sourced);
-  return { bin, args, file, version, projectRoot: sourced.projectRoot, env };
+  return { bin, args, file, version, projectRoot, env, settings };
 }
 
 /** Run a prepared bin as a session and wait for the supervision to end. */
@@ -60,6 +66,7 @@ export async function superviseRun(
     version: run.version,
     projectRoot: run.projectRoot,
     env: run.env,
+    settings: run.settings,
     ...(run.version === 'system' ? {} : { pathPrepend: path.dirname(run.file) }),
     stopOnSignals: true,
   });

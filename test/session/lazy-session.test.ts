@@ -6,6 +6,7 @@ import { LauncherContext } from '../../src/context.js';
 import { readKept } from '../../src/diagnostics/kept-file.js';
 import { LiveSession } from '../../src/session/live-session.js';
 import { listSessions } from '../../src/session/registry.js';
+import { settingsFromEnv } from '../../src/supervisor/settings.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 
@@ -23,6 +24,7 @@ function session(script: string, args: string[], registerAfterMs?: number) {
     version: '1.0.0',
     tool: 'mycc',
     projectRoot: project,
+    settings: settingsFromEnv(env),
     stdio: 'pipe',
     log: () => {},
     ...(registerAfterMs === undefined ? {} : { registerAfterMs }),

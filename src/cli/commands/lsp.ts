@@ -5,6 +5,7 @@ import { runLspBridge } from '../../lsp/bridge.js';
 import { startForEditor } from '../../lsp/start-session.js';
 import { requireBinName } from '../../shim/locate-bin.js';
 import { exitLikeChild } from '../../supervisor/exit-like-child.js';
+import { settingsFromEnv } from '../../supervisor/settings.js';
 import { LauncherCommand } from '../launcher-command.js';
 
 export class LspCommand extends LauncherCommand {
@@ -47,16 +48,20 @@ export class LspCommand extends LauncherCommand {
         hint: 'Name it after `--`, for example `launcher lsp --start -- mycc serve`.',
       });
     }
-    // Refused now (exit 2), not once the editor has sent `initialize`.
+    // Refused now (exit 2), not once the editor has sent `initialize` and the bin is installed.
     if (bin !== undefined) requireBinName(bin);
+    const settings = this.start ? settingsFromEnv(this.context.env, this.launcher.config) : null;
     const log = (line: string) => this.note(line);
     const end = await runLspBridge({
       ctx: this.launcher,
       input: this.context.stdin,
       output: this.context.stdout,
       log,
-      ...(this.start && bin
-        ? { start: (root: string) => startForEditor(this.context.env, root, bin, args, log) }
+      ...(settings && bin
+        ? {
+            start: (root: string) =>
+              startForEditor(this.context.env, root, bin, args, settings, log),
+          }
         : {}),
     });
     // LSP: after `exit` the server process ends, whatever (stdin, timers) would keep it alive;

@@ -1,0 +1,80 @@
+// A mistake in the supervision settings is refused (exit 2) before the version is downloaded or
+// installed, whether the run is a shim call, `launcher exec` or `launcher lsp --start`.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { launcher, run } from '../helpers/cli.js';
+import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+
+const servers: DistServer[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
+
+/** A project pinned to a version that is not installed, its shims written. */
+async function world() {
+  const server = await startDistServer({ versions: [{ version: '1.4.2' }] });
+  servers.push(server);
+  const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
+  const home = env.LAUNCHER_HOME!;
+  const project = tempDir('launcher-project-');
+  writeFileSync(path.join(project, '.tool-version'), '1.4.2\n');
+  expect((await launcher(['rehash'], { env, cwd: project })).code).toBe(0);
+  // From here on, nothing may be asked of the server.
+  const asked = server.requests.length;
+  const untouched = () => {
+    expect(server.requests.length).toBe(asked);
+    expect(existsSync(path.join(home, 'versions', '1.4.2'))).toBe(false);
+  };
+  return { env, home, project, untouched };
+}
+
+describe('invalid supervision settings', () => {
+  it('stop `launcher exec` with exit 2 before anything is downloaded or installed', async () => {
+    const { env, project, untouched } = await world();
+    const result = await launcher(['exec', 'mycc', '--version'], {
+      env: { ...env, LAUNCHER_RESTART: 'sometimes' },
+      cwd: project,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('invalid restart policy "sometimes" in LAUNCHER_RESTART');
+    expect(result.stderr).not.toContain('installed');
+    untouched();
+  });
+
+  it('stop a shim call with exit 2 before anything is downloaded or installed', async () => {
+    const { env, home, project, untouched } = await world();
+    const result = await run(path.join(home, 'shims', 'mycc'), ['--version'], {
+      env: { ...env, LAUNCHER_STOP_TIMEOUT_MS: 'abc' },
+      cwd: project,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('invalid LAUNCHER_STOP_TIMEOUT_MS="abc"');
+    untouched();
+  });
+
+  it('in config.json stop `launcher exec` with exit 2 before anything is installed', async () => {
+    const { env, home, project, untouched } = await world();
+    mkdirSync(path.join(home, 'config'), { recursive: true });
+    writeFileSync(path.join(home, 'config', 'config.json'), '{"restart":"sometimes"}\n');
+    const result = await launcher(['exec', 'mycc', '--version'], { env, cwd: project });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'invalid restart policy "sometimes" in "restart" in config.json',
+    );
+    untouched();
+  });
+
+  it('stop `launcher lsp --start` with exit 2 before the editor is answered', async () => {
+    const { env, project, untouched } = await world();
+    const result = await launcher(['lsp', '--start', '--', 'mycc', 'serve'], {
+      env: { ...env, LAUNCHER_READY_TIMEOUT_MS: 'soon' },
+      cwd: project,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('invalid LAUNCHER_READY_TIMEOUT_MS="soon"');
+    expect(result.stdout).toBe('');
+    untouched();
+  });
+});
