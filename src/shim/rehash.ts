@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { LauncherContext } from '../context.js';
 import { configuredDistUrl } from '../index/dist-url.js';
 import { readCachedIndex } from '../index/index-cache.js';
-import { parseIndex, readLocalIndexSync } from '../index/index-schema.js';
+import { type DistIndex, parseIndex, readLocalIndexSync } from '../index/index-schema.js';
 import { acquireLock, lockHolder } from '../install/install-lock.js';
 import { packageRoot } from '../package-root.js';
 import { listInstalled } from '../store/installed.js';
@@ -52,19 +52,27 @@ export interface ProvidedBins {
 }
 
 function indexBins(ctx: LauncherContext): string[] {
+  return (indexForShims(ctx)?.versions ?? []).flatMap((v) => Object.keys(v.bins));
+}
+
+/**
+ * The index whose bins rehash writes shims for: the local `file:` index, or the cached copy of
+ * a remote one, since rehash never touches the network. Undefined when none is configured or
+ * none can be read and parsed: an unusable index adds no shims here, and install and
+ * list-remote report what is wrong with it.
+ */
+export function indexForShims(ctx: LauncherContext): DistIndex | undefined {
   const raw = configuredDistUrl(ctx);
-  if (!raw) return [];
+  if (!raw) return undefined;
   try {
     const url = new URL(raw);
     const text =
       url.protocol === 'file:'
         ? readLocalIndexSync(fileURLToPath(url), url.href)
         : readCachedIndex(ctx.paths, url.href)?.body;
-    if (text === undefined) return [];
-    return parseIndex(text, url.href).versions.flatMap((v) => Object.keys(v.bins));
+    return text === undefined ? undefined : parseIndex(text, url.href);
   } catch {
-    // An unusable index adds no shims here; install and list-remote report what is wrong.
-    return [];
+    return undefined;
   }
 }
 

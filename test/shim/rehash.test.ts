@@ -203,6 +203,43 @@ describe('rehash', () => {
   });
 });
 
+describe('launcher rehash with an index it cannot read', () => {
+  it('says nothing is cached and writes the shims of installed versions only (exit 0)', async () => {
+    const env = cleanEnv({ LAUNCHER_DIST_URL: 'file:///nonexistent/index.json' });
+    placeVersion(env.LAUNCHER_HOME!, '1.4.2', { bins: { mycc: 'bin/mycc' } });
+    const r = await launcher(['rehash'], { env, cwd: tempDir() });
+    // The shims of the installed versions were written: rehash did its job.
+    expect(r.code).toBe(0);
+    expect(readdirSync(path.join(env.LAUNCHER_HOME!, 'shims'))).toEqual(['mycc']);
+    expect(r.stderr).toContain(
+      'warning: cannot read the distribution index, and no copy of it is cached, so shims are written only for the bins of installed versions: cannot read the index file:///nonexistent/index.json',
+    );
+    expect(r.stderr).toContain('Check LAUNCHER_DIST_URL (or distUrl in config.json)');
+    expect(r.stderr).not.toContain('using what is cached');
+    expect(r.stderr).toContain('1 written');
+  });
+
+  it('says it uses the copy cached before, and writes the shims of its bins', async () => {
+    const server = await startDistServer({
+      bins: { othercc: 'bin/othercc' },
+      versions: [{ version: '1.0.0' }],
+    });
+    servers.push(server);
+    const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
+    const shim = path.join(env.LAUNCHER_HOME!, 'shims', 'othercc');
+    expect((await launcher(['rehash'], { env, cwd: tempDir() })).code).toBe(0);
+    rmSync(shim);
+    server.setIndex('{ not json');
+    const r = await launcher(['rehash'], { env, cwd: tempDir() });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      `warning: cannot refresh the distribution index (invalid distribution index ${server.indexUrl}`,
+    );
+    expect(r.stderr).toContain('; using the copy cached before');
+    expect(existsSync(shim)).toBe(true);
+  });
+});
+
 const children: ChildProcess[] = [];
 const servers: DistServer[] = [];
 afterEach(async () => {
