@@ -29,11 +29,20 @@ export const ALIASES: Readonly<Record<string, string>> = { ls: 'list' };
  * `launcher help [command]`, the word rbenv, rustup and volta have, is `[command] --help`: the
  * same output, exit 0. Only the command word is kept: what follows it could be a bin and its
  * arguments (`help exec mycc`), which `--help` placed after them would run rather than explain.
- * Applied before anything looks at the command word.
+ * `help`, `help help` and `help --help` are the general `--help`. A word that is no command is
+ * left as it came (`help nope`), for main.ts to refuse: as `nope --help` clipanion would say
+ * "while running nope --help", as if `nope` were a command. Applied before anything looks at
+ * the command word.
  */
 export function helpAsFlag(argv: string[]): string[] {
-  return argv[0] === 'help' ? [...argv.slice(1, 2), '--help'] : argv;
+  if (argv[0] !== 'help') return argv;
+  const topic = argv[1];
+  if (topic === undefined || GENERAL_HELP.has(topic)) return ['--help'];
+  return commandWord(topic) === undefined ? argv : [topic, '--help'];
 }
+
+// What `launcher help <word>` answers with the general help.
+const GENERAL_HELP: ReadonlySet<string> = new Set(['help', '--help', '-h']);
 
 /** The command a first argument starts (aliases resolved), or undefined if none. */
 export function commandWord(first: string | undefined): string | undefined {

@@ -1,6 +1,6 @@
 // The `launcher` command line: registers the commands and runs one.
 import { Builtins, Cli } from 'clipanion';
-import { ExitCode } from '../errors.js';
+import { ExitCode, exitCodeOf, LauncherError, renderError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import { ownStderr } from '../util/own-stderr.js';
 import { workingDir } from '../util/working-dir.js';
@@ -77,6 +77,8 @@ export async function main(words: string[], context: Partial<CliContext> = {}): 
     ...context,
   };
   const outputLost = watchOutput(ctx.stdout);
+  // `help` followed by a word that is no command (see helpAsFlag).
+  if (argv[0] === 'help') return noSuchCommand(argv[1]!, ctx);
   const first = argv[0] ?? '';
   const word = Object.hasOwn(ALIASES, first) ? ALIASES[first]! : first;
   // `--version` needs no command at all; a command's word, that command; anything else (help,
@@ -102,6 +104,15 @@ export async function main(words: string[], context: Partial<CliContext> = {}): 
     }
   }
   return exitAfterOutput(await cli.run(command, ctx), outputLost(), ctx.stderr);
+}
+
+// `launcher help nope`: invalid input (exit 2), said as plainly as the mistake is.
+function noSuchCommand(word: string, ctx: CliContext): number {
+  const error = new LauncherError('E_USAGE', `there is no command ${JSON.stringify(word)}`, {
+    hint: 'Run `launcher --help` (or `launcher help`) for the list of commands.',
+  });
+  ctx.stderr.write(renderError(error));
+  return exitCodeOf(error);
 }
 
 // Usage mistakes are invalid input (exit 2) and go to stderr, unlike clipanion's default.

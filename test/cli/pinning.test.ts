@@ -734,6 +734,27 @@ describe('the command line itself', () => {
     expect(await launcher(['help'], { env, cwd: dir })).toEqual(help);
   });
 
+  it('prints the general help for `launcher help help`, `help --help` and `help -h`', async () => {
+    const { env, dir } = project();
+    const help = await launcher(['--help'], { env, cwd: dir });
+    for (const topic of ['help', '--help', '-h']) {
+      expect(await launcher(['help', topic], { env, cwd: dir }), topic).toEqual(help);
+    }
+  });
+
+  it('says there is no such command for `launcher help nope`, with exit 2', async () => {
+    const { env, dir } = project();
+    const r = await launcher(['help', 'nope'], { env, cwd: dir });
+    expect(r).toEqual({
+      code: 2,
+      signal: null,
+      stdout: '',
+      stderr:
+        'launcher: there is no command "nope"\n\n' +
+        'Run `launcher --help` (or `launcher help`) for the list of commands.\n',
+    });
+  });
+
   it('explains exec for `launcher help exec mycc --version`, running nothing', async () => {
     const { env, dir } = project('system\n');
     // A mycc on PATH that would say so if it ran.
