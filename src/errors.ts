@@ -1,4 +1,5 @@
 // The one error type of the launcher: a stable code, the contract's exit code, and a fix.
+import { printable } from './util/printable.js';
 
 /** Exit codes of the contract (spec §9). Nothing else in the code base picks an exit code. */
 export const ExitCode = {
@@ -183,8 +184,13 @@ export function fileSystemProblem(error: unknown): LauncherError | undefined {
  * Anything else that is not a LauncherError is a bug of ours and says so.
  */
 export function renderError(error: unknown, options: { debug?: boolean } = {}): string {
+  // What went wrong may quote what a server or an index sent: no control character gets through.
+  return printable(renderRaw(error, options));
+}
+
+function renderRaw(error: unknown, options: { debug?: boolean }): string {
   const refusal = isLauncherError(error) ? undefined : fileSystemProblem(error);
-  if (refusal) return renderError(refusal, options);
+  if (refusal) return renderRaw(refusal, options);
   if (isLauncherError(error)) {
     let text = `launcher: ${error.message}\n`;
     if (error.hint) text += `\n${error.hint}\n`;
@@ -208,8 +214,8 @@ export function renderError(error: unknown, options: { debug?: boolean } = {}): 
 export function problemText(raw: unknown): string {
   const error = isLauncherError(raw) ? raw : (fileSystemProblem(raw) ?? raw);
   if (isLauncherError(error))
-    return error.hint ? `${sentence(error.message)} ${error.hint}` : error.message;
-  return error instanceof Error ? error.message : String(error);
+    return printable(error.hint ? `${sentence(error.message)} ${error.hint}` : error.message);
+  return printable(error instanceof Error ? error.message : String(error));
 }
 
 /** Text that ends as a sentence does. */

@@ -2,6 +2,7 @@
 import { Command } from 'clipanion';
 import { LauncherContext } from '../context.js';
 import { exitCodeOf, renderError } from '../errors.js';
+import { printable } from '../util/printable.js';
 import type { CliContext } from './cli-context.js';
 
 export abstract class LauncherCommand extends Command<CliContext> {
@@ -34,9 +35,9 @@ export abstract class LauncherCommand extends Command<CliContext> {
     this.context.stdout.write(`${line}\n`);
   }
 
-  /** Write one line to stderr. */
+  /** Write one line to stderr, no control character raw (see printable). */
   note(line: string): void {
-    this.context.stderr.write(`${line}\n`);
+    this.context.stderr.write(`${printable(line)}\n`);
   }
 
   /** Pretty JSON on stdout, as every `--json` prints it. */

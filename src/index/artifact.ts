@@ -1,5 +1,6 @@
 // Choosing the build of a version for this machine, and where to download it from.
 import { LauncherError } from '../errors.js';
+import { quoted } from '../util/printable.js';
 import { checkUrlAllowed } from './dist-url.js';
 import type { DistArtifact, DistIndex, DistVersion } from './index-schema.js';
 import { redactUrl, withOriginCredentials } from './url-secrets.js';
@@ -61,7 +62,7 @@ export function artifactUrl(
   } catch (error) {
     throw new LauncherError(
       'E_BAD_INDEX',
-      `invalid URL ${JSON.stringify(artifact.url)} for ${what}`,
+      `invalid URL ${quoted(redactUrl(artifact.url))} for ${what}`,
       {
         hint: 'Ask the vendor to fix the index: "url" is absolute or relative to the index URL.',
         cause: error,

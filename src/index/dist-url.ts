@@ -1,5 +1,6 @@
 // Which distribution index to use, and which URLs the launcher agrees to fetch (spec §3).
 import { LauncherError } from '../errors.js';
+import { quoted } from '../util/printable.js';
 import { redactUrl } from './url-secrets.js';
 
 /** The pieces of a run that decide the dist URL; `LauncherContext` satisfies it. */
@@ -31,7 +32,7 @@ export function requireDistUrl(source: DistUrlSource): URL {
   try {
     url = new URL(raw);
   } catch (error) {
-    throw new LauncherError('E_BAD_URL', `${where} is not a URL: ${JSON.stringify(raw)}`, {
+    throw new LauncherError('E_BAD_URL', `${where} is not a URL: ${quoted(redactUrl(raw))}`, {
       hint: 'Give an absolute URL such as https://example.com/mycc/index.json or file:///srv/dist/index.json.',
       cause: error,
     });

@@ -77,7 +77,8 @@ export function writeCachedIndex(
     tool: entry.tool,
     bodySha256: sha256(entry.body),
   };
-  writeFileAtomic(`${base}.json`, entry.body);
+  // Private: an index may give signed archive URLs, whose signatures are secrets.
+  writeFileAtomic(`${base}.json`, entry.body, 0o600);
   writeFileAtomic(`${base}.meta.json`, `${JSON.stringify(meta)}\n`);
   return meta;
 }

@@ -2,6 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import semver from 'semver';
 import { LauncherError } from '../errors.js';
+import { printable, quoted } from '../util/printable.js';
 import { redactUrl } from './url-secrets.js';
 
 /** The newest `schema` this launcher understands. */
@@ -29,12 +30,6 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
  * A value of the index as a JSON literal for a message: JSON.stringify escapes C0 controls but
  * leaves DEL and C1 controls as they are, so those are escaped here.
  */
-function quoted(value: unknown): string {
-  return String(JSON.stringify(value)).replace(
-    /[\u007f-\u009f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
 
 /** One downloadable build of a version for one platform. */
 export interface DistArtifact {
@@ -135,7 +130,8 @@ export function parseIndex(text: string, url: string): DistIndex {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return fail('', `it is not JSON (${(error as Error).message})`);
+    // V8 quotes the text it could not parse: as it came, control characters and all.
+    return fail('', `it is not JSON (${printable((error as Error).message)})`);
   }
   if (!isObject(data)) return fail('', 'it is not a JSON object');
   const { schema, tool } = data;

@@ -31,10 +31,12 @@ export function redactUrl(url: URL | string): string {
   return parsed.href;
 }
 
-// For a configured value that does not parse: the same masks, by pattern.
+// For a configured value that does not parse: by pattern, and more widely, since nothing tells
+// where its parts end. Everything from `//` to the last `@` before the query is hidden (a password
+// may hold an `@` of its own), and every query value.
 function redactText(text: string): string {
   return text
-    .replace(/(\/\/[^/?#@]*?):[^/?#@]*@/, `$1:${HIDDEN}@`)
+    .replace(/\/\/[^?#]*@/, `//${HIDDEN}@`)
     .replace(/([?&][^=&#]*=)[^&#]+/g, `$1${HIDDEN}`);
 }
 

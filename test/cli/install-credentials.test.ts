@@ -1,7 +1,7 @@
 // Credentials in the index URL, end to end through the built CLI against real loopback servers:
 // sent as Basic authorization to the index's origin and nowhere else, and never printed or
 // written to disk (a password, or a token in the query).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { launcher } from '../helpers/cli.js';
@@ -142,6 +142,43 @@ describe('credentials in the index URL', () => {
     });
     expect(offline.code).toBe(0);
     expect(offline.stdout).toContain('1.4.2');
+  });
+
+  // A typo makes the configured URL unparseable; its secrets are still hidden, a password holding
+  // an `@` of its own included.
+  it.each([
+    `https://${USER}:${PASSWORD}@example.com:999999/index.json?token=${TOKEN}`,
+    `https://${USER}:x@${PASSWORD}@example.com:999999/index.json`,
+  ])('are hidden when the configured URL does not parse: %s', async (distUrl) => {
+    const r = await launcher(['list-remote'], { env: envFor(distUrl), cwd: tempDir() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('LAUNCHER_DIST_URL is not a URL: "https://***@example.com:999999');
+    expectNoSecret(r.stderr);
+  });
+
+  it('are hidden in an archive URL the index gives that does not parse', async () => {
+    const server = await startDistServer({ versions: [{ version: '1.4.2' }] });
+    closers.push(server);
+    const version = (server.index.versions as Array<{ artifacts: Array<{ url: string }> }>)[0]!;
+    version.artifacts[0]!.url = `https://cdn.example.com:99999/mycc.tgz?sig=${TOKEN}`;
+    const r = await launcher(['install', '1.4.2'], {
+      env: envFor(server.indexUrl),
+      cwd: tempDir(),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('invalid URL "https://cdn.example.com:99999/mycc.tgz?sig=***"');
+    expectNoSecret(r.stderr);
+  });
+
+  it('of signed archive URLs in the index stay private: the cached index is 0600', async () => {
+    const server = await startDistServer({ versions: [{ version: '1.4.2' }] });
+    closers.push(server);
+    const env = envFor(server.indexUrl);
+    expect((await launcher(['list-remote'], { env, cwd: tempDir() })).code).toBe(0);
+    const dir = path.join(env.LAUNCHER_HOME!, 'cache', 'index');
+    const cached = readdirSync(dir).filter((name) => !name.endsWith('.meta.json'));
+    expect(cached).toHaveLength(1);
+    expect(statSync(path.join(dir, cached[0]!)).mode & 0o777).toBe(0o600);
   });
 
   it('are not written with a partial download kept for resuming', async () => {

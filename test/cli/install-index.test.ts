@@ -1,5 +1,8 @@
 // End to end: `launcher list-remote`, and what `install` and `list-remote` do with a bad index.
+import { once } from 'node:events';
 import { existsSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -118,7 +121,7 @@ describe('a bad index', () => {
     sha256: 'b'.repeat(64),
     ...extra,
   });
-  const cases: Array<[string, Record<string, unknown>, string]> = [
+  const cases: Array<[string, Record<string, unknown> | string, string]> = [
     [
       'a newer schema',
       { schema: 2, tool: 'mycc', versions: [{ version: '1.0.0', artifacts: [artifact()] }] },
@@ -148,6 +151,11 @@ describe('a bad index', () => {
       'version "1.0.0"',
     ],
     // Strings that are printed, refused with their control characters shown escaped.
+    [
+      'text that is not JSON, carrying escape sequences (V8 quotes it in its message)',
+      '\u001b[2J\u001b[H\u001b]0;PWNED\u0007',
+      'it is not JSON',
+    ],
     [
       'an os carrying escape sequences',
       {
@@ -266,4 +274,25 @@ describe('a bad index', () => {
       expect(existsSync(path.join(home, 'versions', '1.0.0'))).toBe(false);
     },
   );
+
+  it('served with a Content-Encoding carrying a C1 control: exit 2, the value shown escaped', async () => {
+    // A header value is bytes: U+009B (CSI, ESC [ to many terminals) gets through HTTP.
+    const server = http.createServer((_req, res) => {
+      res.setHeader('content-encoding', 'x\u009b2J');
+      res.end('{}');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const env = cleanEnv({ LAUNCHER_DIST_URL: `http://127.0.0.1:${port}/index.json` });
+      const r = await launcher(['list-remote'], { env, cwd: tempDir() });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('which launcher cannot decode');
+      expect(r.stderr).toContain('\\u009b2J');
+      expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    } finally {
+      server.close();
+    }
+  });
 });
