@@ -4,7 +4,7 @@
 import { pipeline, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { isLauncherError } from '../errors.js';
-import { quoted } from '../util/printable.js';
+import { printable } from '../util/printable.js';
 import type { HttpResponse } from './http-client.js';
 import { badIndex, decodeIndex, indexTooLarge, MAX_INDEX_BYTES } from './index-schema.js';
 
@@ -33,7 +33,7 @@ export async function readIndexBody(
       await body.dump();
       throw badIndex(
         url,
-        `it is served with Content-Encoding: ${quoted(contentEncoding)}, which launcher cannot decode ` +
+        `it is served with Content-Encoding: ${printable(contentEncoding ?? '')}, which launcher cannot decode ` +
           '(it decodes gzip, deflate and br)',
       );
     }

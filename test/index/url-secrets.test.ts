@@ -18,10 +18,11 @@ describe('redactUrl', () => {
     expect(redactUrl(new URL(url))).toBe(shown);
   });
 
-  it('masks text that is not a URL alike', () => {
+  it('masks text that is not a URL more widely: all from // to the last @, and query values', () => {
     expect(redactUrl('https://alice:s3cret@dist:99999/i.json?token=Q')).toBe(
-      'https://alice:***@dist:99999/i.json?token=***',
+      'https://***@dist:99999/i.json?token=***',
     );
+    expect(redactUrl('https://alice:p@ss@dist:99999/i.json')).toBe('https://***@dist:99999/i.json');
   });
 });
 
