@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +39,18 @@ describe('launcherPaths', () => {
     expect(launcherPaths({ XDG_RUNTIME_DIR: runtime }).state).not.toContain(runtime);
   });
 
+  it('falls back to the state directory when XDG_RUNTIME_DIR is 0700 but owned by someone else', () => {
+    const foreign = foreignPrivateDir();
+    // Without one the case below would prove nothing: fail loudly rather than pass silently.
+    expect(foreign, 'needs root (to chown) or a 0700 /root owned by another user').toBeDefined();
+    const dir = foreign as string;
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(dir).uid).not.toBe(process.getuid?.());
+    const state = launcherPaths({ XDG_RUNTIME_DIR: dir }).state;
+    expect(state).not.toContain(dir);
+    expect(state).toBe(launcherPaths({}).state);
+  });
+
   it('creates the state directory with mode 0700 and tightens a looser one', () => {
     const home = tempDir();
     const paths = launcherPaths({ LAUNCHER_HOME: home });
@@ -49,3 +61,22 @@ describe('launcherPaths', () => {
     expect(statSync(sockets).mode & 0o777).toBe(0o700);
   });
 });
+
+/**
+ * A directory with mode 0700 that belongs to another user. As root, a temporary directory
+ * handed to an unused uid; otherwise /root when the system has it that way; else undefined.
+ */
+function foreignPrivateDir(): string | undefined {
+  if (process.getuid?.() === 0) {
+    const dir = tempDir();
+    chmodSync(dir, 0o700);
+    chownSync(dir, 12345, 12345);
+    return dir;
+  }
+  try {
+    const st = statSync('/root');
+    return st.uid !== process.getuid?.() && (st.mode & 0o777) === 0o700 ? '/root' : undefined;
+  } catch {
+    return undefined;
+  }
+}
