@@ -608,6 +608,15 @@ describe('launcher lsp (LSP lifecycle)', () => {
     await lsp.client.sendNotification('exit');
     expect(await lsp.exited).toBe(0);
   });
+
+  it('exits 1 on exit without a shutdown before it, as LSP says', async () => {
+    const lsp = startLsp([]);
+    await lsp.initialize();
+    await lsp.handled();
+    // The test keeps the server's input open: the exit notification alone ends it.
+    await lsp.client.sendNotification('exit');
+    expect(await lsp.exited).toBe(1);
+  });
 });
 
 describe('launcher lsp (usage)', () => {
