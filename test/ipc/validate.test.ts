@@ -24,6 +24,18 @@ describe('checkHello', () => {
   it('does not take null for a required field', () => {
     expect(checkHello({ ...hello, pid: null })).toMatchObject({ ok: false });
   });
+
+  it('refuses pid 0 and protocolVersion 0: both must be positive, and takes 1', () => {
+    expect(checkHello({ ...hello, pid: 0 })).toEqual({
+      ok: false,
+      reason: 'hello needs "pid": a positive integer',
+    });
+    expect(checkHello({ ...hello, protocolVersion: 0 })).toEqual({
+      ok: false,
+      reason: 'hello needs "protocolVersion": a positive integer',
+    });
+    expect(checkHello({ ...hello, pid: 1, protocolVersion: 1 })).toMatchObject({ ok: true });
+  });
 });
 
 describe('checkReady', () => {
@@ -36,5 +48,15 @@ describe('checkReady', () => {
 
   it('still refuses a host that is not a string', () => {
     expect(checkReady({ port: 4242, host: 7 })).toMatchObject({ ok: false });
+  });
+
+  it('takes a port from 0 to 65535 and refuses 65536', () => {
+    expect(checkReady({ port: 0 })).toEqual({ ok: true, value: { port: 0 } });
+    expect(checkReady({ port: 65535 })).toEqual({ ok: true, value: { port: 65535 } });
+    expect(checkReady({ port: 65536 })).toEqual({
+      ok: false,
+      reason: 'ready needs "port": an integer from 0 to 65535',
+    });
+    expect(checkReady({ port: -1 })).toMatchObject({ ok: false });
   });
 });
