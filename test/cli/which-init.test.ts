@@ -261,6 +261,20 @@ describe('launcher which', () => {
     expect(r).toMatchObject({ code: 0, stdout: `${path.join(system, 'mycc')}\n` });
   });
 
+  it('passes over a file of that name that is not executable, as a shell would', async () => {
+    const { env, dir } = project('system\n');
+    const plain = tempDir();
+    writeFileSync(path.join(plain, 'mycc'), '#!/bin/sh\n', { mode: 0o644 });
+    chmodSync(path.join(plain, 'mycc'), 0o644); // whatever the umask
+    const system = tempDir();
+    writeFileSync(path.join(system, 'mycc'), '#!/bin/sh\n', { mode: 0o755 });
+    const r = await launcher(['which', 'mycc'], {
+      env: { ...env, PATH: `${plain}:${system}:${env.PATH}` },
+      cwd: dir,
+    });
+    expect(r).toMatchObject({ code: 0, stdout: `${path.join(system, 'mycc')}\n` });
+  });
+
   it('passes over empty and relative PATH entries: a cloned project cannot plant the compiler', async () => {
     const { env, dir } = project('system\n');
     mkdirSync(path.join(dir, 'bin'));
