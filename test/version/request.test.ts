@@ -40,6 +40,9 @@ describe('parseRequest', () => {
     ['01.4.2'],
     ['latest2'],
     ['x'.repeat(300)],
+    // Ranges semver itself would take: the tab and the vertical tab are whitespace to it.
+    ['>=1.2.0\t<2'],
+    ['>=1.2.0\v<2'],
   ])('refuses %j as invalid input (exit 2)', (input) => {
     let caught: unknown;
     try {
@@ -54,6 +57,13 @@ describe('parseRequest', () => {
     expect(caught.message).toContain('/p/.tool-version:1');
     expect(caught.hint).toBeTruthy();
   });
+
+  it.each([['>=1.2.0\t<2'], ['>=1.2.0\v<2']])(
+    'refuses %j for its characters, though semver reads it as a range',
+    (input) => {
+      expect(() => parseRequest(input)).toThrow('it contains characters a version cannot have');
+    },
+  );
 });
 
 describe('highestSatisfying', () => {
