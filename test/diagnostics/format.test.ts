@@ -331,6 +331,24 @@ describe('--format sarif', () => {
     ]);
   });
 
+  it('lists a rule once however many results have its code, each pointing at its index', () => {
+    const log = toSarif(
+      [
+        { uri: uri('a.my'), diagnostics: [diag(0, 0), diag(2, 0, { code: 'MYCC042' })] },
+        { uri: uri('b.my'), diagnostics: [diag(1, 0)] },
+      ],
+      { projectRoot: ROOT, tool: 'mycc' },
+    );
+    expect(sarifProblems(log)).toEqual([]);
+    const run = log.runs[0]!;
+    expect(run.tool.driver.rules).toEqual([{ id: 'MYCC001' }, { id: 'MYCC042' }]);
+    expect(run.results.map((r) => [r.ruleId, r.ruleIndex])).toEqual([
+      ['MYCC001', 0],
+      ['MYCC042', 1],
+      ['MYCC001', 0],
+    ]);
+  });
+
   it('is a valid empty run when there is nothing to report', () => {
     const log = toSarif([], { projectRoot: ROOT, tool: 'mycc' });
     expect(sarifProblems(log)).toEqual([]);
