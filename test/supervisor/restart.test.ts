@@ -119,6 +119,20 @@ describe('hung children', () => {
     expect(lines.some((l) => /sent no heartbeat for \d+ ms; stopping it/.test(l))).toBe(true);
   });
 
+  it('takes any message as a sign of life: a child busy sending diagnostics is not hung', async () => {
+    const { supervisor, stdout, lines } = supervise(
+      fixture('raw-child.mjs', 'busy-without-heartbeats'),
+      { restart: 'no' },
+    );
+    const logs = record(supervisor, 'log');
+    await supervisor.start();
+    // Alive through 1.5 s of messages without a heartbeat (the limit is 600 ms), hung once they stop.
+    expect(await supervisor.wait()).toMatchObject({ cause: 'heartbeat-timeout' });
+    expect(stdout()).toBe('accepted\nquiet\n');
+    expect(logs.length).toBeGreaterThan(3);
+    expect(lines.some((l) => /sent no heartbeat for \d+ ms; stopping it/.test(l))).toBe(true);
+  });
+
   it('restarts a hung child under the default policy', async () => {
     const { supervisor } = supervise(fixture('never-ready.mjs'), {
       readyTimeoutMs: 200,
