@@ -100,6 +100,17 @@ describe('hostile archives', () => {
     expect(r.result.stderr).toContain('written through the symbolic link p/q');
   });
 
+  it('refuses a symbolic link that a later link turns outward (a -> b/.., then b -> .)', async () => {
+    // Judged alone, "a" stays inside (b is not a link yet); once b -> . exists, a resolves to
+    // the parent of the install, so only the check after the last entry catches it.
+    const r = await installHostile(() => [
+      { type: 'symlink', path: 'a', target: 'b/..' },
+      { type: 'symlink', path: 'b', target: '.' },
+    ]);
+    expectRefused(r);
+    expect(r.result.stderr).toContain('the symbolic link "a" points outside the install');
+  });
+
   it('refuses a hard link to a file outside the install', async () => {
     const r = await installHostile(() => [
       { type: 'hardlink', path: 'stolen', target: '../../outside/secret' },

@@ -78,6 +78,19 @@ describe('extractArchive', () => {
     expect(existsSync(path.join(path.dirname(staging), 'escape'))).toBe(false);
   });
 
+  it('rejects a symbolic link that a later link turns outward, after the last entry', async () => {
+    const staging = tempDir();
+    const archive = archiveFile(
+      tarGz([
+        { type: 'symlink', path: 'a', target: 'b/..' },
+        { type: 'symlink', path: 'b', target: '.' },
+      ]),
+    );
+    const error = await extract(archive, staging).catch((e) => e);
+    expect(error).toMatchObject({ code: 'E_UNSAFE_ARCHIVE', exitCode: 6 });
+    expect(error.message).toContain('the symbolic link "a" points outside the install');
+  });
+
   it('stops when aborted and reports the abort reason', async () => {
     const controller = new AbortController();
     controller.abort(new Error('stop'));
