@@ -2,8 +2,16 @@
 // (exit 6) before anything lands outside the staging directory, and nothing stays in versions/;
 // the modes of an accepted archive are kept only as plain permissions.
 
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { launcher, launcherWithUmask } from '../helpers/cli.js';
@@ -199,5 +207,41 @@ describe('modes from the archive', () => {
       sticky: '644',
       implied: expected.dir.toString(8),
     });
+  });
+});
+
+describe("an archive's own receipt file", () => {
+  // The receipt is launcher's word that the version is installed: the archive's file of that
+  // name is deleted and a new one created, never written through or into.
+  it.each([
+    {
+      shape: 'a symbolic link to the bin',
+      entry: { type: 'symlink', path: '.launcher-install.json', target: 'bin/mycc' } as TarEntry,
+      inside: [] as TarEntry[],
+    },
+    {
+      shape: 'a directory',
+      entry: { type: 'dir', path: '.launcher-install.json/' } as TarEntry,
+      inside: [{ path: '.launcher-install.json/planted', content: 'x' }] as TarEntry[],
+    },
+  ])('is replaced by launcher’s own when it is $shape', async ({ entry, inside }) => {
+    const env = cleanEnv();
+    const server = await startDistServer({
+      versions: [{ version: '1.0.0', entries: [...GOOD, entry, ...inside] }],
+    });
+    servers.push(server);
+    const r = await launcher(['install', '1.0.0'], {
+      env: { ...env, LAUNCHER_DIST_URL: server.indexUrl },
+      cwd: tempDir('launcher-project-'),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const root = path.join(env.LAUNCHER_HOME!, 'versions', '1.0.0');
+    const receipt = path.join(root, '.launcher-install.json');
+    expect(lstatSync(receipt).isFile()).toBe(true);
+    expect(JSON.parse(readFileSync(receipt, 'utf8'))).toMatchObject({
+      version: '1.0.0',
+      sha256: createHash('sha256').update(server.archive('1.0.0')).digest('hex'),
+    });
+    expect(readFileSync(path.join(root, 'bin', 'mycc'), 'utf8')).toBe('#!/bin/sh\necho ok\n');
   });
 });
