@@ -580,6 +580,37 @@ describe('the sweep of leftovers', () => {
     expect(readdirSync(paths.versions)).toEqual([path.basename(live)]);
   });
 
+  it('leaves the staging directory and partial download of a version whose lock it may not read', async () => {
+    // Another user's lock in a shared home (mode 0000 here): its owner may be installing right
+    // now, so the sweep counts the lock as held, even with a dead pid in it.
+    const paths = home();
+    const lock = lockFile(paths, '1.0.0');
+    writeLock(lock, { pid: await deadPid() });
+    const staging = path.join(paths.versions, '.staging-1.0.0-0123456789ab');
+    const part = path.join(paths.cache, 'downloads', '1.0.0', 'x.tar.gz.part');
+    mkdirSync(staging);
+    mkdirSync(path.dirname(part), { recursive: true });
+    writeFileSync(part, 'x');
+    chmodSync(lock, 0o000);
+    // Everything but the lock is open to the sweeping user, so only the lock keeps them.
+    const user = asUserWithoutPrivileges(
+      path.dirname(paths.versions),
+      paths.versions,
+      staging,
+      path.dirname(part),
+    );
+    const sweepModule = path.join(REPO_ROOT, 'dist', 'install', 'sweep.js');
+    const sweeper = `
+      const { sweepLeftovers } = await import(${JSON.stringify(sweepModule)});
+      console.log(JSON.stringify(sweepLeftovers({ versions: process.argv[1], cache: process.argv[2] })));
+    `;
+    const out = await runScript(sweeper, [paths.versions, paths.cache], user);
+    expect(out).toBe('[]\n');
+    expect(existsSync(staging)).toBe(true);
+    expect(existsSync(part)).toBe(true);
+    chmodSync(lock, 0o755);
+  });
+
   it("removes the caller's own staging leftovers but keeps its partial download to resume", () => {
     const paths = home();
     const staging = path.join(paths.versions, '.staging-1.0.0-0123456789ab');
