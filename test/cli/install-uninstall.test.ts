@@ -136,34 +136,54 @@ describe('launcher uninstall', () => {
   });
 
   it('looks for sessions again once it has the lock: one may have started while it waited', async () => {
-    const env = cleanEnv();
-    const home = env.LAUNCHER_HOME!;
-    placeVersion(home, '1.4.2');
-    const paths = launcherPaths(env);
-    // This test process plays an installer holding 1.4.2's lock (as `install --force` would).
-    const lock = await acquireVersionLock(paths, '1.4.2');
-    const uninstall = spawn(process.execPath, [LAUNCHER_BIN, 'uninstall', '1.4.2'], {
-      env,
-      cwd: tempDir(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    const waiting = new Promise<void>((resolve) => {
-      uninstall.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        stderr += chunk;
-        if (stderr.includes('waiting for')) resolve();
-      });
-    });
-    await waiting;
     // While it waits, a session starts on 1.4.2; then the installer is done.
-    const session = liveSession(env);
-    lock.release();
-    const [code] = await once(uninstall, 'close');
-    expect(code).toBe(2);
-    expect(stderr).toContain(`in use by session ${session.id}`);
-    expect(existsSync(path.join(home, 'versions', '1.4.2', '.launcher-install.json'))).toBe(true);
+    let session: SessionRecord | undefined;
+    const r = await uninstallAfterWaiting((env) => {
+      session = liveSession(env);
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`in use by session ${session!.id}`);
+    expect(existsSync(path.join(r.home, 'versions', '1.4.2', '.launcher-install.json'))).toBe(true);
+  });
+
+  it('exits 4 when the version was removed while it waited for the lock', async () => {
+    // Another uninstall, holding the lock, removes the version meanwhile.
+    const r = await uninstallAfterWaiting((env) =>
+      rmSync(path.join(env.LAUNCHER_HOME!, 'versions', '1.4.2'), { recursive: true }),
+    );
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toContain(`1.4.2 is not installed (in ${r.home}/versions)`);
+    expect(r.stderr).toContain('`launcher list` shows the installed versions.');
   });
 });
+
+/**
+ * `launcher uninstall 1.4.2` (1.4.2 placed) while this test process holds 1.4.2's lock, as an
+ * install --force or another uninstall would; once it says it waits, `meanwhile` runs, then the
+ * lock is released. Resolves to its exit code and stderr.
+ */
+async function uninstallAfterWaiting(meanwhile: (env: NodeJS.ProcessEnv) => void) {
+  const env = cleanEnv();
+  const home = env.LAUNCHER_HOME!;
+  placeVersion(home, '1.4.2');
+  const lock = await acquireVersionLock(launcherPaths(env), '1.4.2');
+  const uninstall = spawn(process.execPath, [LAUNCHER_BIN, 'uninstall', '1.4.2'], {
+    env,
+    cwd: tempDir(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  await new Promise<void>((resolve) => {
+    uninstall.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      if (stderr.includes('waiting for')) resolve();
+    });
+  });
+  meanwhile(env);
+  lock.release();
+  const [code] = await once(uninstall, 'close');
+  return { code: code as number | null, stderr, home };
+}
 
 /**
  * 1.4.2 and 2.0.0 served, 1.4.2 installed by a user who meets permission errors (`nobody` when
