@@ -1,6 +1,6 @@
 // End to end: `launcher install` through the built CLI against a real loopback distribution.
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
@@ -180,6 +180,30 @@ describe('launcher install', () => {
     );
     expect(server.count(server.archivePath('1.4.2'))).toBe(1);
     expect(leftovers(versions)).toEqual([]);
+  });
+
+  it('drops the older archive of a version re-published with a new checksum', async () => {
+    const { env, cwd, home } = await setup();
+    expect((await launcher(['install', '1.4.2'], { env, cwd })).code).toBe(0);
+    const cache = path.join(home, 'cache', 'downloads', '1.4.2');
+    const [first] = readdirSync(cache);
+    // The vendor re-publishes 1.4.2: same version, other bytes, so another sha256.
+    const republished = await startDistServer({
+      versions: [
+        { version: '1.4.2', files: { 'bin/mycc': { content: '#!/bin/sh\n', mode: 0o755 } } },
+      ],
+    });
+    servers.push(republished);
+    const sha = createHash('sha256').update(republished.archive('1.4.2')).digest('hex');
+    const r = await launcher(['install', '1.4.2', '--force'], {
+      env: { ...env, LAUNCHER_DIST_URL: republished.indexUrl },
+      cwd,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(republished.count(republished.archivePath('1.4.2'))).toBe(1);
+    const kept = `${sha.slice(0, 16)}-${path.basename(republished.archivePath('1.4.2'))}`;
+    expect(kept).not.toBe(first);
+    expect(readdirSync(cache)).toEqual([kept]);
   });
 
   it('prints nothing with --quiet', async () => {
