@@ -26,11 +26,6 @@ const PLATFORM_NAME = /^[a-z0-9_]+$/;
 // controls (CSI U+009B…). The index's texts are printed, so none of them may carry one.
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 
-/**
- * A value of the index as a JSON literal for a message: JSON.stringify escapes C0 controls but
- * leaves DEL and C1 controls as they are, so those are escaped here.
- */
-
 /** One downloadable build of a version for one platform. */
 export interface DistArtifact {
   readonly os: string;
