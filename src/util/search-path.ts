@@ -39,11 +39,18 @@ export function findProgram(
   for (const dir of pathEntries(searchPath)) {
     if (!path.isAbsolute(dir)) continue;
     const candidate = path.join(dir, name);
-    try {
-      if (!statSync(candidate).isFile()) continue;
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {}
+    if (isExecutableFile(candidate)) return candidate;
   }
   return undefined;
+}
+
+/** Whether `file` is a file this process may execute (as for the shell: not a directory). */
+export function isExecutableFile(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }

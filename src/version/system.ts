@@ -1,8 +1,8 @@
 // The `system` request: the first executable of the bin's name on PATH, skipping our own shims.
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { realPathOr } from '../util/real-path.js';
-import { pathEntries, samePath } from '../util/search-path.js';
+import { isExecutableFile, pathEntries, samePath } from '../util/search-path.js';
 
 /**
  * Absolute path of the first `name` on PATH outside `shimsDir`, or null. A PATH entry is the
@@ -35,16 +35,6 @@ export function findSystemBin(
 function linksIntoShims(file: string, shims: string): boolean {
   try {
     return samePath(path.dirname(realpathSync.native(file)), shims);
-  } catch {
-    return false;
-  }
-}
-
-function isExecutableFile(file: string): boolean {
-  try {
-    if (!statSync(file).isFile()) return false;
-    accessSync(file, constants.X_OK);
-    return true;
   } catch {
     return false;
   }
