@@ -40,6 +40,13 @@ function absoluteLauncherDir(env: NodeJS.ProcessEnv): string | undefined {
   return dir && path.isAbsolute(dir) ? dir : undefined;
 }
 
+/** LAUNCHER_DIR as the user spelled it, made absolute (no link resolved); undefined when unset. */
+function launcherDirAsGiven(ctx: Pick<RequestContext, 'env' | 'cwd'>): string | undefined {
+  const dir = ctx.env.LAUNCHER_DIR;
+  if (!dir) return undefined;
+  return absoluteLauncherDir(ctx.env) ?? path.resolve(ctx.cwd, dir);
+}
+
 /**
  * Where the search for a version file starts: `LAUNCHER_DIR` when set, else the cwd. On POSIX
  * both are physical paths (the kernel knows no other cwd): LAUNCHER_DIR is resolved to its real
@@ -52,9 +59,8 @@ export function startDirectory(
   ctx: Pick<RequestContext, 'env' | 'cwd'>,
   platform: NodeJS.Platform = process.platform,
 ): string {
-  const dir = ctx.env.LAUNCHER_DIR;
-  if (!dir) return path.resolve(ctx.cwd);
-  const start = absoluteLauncherDir(ctx.env) ?? path.resolve(ctx.cwd, dir);
+  const start = launcherDirAsGiven(ctx);
+  if (start === undefined) return path.resolve(ctx.cwd);
   return platform === 'win32' ? path.resolve(start) : realPathOr(start);
 }
 
@@ -76,10 +82,8 @@ export function requireDirectory(
   ctx: Pick<RequestContext, 'env' | 'cwd'>,
   hint: string,
 ): void {
-  const given = ctx.env.LAUNCHER_DIR;
-  const [shown, named] = given
-    ? [absoluteLauncherDir(ctx.env) ?? path.resolve(ctx.cwd, given), ' named by LAUNCHER_DIR']
-    : [dir, ''];
+  const given = launcherDirAsGiven(ctx);
+  const [shown, named] = given ? [given, ' named by LAUNCHER_DIR'] : [dir, ''];
   let isDirectory: boolean;
   try {
     isDirectory = statSync(dir).isDirectory();
