@@ -173,5 +173,16 @@ export function superviseProcess(
     { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   const exited = once(host, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  return { host, exited, env, stdout: watchText(host.stdout!), stderr: watchText(host.stderr!) };
+  const stderr = watchText(host.stderr!);
+  let pings = 0;
+  /**
+   * Resolves once the supervising process has finished what it was doing when this was called
+   * (it answers SIGURG from its event loop): for what it does with no event to show for it.
+   */
+  const ping = async () => {
+    const n = ++pings;
+    host.kill('SIGURG');
+    await stderr.line(new RegExp(`^@pong ${n}$`));
+  };
+  return { host, exited, env, stdout: watchText(host.stdout!), stderr, ping };
 }

@@ -388,6 +388,9 @@ exec sleep 60`;
     process.kill(watchdog, 'SIGKILL');
     await allGone([watchdog], 2000);
     await until(() => watchdogsOf(run.host.pid!).length === 1, 2000);
+    // The replacement shows in `ps` from its exec on, but is told of the child only once the
+    // launcher's handler that started it returns: killed in between, it would guard nothing.
+    await run.ping();
     run.host.kill('SIGKILL');
     await run.exited;
     await allGone([pids.child, pids.grandchild], 2000);
