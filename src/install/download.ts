@@ -1,11 +1,12 @@
 // Fetching an artifact into the download cache: streamed to a partial file and hashed on the
 // way, resumed with Range when the server allows it, retried with backoff, and verified (sha256
 // and size) before anyone unpacks it. A verified archive stays cached for the next install.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { isLauncherError, LauncherError } from '../errors.js';
 import type { HttpClient } from '../index/http-client.js';
 import { isOffline } from '../index/http-settings.js';
+import { makeOwnDir } from '../util/own-dir.js';
 import { fetchToPartial } from './fetch-partial.js';
 import { dropDirIfEmpty, partialFiles } from './layout.js';
 import type { Progress } from './progress.js';
@@ -61,7 +62,7 @@ async function obtain(
       },
     );
   }
-  mkdirSync(path.dirname(d.archive), { recursive: true });
+  makeOwnDir(path.dirname(d.archive));
   const { part, meta } = partialFiles(d.archive);
   const discard = () => {
     rmSync(part, { force: true });

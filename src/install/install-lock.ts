@@ -5,7 +5,6 @@
 import {
   existsSync,
   lstatSync,
-  mkdirSync,
   readdirSync,
   renameSync,
   rmdirSync,
@@ -19,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, fileSystemRefusal } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
 import { isSameProcessAlive, ownStartTime, uptimeNowMs } from '../session/process-identity.js';
+import { makeOwnDir } from '../util/own-dir.js';
 import { randomHex } from '../util/random.js';
 import { readSmallFile } from '../util/read-small-file.js';
 import { DirChange } from './dir-change.js';
@@ -201,7 +201,7 @@ function isDirectory(file: string): boolean {
  */
 function prepare(file: string, owner: LockOwner): string {
   const ready = `${file}.tmp-${owner.nonce}`;
-  mkdirSync(ready);
+  makeOwnDir(ready, false);
   const record = path.join(ready, `${OWNER_PREFIX}${owner.nonce}`);
   try {
     writeFileSync(record, `${JSON.stringify(owner)}\n`);
@@ -291,7 +291,7 @@ export async function acquireVersionLock(
   version: string,
   options: AcquireOptions = {},
 ): Promise<VersionLock | null> {
-  mkdirSync(paths.versions, { recursive: true });
+  makeOwnDir(paths.versions);
   return takeLock(lockFile(paths, version), options);
 }
 

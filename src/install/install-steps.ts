@@ -2,10 +2,11 @@
 // plan, download and verify the archive, unpack it into staging, check it, write the receipt
 // and rename it into place. Kept apart from install-version.ts so that processes that only
 // wait for the lock never load it.
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { LauncherContext } from '../context.js';
 import { isLauncherError } from '../errors.js';
 import { redactUrl } from '../index/url-secrets.js';
+import { makeOwnDir } from '../util/own-dir.js';
 import { obtainArchive } from './download.js';
 import type { InstallVersionOptions } from './install-version.js';
 import { archiveFile, dropDirIfEmpty, newStagingDir } from './layout.js';
@@ -44,7 +45,7 @@ export async function installNow(
   // node-tar is loaded only by the process that unpacks.
   const { extractArchive } = await import('./extract.js');
   const staging = newStagingDir(paths, version);
-  mkdirSync(staging, { recursive: true });
+  makeOwnDir(staging);
   try {
     await extractArchive(file, staging, {
       strip: artifact.strip,

@@ -1,5 +1,5 @@
 // `launcher rehash`: one shim per bin of every installed version, and none for bins no longer provided.
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LauncherContext } from '../context.js';
@@ -11,6 +11,7 @@ import { packageRoot } from '../package-root.js';
 import { listInstalled } from '../store/installed.js';
 import { readReceipt } from '../store/receipt.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { makeOwnDir } from '../util/own-dir.js';
 import { readSmallFile } from '../util/read-small-file.js';
 import { cmdPath, quoteCmd } from './cmd-path.js';
 import { quotePosix } from './shell-quote.js';
@@ -168,7 +169,7 @@ export async function rehash(
   options: RehashOptions = {},
 ): Promise<{ written: string[]; removed: string[] }> {
   const dir = ctx.paths.shims;
-  mkdirSync(dir, { recursive: true });
+  makeOwnDir(dir);
   // A wait says for whom, as an install's wait for its version's lock does, and ends on Ctrl-C.
   const lock = await acquireLock(path.join(dir, '.rehash.lock'), {
     pollMs: 20,

@@ -3,11 +3,12 @@
 // an empty script. Built by the first shim call that finds it missing or out of date, kept in
 // the cache, used by the POSIX shim only while the Node binary and launcher's code are the ones
 // it was built from. Everything here is best effort: without a snapshot, shims still work.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 import type { LauncherPaths } from '../paths.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { makeOwnDir } from '../util/own-dir.js';
 import { findProgram } from '../util/search-path.js';
 
 /** Set to `0` to never build or use the snapshot. */
@@ -139,7 +140,7 @@ async function buildSnapshot(paths: LauncherPaths): Promise<void> {
   const files = snapshotFiles(paths);
   const identity = snapshotIdentity();
   if (identity === undefined) return;
-  mkdirSync(files.dir, { recursive: true });
+  makeOwnDir(files.dir);
   removeOldTemporaries(files.dir);
   // Sixteen shims started at once on a fresh home (make -j16) need one build, not sixteen: the
   // others run without the snapshot meanwhile. The install lock's mechanism (owner pid and

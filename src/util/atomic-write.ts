@@ -1,7 +1,8 @@
 // Replace a file's content all at once: readers see the old file or the new one, never a mix.
-import { chmodSync, chownSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
+import { makeOwnDir } from './own-dir.js';
 import { randomHex } from './random.js';
 
 export interface AtomicWriteOptions {
@@ -29,7 +30,7 @@ export function writeFileAtomic(
   mode = 0o644,
   options: AtomicWriteOptions = {},
 ): boolean {
-  if (options.createParents ?? true) mkdirSync(path.dirname(file), { recursive: true });
+  if (options.createParents ?? true) makeOwnDir(path.dirname(file));
   const tmp = `${file}.${process.pid}.${randomHex(4)}.tmp`;
   try {
     writeFileSync(tmp, data, { mode, flag: 'wx' });
