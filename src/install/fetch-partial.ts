@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fileSystemRefusal, isLauncherError, LauncherError } from '../errors.js';
-import type { HttpClient } from '../index/http-client.js';
+import type { HttpClient, HttpResponse } from '../index/http-client.js';
 import { HttpStatusError, headerList } from '../index/http-settings.js';
 import { withRetries } from '../index/retry.js';
 import { redactUrl } from '../index/url-secrets.js';
@@ -19,7 +19,7 @@ import { nodeCrypto } from '../util/random.js';
 import { appendHashed } from './append-hashed.js';
 import type { ArtifactDownload, DownloadContext } from './download.js';
 import { partialFiles } from './layout.js';
-import { hashInto, type Measured, measureFile } from './verify.js';
+import { byteLimit, hashInto, type Measured, measureFile } from './verify.js';
 
 /** The validators that make a partial file resumable, saved beside it. */
 interface PartialMeta {
@@ -112,8 +112,12 @@ async function attempt(
   ) {
     from = state.have;
     total = Number(range![2]);
+    const refused = await refuseAnnounced(d, res, from);
+    if (refused) return refused;
   } else if (res.status === 200) {
     total = Number(header(res.headers, 'content-length')) || undefined;
+    const refused = await refuseAnnounced(d, res, 0);
+    if (refused) return refused;
     // Order matters: no meta while the file is truncated, so a kill in between never pairs
     // new validators with old bytes.
     rmSync(meta, { force: true });
@@ -149,13 +153,36 @@ async function attempt(
     ctx.progress,
   );
   endProgress(ctx, d, appended);
-  const encoding = headerList(res.headers, 'content-encoding');
-  const measured: Measured = {
-    sha256: hash.digest('hex'),
-    ...appended,
-    ...(encoding && encoding !== 'identity' ? { contentEncoding: encoding } : {}),
-  };
+  const measured: Measured = { sha256: hash.digest('hex'), ...appended, ...encodingOf(res) };
   return { measured, resumed: from > 0 };
+}
+
+/**
+ * An answer whose Content-Length already says the file will not be what the index promises
+ * (another size than its `size`; without one, more than the cap) is refused before a byte of
+ * its body is read, rather than judged after up to 4 GiB of it. `from` is what a resumed
+ * download already has. Null when the headers announce nothing wrong (or no length).
+ */
+async function refuseAnnounced(
+  d: ArtifactDownload,
+  res: HttpResponse,
+  from: number,
+): Promise<Fetched | null> {
+  const length = header(res.headers, 'content-length');
+  if (length === null || !/^\d+$/.test(length)) return null;
+  const size = from + Number(length);
+  const fits =
+    d.expected.size === undefined ? size <= byteLimit(d.expected) : size === d.expected.size;
+  if (fits) return null;
+  // Past 128 KiB undici closes the connection at once instead of reading the body through.
+  await res.body.dump();
+  return { measured: { sha256: '', size, announced: true, ...encodingOf(res) }, resumed: from > 0 };
+}
+
+/** The Content-Encoding an archive came with (never undone), for the verdict's hint. */
+function encodingOf(res: HttpResponse): Pick<Measured, 'contentEncoding'> {
+  const encoding = headerList(res.headers, 'content-encoding');
+  return encoding && encoding !== 'identity' ? { contentEncoding: encoding } : {};
 }
 
 /** A `file:` artifact: copied into the cache through the same hashing path. */

@@ -15,6 +15,11 @@ export interface Measured {
    */
   readonly overflowed?: boolean;
   /**
+   * The answer's headers announced a length that could not match (`size`, with what a resumed
+   * download already had), so its body was refused unread: `sha256` is of nothing.
+   */
+  readonly announced?: boolean;
+  /**
    * The Content-Encoding the server sent the bytes with. It is never undone: the checksum is
    * over the file as published, as `sha256sum` computes it.
    */
@@ -73,11 +78,13 @@ export function mismatch(expected: Expected, measured: Measured): LauncherError 
       'does not undo (the checksum is over the file as published): the server should send the ' +
       'file as it is.';
   }
-  if (measured.overflowed && expected.size === undefined) {
+  if ((measured.overflowed || measured.announced) && expected.size === undefined) {
+    const limit = `${byteLimit(expected)} bytes, the most launcher takes for an archive whose size the index does not give`;
     return new LauncherError(
       'E_SIZE',
-      `the download of ${expected.what} passed ${byteLimit(expected)} bytes, the most launcher ` +
-        'takes for an archive whose size the index does not give, and was stopped there',
+      measured.announced
+        ? `the download of ${expected.what} has ${measured.size} bytes as the server announces, over the ${limit}, and was refused before reading it`
+        : `the download of ${expected.what} passed ${limit}, and was stopped there`,
       {
         hint:
           'The server sends more than an archive should hold: it is broken, or something else ' +
@@ -96,7 +103,8 @@ export function mismatch(expected: Expected, measured: Measured): LauncherError 
   if (expected.size !== undefined && measured.size !== expected.size) {
     return new LauncherError(
       'E_SIZE',
-      `the download of ${expected.what} has ${measured.size} bytes, but the index says ${expected.size}`,
+      `the download of ${expected.what} has ${measured.size} bytes, but the index says ${expected.size}` +
+        (measured.announced ? ' (as the server announces; refused before reading it)' : ''),
       { hint },
     );
   }

@@ -46,6 +46,16 @@ async function setup(options: DistServerOptions = BIG, extra: NodeJS.ProcessEnv 
   };
 }
 
+// Large enough that reading up to it shows: the connection's buffers hold a few MiB at most.
+const CAP = 128 << 20;
+
+/** The one answer for `archive` was cut off long before the body could have been streamed. */
+function expectFewBytesSent(server: DistServer, archive: string) {
+  expect(server.count(archive)).toBe(1);
+  const sent = server.requests.find((q) => q.path === archive)!.sent;
+  expect(sent).toBeLessThan(CAP / 4);
+}
+
 describe('an index that arrives too slowly', () => {
   it('fails list-remote with exit 5 naming the URL when it trickles a byte at a time', async () => {
     const { server, env, cwd } = await setup();
@@ -123,6 +133,23 @@ describe('an archive without a size in the index', () => {
     expect(existsSync(downloads)).toBe(false);
   });
 
+  it('is refused before its body when the Content-Length announces more than the cap (exit 6)', async () => {
+    const { server, env, cwd, versions, downloads } = await setup(
+      { versions: [{ version: '1.0.0', artifact: { size: undefined } }] },
+      { LAUNCHER_TEST_MAX_UNSIZED_BYTES: String(CAP) },
+    );
+    const archive = server.archivePath('1.0.0');
+    server.misbehave(archive, { endless: true, headers: { 'content-length': String(CAP + 1) } });
+    const r = await launcher(['install', '1.0.0'], { env, cwd });
+    expect(r.code).toBe(6);
+    expectFewBytesSent(server, archive);
+    expect(r.stderr).toContain(
+      `the download of mycc 1.0.0 (${server.url}${archive.slice(1)}) has ${CAP + 1} bytes as the server announces, over the ${CAP} bytes`,
+    );
+    expect(readdirSync(versions)).toEqual([]);
+    expect(existsSync(downloads)).toBe(false);
+  });
+
   it('installs as usual when the archive stays under the cap', async () => {
     const { env, cwd, versions } = await setup(
       { versions: [{ version: '1.0.0', artifact: { size: undefined } }] },
@@ -131,5 +158,23 @@ describe('an archive without a size in the index', () => {
     const r = await launcher(['install', '1.0.0'], { env, cwd });
     expect(r.code).toBe(0);
     expect(readdirSync(versions)).toEqual(['1.0.0']);
+  });
+});
+
+describe('an archive with a size in the index', () => {
+  it('is refused before its body when the Content-Length announces another size (exit 6)', async () => {
+    const { server, env, cwd, versions, downloads } = await setup({
+      versions: [{ version: '1.0.0', artifact: { size: CAP } }],
+    });
+    const archive = server.archivePath('1.0.0');
+    server.misbehave(archive, { endless: true, headers: { 'content-length': String(2 * CAP) } });
+    const r = await launcher(['install', '1.0.0'], { env, cwd });
+    expect(r.code).toBe(6);
+    expectFewBytesSent(server, archive);
+    expect(r.stderr).toContain(
+      `has ${2 * CAP} bytes, but the index says ${CAP} (as the server announces; refused before reading it)`,
+    );
+    expect(readdirSync(versions)).toEqual([]);
+    expect(existsSync(downloads)).toBe(false);
   });
 });

@@ -63,7 +63,10 @@ export interface Misbehaviour {
   hang?: boolean;
   /** Send the body `bytes` at a time, one slice every `everyMs` (a slow or hostile server). */
   trickle?: { bytes: number; everyMs: number };
-  /** Answer 200 without Content-Length and send bytes for ever, as fast as they are read. */
+  /**
+   * Answer 200 without Content-Length (unless `headers` gives one) and send bytes for ever, as
+   * fast as they are read; the request's `sent` counts them.
+   */
   endless?: boolean;
   /** Send no ETag and no Last-Modified, so a partial download cannot be resumed. */
   noValidators?: boolean;
@@ -94,6 +97,8 @@ export interface RecordedRequest {
   ifNoneMatch: string | undefined;
   authorization: string | undefined;
   status: number;
+  /** Bytes of an `endless` body handed to the connection so far. */
+  sent: number;
 }
 
 const LAST_MODIFIED = 'Mon, 05 Jan 2026 00:00:00 GMT';
@@ -251,6 +256,7 @@ export class DistServer {
       ifNoneMatch: req.headers['if-none-match'],
       authorization: req.headers.authorization,
       status: 0,
+      sent: 0,
     };
     this.requests.push(record);
     this.#events.emit('request', record);
@@ -285,8 +291,8 @@ export class DistServer {
     }
     if (misbehaviour.endless) {
       record.status = 200;
-      res.writeHead(200, { 'content-type': 'application/octet-stream' });
-      sendForEver(res);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', ...misbehaviour.headers });
+      sendForEver(res, record);
       return;
     }
     if (misbehaviour.status !== undefined) {
@@ -360,11 +366,12 @@ function trickle(
   res.once('close', () => clearInterval(timer));
 }
 
-/** Write chunks for as long as the client reads them (it has to hang up). */
-function sendForEver(res: http.ServerResponse): void {
+/** Write chunks for as long as the client reads them (it has to hang up), counting them. */
+function sendForEver(res: http.ServerResponse, record: RecordedRequest): void {
   const chunk = Buffer.alloc(1 << 16, 0x61);
   const pump = () => {
     while (!res.destroyed) {
+      record.sent += chunk.length;
       if (!res.write(chunk)) {
         res.once('drain', pump);
         return;

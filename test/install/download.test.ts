@@ -177,7 +177,9 @@ describe('downloading an artifact', () => {
   });
 
   it('stops a download that grows past the declared size (exit 6)', async () => {
-    const { bytes, download, paths, lines } = await setup();
+    const { server, archivePath, bytes, download, paths, lines } = await setup();
+    // Without a Content-Length: one that announces too much is refused before the body.
+    server.misbehave(archivePath, { endless: true });
     await expect(download({ size: bytes.length - 10 })).rejects.toMatchObject({
       code: 'E_SIZE',
       exitCode: 6,
@@ -202,7 +204,9 @@ describe('downloading an artifact', () => {
     await expect(download({ size: bytes.length + 10 })).rejects.toMatchObject({
       code: 'E_SIZE',
       exitCode: 6,
-      message: expect.stringContaining(`has ${bytes.length} bytes, but the index says`),
+      message: expect.stringContaining(
+        `has ${bytes.length} bytes, but the index says ${bytes.length + 10} (as the server announces; refused before reading it)`,
+      ),
     });
     // The server sent all it has: one request, not a resume for bytes that do not exist.
     expect(server.count(archivePath)).toBe(1);
