@@ -50,6 +50,11 @@ export class LauncherContext implements RequestContext {
     return this.#tool ?? undefined;
   }
 
+  /** "mycc 1.4.2", for messages; "version 1.4.2" while nothing has told the tool's name. */
+  versionLabel(version: string): string {
+    return `${this.tool ?? 'version'} ${version}`;
+  }
+
   /** Whether the tool's name can be learned: an index is configured to learn it from. */
   toolLearnable(): boolean {
     return configuredDistUrl(this) !== undefined;

@@ -33,21 +33,20 @@ export async function uninstallVersion(
   }
   const v = request.version;
   const { paths } = ctx;
+  // Named now: without config.json's `tool` or a cached index, the tool's name comes from the
+  // receipts, and this version's may be the only one, gone by the time a wait for its lock ends.
+  const label = ctx.versionLabel(v);
   const notInstalled = () =>
-    new LauncherError(
-      'E_NOT_FOUND',
-      `${ctx.tool ?? 'version'} ${v} is not installed (in ${paths.versions})`,
-      {
-        hint: '`launcher list` shows the installed versions.',
-      },
-    );
+    new LauncherError('E_NOT_FOUND', `${label} is not installed (in ${paths.versions})`, {
+      hint: '`launcher list` shows the installed versions.',
+    });
   const refuseInUse = () => {
     const users = listSessions(paths).filter((s) => s.version === v);
     if (users.length === 0) return;
     const who = users
       .map((s) => `session ${s.session} (pid ${s.pid}, in ${s.projectRoot})`)
       .join(', ');
-    throw new LauncherError('E_IN_USE', `${v} is in use by ${who}`, {
+    throw new LauncherError('E_IN_USE', `${label} is in use by ${who}`, {
       hint: 'Stop it first (`launcher stop --dir <project>`), then run the uninstall again.',
     });
   };

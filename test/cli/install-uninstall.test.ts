@@ -131,7 +131,7 @@ describe('launcher uninstall', () => {
     const session = liveSession(env);
     const r = await launcher(['uninstall', '1.4.2'], { env, cwd: tempDir() });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`in use by session ${session.id}`);
+    expect(r.stderr).toContain(`launcher: mycc 1.4.2 is in use by session ${session.id}`);
     expect(existsSync(path.join(home, 'versions', '1.4.2', '.launcher-install.json'))).toBe(true);
   });
 
@@ -152,7 +152,8 @@ describe('launcher uninstall', () => {
       rmSync(path.join(env.LAUNCHER_HOME!, 'versions', '1.4.2'), { recursive: true }),
     );
     expect(r.code, r.stderr).toBe(4);
-    expect(r.stderr).toContain(`1.4.2 is not installed (in ${r.home}/versions)`);
+    // No index is cached: the tool's name came from the receipt of the version, now gone.
+    expect(r.stderr).toContain(`launcher: mycc 1.4.2 is not installed (in ${r.home}/versions)`);
     expect(r.stderr).toContain('`launcher list` shows the installed versions.');
   });
 });
