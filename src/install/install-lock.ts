@@ -24,9 +24,13 @@ import { readSmallFile } from '../util/read-small-file.js';
 import { DirChange } from './dir-change.js';
 import { lockFile } from './layout.js';
 
+/** What the holder of a version's lock does with the version, for the notes of its waiters. */
+export type LockOperation = 'install' | 'uninstall';
+
 /**
  * What a lock's owner file holds. `nonce` tells two holders with the same pid apart; `uptimeMs`
  * (the machine's, at `acquiredAt`; absent in an older launcher's record) tells a restart since.
+ * `operation` is absent in an older launcher's record and in the locks of other work (rehash).
  */
 export interface LockOwner {
   readonly pid: number;
@@ -34,6 +38,7 @@ export interface LockOwner {
   readonly nonce: string;
   readonly acquiredAt: string;
   readonly uptimeMs?: number;
+  readonly operation?: LockOperation;
 }
 
 /** A held lock; `release` removes it only while it is still ours. */
@@ -47,6 +52,8 @@ export interface VersionLock {
 
 export interface AcquireOptions {
   readonly signal?: AbortSignal | undefined;
+  /** Recorded in the owner file, so that waiters can say what they wait for. */
+  readonly operation?: LockOperation;
   /**
    * Called once per distinct owner we end up waiting for (`unreadable`: a lock this process
    * may not read, whose owner it cannot judge and so waits for).
@@ -314,13 +321,14 @@ export async function acquireLock(
   return takeLock(file, options);
 }
 
-function newOwner(): LockOwner {
+function newOwner(operation?: LockOperation): LockOwner {
   return {
     pid: process.pid,
     startTime: ownStartTime(),
     nonce: randomHex(8),
     acquiredAt: new Date().toISOString(),
     uptimeMs: uptimeNowMs(),
+    ...(operation ? { operation } : {}),
   };
 }
 
@@ -332,7 +340,7 @@ function heldLock(file: string, owner: LockOwner): VersionLock {
 }
 
 async function takeLock(file: string, options: AcquireOptions): Promise<VersionLock | null> {
-  const owner = newOwner();
+  const owner = newOwner(options.operation);
   const ready = prepare(file, owner);
   let placed = false;
   // Made when a wait begins: waiters sleep until the lock's directory changes.
@@ -434,6 +442,30 @@ export function lockHolder(owner: LockOwner | 'unreadable', file: string): strin
   return owner === 'unreadable'
     ? `the owner of ${file} (a lock launcher cannot read; remove it if no install is running)`
     : `process ${owner.pid}`;
+}
+
+// What the holder of a version's lock is doing, by its record's `operation`; an unknown one (or
+// none, as in an older launcher's record) is not guessed, nor printed.
+const DOING: Record<LockOperation, string> = {
+  install: 'is installing',
+  uninstall: 'is uninstalling',
+};
+
+/**
+ * The note of a process waiting for the lock of `label` ("mycc 1.4.2"): whom it waits for, and
+ * what that one is doing with the version when its record says.
+ */
+export function versionLockWaitNote(
+  owner: LockOwner | 'unreadable',
+  file: string,
+  label: string,
+): string {
+  const operation = owner === 'unreadable' ? undefined : owner.operation;
+  const doing =
+    operation !== undefined && Object.hasOwn(DOING, operation)
+      ? DOING[operation]
+      : 'holds the lock of';
+  return `launcher: waiting for ${lockHolder(owner, file)}, which ${doing} ${label}…\n`;
 }
 
 // Our owner file goes first, then the directory if it is empty: a lock another process put in

@@ -8,7 +8,7 @@ import type { DistVersion } from '../index/index-schema.js';
 import { versionDir } from '../paths.js';
 import { isIntact } from '../store/installed.js';
 import { damagedInstall, inspectReceipt } from '../store/receipt.js';
-import { acquireVersionLock, lockHolder } from './install-lock.js';
+import { acquireVersionLock, versionLockWaitNote } from './install-lock.js';
 import { warnTo } from './remove-tree.js';
 import { sweepLeftovers } from './sweep.js';
 
@@ -49,10 +49,9 @@ export async function installVersion(
   const { paths } = ctx;
   const lock = await acquireVersionLock(paths, version, {
     signal: options.signal,
+    operation: 'install',
     onWait: (owner, file) =>
-      options.output?.write(
-        `launcher: waiting for ${lockHolder(owner, file)}, which is installing ${ctx.tool ? `${ctx.tool} ` : ''}${version}…\n`,
-      ),
+      options.output?.write(versionLockWaitNote(owner, file, ctx.versionLabel(version))),
     // The receipt appears only with the finished install: seeing it ends the wait.
     unneeded: () => !options.force && isIntact(paths, version),
   });

@@ -8,7 +8,7 @@ import { listSessions } from '../session/registry.js';
 import { rehash } from '../shim/rehash.js';
 import { isInstalled } from '../store/installed.js';
 import { parseRequest } from '../version/request.js';
-import { acquireVersionLock, lockHolder } from './install-lock.js';
+import { acquireVersionLock, versionLockWaitNote } from './install-lock.js';
 import { downloadDir, newTrashDir } from './layout.js';
 import { removeOrWarn, warnTo } from './remove-tree.js';
 
@@ -56,10 +56,8 @@ export async function uninstallVersion(
   refuseInUse();
   const lock = await acquireVersionLock(paths, v, {
     signal: options.signal,
-    onWait: (owner, file) =>
-      options.output?.write(
-        `launcher: waiting for ${lockHolder(owner, file)}, which is installing ${v}…\n`,
-      ),
+    operation: 'uninstall',
+    onWait: (owner, file) => options.output?.write(versionLockWaitNote(owner, file, label)),
   });
   try {
     if (!isInstalled(paths, v)) throw notInstalled();

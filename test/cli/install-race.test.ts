@@ -105,7 +105,7 @@ describe('concurrent installs', () => {
     expect(server.count('/index.json')).toBe(1);
     expect(readdirSync(versions)).toEqual(['1.0.0']);
     const waited = results.filter((r) =>
-      /waiting for process \d+, which is installing (mycc )?1\.0\.0/.test(r.stderr),
+      /waiting for process \d+, which is installing (mycc|version) 1\.0\.0/.test(r.stderr),
     );
     expect(waited).toHaveLength(7);
   });

@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireVersionLock } from '../../src/install/install-lock.js';
+import { acquireVersionLock, type LockOperation } from '../../src/install/install-lock.js';
 import { launcherPaths } from '../../src/paths.js';
 import { SessionRecord } from '../../src/session/session-record.js';
 import { LAUNCHER_BIN, launcher, launcherWithFileLimit } from '../helpers/cli.js';
@@ -146,6 +146,24 @@ describe('launcher uninstall', () => {
     expect(existsSync(path.join(r.home, 'versions', '1.4.2', '.launcher-install.json'))).toBe(true);
   });
 
+  it.each([
+    { operation: 'uninstall', doing: 'is uninstalling' },
+    { operation: 'install', doing: 'is installing' },
+    // A lock without it, as an older launcher wrote it: what its owner does is not guessed.
+    { operation: undefined, doing: 'holds the lock of' },
+  ] as const)(
+    'says, while it waits, what the lock holder does: $doing',
+    async ({ operation, doing }) => {
+      const r = await uninstallAfterWaiting(() => {}, operation);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^launcher: waiting for process ${process.pid}, which ${doing} mycc 1\\.4\\.2…\n`,
+        ),
+      );
+    },
+  );
+
   it('exits 4 when the version was removed while it waited for the lock', async () => {
     // Another uninstall, holding the lock, removes the version meanwhile.
     const r = await uninstallAfterWaiting((env) =>
@@ -163,11 +181,14 @@ describe('launcher uninstall', () => {
  * install --force or another uninstall would; once it says it waits, `meanwhile` runs, then the
  * lock is released. Resolves to its exit code and stderr.
  */
-async function uninstallAfterWaiting(meanwhile: (env: NodeJS.ProcessEnv) => void) {
+async function uninstallAfterWaiting(
+  meanwhile: (env: NodeJS.ProcessEnv) => void,
+  operation?: LockOperation,
+) {
   const env = cleanEnv();
   const home = env.LAUNCHER_HOME!;
   placeVersion(home, '1.4.2');
-  const lock = await acquireVersionLock(launcherPaths(env), '1.4.2');
+  const lock = await acquireVersionLock(launcherPaths(env), '1.4.2', { operation });
   const uninstall = spawn(process.execPath, [LAUNCHER_BIN, 'uninstall', '1.4.2'], {
     env,
     cwd: tempDir(),

@@ -19,6 +19,7 @@ import {
   acquireVersionLock,
   type LockOwner,
   readLockOwner,
+  versionLockWaitNote,
 } from '../../src/install/install-lock.js';
 import { lockFile } from '../../src/install/layout.js';
 import { sweepLeftovers } from '../../src/install/sweep.js';
@@ -113,6 +114,27 @@ describe('the install lock', () => {
     lock.release();
     // Nothing is left beside the versions either: the lock was prepared under a name of its own.
     expect(readdirSync(paths.versions)).toEqual([]);
+  });
+
+  it('records what its holder does with the version, for the notes of those who wait', async () => {
+    const paths = home();
+    const lock = await acquireVersionLock(paths, '1.0.0', { operation: 'uninstall' });
+    const owner = readLockOwner(lock.file) as LockOwner;
+    expect(owner.operation).toBe('uninstall');
+    expect(versionLockWaitNote(owner, lock.file, 'mycc 1.0.0')).toBe(
+      `launcher: waiting for process ${process.pid}, which is uninstalling mycc 1.0.0…\n`,
+    );
+    lock.release();
+  });
+
+  it('says nothing of what the holder does when its record does not tell (older, or unknown)', () => {
+    const file = lockFile(home(), '1.0.0');
+    const neutral = `launcher: waiting for process 4242, which holds the lock of mycc 1.0.0…\n`;
+    const older = { pid: 4242, startTime: null, nonce: 'n', acquiredAt: '' };
+    expect(versionLockWaitNote(older, file, 'mycc 1.0.0')).toBe(neutral);
+    // Read from a file anyone may have written: never printed as it is.
+    const odd = { ...older, operation: '\u001b[2Jrebooting' } as unknown as LockOwner;
+    expect(versionLockWaitNote(odd, file, 'mycc 1.0.0')).toBe(neutral);
   });
 
   it('makes a second installer wait, telling it once for whom, until the first releases', async () => {
