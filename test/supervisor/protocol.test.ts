@@ -7,10 +7,12 @@ const USED = ['connected', 'ready', 'diagnostics', 'log'] as const;
 
 function raw(scenario: string, options = {}) {
   const test = supervise(fixture('raw-child.mjs', scenario), { name: 'mycc', ...options });
-  const used = USED.flatMap((name) => record(test.supervisor, name).map(() => name));
-  const uses = USED.map((name) => record(test.supervisor, name));
+  // Recording starts now, before the child runs; `used()` reads what was recorded by then.
+  const seen = USED.map((name) => ({ name, events: record(test.supervisor, name) }));
   const errors = record(test.supervisor, 'protocol-error');
-  return { ...test, used: () => uses.flat().length + used.length, errors };
+  /** The events of USED the supervisor emitted so far, one name per event. */
+  const used = () => seen.flatMap(({ name, events }) => events.map(() => name));
+  return { ...test, used, errors };
 }
 
 // The child is still supervised afterwards: it runs, and a stop ends it the usual way.
@@ -28,7 +30,7 @@ describe('a connection that does not authenticate', () => {
     expect(t.stdout()).toBe('error -32001\nclosed\n');
     expect(t.errors).toEqual([['refused a connection: wrong token']]);
     expect(t.lines).toContain('launcher: refused a connection: wrong token');
-    expect(t.used()).toBe(0);
+    expect(t.used()).toEqual([]);
     await stillSupervised(t);
   });
 
@@ -40,7 +42,7 @@ describe('a connection that does not authenticate', () => {
     expect(t.errors).toEqual([
       ['refused a connection: it sent launcher/ready before launcher/hello'],
     ]);
-    expect(t.used()).toBe(0);
+    expect(t.used()).toEqual([]);
     await stillSupervised(t);
   });
 
@@ -55,7 +57,7 @@ describe('a connection that does not authenticate', () => {
       await t.line(/^closed$/);
       expect(t.stdout()).toBe('closed\n');
       expect(t.errors).toEqual([[`refused a connection: it sent ${what} before launcher/hello`]]);
-      expect(t.used()).toBe(0);
+      expect(t.used()).toEqual([]);
       await stillSupervised(t);
     });
   }
@@ -68,7 +70,7 @@ describe('a connection that does not authenticate', () => {
     expect(t.errors).toEqual([
       ['refused a connection: hello "heartbeatMs" must be an integer from 0 to 715827882'],
     ]);
-    expect(t.used()).toBe(0);
+    expect(t.used()).toEqual([]);
     await stillSupervised(t);
   });
 
@@ -215,7 +217,8 @@ describe('a connected child that breaks the framing', () => {
     expect(t.lines.filter((line) => line.includes('dropped'))).toEqual([
       `launcher: dropped launcher/ready from mycc (pid ${pid}): ${reason} (later invalid launcher/ready messages from it are dropped without a word)`,
     ]);
-    expect(t.used()).toBe(1); // the hello: 'connected'
+    // The hello only: none of the invalid launcher/ready messages.
+    expect(t.used()).toEqual(['connected']);
     await stillSupervised(t);
   });
 
