@@ -21,6 +21,10 @@ import type { ArtifactDownload, DownloadContext } from './download.js';
 import { partialFiles } from './layout.js';
 import { byteLimit, hashInto, type Measured, measureFile } from './verify.js';
 
+// The partial file becomes the cached archive, unpacked after it is verified: no one else may
+// write to it, whatever the umask (without a mode, umask 000 made it 0666).
+const OWN_FILE_MODE = 0o644;
+
 /** The validators that make a partial file resumable, saved beside it. */
 interface PartialMeta {
   /**
@@ -121,7 +125,7 @@ async function attempt(
     // Order matters: no meta while the file is truncated, so a kill in between never pairs
     // new validators with old bytes.
     rmSync(meta, { force: true });
-    writeFileSync(part, '');
+    writeFileSync(part, '', { mode: OWN_FILE_MODE });
     const strong = etag && !etag.startsWith('W/') ? etag : null;
     const lastModified = header(res.headers, 'last-modified');
     if (strong || lastModified) {
@@ -130,7 +134,7 @@ async function attempt(
         etag: strong,
         lastModified: strong ? null : lastModified,
       };
-      writeFileSync(meta, JSON.stringify(saved));
+      writeFileSync(meta, JSON.stringify(saved), { mode: OWN_FILE_MODE });
     }
   } else if (state && (res.status === 206 || res.status === 416)) {
     // The server does not agree with the partial file: forget it and start over.
@@ -191,7 +195,7 @@ async function copyLocal(d: ArtifactDownload, ctx: DownloadContext): Promise<Fet
   const source = fileURLToPath(d.url);
   try {
     ctx.progress.start(redactUrl(d.url), statSync(source).size, 0);
-    writeFileSync(part, '');
+    writeFileSync(part, '', { mode: OWN_FILE_MODE });
     const hash = nodeCrypto().createHash('sha256');
     const appended = await appendHashed(
       createReadStream(source, { highWaterMark: 1 << 20, signal: ctx.signal }),

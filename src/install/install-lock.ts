@@ -211,7 +211,8 @@ function prepare(file: string, owner: LockOwner): string {
   makeOwnDir(ready, false);
   const record = path.join(ready, `${OWNER_PREFIX}${owner.nonce}`);
   try {
-    writeFileSync(record, `${JSON.stringify(owner)}\n`);
+    // Not 0666 under umask 000: another user could make a live owner look dead, and take over.
+    writeFileSync(record, `${JSON.stringify(owner)}\n`, { mode: 0o644 });
   } catch (error) {
     removeQuietly(ready);
     // A full disk fails the write, whose error names no file: this one is worth naming, as it

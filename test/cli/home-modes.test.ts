@@ -24,6 +24,41 @@ function dirModes(root: string): Record<string, string> {
   return modes;
 }
 
+/** Every file under `root`, relative to it, that others than its owner may write to. */
+function writableByOthers(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.isFile() && (statSync(file).mode & 0o022) !== 0)
+        found.push(path.relative(root, file));
+    }
+  };
+  walk(root);
+  return found;
+}
+
+describe("launcher's own files", () => {
+  it('are writable by their owner alone under umask 000, the cached archive included', async () => {
+    const server = await startDistServer({ versions: [{ version: '1.0.0' }] });
+    servers.push(server);
+    const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
+    const cwd = tempDir('launcher-project-');
+    for (const args of [
+      ['install', '1.0.0'],
+      ['global', '1.0.0'],
+      ['exec', 'mycc'],
+    ]) {
+      const r = await launcherWithUmask('000', args, { env, cwd });
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const home = env.LAUNCHER_HOME!;
+    expect(readdirSync(path.join(home, 'cache', 'downloads', '1.0.0'))).toHaveLength(1);
+    expect(writableByOthers(home)).toEqual([]);
+  });
+});
+
 describe("launcher's own directories", () => {
   it.each([
     // No umask at all: 0755, never the 0777 mkdir(2) would give.

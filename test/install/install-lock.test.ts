@@ -8,6 +8,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -114,6 +115,20 @@ describe('the install lock', () => {
     lock.release();
     // Nothing is left beside the versions either: the lock was prepared under a name of its own.
     expect(readdirSync(paths.versions)).toEqual([]);
+  });
+
+  it('is writable by its owner alone even under umask 000', async () => {
+    const paths = home();
+    const previous = process.umask(0);
+    try {
+      const lock = await acquireVersionLock(paths, '1.0.0');
+      const record = path.join(lock.file, `owner-${lock.owner.nonce}`);
+      const mode = (file: string) => (statSync(file).mode & 0o777).toString(8);
+      expect({ lock: mode(lock.file), owner: mode(record) }).toEqual({ lock: '755', owner: '644' });
+      lock.release();
+    } finally {
+      process.umask(previous);
+    }
   });
 
   it('records what its holder does with the version, for the notes of those who wait', async () => {
