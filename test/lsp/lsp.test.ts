@@ -2,6 +2,7 @@
 // compiler: diagnostics arrive, follow file changes, survive a crash and restart, and shutdown
 // leaves no process behind.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import {
   closeSync,
   copyFileSync,
@@ -126,6 +127,17 @@ function startLsp(args: string[]) {
       return exited;
     },
     sessions,
+    /** The states of the live sessions, as `launcher status --json` lists them. */
+    states: async () => (await sessions()).map((s: { state: string }) => s.state),
+    /**
+     * Put a directory where the kept diagnostics file goes: no run can keep diagnostics there,
+     * and the bridge reads none from it, so only a live session can show any. Returns its path.
+     */
+    blockKept: () => {
+      const kept = keptDiagnosticsFile(launcherPaths(env), project);
+      mkdirSync(kept, { recursive: true });
+      return kept;
+    },
     /** Make the pinned version test/fixtures/lsp-compiler.mjs, run with `args`. */
     useFixtureCompiler: (...args: string[]) => {
       const fixture = path.join(REPO_ROOT, 'test', 'fixtures', 'lsp-compiler.mjs');
@@ -147,6 +159,16 @@ function startLsp(args: string[]) {
     shown: (file: string) => diagnostics.get(uri(file))?.[0]?.message,
     stderr: () => stderr,
   };
+}
+
+/** `launcher lsp --start -- mycc serve` with the fixture compiler, once the editor shows it runs. */
+async function startFixtureCompiler() {
+  const lsp = startLsp(['--start', '--', 'mycc', 'serve']);
+  lsp.useFixtureCompiler();
+  onTestFailed(() => console.error(`launcher lsp wrote on stderr:\n${lsp.stderr()}`));
+  await lsp.initialize();
+  await expect.poll(() => lsp.shown('main.my'), { timeout: 15_000 }).toBe('running');
+  return lsp;
 }
 
 describe('launcher lsp --start', () => {
@@ -223,12 +245,22 @@ describe('launcher lsp --start', () => {
     expect(processExists(session.childPid)).toBe(false);
   });
 
+  it('stops its compiler before it answers shutdown, so nothing of it outlives the answer', async () => {
+    const lsp = await startFixtureCompiler();
+    const [session] = await lsp.sessions();
+    expect(processExists(session.childPid)).toBe(true);
+    // An editor may end the server as soon as shutdown is answered, before (or without) `exit`.
+    expect(await lsp.client.sendRequest('shutdown')).toBeNull();
+    expect(processExists(session.childPid)).toBe(false);
+    expect(await lsp.sessions()).toEqual([]);
+    await lsp.client.sendNotification('exit');
+    expect(await lsp.exited).toBe(0);
+    // Asked to stop, not killed: it said goodbye.
+    expect(lsp.stderr()).toContain('stopped: the editor closed the language server');
+  });
+
   it('once its compiler has ended, says so and follows the next session of the project', async () => {
-    const lsp = startLsp(['--start', '--', 'mycc', 'serve']);
-    lsp.useFixtureCompiler();
-    onTestFailed(() => console.error(`launcher lsp wrote on stderr:\n${lsp.stderr()}`));
-    await lsp.initialize();
-    await expect.poll(() => lsp.shown('main.my'), { timeout: 15_000 }).toBe('running');
+    const lsp = await startFixtureCompiler();
     expect(await launcher(['stop'], { env: lsp.env, cwd: lsp.project })).toMatchObject({ code: 0 });
     await expect
       .poll(() => lsp.messages, { timeout: 10_000 })
@@ -236,11 +268,7 @@ describe('launcher lsp --start', () => {
 
     // Another compiler of the project, started in a terminal: attached to, so its restart shows.
     const server = lsp.serve();
-    await expect
-      .poll(async () => (await lsp.sessions()).map((s: { state: string }) => s.state), {
-        timeout: 10_000,
-      })
-      .toEqual(['ready']);
+    await expect.poll(lsp.states, { timeout: 10_000 }).toEqual(['ready']);
     await expect
       .poll(
         async () => {
@@ -275,8 +303,7 @@ describe('launcher lsp --start', () => {
     lsp.useFixtureCompiler();
     onTestFailed(() => console.error(`launcher lsp wrote on stderr:\n${lsp.stderr()}`));
     // A directory where the kept file goes: no write can replace it.
-    const kept = keptDiagnosticsFile(launcherPaths(lsp.env), lsp.project);
-    mkdirSync(kept, { recursive: true });
+    const kept = lsp.blockKept();
     await lsp.initialize();
     await expect.poll(() => lsp.shown('main.my'), { timeout: 15_000 }).toBe('running');
     expect(await lsp.shutDown()).toBe(0);
@@ -290,11 +317,7 @@ describe('launcher lsp --start', () => {
   it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)(
     'on %s stops the compiler gracefully, keeps its last diagnostics, then dies of the signal',
     async (signal) => {
-      const lsp = startLsp(['--start', '--', 'mycc', 'serve']);
-      lsp.useFixtureCompiler();
-      onTestFailed(() => console.error(`launcher lsp wrote on stderr:\n${lsp.stderr()}`));
-      await lsp.initialize();
-      await expect.poll(() => lsp.shown('main.my'), { timeout: 15_000 }).toBe('running');
+      const lsp = await startFixtureCompiler();
       const [session] = await lsp.sessions();
       lsp.child.kill(signal);
       expect(await lsp.ended).toEqual({ code: null, signal });
@@ -329,6 +352,46 @@ describe('launcher lsp (attaching)', () => {
     server.kill('SIGTERM');
     expect(await lsp.shutDown()).toBe(0);
     expect(lsp.stderr()).not.toContain('internal error');
+  });
+
+  // The kept file tells of every run too; with it blocked, these come only from the session.
+  it('shows what a live session holds when it attaches, then each set it publishes', async () => {
+    const lsp = startLsp([]);
+    onTestFailed(() => console.error(`launcher lsp wrote on stderr:\n${lsp.stderr()}`));
+    lsp.blockKept();
+    const server = lsp.serve();
+    // mycc publishes its first diagnostics before it reports ready: the session holds them now.
+    await expect.poll(lsp.states, { timeout: 20_000 }).toEqual(['ready']);
+    await lsp.initialize();
+    await expect
+      .poll(() => lsp.codes('broken.my'), { timeout: 10_000 })
+      .toEqual(expect.arrayContaining(['MYCC001']));
+    // Fixed, the file's diagnostics are published again, empty: only the live stream has that.
+    writeFileSync(path.join(lsp.project, 'broken.my'), 'let x = 1\nprint(x)\n');
+    await expect.poll(() => lsp.codes('broken.my'), { timeout: 15_000 }).toEqual([]);
+    server.kill('SIGTERM');
+    expect(await lsp.shutDown()).toBe(0);
+  });
+
+  it('goes on to the next session of the project once the one it followed has ended', async () => {
+    const lsp = startLsp([]);
+    onTestFailed(() => console.error(`launcher lsp wrote on stderr:\n${lsp.stderr()}`));
+    lsp.blockKept();
+    const first = lsp.serve();
+    await lsp.initialize();
+    await expect
+      .poll(() => lsp.codes('broken.my'), { timeout: 20_000 })
+      .toEqual(expect.arrayContaining(['MYCC001']));
+    first.kill('SIGTERM');
+    await once(first, 'close');
+    expect(await lsp.sessions()).toEqual([]);
+
+    // A new file, served by a new session: its diagnostics can come only from that session.
+    writeFileSync(path.join(lsp.project, 'other.my'), 'print(nope)\n');
+    const second = lsp.serve();
+    await expect.poll(() => lsp.codes('other.my'), { timeout: 20_000 }).toEqual(['MYCC001']);
+    second.kill('SIGTERM');
+    expect(await lsp.shutDown()).toBe(0);
   });
 
   it('tells one failed run of another launcher as a warning, not as giving up', async () => {
@@ -439,8 +502,7 @@ describe('launcher lsp (attaching)', () => {
 
   it('says when the kept diagnostics cannot be read, and shows them once they can', async () => {
     const lsp = startLsp([]);
-    const file = keptDiagnosticsFile(launcherPaths(lsp.env), lsp.project);
-    mkdirSync(file, { recursive: true }); // a directory in its place: unreadable for root too
+    const file = lsp.blockKept(); // a directory in its place: unreadable for root too
     await lsp.initialize();
     await expect
       .poll(() => lsp.messages.join('\n'), { timeout: 10_000 })
