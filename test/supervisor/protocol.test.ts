@@ -82,6 +82,30 @@ describe('a connection that does not authenticate', () => {
     await stillSupervised(t);
   });
 
+  // The deadline runs from the connection, not from its last byte: a hello begun and never
+  // finished is as late as none at all.
+  it.each(['header-only', 'half-hello'])(
+    'is closed when its hello stalls part-way (%s) past the hello timeout',
+    async (scenario) => {
+      const t = raw(scenario, { helloTimeoutMs: 200 });
+      await t.supervisor.start();
+      await t.line(/^closed$/);
+      expect(t.errors).toEqual([['refused a connection: no launcher/hello within 200 ms']]);
+      expect(t.used()).toBe(0);
+      await stillSupervised(t);
+    },
+  );
+
+  it('is closed at the hello timeout after it connected, however late its first byte came', async () => {
+    const t = raw('slow-hello', { helloTimeoutMs: 1500 });
+    await t.supervisor.start();
+    await t.line(/^(closed|accepted)$/);
+    expect(t.stdout()).toBe('closed\n');
+    expect(t.errors).toEqual([['refused a connection: no launcher/hello within 1500 ms']]);
+    expect(t.used()).toBe(0);
+    await stillSupervised(t);
+  });
+
   it('accepts only one connection per child', async () => {
     const t = raw('twice');
     await t.supervisor.start();
