@@ -227,6 +227,26 @@ describe('no descendant outlives supervision', () => {
     expect([alive(pids.child), alive(pids.grandchild)]).toEqual([false, false]);
   });
 
+  // Child and grandchild both ignore SIGTERM. What is left of the tree after the child exits is
+  // reaped anyway, but only one more stop timeout later: the grandchild must die with the child.
+  it.each(['own', 'shared'] as const)(
+    'kills the whole tree at the stop timeout, the grandchild together with the child (%s group)',
+    async (processGroup) => {
+      const stopTimeoutMs = 3000;
+      const { supervisor, line } = supervise(fixture('grandchild-spawner.mjs', 'stubborn'), {
+        processGroup,
+        stopTimeoutMs,
+      });
+      await supervisor.start();
+      const pids = JSON.parse(await line(/^\{/));
+      const stopped = supervisor.stop();
+      await until(() => !alive(pids.child), 2 * stopTimeoutMs);
+      // Killed with it, a moment ago; not left for the next timeout.
+      await allGone([pids.grandchild], stopTimeoutMs / 2);
+      await stopped;
+    },
+  );
+
   it('kills what a crashed child sharing the launcher’s group left, before restarting it', async () => {
     const { supervisor, grandchildren } = crashingSpawner({
       restart: 'on-failure',
