@@ -91,7 +91,7 @@ describe('a connection that does not authenticate', () => {
       await t.supervisor.start();
       await t.line(/^closed$/);
       expect(t.errors).toEqual([['refused a connection: no launcher/hello within 200 ms']]);
-      expect(t.used()).toBe(0);
+      expect(t.used()).toEqual([]);
       await stillSupervised(t);
     },
   );
@@ -102,7 +102,7 @@ describe('a connection that does not authenticate', () => {
     await t.line(/^(closed|accepted)$/);
     expect(t.stdout()).toBe('closed\n');
     expect(t.errors).toEqual([['refused a connection: no launcher/hello within 1500 ms']]);
-    expect(t.used()).toBe(0);
+    expect(t.used()).toEqual([]);
     await stillSupervised(t);
   });
 
