@@ -8,6 +8,7 @@ import type { HttpClient } from '../index/http-client.js';
 import { type DistIndex, type DistVersion, newestVersionsHint } from '../index/index-schema.js';
 import { redactUrl } from '../index/url-secrets.js';
 import { versionDir } from '../paths.js';
+import type { RehashOptions } from '../shim/rehash.js';
 import { isIntact } from '../store/installed.js';
 import { highestSatisfying, type Request } from '../version/request.js';
 import { type InstallPlan, installVersion } from './install-version.js';
@@ -57,9 +58,9 @@ export function pickVersion(index: DistIndex, target: InstallTarget): DistVersio
 
 /**
  * Install the highest version satisfying `target` (nothing to do when it is installed and not
- * damaged, unless `force`). An exact request takes the version's lock before fetching anything, so installers
- * that race for one version wait without touching the network. Ctrl-C or kill removes what was
- * started and re-raises the signal.
+ * damaged, unless `force`), and see that its bins have shims. An exact request takes the
+ * version's lock before fetching anything, so installers that race for one version wait without
+ * touching the network. Ctrl-C or kill removes what was started and re-raises the signal.
  */
 export async function installRequest(
   ctx: LauncherContext,
@@ -72,12 +73,17 @@ export async function installRequest(
       hint: '`system` means the compiler already on your PATH; name a version such as 1.4.2 to install one.',
     });
   }
-  const alreadyThere = (version: string, tool: string | undefined): InstallOutcome => {
+  const alreadyThere = async (
+    version: string,
+    tool: string | undefined,
+    signal: AbortSignal,
+  ): Promise<InstallOutcome> => {
     sweepLeftovers(ctx.paths, undefined, warnTo(options.output));
+    await refreshShims(ctx, version, false, { signal, output: options.output });
     return { tool, version, dir: versionDir(ctx.paths, version), installedNow: false };
   };
   if (request.kind === 'exact' && !options.force && isIntact(ctx.paths, request.version)) {
-    return alreadyThere(request.version, ctx.tool);
+    return interruptible((signal) => alreadyThere(request.version, ctx.tool, signal));
   }
   return interruptible(async (signal) => {
     let client: HttpClient | undefined;
@@ -114,7 +120,7 @@ export async function installRequest(
         const chosen = pickVersion(index, target);
         version = chosen.version;
         if (!options.force && isIntact(ctx.paths, version))
-          return alreadyThere(version, index.tool);
+          return await alreadyThere(version, index.tool, signal);
         plan = async () => planOf(index, chosen);
       }
       const done = await installVersion(ctx, version, {
@@ -125,13 +131,25 @@ export async function installRequest(
         client: getClient,
         signal,
       });
-      if (done.installedNow) {
-        const { rehash } = await import('../shim/rehash.js');
-        await rehash(ctx, { signal, output: options.output });
-      }
+      await refreshShims(ctx, version, done.installedNow, { signal, output: options.output });
       return { version, ...done };
     } finally {
       await client?.close();
     }
   });
+}
+
+/**
+ * Refresh the shims after installing `version`; when this run did not install it (it was there,
+ * or another installer finished it while this one waited), only if one of its bins has no shim:
+ * the run that installed it may have been killed before its own refresh.
+ */
+async function refreshShims(
+  ctx: LauncherContext,
+  version: string,
+  installedNow: boolean,
+  options: RehashOptions,
+): Promise<void> {
+  const { ensureShims, rehash } = await import('../shim/rehash.js');
+  await (installedNow ? rehash(ctx, options) : ensureShims(ctx, version, options));
 }

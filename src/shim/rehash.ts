@@ -1,5 +1,5 @@
 // `launcher rehash`: one shim per bin of every installed version, and none for bins no longer provided.
-import { chmodSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LauncherContext } from '../context.js';
@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { makeOwnDir } from '../util/own-dir.js';
 import { readSmallFile } from '../util/read-small-file.js';
 import { cmdPath, quoteCmd } from './cmd-path.js';
+import { isOrphanedTemporary } from './leftover-temporary.js';
 import { quotePosix } from './shell-quote.js';
 import { forgetSnapshotFailure, snapshotFiles } from './snapshot.js';
 
@@ -205,17 +206,36 @@ export async function rehash(
       options.output?.write(
         `launcher: keeping every shim: the install receipt of ${damaged.join(', ')} is damaged, so which bins it has cannot be told (\`launcher install --force <version>\` repairs it)\n`,
       );
-      return { written, removed };
     }
     for (const name of readdirSync(dir)) {
       const bin = isWindows ? name.replace(/\.cmd$/i, '') : name;
       const file = path.join(dir, name);
-      if (name.startsWith('.') || bins.has(bin) || !isOurShim(file)) continue;
-      rmSync(file, { force: true });
-      removed.push(bin);
+      if (name.startsWith('.') || bins.has(bin)) continue;
+      // A shim a killed rehash was writing: no shim (maybe empty), so it goes whatever else is
+      // kept, and unlisted. Only rehash writes here, under the lock we hold.
+      if (isOrphanedTemporary(name)) rmSync(file, { force: true });
+      else if (damaged.length === 0 && isOurShim(file)) {
+        rmSync(file, { force: true });
+        removed.push(bin);
+      }
     }
     return { written, removed };
   } finally {
     lock.release();
   }
+}
+
+/**
+ * Refresh the shims unless every bin of the installed `version` has one. An install killed
+ * between renaming the version into place and refreshing the shims leaves it installed without
+ * them; the next install of it finds it there and must still leave it callable. A few `stat`s.
+ */
+export async function ensureShims(
+  ctx: LauncherContext,
+  version: string,
+  options: RehashOptions = {},
+): Promise<void> {
+  const bins = Object.keys(readReceipt(ctx.paths, version)?.bins ?? {});
+  if (bins.every((bin) => existsSync(shimFile(ctx.paths.shims, bin)))) return;
+  await rehash(ctx, options);
 }

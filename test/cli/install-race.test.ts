@@ -3,12 +3,24 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, statSync, watch } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  watch,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LAUNCHER_BIN, launcher } from '../helpers/cli.js';
+import { acquireVersionLock } from '../../src/install/install-lock.js';
+import { launcherPaths } from '../../src/paths.js';
+import { LAUNCHER_BIN, launcher, run } from '../helpers/cli.js';
 import { type DistServer, startDistServer } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
+import { deadPid, writeLock } from '../helpers/lock-owners.js';
 
 const servers: DistServer[] = [];
 const children: ChildProcess[] = [];
@@ -145,6 +157,55 @@ describe('installers that die', () => {
     const second = await launcher(['install', '1.0.0'], { env, cwd });
     expect(second.code).toBe(0);
     expect(readdirSync(versions)).toEqual(['1.0.0']);
+  });
+
+  // The state an installer killed between renaming the version into place and refreshing the
+  // shims leaves: the version installed, its shims missing, and, had its rehash begun, the lock
+  // of the shims held by the dead process and a shim half written under a temporary name.
+  async function killedBeforeTheShims(home: string): Promise<string> {
+    const shims = path.join(home, 'shims');
+    rmSync(shims, { recursive: true });
+    const pid = await deadPid();
+    writeLock(path.join(shims, '.rehash.lock'), { pid });
+    writeFileSync(path.join(shims, `mycc.${pid}.0badcafe.tmp`), '');
+    return shims;
+  }
+
+  it('leaves working shims when the installer was killed before writing them: the next install finds the version there and writes them', async () => {
+    const { server, env, cwd, home } = await setup();
+    expect((await launcher(['install', '1.0.0'], { env, cwd })).code).toBe(0);
+    const shims = await killedBeforeTheShims(home);
+    const again = await launcher(['install', '1.0.0'], { env, cwd });
+    expect(again).toMatchObject({ code: 0, stderr: '' });
+    expect(again.stdout).toContain('already installed');
+    expect(readdirSync(shims)).toEqual(['mycc']);
+    expect(server.count(server.archivePath('1.0.0'))).toBe(1);
+    writeFileSync(path.join(cwd, '.tool-version'), '1.0.0\n');
+    expect(await run(path.join(shims, 'mycc'), ['hi'], { env, cwd })).toMatchObject({
+      code: 0,
+      stdout: 'mycc 1.0.0 hi\n',
+    });
+  });
+
+  it('leaves working shims after waiting for an installer that finished the version but not its shims', async () => {
+    const { server, env, cwd, home } = await setup();
+    expect((await launcher(['install', '1.0.0'], { env, cwd })).code).toBe(0);
+    const shims = await killedBeforeTheShims(home);
+    // The version is not there yet while its installer (this test process) holds the lock.
+    const installed = path.join(home, 'versions', '1.0.0');
+    const aside = path.join(home, 'aside');
+    renameSync(installed, aside);
+    const lock = await acquireVersionLock(launcherPaths(env), '1.0.0');
+    try {
+      const waiter = startInstall(env, cwd);
+      await waiter.sawOnStderr('launcher: waiting for process');
+      renameSync(aside, installed);
+      expect(await waiter.exited).toMatchObject({ code: 0, signal: null });
+    } finally {
+      lock.release();
+    }
+    expect(readdirSync(shims)).toEqual(['mycc']);
+    expect(server.count(server.archivePath('1.0.0'))).toBe(1);
   });
 
   it('removes what it started and dies of the signal when interrupted during the download', async () => {

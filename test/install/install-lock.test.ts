@@ -28,6 +28,7 @@ import { launcherPaths, RECEIPT_FILE } from '../../src/paths.js';
 import { madeBeforeBoot, probeProcess } from '../../src/session/process-identity.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { cleanEnv } from '../helpers/env.js';
+import { deadPid, writeLock } from '../helpers/lock-owners.js';
 import { asUserWithoutPrivileges } from '../helpers/other-user.js';
 import { onPlatform } from '../helpers/platform.js';
 
@@ -56,13 +57,6 @@ async function liveProcess(): Promise<ChildProcess> {
   return child;
 }
 
-/** The pid of a process that has exited. */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-  await once(child, 'exit');
-  return child.pid!;
-}
-
 /** Run an ES module script (importing the built lock module) as `user`; resolves to its stdout. */
 async function runScript(
   script: string,
@@ -80,13 +74,6 @@ async function runScript(
   child.stdout!.on('data', (d) => (out += d));
   await once(child, 'exit');
   return out;
-}
-
-/** A lock as launcher puts it in place: a directory holding the owner's file. */
-function writeLock(file: string, owner: Partial<LockOwner>) {
-  const record = { startTime: null, nonce: 'someone-else', acquiredAt: '', ...owner };
-  mkdirSync(file, { recursive: true });
-  writeFileSync(path.join(file, `owner-${record.nonce}`), JSON.stringify(record));
 }
 
 /** A lock as launcher 0.1 wrote it: a plain file holding the owner. */

@@ -19,6 +19,7 @@ import { quoteForShim, rehash, renderShim } from '../../src/shim/rehash.js';
 import { LAUNCHER_BIN, launcher } from '../helpers/cli.js';
 import { type DistServer, startDistServer } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
+import { deadPid } from '../helpers/lock-owners.js';
 import { placeVersion } from '../helpers/store.js';
 
 describe('rehash', () => {
@@ -146,6 +147,26 @@ describe('rehash', () => {
     const call = spawnSync(path.join(home, 'shims', 'mycc'), [], { cwd, env, encoding: 'utf8' });
     expect(call.status).toBe(6);
     expect(call.stderr).toContain('launcher install --force 1.4.2');
+  });
+
+  it('removes the shims a killed rehash left half written, even while every shim is kept, and lists none', async () => {
+    const env = cleanEnv();
+    placeVersion(env.LAUNCHER_HOME!, '1.4.2', { bins: { mycc: 'bin/mycc' } });
+    placeVersion(env.LAUNCHER_HOME!, '2.0.0', { bins: { mycc: 'bin/mycc' } });
+    writeFileSync(
+      path.join(env.LAUNCHER_HOME!, 'versions', '2.0.0', '.launcher-install.json'),
+      '{',
+    );
+    const shims = path.join(env.LAUNCHER_HOME!, 'shims');
+    mkdirSync(shims);
+    const killed = `mycc.${await deadPid()}.0badcafe.tmp`;
+    writeFileSync(path.join(shims, killed), '');
+    // One of a process that still runs is not judged: only rehash writes here, under its lock.
+    const running = `mycc.${process.pid}.0badcafe.tmp`;
+    writeFileSync(path.join(shims, running), '');
+    const result = await rehash(new LauncherContext(env));
+    expect(result.removed).toEqual([]);
+    expect(readdirSync(shims).sort()).toEqual(['mycc', running]);
   });
 
   it('passes over a FIFO in the shims directory instead of blocking on it (rehash, doctor)', async () => {
