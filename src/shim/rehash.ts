@@ -16,7 +16,7 @@ import { readSmallFile } from '../util/read-small-file.js';
 import { cmdPath, quoteCmd } from './cmd-path.js';
 import { isOrphanedTemporary } from './leftover-temporary.js';
 import { quotePosix } from './shell-quote.js';
-import { forgetSnapshotFailure, snapshotFiles } from './snapshot.js';
+import { forgetSnapshotFailure, removeSnapshotLeftovers, snapshotFiles } from './snapshot.js';
 
 /** The script every shim runs: the lean shim entry (see docs/architecture.md). */
 export function shimEntry(): string {
@@ -187,8 +187,10 @@ export async function rehash(
       entry: shimEntry(),
       blob: snapshotFiles(ctx.paths).blob,
     };
-    // An explicit rehash (and each install) gives a snapshot that failed to build another chance.
+    // An explicit rehash (and each install) gives a snapshot that failed to build another chance,
+    // and removes what killed builds left, which no call removes once a build has succeeded.
     forgetSnapshotFailure(ctx.paths);
+    removeSnapshotLeftovers(ctx.paths);
     const written: string[] = [];
     // Paths a .cmd shim had to write outside ASCII, with the shims that hold them.
     const nonAscii = new Map<string, string[]>();

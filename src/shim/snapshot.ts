@@ -10,6 +10,7 @@ import type { LauncherPaths } from '../paths.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { makeOwnDir } from '../util/own-dir.js';
 import { findProgram } from '../util/search-path.js';
+import { isOrphanedTemporary } from './leftover-temporary.js';
 
 /** Set to `0` to never build or use the snapshot. */
 export const SNAPSHOT_VAR = 'LAUNCHER_SHIM_SNAPSHOT';
@@ -141,7 +142,7 @@ async function buildSnapshot(paths: LauncherPaths): Promise<void> {
   const identity = snapshotIdentity();
   if (identity === undefined) return;
   makeOwnDir(files.dir);
-  removeOldTemporaries(files.dir);
+  removeSnapshotLeftovers(paths);
   // Sixteen shims started at once on a fresh home (make -j16) need one build, not sixteen: the
   // others run without the snapshot meanwhile. The install lock's mechanism (owner pid and
   // start time, takeover of a dead owner); loaded here, as builds are rare.
@@ -186,6 +187,8 @@ async function buildSnapshot(paths: LauncherPaths): Promise<void> {
     renameSync(tmp, files.blob);
     const blobIno = String(statSync(files.blob, { bigint: true }).ino);
     writeFileAtomic(files.stamp, `${JSON.stringify({ identity, blobIno })}\n`);
+    // Once built, no call builds again: what builds killed meanwhile left must go now.
+    removeSnapshotLeftovers(paths);
   } catch (error) {
     rmSync(tmp, { force: true });
     writeFileAtomic(
@@ -199,17 +202,32 @@ async function buildSnapshot(paths: LauncherPaths): Promise<void> {
 
 const BUILD_TIMEOUT_MS = 60_000;
 
-// A build killed half-way (Ctrl-C during a shim's first call) leaves its temporary blob. The
-// change time, not the modification time: a finished blob carries the Node binary's date.
-function removeOldTemporaries(dir: string): void {
-  const hourAgo = Date.now() - 3_600_000;
-  for (const name of readdirSync(dir)) {
-    if (!name.endsWith('.tmp')) continue;
-    const file = path.join(dir, name);
-    if ((statSync(file, { throwIfNoEntry: false })?.ctimeMs ?? Infinity) < hourAgo) {
-      rmSync(file, { force: true });
+/**
+ * Remove the temporary files of builds killed half-way (Ctrl-C or kill during a shim's first
+ * call): each blob is about 5 MB. Run by each build, before and after it, and by rehash; never
+ * by a call that does not build. Never throws.
+ */
+export function removeSnapshotLeftovers(paths: LauncherPaths): void {
+  const { dir } = snapshotFiles(paths);
+  try {
+    for (const name of readdirSync(dir)) {
+      if (name.endsWith('.tmp') && isLeftover(path.join(dir, name))) {
+        rmSync(path.join(dir, name), { force: true });
+      }
     }
+  } catch {
+    // No cache yet, or one we may not change: nothing we could remove.
   }
+}
+
+// A temporary file is named after the launcher that builds (the lock's owner), so it goes once
+// that process runs no more. One whose pid another process has taken since goes once an hour
+// old, no build taking that long (by the change time: a finished blob carries the Node binary's
+// modification time). A builder outlives its launcher killed by SIGKILL by a second or so, and
+// may write its blob after this ran: the next build or rehash removes that one.
+function isLeftover(file: string): boolean {
+  if (isOrphanedTemporary(path.basename(file))) return true;
+  return (statSync(file, { throwIfNoEntry: false })?.ctimeMs ?? Infinity) < Date.now() - 3_600_000;
 }
 
 function readJson(file: string): Record<string, unknown> | undefined {

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launcher, run } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
+import { deadPid } from '../helpers/lock-owners.js';
 import { placeVersion } from '../helpers/store.js';
 import { watchText } from '../supervisor/helpers.js';
 
@@ -54,6 +55,7 @@ async function world(extra: NodeJS.ProcessEnv = {}) {
     project,
     shim,
     call,
+    dir,
     blob: path.join(dir, 'shim.blob'),
     failed: path.join(dir, 'failed.json'),
   };
@@ -202,6 +204,51 @@ describe.runIf(process.platform === 'linux')('the shim’s start-up snapshot', (
       expect(r.stdout.includes('--snapshot-blob')).toBe(fromSnapshot);
       expect(r.stdout).toContain('args=x');
     }
+  }, 30_000);
+
+  it('has what killed builds left removed by the next build, before and after it, keeping a running one’s', async () => {
+    const { call, dir } = await world();
+    mkdirSync(dir, { recursive: true });
+    const blobOf = (pid: number) => `shim.blob.${pid}.tmp`;
+    // A build killed with its launcher; one running now (this process's pid); and one whose
+    // launcher dies while the next build runs: its process exits as the build takes its lock.
+    const killed = blobOf(await deadPid());
+    const running = blobOf(process.pid);
+    const dying = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require('node:fs').watch(process.argv[1], (_, name) => { if (name?.startsWith('building')) process.exit(0); }); console.log('watching');`,
+        dir,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = once(dying, 'exit');
+    await watchText(dying.stdout!).line(/watching/);
+    const diedDuringTheBuild = blobOf(dying.pid!);
+    for (const name of [killed, running, diedDuringTheBuild]) {
+      writeFileSync(path.join(dir, name), 'part of a blob');
+    }
+    try {
+      expect((await call()).fromSnapshot).toBe(false);
+    } finally {
+      dying.kill();
+    }
+    expect(await exited).toEqual([0, null]);
+    expect(readdirSync(dir).sort()).toEqual(['shim.blob', running, 'shim.json']);
+  }, 30_000);
+
+  it('has what killed builds left removed by rehash once no call builds any more', async () => {
+    const { call, dir, env, project } = await world();
+    await call();
+    expect((await call()).fromSnapshot).toBe(true);
+    const killed = `shim.blob.${await deadPid()}.tmp`;
+    writeFileSync(path.join(dir, killed), 'part of a blob');
+    // A call that does not build looks for none: the hot path stays as it was.
+    expect((await call()).fromSnapshot).toBe(true);
+    expect(readdirSync(dir)).toContain(killed);
+    expect((await launcher(['rehash'], { env, cwd: project })).code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['shim.blob', 'shim.json']);
   }, 30_000);
 
   it('is reported by doctor', async () => {
