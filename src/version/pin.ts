@@ -8,12 +8,12 @@ import {
   rmSync,
   type Stats,
   statSync,
-  writeFileSync,
 } from 'node:fs';
 import { errnoCode, LauncherError } from '../errors.js';
 import { quotePosix } from '../shim/shell-quote.js';
 import { type AtomicWriteOptions, writeFileAtomic } from '../util/atomic-write.js';
 import { readSmallFile } from '../util/read-small-file.js';
+import { writeInPlace } from '../util/write-in-place.js';
 import { parseRequest, type Request } from './request.js';
 import { isWholeVersionFile, MAX_VERSION_FILE_BYTES } from './version-file.js';
 
@@ -56,7 +56,7 @@ export function writePin(file: string, request: Request, options: AtomicWriteOpt
     ...(existing ? { keep: { mode: existing.mode & 0o777, gid: existing.gid } } : {}),
   };
   try {
-    if (existing && !replaceable(existing)) writeFileSync(target, text);
+    if (existing && !replaceable(existing)) writeInPlace(target, Buffer.from(text));
     else {
       try {
         writeFileAtomic(target, text, 0o644, writeOptions);
@@ -64,7 +64,7 @@ export function writePin(file: string, request: Request, options: AtomicWriteOpt
         // A directory this user may not write in, around a file they may write: as `echo`.
         const code = errnoCode(error);
         if (!existing || (code !== 'EACCES' && code !== 'EPERM')) throw error;
-        writeFileSync(target, text);
+        writeInPlace(target, Buffer.from(text));
       }
     }
   } catch (error) {

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ALIASES, COMMAND_WORDS } from '../../src/cli/command-words.js';
-import { LAUNCHER_BIN, launcher, run } from '../helpers/cli.js';
+import { LAUNCHER_BIN, launcher, launcherWithFileLimit, run } from '../helpers/cli.js';
 import { type DistServer, startDistServer } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { asUserWithoutPrivileges } from '../helpers/other-user.js';
@@ -387,6 +387,35 @@ describe('launcher local', () => {
       gid: daemon,
       mode: before.mode,
     });
+  });
+
+  it('leaves a .tool-version it writes in place as it was when the write fails', async () => {
+    const pinned = '# pinned\n1.4.2\n';
+    // One with set-id bits (the user's own), and another user's in a directory the writer may
+    // not write in (as the test above): both are written in place.
+    const setId = project(pinned);
+    chmodSync(path.join(setId.dir, '.tool-version'), 0o2664);
+    const shared = project(pinned);
+    const user = asUserWithoutPrivileges(shared.home);
+    chownSync(shared.dir, 1, 1);
+    chmodSync(shared.dir, 0o755);
+    chownSync(path.join(shared.dir, '.tool-version'), 1, 1);
+    chmodSync(path.join(shared.dir, '.tool-version'), 0o666);
+    for (const [{ env, dir }, as] of [
+      [setId, {}],
+      [shared, user],
+    ] as const) {
+      const file = path.join(dir, '.tool-version');
+      const before = statSync(file);
+      // No byte may be written (ulimit -f 0): EFBIG, as a full disk's ENOSPC.
+      const r = await launcherWithFileLimit(0, ['local', '1.5.0'], { env, cwd: dir, ...as });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`cannot write ${file}`);
+      expect(readFileSync(file, 'utf8')).toBe(pinned);
+      expect(statSync(file)).toMatchObject({ ino: before.ino, mode: before.mode });
+      const current = await launcher(['current'], { env, cwd: dir });
+      expect(current.stdout).toContain(`1.4.2 (set by ${file}`);
+    }
   });
 
   it('keeps set-id bits of a .tool-version, writing it in place', async () => {

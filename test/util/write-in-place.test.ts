@@ -1,0 +1,69 @@
+// Rewriting a file in place (src/util/write-in-place.ts, as built in dist/): in a process of its
+// own, so that a file size limit (the shell's `ulimit -f`) can make a write fail part way.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/cli.js';
+import { tempDir } from '../helpers/env.js';
+
+const module = pathToFileURL(path.join(REPO_ROOT, 'dist', 'util', 'write-in-place.js')).href;
+
+// Write `text` over `file` in place under a file size limit of `blocks` (512 bytes each in
+// /bin/sh); what the write threw, or 'ok'.
+function writeUnderLimit(file: string, text: string, blocks: number | 'unlimited'): string {
+  const script = `
+    import { writeInPlace } from ${JSON.stringify(module)};
+    try {
+      writeInPlace(process.argv[1], Buffer.from(process.argv[2]));
+      process.stdout.write('ok');
+    } catch (error) {
+      process.stdout.write(error.code);
+    }`;
+  const run = spawnSync(
+    '/bin/sh',
+    [
+      '-c',
+      `ulimit -f ${blocks} && exec "$0" "$@"`,
+      process.execPath,
+      '--input-type=module',
+      '-e',
+      script,
+      file,
+      text,
+    ],
+    { encoding: 'utf8' },
+  );
+  expect(run.stderr).toBe('');
+  return run.stdout;
+}
+
+describe('writeInPlace', () => {
+  it('puts back the bytes it overwrote when a write fails part way', () => {
+    const file = path.join(tempDir(), 'pin');
+    const old = '# pinned\n1.4.2\n';
+    writeFileSync(file, old);
+    const before = statSync(file);
+    // 512 bytes are allowed: the first write overwrites the old ones, the next one fails.
+    expect(writeUnderLimit(file, 'x'.repeat(4000), 1)).toBe('EFBIG');
+    expect(readFileSync(file, 'utf8')).toBe(old);
+    expect(statSync(file).ino).toBe(before.ino);
+  });
+
+  it('leaves the file as it was when no byte may be written', () => {
+    const file = path.join(tempDir(), 'pin');
+    writeFileSync(file, '1.4.2\n');
+    expect(writeUnderLimit(file, '1.5.0\n', 0)).toBe('EFBIG');
+    expect(readFileSync(file, 'utf8')).toBe('1.4.2\n');
+  });
+
+  it('replaces a longer file by a shorter one, and a shorter by a longer one', () => {
+    const file = path.join(tempDir(), 'pin');
+    writeFileSync(file, `# ${'comment '.repeat(1000)}\n1.4.2\n`);
+    expect(writeUnderLimit(file, '1.5.0\n', 'unlimited')).toBe('ok');
+    expect(readFileSync(file, 'utf8')).toBe('1.5.0\n');
+    expect(writeUnderLimit(file, '2.0.0-rc.1\n', 'unlimited')).toBe('ok');
+    expect(readFileSync(file, 'utf8')).toBe('2.0.0-rc.1\n');
+  });
+});
