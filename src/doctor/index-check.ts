@@ -1,9 +1,10 @@
 // Doctor: the distribution index is configured, reachable and valid.
+import { isOffline } from '../config/switches.js';
 import type { LauncherContext } from '../context.js';
 import { isLauncherError } from '../errors.js';
 import { configuredDistUrl } from '../index/dist-url.js';
 import { HttpClient, httpSettings } from '../index/http-client.js';
-import { isOffline, loadIndex } from '../index/load-index.js';
+import { loadIndex } from '../index/load-index.js';
 import { redactUrl } from '../index/url-secrets.js';
 import { type Finding, fail, failFrom, ok, warn } from './check.js';
 

@@ -59,9 +59,6 @@ export class HttpStatusError extends Error {
   }
 }
 
-/** True when `LAUNCHER_OFFLINE=1`: nothing is fetched, the caches must do. */
-export const isOffline = (env: NodeJS.ProcessEnv): boolean => env.LAUNCHER_OFFLINE === '1';
-
 /**
  * A header that may be a list (Content-Encoding): repeated lines, which undici gives as an
  * array, joined as one value with ", ", as HTTP reads them; null when absent.

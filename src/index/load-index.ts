@@ -1,12 +1,13 @@
 // Getting the distribution index: from a file, from the network (revalidated with the cached
 // ETag), or from the cache alone when offline.
 import { fileURLToPath } from 'node:url';
+import { isOffline } from '../config/switches.js';
 import { isLauncherError, LauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
 import { readIndexBody } from './content-encoding.js';
 import { type DistUrlSource, requireDistUrl } from './dist-url.js';
 import { HttpClient } from './http-client.js';
-import { HttpStatusError, headerList, isOffline } from './http-settings.js';
+import { HttpStatusError, headerList } from './http-settings.js';
 import { readCachedIndex, writeCachedIndex } from './index-cache.js';
 import { type DistIndex, parseIndex, readLocalIndexSync } from './index-schema.js';
 import { withRetries } from './retry.js';
@@ -16,9 +17,6 @@ import { redactUrl } from './url-secrets.js';
 // minimum speed: four body timeouts (2 min by default). A server keeping just above the speed
 // limit could otherwise hold a shim call for hours.
 const INDEX_BODY_TIMEOUTS = 4;
-
-// Re-exported for callers that report on the index (doctor).
-export { isOffline } from './http-settings.js';
 
 /** What `loadIndex` needs of a run; `LauncherContext` satisfies it. */
 export interface IndexContext extends DistUrlSource {

@@ -3,9 +3,9 @@
 // and size) before anyone unpacks it. A verified archive stays cached for the next install.
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { isOffline } from '../config/switches.js';
 import { isLauncherError, LauncherError } from '../errors.js';
 import type { HttpClient } from '../index/http-client.js';
-import { isOffline } from '../index/http-settings.js';
 import { makeOwnDir } from '../util/own-dir.js';
 import { fetchToPartial } from './fetch-partial.js';
 import { dropDirIfEmpty, partialFiles } from './layout.js';

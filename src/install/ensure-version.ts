@@ -1,5 +1,6 @@
 // The shim path's entry to installing: the installed version that satisfies the request, or an
 // auto-install of the best one from the index. Loads the HTTP and archive code only to install.
+import { autoInstallEnabled } from '../config/switches.js';
 import type { LauncherContext } from '../context.js';
 import { isLauncherError, LauncherError } from '../errors.js';
 import { versionDir } from '../paths.js';
@@ -52,10 +53,6 @@ export async function requireRequestOnline(ctx: LauncherContext): Promise<Source
   }
   return requireRequest(ctx);
 }
-
-/** True unless `LAUNCHER_AUTO_INSTALL=0`. */
-export const autoInstallEnabled = (env: NodeJS.ProcessEnv): boolean =>
-  env.LAUNCHER_AUTO_INSTALL !== '0';
 
 /**
  * Resolve `sourced` to an installed version: the highest installed one that satisfies it (no

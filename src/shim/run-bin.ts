@@ -1,6 +1,7 @@
 // What a shim call and `launcher exec` do: resolve the version, install it if missing, and run
 // the bin under the supervisor as a session; the launcher then ends the way the child ended.
 import path from 'node:path';
+import { checkSwitches } from '../config/switches.js';
 import type { LauncherContext } from '../context.js';
 import {
   ensureVersion,
@@ -29,8 +30,8 @@ export interface PreparedRun {
 /**
  * Resolve `bin` for the context's directory: the recursion guard, the supervision settings, the
  * request in force, the installed (or now installed) version, and the checked path of the bin.
- * The settings are read first (unless the caller already did) so that a mistake in them is
- * refused before anything is downloaded or installed.
+ * The settings and switches are read first (unless the caller already did the settings) so that
+ * a mistake in them is refused before anything is downloaded or installed.
  */
 export async function prepareRun(
   ctx: LauncherContext,
@@ -39,6 +40,7 @@ export async function prepareRun(
   progress: ProgressOutput,
   settings: SupervisionSettings = settingsFromEnv(ctx.env, ctx.config),
 ): Promise<PreparedRun> {
+  checkSwitches(ctx.env);
   requireBinName(bin);
   const depth = nextShimDepth(ctx.env, bin);
   const env = { ...ctx.env, [SHIM_DEPTH_VAR]: String(depth) };

@@ -1,5 +1,6 @@
-// A mistake in the supervision settings is refused (exit 2) before the version is downloaded or
-// installed, whether the run is a shim call, `launcher exec` or `launcher lsp --start`.
+// A mistake in the supervision settings, or in the switches LAUNCHER_OFFLINE and
+// LAUNCHER_AUTO_INSTALL, is refused (exit 2) before the version is downloaded or installed,
+// whether the run is a shim call, `launcher exec`, `launcher lsp --start` or `launcher install`.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -76,5 +77,56 @@ describe('invalid supervision settings', () => {
     expect(result.stderr).toContain('invalid LAUNCHER_READY_TIMEOUT_MS="soon"');
     expect(result.stdout).toBe('');
     untouched();
+  });
+});
+
+describe('the switches LAUNCHER_OFFLINE and LAUNCHER_AUTO_INSTALL', () => {
+  it('LAUNCHER_AUTO_INSTALL other than 1 or 0 stops `launcher exec` with exit 2 before anything is installed', async () => {
+    const { env, project, untouched } = await world();
+    const result = await launcher(['exec', 'mycc', '--version'], {
+      env: { ...env, LAUNCHER_AUTO_INSTALL: 'false' },
+      cwd: project,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'launcher: LAUNCHER_AUTO_INSTALL must be 1 or 0, got "false"\n\n' +
+        'Set LAUNCHER_AUTO_INSTALL=1 to install a missing version on first use, ' +
+        'LAUNCHER_AUTO_INSTALL=0 to never install on first use, or unset it (1).\n',
+    );
+    untouched();
+  });
+
+  it('LAUNCHER_OFFLINE other than 1 or 0 stops a shim call and `launcher install` with exit 2 before anything is fetched', async () => {
+    const { env, home, project, untouched } = await world();
+    const offline = { ...env, LAUNCHER_OFFLINE: 'yes' };
+    const shim = await run(path.join(home, 'shims', 'mycc'), ['--version'], {
+      env: offline,
+      cwd: project,
+    });
+    const install = await launcher(['install', '1.4.2'], { env: offline, cwd: project });
+    for (const result of [shim, install]) {
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        'launcher: LAUNCHER_OFFLINE must be 1 or 0, got "yes"\n\n' +
+          'Set LAUNCHER_OFFLINE=1 to use only the cached index and archives, ' +
+          'LAUNCHER_OFFLINE=0 to use the network, or unset it (0).\n',
+      );
+    }
+    untouched();
+  });
+
+  it('are read as unset when empty, and as on or off when 1 or 0', async () => {
+    const { env, project } = await world();
+    const off = await launcher(['exec', 'mycc', '--version'], {
+      env: { ...env, LAUNCHER_AUTO_INSTALL: '0', LAUNCHER_OFFLINE: '' },
+      cwd: project,
+    });
+    expect(off.code).toBe(7);
+    const on = await launcher(['exec', 'mycc', '--version'], {
+      env: { ...env, LAUNCHER_AUTO_INSTALL: '', LAUNCHER_OFFLINE: '0' },
+      cwd: project,
+    });
+    expect(on.stderr).toContain('installed mycc 1.4.2');
+    expect(on.code).toBe(0);
   });
 });

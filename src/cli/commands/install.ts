@@ -1,5 +1,6 @@
 // `launcher install [request]`: install the best version for a request (or the one in force here).
 import { Command, Option } from 'clipanion';
+import { checkSwitches } from '../../config/switches.js';
 import { requireRequestOnline } from '../../install/ensure-version.js';
 import type { InstallTarget } from '../../install/install-request.js';
 import { parseRequest } from '../../version/request.js';
@@ -29,6 +30,7 @@ export class InstallCommand extends LauncherCommand {
   request = Option.String({ required: false, name: 'request' });
 
   async run() {
+    checkSwitches(this.launcher.env);
     const { installRequest } = await import('../../install/install-request.js');
     const outcome = await installRequest(this.launcher, await this.target(), {
       output: this.context.stderr,
