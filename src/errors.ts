@@ -106,6 +106,8 @@ const REFUSALS: Readonly<Record<string, readonly [string, string]>> = {
 
 // The refusals that mean "no room for these bytes", where freeing space (or a limit) helps.
 const NO_ROOM = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+// The refusals that mean "not here": this user may not change that file or directory.
+const DENIED = new Set(['EACCES', 'EPERM', 'EROFS']);
 
 /** What a caller knows about a refused write that the error itself may not say. */
 export interface WriteContext {
@@ -113,6 +115,11 @@ export interface WriteContext {
   readonly file: string;
   /** Added to the fix when there was no room: what is kept, and what can be deleted. */
   readonly noRoom?: string;
+  /**
+   * The fix when this user may not write there, instead of the table's: for a file outside
+   * launcher's home (a project's), where another LAUNCHER_HOME would not help.
+   */
+  readonly denied?: string;
 }
 
 // A path that cannot be what it must be: a file where a directory belongs (LAUNCHER_HOME set to
@@ -163,7 +170,11 @@ function fileSystemError(
   const what =
     typeof file === 'string' ? `use ${file}` : context ? `write ${context.file}` : 'write a file';
   const hint =
-    NO_ROOM.has(code) && context?.noRoom ? `${refusal[1]} ${context.noRoom}` : refusal[1];
+    NO_ROOM.has(code) && context?.noRoom
+      ? `${refusal[1]} ${context.noRoom}`
+      : DENIED.has(code) && context?.denied
+        ? context.denied
+        : refusal[1];
   return new LauncherError('E_IO', `cannot ${what}${during}: ${refusal[0]}`, {
     hint,
     cause: error,

@@ -37,7 +37,7 @@ export function writeFileAtomic(
   } catch (error) {
     // Exclusive: a name someone else took is not ours to remove.
     if (errnoCode(error) !== 'EEXIST') rmSync(tmp, { force: true });
-    throw error;
+    throw namingTarget(error, tmp, file);
   }
   try {
     if (options.keep) keepGroupAndMode(tmp, options.keep);
@@ -48,9 +48,19 @@ export function writeFileAtomic(
     renameSync(tmp, file);
   } catch (error) {
     rmSync(tmp, { force: true });
-    throw error;
+    throw namingTarget(error, tmp, file);
   }
   return true;
+}
+
+/**
+ * A system error about the temporary file, made to name `file`: the one the user knows, and the
+ * one a message should name (the temporary file is gone by then).
+ */
+function namingTarget(error: unknown, tmp: string, file: string): unknown {
+  const system = error as { path?: unknown };
+  if (system?.path === tmp) system.path = file;
+  return error;
 }
 
 function keepGroupAndMode(tmp: string, keep: NonNullable<AtomicWriteOptions['keep']>): void {

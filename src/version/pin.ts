@@ -9,9 +9,10 @@ import {
   type Stats,
   statSync,
 } from 'node:fs';
-import { errnoCode, LauncherError } from '../errors.js';
+import path from 'node:path';
+import { errnoCode, fileSystemRefusal, LauncherError } from '../errors.js';
 import { quotePosix } from '../shim/shell-quote.js';
-import { type AtomicWriteOptions, writeFileAtomic } from '../util/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { readSmallFile } from '../util/read-small-file.js';
 import { writeInPlace } from '../util/write-in-place.js';
 import { parseRequest, type Request } from './request.js';
@@ -37,22 +38,30 @@ export function requestForFile(input: string): Request {
   return request;
 }
 
+/** Where a pin is written. */
+export interface PinOptions {
+  /**
+   * A project's file, whose directory must exist (the global default's directory is launcher's
+   * own, created on demand), and which another LAUNCHER_HOME would not move.
+   */
+  readonly project?: boolean;
+}
+
 /**
  * Write the request to `file` atomically: the old content stays until the new one is complete.
- * `createParents: false` for a project's file, whose directory must exist (the global default's
- * directory is launcher's own, created on demand). A pin that is a symbolic link is written
+ * A pin that is a symbolic link is written
  * through: the file it points to gets the new content, and the link stays. As `echo 1.4 > file`
  * would: a file the user may not write is refused (exit 1); the user's own file is replaced
  * keeping its mode and group, any other written in place (`replaceable`).
  */
-export function writePin(file: string, request: Request, options: AtomicWriteOptions = {}): void {
+export function writePin(file: string, request: Request, options: PinOptions = {}): void {
   const { target, existing } = pinTarget(file);
   const through = target === file ? '' : ` (through the link ${file})`;
   if (existing) requireWritable(target, through);
   const text = `${request.raw}\n`;
   // The file a link leads to exists, and so does its directory.
   const writeOptions = {
-    createParents: target === file ? options.createParents : false,
+    createParents: target === file && !options.project,
     ...(existing ? { keep: { mode: existing.mode & 0o777, gid: existing.gid } } : {}),
   };
   try {
@@ -68,15 +77,26 @@ export function writePin(file: string, request: Request, options: AtomicWriteOpt
       }
     }
   } catch (error) {
-    throw new LauncherError(
-      'E_IO',
-      `cannot write ${target}${through}: ${(error as Error).message}`,
-      {
-        hint: 'Check that the directory exists and is writable.',
-        cause: error,
-      },
+    throw (
+      fileSystemRefusal(error, {
+        file: target,
+        ...(options.project && {
+          denied:
+            'launcher writes a version file only where you may, as `echo 1.4 > .tool-version` ' +
+            `would: make ${path.dirname(target)} writable for you (or ask its owner to pin the ` +
+            'version), or set LAUNCHER_VERSION instead.',
+        }),
+      }) ?? unexpected('write', target, error)
     );
   }
+}
+
+// A failure no refusal explains (an I/O error): Node's words, the file, and where to look.
+function unexpected(verb: string, file: string, error: unknown): LauncherError {
+  return new LauncherError('E_IO', `cannot ${verb} ${file}: ${(error as Error).message}`, {
+    hint: 'Check the file, its directory and the disk they are on, then run the command again.',
+    cause: error,
+  });
 }
 
 /**
@@ -212,9 +232,13 @@ export function removePin(file: string): boolean {
     return true;
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return false;
-    throw new LauncherError('E_IO', `cannot remove ${file}: ${(error as Error).message}`, {
-      hint: 'Check the permissions of the file and its directory.',
-      cause: error,
-    });
+    throw (
+      fileSystemRefusal(error, {
+        file,
+        denied:
+          'launcher removes a version file only where you may, as `rm` would: make ' +
+          `${path.dirname(file)} writable for you (or ask its owner to remove the pin).`,
+      }) ?? unexpected('remove', file, error)
+    );
   }
 }

@@ -596,9 +596,53 @@ describe('launcher local', () => {
     expect(r.code).toBe(0);
     expect(existsSync(path.join(dir, '.tool-version'))).toBe(false);
   });
+
+  it('refuses to pin in a directory the user may not write (exit 1), naming the .tool-version and the fix, and leaves nothing', async () => {
+    const { env, dir, home } = project();
+    const user = asUserWithoutPrivileges(home);
+    chmodSync(dir, 0o555);
+    const r = await launcher(['local', '1.5.0'], { env, cwd: dir, ...user });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `launcher: cannot use ${path.join(dir, '.tool-version')} (open): permission denied\n\n` +
+        'launcher writes a version file only where you may, as `echo 1.4 > .tool-version` would: ' +
+        `make ${dir} writable for you (or ask its owner to pin the version), or set LAUNCHER_VERSION instead.\n`,
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses to --unset a pin in a directory the user may not write (exit 1), naming it and the fix', async () => {
+    const { env, dir, home } = project('1.4\n');
+    const file = path.join(dir, '.tool-version');
+    const user = asUserWithoutPrivileges(home);
+    chmodSync(dir, 0o555);
+    const r = await launcher(['local', '--unset'], { env, cwd: dir, ...user });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `launcher: cannot use ${file} (unlink): permission denied\n\n` +
+        'launcher removes a version file only where you may, as `rm` would: ' +
+        `make ${dir} writable for you (or ask its owner to remove the pin).\n`,
+    );
+    expect(readFileSync(file, 'utf8')).toBe('1.4\n');
+  });
 });
 
 describe('launcher global', () => {
+  it('refuses a config directory the user may not write (exit 1), naming the global default file, and leaves nothing', async () => {
+    const { env, dir, home } = project();
+    const file = path.join(home, 'config', 'version');
+    mkdirSync(path.dirname(file));
+    const user = asUserWithoutPrivileges(home, dir);
+    chmodSync(path.dirname(file), 0o555);
+    const r = await launcher(['global', '1.5.0'], { env, cwd: dir, ...user });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `launcher: cannot use ${file} (open): permission denied\n\n` +
+        'Check who owns it and its mode, or set LAUNCHER_HOME to a directory of your own elsewhere.\n',
+    );
+    expect(readdirSync(path.dirname(file))).toEqual([]);
+  });
+
   it('refuses a global default file the user may not write (exit 1), and leaves it as it was', async () => {
     const { env, dir, home } = project();
     const file = path.join(home, 'config', 'version');

@@ -75,7 +75,7 @@ export class LocalCommand extends LauncherCommand {
       return 0;
     }
     const request = requestForFile(this.request);
-    writePin(file, request, { createParents: false });
+    writePin(file, request, { project: true });
     this.out(`${request.raw} (set by ${file})`);
     if (request.kind !== 'system' && resolveInstalled(this.launcher.paths, request) === null) {
       this.note(
