@@ -82,7 +82,13 @@ export async function loadIndex(
         const body = await readIndexBody(res.body, url.href, encoding);
         return { body, headers: res.headers };
       },
-      { settings: client.settings, signal: options.signal },
+      {
+        settings: client.settings,
+        signal: options.signal,
+        refused:
+          'The server has no index at that URL: check LAUNCHER_DIST_URL (or distUrl in ' +
+          'config.json) for a typo; it is the URL of the index.json file itself.',
+      },
     );
     if (answer === null)
       return { index: parseIndex(cached!.body, url.href), origin: 'revalidated' };

@@ -68,8 +68,11 @@ const UNTRUSTED_CERTIFICATE = new Set([
 ]);
 const OUTDATED_CERTIFICATE = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 
-/** What to do about a network failure: for a certificate or a refusal, what applies to it. */
-function networkHint(error: unknown): string {
+/**
+ * What to do about a network failure: for a certificate or a refusal, what applies to it.
+ * `refused`: the caller's fix for a definite refusal (see RetryOptions).
+ */
+function networkHint(error: unknown, refused: string | undefined): string {
   if (error instanceof HttpStatusError && (error.status === 401 || error.status === 403)) {
     const what = error.status === 401 ? 'asks for credentials' : 'refuses access';
     return (
@@ -77,6 +80,18 @@ function networkHint(error: unknown): string {
       'name and password as in https://user:password@host/…/index.json (sent as Basic ' +
       'authorization to that server only), or the query token the server expects.'
     );
+  }
+  // 404, 410, 400…: the server is reached and says no to this URL; the network is fine. A 407
+  // is the proxy's, which the general fix below covers.
+  if (
+    refused !== undefined &&
+    error instanceof HttpStatusError &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    error.status !== 407 &&
+    !isRetryable(error)
+  ) {
+    return refused;
   }
   const code = errnoCode(error) ?? '';
   if (UNTRUSTED_CERTIFICATE.has(code)) {
@@ -113,6 +128,11 @@ export interface RetryOptions {
   readonly signal?: AbortSignal | undefined;
   /** Told before each wait, e.g. to print "retrying in 1 s". */
   readonly onRetry?: (reason: string, delayMs: number, attempt: number) => void;
+  /**
+   * The fix when the server answers with a definite refusal of the URL (404, 410, another 4xx
+   * that is not about credentials, the proxy or pacing): what is wrong is the URL, not the network.
+   */
+  readonly refused?: string;
 }
 
 /**
@@ -140,7 +160,7 @@ export async function withRetries<T>(
         throw new LauncherError(
           'E_NETWORK',
           `cannot download ${what}: ${describeNetworkError(error, settings)}${tries}`,
-          { hint: networkHint(error), cause: error },
+          { hint: networkHint(error, options.refused), cause: error },
         );
       }
       const base = Math.min(settings.retryDelayMs * 2 ** n, MAX_DELAY_MS);

@@ -58,6 +58,9 @@ export async function fetchToPartial(
     signal: ctx.signal,
     onRetry: (reason, delay) =>
       ctx.progress.note(`${reason}; retrying in ${(delay / 1000).toFixed(1)} s`),
+    refused:
+      'The index names an archive that its server does not have. Run the command again later ' +
+      '(a release may still be uploading); if it keeps failing, tell whoever publishes the index.',
   });
 }
 

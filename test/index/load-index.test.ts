@@ -76,6 +76,20 @@ describe('loading the index', () => {
     expect(server.requests.map((r) => r.status)).toEqual([500, 502, 200]);
   });
 
+  it('says an index URL the server has nothing at (404) is to be checked, not the network (exit 5)', async () => {
+    const { server, load } = await setup();
+    const url = `${server.url}typo/index.json`;
+    await expect(load({ LAUNCHER_DIST_URL: url })).rejects.toMatchObject({
+      code: 'E_NETWORK',
+      exitCode: 5,
+      message: `cannot download the index ${url}: the server answered 404`,
+      hint:
+        'The server has no index at that URL: check LAUNCHER_DIST_URL (or distUrl in ' +
+        'config.json) for a typo; it is the URL of the index.json file itself.',
+    });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('fails with exit 5 when the index never answers and nothing is cached', async () => {
     const { server, load } = await setup();
     server.misbehave('/index.json', { hang: true });

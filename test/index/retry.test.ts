@@ -51,4 +51,19 @@ describe('the hint of a final network failure', () => {
   ])('for %s says what applies', async (code, hint) => {
     expect(await hintFor(withCode(code))).toMatch(hint);
   });
+
+  it("gives the caller's fix for a definite refusal of the URL, and not for credentials, the proxy or pacing", async () => {
+    const answered = async (status: number) => {
+      const error = new HttpStatusError(new URL('http://127.0.0.1/x'), status);
+      const failure = await withRetries('the index', () => Promise.reject(error), {
+        settings,
+        refused: 'Check the URL.',
+      }).catch((e: unknown) => e as LauncherError);
+      return failure.hint;
+    };
+    for (const status of [400, 404, 405, 410])
+      expect(await answered(status)).toBe('Check the URL.');
+    for (const status of [401, 403, 407, 429, 503])
+      expect(await answered(status)).not.toBe('Check the URL.');
+  });
 });

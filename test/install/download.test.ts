@@ -169,6 +169,21 @@ describe('downloading an artifact', () => {
     expect(server.count(archivePath)).toBe(1);
   });
 
+  it('says an archive the server does not have (404, 410) is missing there, not a network problem', async () => {
+    const { server, archivePath, download } = await setup();
+    for (const status of [404, 410]) {
+      server.misbehave(archivePath, { status });
+      await expect(download()).rejects.toMatchObject({
+        code: 'E_NETWORK',
+        exitCode: 5,
+        message: `cannot download mycc 1.0.0: the server answered ${status}`,
+        hint:
+          'The index names an archive that its server does not have. Run the command again later ' +
+          '(a release may still be uploading); if it keeps failing, tell whoever publishes the index.',
+      });
+    }
+  });
+
   it('rejects bytes that do not match the checksum (exit 6) and keeps no cache entry', async () => {
     const { server, archivePath, download, paths } = await setup();
     server.misbehave(archivePath, { corrupt: true });
