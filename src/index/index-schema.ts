@@ -133,10 +133,16 @@ export function parseIndex(text: string, url: string): DistIndex {
   if (typeof schema !== 'number' || !Number.isInteger(schema) || schema < 1) {
     return fail('', '"schema" must be a positive integer');
   }
+  // Not a mistake in the index, which may be fine for newer launchers: this one is out of date.
   if (schema > SUPPORTED_SCHEMA) {
-    return fail(
-      '',
-      `schema ${schema} is newer than this launcher understands (${SUPPORTED_SCHEMA})`,
+    throw new LauncherError(
+      'E_BAD_INDEX',
+      `the distribution index ${redactUrl(url)} is in schema ${schema}, newer than this launcher reads (schema ${SUPPORTED_SCHEMA})`,
+      {
+        hint:
+          'Upgrade launcher to a release that reads it, then run the command again. Versions ' +
+          'already installed still run meanwhile.',
+      },
     );
   }
   if (typeof tool !== 'string' || !TOOL_NAME.test(tool)) {

@@ -125,7 +125,7 @@ describe('a bad index', () => {
     [
       'a newer schema',
       { schema: 2, tool: 'mycc', versions: [{ version: '1.0.0', artifacts: [artifact()] }] },
-      'schema 2',
+      'is in schema 2, newer than this launcher reads (schema 1)\n\nUpgrade launcher',
     ],
     [
       'a missing sha256',
@@ -264,7 +264,7 @@ describe('a bad index', () => {
       for (const args of [['list-remote'], ['install', '1.0.0']]) {
         const r = await launcher(args, { env, cwd });
         expect(r.code).toBe(2);
-        expect(r.stderr).toContain(`invalid distribution index ${server.indexUrl}`);
+        expect(r.stderr).toContain(`distribution index ${server.indexUrl}`);
         expect(r.stderr).toContain(words);
         expect(r.stderr).not.toContain('internal error');
         // Nothing from the index reaches the terminal as a control character (newlines apart).

@@ -69,8 +69,17 @@ describe('parseIndex', () => {
     expect(index.versions[0]!.artifacts[0]).toMatchObject({ strip: 0, size: undefined });
   });
 
+  it('refuses a newer schema (exit 2) with the fix to upgrade launcher, not to fix the index', () => {
+    const error = refusal(JSON.stringify(doc({ schema: 2 })));
+    expect(error).toMatchObject({
+      code: 'E_BAD_INDEX',
+      exitCode: 2,
+      message: `the distribution index ${URL_} is in schema 2, newer than this launcher reads (schema 1)`,
+      hint: 'Upgrade launcher to a release that reads it, then run the command again. Versions already installed still run meanwhile.',
+    });
+  });
+
   it.each([
-    ['a newer schema', doc({ schema: 2 }), 'schema 2'],
     ['a missing schema', doc({ schema: undefined }), '"schema"'],
     ['a bad tool name', doc({ tool: 'My CC' }), '"tool"'],
     ['versions not an array', doc({ versions: {} }), '"versions"'],
