@@ -6,6 +6,7 @@ import type { LauncherPaths } from '../paths.js';
 import { type DistUrlSource, requireDistUrl } from './dist-url.js';
 import { readCachedIndex } from './index-cache.js';
 import { type DistIndex, parseIndex, readLocalIndexSync } from './index-schema.js';
+import { redactUrl } from './url-secrets.js';
 
 /** An index known locally, and how fresh it is. */
 export interface LocalIndex {
@@ -35,4 +36,13 @@ export function readLocalIndex(
   } catch {
     return null;
   }
+}
+
+/**
+ * The index as a message names it: its URL, and for a cached copy when it was fetched (it may be
+ * older than the vendor's).
+ */
+export function describeLocalIndex(known: LocalIndex): string {
+  const shown = redactUrl(known.index.url);
+  return known.cachedAt === null ? shown : `the index of ${shown} cached at ${known.cachedAt}`;
 }

@@ -597,6 +597,39 @@ describe('launcher local', () => {
     expect(existsSync(path.join(dir, '.tool-version'))).toBe(false);
   });
 
+  describe('with an index known without the network', () => {
+    const servers: DistServer[] = [];
+    afterEach(async () => {
+      for (const server of servers.splice(0)) await server.close();
+    });
+
+    it('pins a request no version in it satisfies, warning that it cannot run (exit 0), without fetching', async () => {
+      const server = await startDistServer({
+        versions: [{ version: '1.4.2' }, { version: '1.5.0' }],
+      });
+      servers.push(server);
+      const { env, dir } = project();
+      const remote = { ...env, LAUNCHER_DIST_URL: server.indexUrl };
+      expect((await launcher(['list-remote'], { env: remote, cwd: dir })).code).toBe(0);
+      const requests = server.requests.length;
+      const file = path.join(dir, '.tool-version');
+      const none = await launcher(['local', '9.9.9'], { env: remote, cwd: dir });
+      expect(none).toMatchObject({ code: 0, stdout: `9.9.9 (set by ${file})\n` });
+      expect(none.stderr).toMatch(
+        new RegExp(
+          `^warning: no version of mycc in the index of ${server.indexUrl} cached at \\S+ satisfies 9\\.9\\.9, so mycc cannot run with this pin \\(exit 4\\) until one does\\.\n` +
+            'The newest are 1\\.5\\.0, 1\\.4\\.2; see them all with `launcher list-remote` \\(which also refreshes the index\\)\\.\n$',
+        ),
+      );
+      expect(readFileSync(file, 'utf8')).toBe('9.9.9\n');
+      const some = await launcher(['local', '1.5'], { env: remote, cwd: dir });
+      expect(some.stderr).toBe(
+        '1.5 is not installed yet: it is installed on first use, or now with `launcher install`.\n',
+      );
+      expect(server.requests.length).toBe(requests);
+    });
+  });
+
   it('refuses to pin in a directory the user may not write (exit 1), naming the .tool-version and the fix, and leaves nothing', async () => {
     const { env, dir, home } = project();
     const user = asUserWithoutPrivileges(home);
@@ -628,6 +661,24 @@ describe('launcher local', () => {
 });
 
 describe('launcher global', () => {
+  it('sets a default no version in a local (file:) index satisfies, warning that it cannot run (exit 0)', async () => {
+    const { env, dir, home } = project();
+    const index = path.join(tempDir(), 'index.json');
+    writeFileSync(index, JSON.stringify({ schema: 1, tool: 'mycc', versions: [] }));
+    const url = pathToFileURL(index).href;
+    const r = await launcher(['global', '2'], {
+      env: { ...env, LAUNCHER_DIST_URL: url },
+      cwd: dir,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^warning: no version of mycc in ${url} satisfies 2, so mycc cannot run with this pin \\(exit 4\\) until one does\\.\n`,
+      ),
+    );
+    expect(readFileSync(path.join(home, 'config', 'version'), 'utf8')).toBe('2\n');
+  });
+
   it('refuses a config directory the user may not write (exit 1), naming the global default file, and leaves nothing', async () => {
     const { env, dir, home } = project();
     const file = path.join(home, 'config', 'version');

@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'clipanion';
 import { LauncherError } from '../../errors.js';
-import { resolveInstalled } from '../../store/installed.js';
 import { requestForFile, writePin } from '../../version/pin.js';
+import { pinNotes } from '../../version/pin-notes.js';
 import { readVersionFile } from '../../version/version-file.js';
 import { LauncherCommand } from '../launcher-command.js';
 
@@ -12,7 +12,7 @@ export class GlobalCommand extends LauncherCommand {
   static override usage = Command.Usage({
     description: 'set or show the default version for directories without a pin',
     details: `
-      With a request, writes it to the global default file (\`version\` in the config directory) atomically; an invalid request is refused and nothing is written. Without one, prints the global default, or exits 3 when there is none.
+      With a request, writes it to the global default file (\`version\` in the config directory) atomically; an invalid request is refused and nothing is written. As with \`launcher local\`, a request that no version of the index known without the network satisfies is written with a warning. Without one, prints the global default, or exits 3 when there is none.
     `,
     examples: [
       ['Use the newest release wherever nothing is pinned', '$0 global latest'],
@@ -39,11 +39,7 @@ export class GlobalCommand extends LauncherCommand {
     const request = requestForFile(this.request);
     writePin(file, request);
     this.out(`${request.raw} (set by ${file}, the global default)`);
-    if (request.kind !== 'system' && resolveInstalled(this.launcher.paths, request) === null) {
-      this.note(
-        `${request.raw} is not installed yet: it is installed on first use, or now with \`launcher install\`.`,
-      );
-    }
+    for (const line of pinNotes(this.launcher, request)) this.note(line);
     return 0;
   }
 }

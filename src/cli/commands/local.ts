@@ -2,8 +2,8 @@
 import path from 'node:path';
 import { Command, Option } from 'clipanion';
 import { LauncherError } from '../../errors.js';
-import { resolveInstalled } from '../../store/installed.js';
 import { removePin, requestForFile, writePin } from '../../version/pin.js';
+import { pinNotes } from '../../version/pin-notes.js';
 import {
   requireDirectory,
   requireSearchableStart,
@@ -17,7 +17,7 @@ export class LocalCommand extends LauncherCommand {
   static override usage = Command.Usage({
     description: "pin this project's version in .tool-version",
     details: `
-      With a request, writes it to \`.tool-version\` in the current directory (or \`LAUNCHER_DIR\`), replacing the file atomically. The directory must exist: none is created. A \`.tool-version\` that is a symbolic link is written through to the file it points to, when that file is a version file (or empty); otherwise nothing is written. An invalid request is refused and nothing is written. The version need not be installed yet: it is installed on first use.
+      With a request, writes it to \`.tool-version\` in the current directory (or \`LAUNCHER_DIR\`), replacing the file atomically. The directory must exist: none is created. A \`.tool-version\` that is a symbolic link is written through to the file it points to, when that file is a version file (or empty); otherwise nothing is written. An invalid request is refused and nothing is written. The version need not be installed yet: it is installed on first use. When the index is known without the network (a \`file:\` index, or the cached copy) and no version in it satisfies the request, the pin is still written, with a warning that it cannot run until one does.
 
       Without one, prints the request of the nearest version file. \`--unset\` removes this directory's \`.tool-version\`.
     `,
@@ -77,11 +77,7 @@ export class LocalCommand extends LauncherCommand {
     const request = requestForFile(this.request);
     writePin(file, request, { project: true });
     this.out(`${request.raw} (set by ${file})`);
-    if (request.kind !== 'system' && resolveInstalled(this.launcher.paths, request) === null) {
-      this.note(
-        `${request.raw} is not installed yet: it is installed on first use, or now with \`launcher install\`.`,
-      );
-    }
+    for (const line of pinNotes(this.launcher, request)) this.note(line);
     return 0;
   }
 }

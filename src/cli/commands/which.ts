@@ -5,7 +5,7 @@ import { LauncherError } from '../../errors.js';
 import { platformName } from '../../index/artifact.js';
 import { configuredDistUrl } from '../../index/dist-url.js';
 import { newestVersionsHint } from '../../index/index-schema.js';
-import { redactUrl } from '../../index/url-secrets.js';
+import { describeLocalIndex } from '../../index/local-index.js';
 import { locateBin, locateSystemBin, requireBinName } from '../../shim/locate-bin.js';
 import { type CurrentVersion, currentVersion } from '../../version/current.js';
 import { describeOrigin } from '../../version/requested.js';
@@ -58,9 +58,8 @@ function notInstalled(ctx: LauncherContext, current: CurrentVersion): LauncherEr
       },
     );
   }
-  const { index, cachedAt } = known;
-  const shown = redactUrl(index.url);
-  const where = cachedAt === null ? shown : `the index of ${shown} cached at ${cachedAt}`;
+  const { index } = known;
+  const where = describeLocalIndex(known);
   const entry = index.versions.find((v) => v.version === current.version);
   if (!entry) {
     return new LauncherError(
