@@ -1,6 +1,7 @@
 // What a project asks for (spec §2): `latest`, an exact version, a partial, a range, or `system`.
 import semver from 'semver';
 import { LauncherError } from '../errors.js';
+import { quotedStart } from '../util/printable.js';
 
 /** A parsed, valid request. `raw` is the text as written (minus a leading `v`). */
 export type Request =
@@ -77,7 +78,7 @@ export function parseRequest(input: string, where = 'the command line'): Request
   }
   throw new LauncherError(
     'E_BAD_REQUEST',
-    `invalid version request ${JSON.stringify(input)} in ${where}${reason ? `: ${reason}` : ''}`,
+    `invalid version request ${quotedStart(input)} in ${where}${reason ? `: ${reason}` : ''}`,
     {
       hint:
         'A request is `latest`, `system`, an exact version (1.4.2, 2.0.0-rc.1), a partial (1, 1.4) ' +

@@ -58,6 +58,14 @@ describe('parseRequest', () => {
     expect(caught.hint).toBeTruthy();
   });
 
+  it('quotes an over-long request by its first 80 characters, so the error stays short', () => {
+    const input = `1${'0'.repeat(99_999)}`;
+    expect(() => parseRequest(input, 'LAUNCHER_VERSION')).toThrow(
+      `invalid version request "1${'0'.repeat(79)}"… in LAUNCHER_VERSION: it is longer than 256 characters`,
+    );
+    expect(() => parseRequest('1.4.2.7')).toThrow('invalid version request "1.4.2.7" in');
+  });
+
   it.each([['>=1.2.0\t<2'], ['>=1.2.0\v<2']])(
     'refuses %j for its characters, though semver reads it as a range',
     (input) => {
