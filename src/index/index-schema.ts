@@ -53,10 +53,18 @@ export interface DistIndex {
   readonly versions: readonly DistVersion[];
 }
 
-/** How a hint starts when no version satisfies a request: the few newest the index lists. */
-export function newestVersionsHint(index: DistIndex): string {
+/**
+ * The hint when no version satisfies a request: the few newest the index lists, then `seeAll`
+ * (how to see them all, and what to do). An index that lists none has nothing to see: the URL
+ * may name the wrong index, or the publisher has not released any yet.
+ */
+export function noMatchHint(index: DistIndex, seeAll: string): string {
   const newest = index.versions.slice(0, 5).map((v) => v.version);
-  return newest.length ? `The newest are ${newest.join(', ')}; ` : 'The index lists no versions; ';
+  if (newest.length) return `The newest are ${newest.join(', ')}; ${seeAll}`;
+  return (
+    'The index lists no versions at all: check that LAUNCHER_DIST_URL (or distUrl in ' +
+    'config.json) names the right index, or ask its publisher (the compiler vendor).'
+  );
 }
 
 type Json = Record<string, unknown>;

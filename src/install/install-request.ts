@@ -5,7 +5,7 @@ import type { LauncherContext } from '../context.js';
 import { LauncherError } from '../errors.js';
 import { chooseArtifact } from '../index/artifact.js';
 import type { HttpClient } from '../index/http-client.js';
-import { type DistIndex, type DistVersion, newestVersionsHint } from '../index/index-schema.js';
+import { type DistIndex, type DistVersion, noMatchHint } from '../index/index-schema.js';
 import { redactUrl } from '../index/url-secrets.js';
 import { versionDir } from '../paths.js';
 import type { RehashOptions } from '../shim/rehash.js';
@@ -49,9 +49,10 @@ export function pickVersion(index: DistIndex, target: InstallTarget): DistVersio
     'E_NO_MATCH',
     `no version of ${index.tool} in ${redactUrl(index.url)} satisfies ${target.request.raw} (${target.origin})`,
     {
-      hint:
-        newestVersionsHint(index) +
+      hint: noMatchHint(
+        index,
         'see them all with `launcher list-remote`, then change the request (e.g. `launcher local <version>`).',
+      ),
     },
   );
 }

@@ -1,6 +1,6 @@
 // What `local` and `global` say about a pin just written: whether it will run as it is.
 import type { LauncherContext } from '../context.js';
-import { newestVersionsHint } from '../index/index-schema.js';
+import { noMatchHint } from '../index/index-schema.js';
 import { describeLocalIndex, readLocalIndex } from '../index/local-index.js';
 import { resolveInstalled } from '../store/installed.js';
 import { highestSatisfying, type Request } from './request.js';
@@ -19,7 +19,10 @@ export function pinNotes(ctx: LauncherContext, request: Request): string[] {
     const { tool } = known.index;
     return [
       `warning: no version of ${tool} in ${describeLocalIndex(known)} satisfies ${request.raw}, so ${tool} cannot run with this pin (exit 4) until one does.`,
-      `${newestVersionsHint(known.index)}see them all with \`launcher list-remote\` (which also refreshes the index).`,
+      noMatchHint(
+        known.index,
+        'see them all with `launcher list-remote` (which also refreshes the index).',
+      ),
     ];
   }
   return [

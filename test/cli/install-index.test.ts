@@ -95,7 +95,11 @@ describe('launcher list-remote', () => {
     });
     const asked = await launcher(['list-remote', '1', '--json'], { env, cwd });
     expect(asked).toMatchObject({ code: 4, stdout: '' });
-    expect(asked.stderr).toContain('The index lists no versions; see them all');
+    expect(asked.stderr).toBe(
+      `launcher: no version of mycc in ${server.indexUrl} satisfies 1\n\n` +
+        'The index lists no versions at all: check that LAUNCHER_DIST_URL (or distUrl in ' +
+        'config.json) names the right index, or ask its publisher (the compiler vendor).\n',
+    );
   });
 
   it('works offline from the cached index, and exits 7 when there is none', async () => {

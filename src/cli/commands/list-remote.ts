@@ -1,7 +1,7 @@
 // `launcher list-remote [request]`: the versions the distribution index offers, highest first.
 import { Command, Option } from 'clipanion';
 import { LauncherError } from '../../errors.js';
-import { newestVersionsHint } from '../../index/index-schema.js';
+import { noMatchHint } from '../../index/index-schema.js';
 import { redactUrl } from '../../index/url-secrets.js';
 import { isInstalled } from '../../store/installed.js';
 import { parseRequest, satisfies } from '../../version/request.js';
@@ -40,7 +40,7 @@ export class ListRemoteCommand extends LauncherCommand {
         'E_NO_MATCH',
         `no version of ${index.tool} in ${redactUrl(index.url)} satisfies ${request.raw}`,
         {
-          hint: `${newestVersionsHint(index)}see them all with \`launcher list-remote\` (without a request).`,
+          hint: noMatchHint(index, 'see them all with `launcher list-remote` (without a request).'),
         },
       );
     }

@@ -4,7 +4,7 @@ import type { LauncherContext } from '../../context.js';
 import { LauncherError } from '../../errors.js';
 import { platformName } from '../../index/artifact.js';
 import { configuredDistUrl } from '../../index/dist-url.js';
-import { newestVersionsHint } from '../../index/index-schema.js';
+import { noMatchHint } from '../../index/index-schema.js';
 import { describeLocalIndex } from '../../index/local-index.js';
 import { locateBin, locateSystemBin, requireBinName } from '../../shim/locate-bin.js';
 import { type CurrentVersion, currentVersion } from '../../version/current.js';
@@ -66,9 +66,10 @@ function notInstalled(ctx: LauncherContext, current: CurrentVersion): LauncherEr
       'E_NO_MATCH',
       `no version of ${index.tool} satisfies ${raw} (${origin}): none is installed, and none is in ${where}`,
       {
-        hint:
-          newestVersionsHint(index) +
+        hint: noMatchHint(
+          index,
           'see them all with `launcher list-remote` (which also refreshes the index), then change the request (e.g. `launcher local <version>`).',
+        ),
       },
     );
   }
