@@ -61,6 +61,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly #readyTimeoutMs: number;
   readonly #helloTimeoutMs: number;
   readonly #group: 'own' | 'shared';
+  readonly #maxRestarts: number;
   readonly #tracker: RestartTracker;
   readonly #queue = new ControlQueue(() => this.#settleWaiters());
   readonly #diagnostics = new Map<string, PublishDiagnosticsParams>();
@@ -94,9 +95,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.stdout = stdio === 'pipe' ? new PassThrough() : null;
     this.stderr = stdio === 'pipe' ? new PassThrough() : null;
     this.#group = chooseGroup(options.processGroup ?? 'auto', stdio);
+    this.#maxRestarts = options.maxRestarts ?? DEFAULT_SETTINGS.maxRestarts;
     this.#tracker = new RestartTracker(
       {
-        maxRestarts: options.maxRestarts ?? DEFAULT_SETTINGS.maxRestarts,
+        maxRestarts: this.#maxRestarts,
         restartWindowMs: options.restartWindowMs ?? DEFAULT_SETTINGS.restartWindowMs,
         backoffBaseMs: options.backoffBaseMs ?? 200,
         backoffMaxMs: options.backoffMaxMs ?? 30_000,
@@ -344,7 +346,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.emit('gave-up', { crashes: decision.crashes, cause: end.cause });
       this.#say(
         `${this.#name} ended ${times(decision.crashes)} within the restart window; giving up. ` +
-          `Last: ${describeEnd(end)}.`,
+          `Last: ${describeEnd(end)}. Its own output may say why; to allow more restarts, ` +
+          `raise LAUNCHER_MAX_RESTARTS (now ${this.#maxRestarts}).`,
       );
       return this.#finish(end, 'failed');
     }

@@ -37,7 +37,8 @@ describe('a child that always crashes', () => {
     await supervisor.start();
     expect(await supervisor.wait()).toMatchObject({ code: 3, cause: 'failed', restarts: 0 });
     expect(lines.at(-1)).toBe(
-      'launcher: mycc ended once within the restart window; giving up. Last: exited with code 3.',
+      'launcher: mycc ended once within the restart window; giving up. Last: exited with code 3. ' +
+        'Its own output may say why; to allow more restarts, raise LAUNCHER_MAX_RESTARTS (now 0).',
     );
   });
 
@@ -53,7 +54,8 @@ describe('a child that always crashes', () => {
     expect(await gaveUp).toEqual([{ crashes: 3, cause: 'failed' }]);
     expect(exits).toHaveLength(3);
     expect(lines.at(-1)).toBe(
-      'launcher: mycc ended 3 times within the restart window; giving up. Last: exited with code 3.',
+      'launcher: mycc ended 3 times within the restart window; giving up. Last: exited with code 3. ' +
+        'Its own output may say why; to allow more restarts, raise LAUNCHER_MAX_RESTARTS (now 2).',
     );
     expect(await supervisor.wait()).toEqual({
       code: 3,
