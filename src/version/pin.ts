@@ -57,7 +57,7 @@ export interface PinOptions {
 export function writePin(file: string, request: Request, options: PinOptions = {}): void {
   const { target, existing } = pinTarget(file);
   const through = target === file ? '' : ` (through the link ${file})`;
-  if (existing) requireWritable(target, through);
+  if (existing) requireWritable(target, existing, through);
   const text = `${request.raw}\n`;
   // The file a link leads to exists, and so does its directory.
   const writeOptions = {
@@ -179,21 +179,39 @@ function replaceable(existing: Stats): boolean {
  * A version file is changed only where the user could change it (`echo 1.4 > file`): replacing
  * a read-only one by a rename would bypass its mode. Root may write any, as there.
  */
-function requireWritable(target: string, through: string): void {
+function requireWritable(target: string, existing: Stats, through: string): void {
   try {
     accessSync(target, constants.W_OK);
   } catch (error) {
-    const reason =
-      errnoCode(error) === 'EROFS' ? 'it is on a read-only file system' : 'you may not write it';
+    const readOnlyMount = errnoCode(error) === 'EROFS';
+    const reason = readOnlyMount ? 'it is on a read-only file system' : 'you may not write it';
     throw new LauncherError(
       'E_IO',
       `cannot write the version file ${target}${through}: ${reason}`,
       {
-        hint: `launcher changes a version file only where you may write it. If the pin should change, make it writable first (\`chmod u+w ${quotePosix(target)}\`, as its owner), then run the command again.`,
+        hint: `launcher changes a version file only where you may write it. ${
+          readOnlyMount
+            ? 'If the pin should change, make that file system writable, or set LAUNCHER_VERSION to override the pin.'
+            : howToWrite(target, existing)
+        }`,
         cause: error,
       },
     );
   }
+}
+
+// Who can make a version file writable: the user for their own file; else its owner, who may
+// already write it (root's 0644 file), and can then change the pin or let this user in.
+function howToWrite(target: string, existing: Stats): string {
+  const chmod = (who: string) => `\`chmod ${who}+w ${quotePosix(target)}\``;
+  const uid = process.getuid?.();
+  if (uid === undefined || existing.uid === uid) {
+    return `If the pin should change, make it writable first (${chmod('u')}), then run the command again.`;
+  }
+  if (existing.mode & 0o200) {
+    return `It belongs to another user (uid ${existing.uid}), who may write it: ask them to change the pin, or to let you write it (${chmod('g')} for a group you are in); or set LAUNCHER_VERSION to override the pin.`;
+  }
+  return `If the pin should change, its owner (uid ${existing.uid}) must make it writable first (${chmod('u')}), then run the command again.`;
 }
 
 function notAFile(file: string, what: string): LauncherError {

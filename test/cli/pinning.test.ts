@@ -342,10 +342,40 @@ describe('launcher local', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       `launcher: cannot write the version file ${file}: you may not write it\n\n` +
-        `launcher changes a version file only where you may write it. If the pin should change, make it writable first (\`chmod u+w '${file}'\`, as its owner), then run the command again.\n`,
+        `launcher changes a version file only where you may write it. If the pin should change, make it writable first (\`chmod u+w '${file}'\`), then run the command again.\n`,
     );
     expect(readFileSync(file, 'utf8')).toBe('1.4.2\n');
     expect(statSync(file).mode & 0o777).toBe(0o444);
+  });
+
+  it("refuses another user's .tool-version the user may not write, with a fix that fits who may", async () => {
+    const { env, dir, home } = project('1.4.2\n');
+    const file = path.join(dir, '.tool-version');
+    const user = asUserWithoutPrivileges(dir, home);
+    // daemon's file: with its owner able to write it (0644), and not (0444).
+    const daemon = 1;
+    chownSync(file, daemon, daemon);
+    const hints: Array<[number, string]> = [
+      [
+        0o644,
+        `It belongs to another user (uid ${daemon}), who may write it: ask them to change the pin, ` +
+          `or to let you write it (\`chmod g+w '${file}'\` for a group you are in); or set LAUNCHER_VERSION to override the pin.`,
+      ],
+      [
+        0o444,
+        `If the pin should change, its owner (uid ${daemon}) must make it writable first (\`chmod u+w '${file}'\`), then run the command again.`,
+      ],
+    ];
+    for (const [mode, hint] of hints) {
+      chmodSync(file, mode);
+      const r = await launcher(['local', '1.5.0'], { env, cwd: dir, ...user });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(
+        `launcher: cannot write the version file ${file}: you may not write it\n\n` +
+          `launcher changes a version file only where you may write it. ${hint}\n`,
+      );
+      expect(readFileSync(file, 'utf8')).toBe('1.4.2\n');
+    }
   });
 
   it('keeps the mode and the owner of the .tool-version it replaces', async () => {
