@@ -11,10 +11,10 @@ import { packageRoot } from '../package-root.js';
 import { listInstalled } from '../store/installed.js';
 import { readReceipt } from '../store/receipt.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { isOrphanedTemporary } from '../util/orphaned-temporary.js';
 import { makeOwnDir } from '../util/own-dir.js';
 import { readSmallFile } from '../util/read-small-file.js';
 import { cmdPath, quoteCmd } from './cmd-path.js';
-import { isOrphanedTemporary } from './leftover-temporary.js';
 import { quotePosix } from './shell-quote.js';
 import { forgetSnapshotFailure, removeSnapshotLeftovers, snapshotFiles } from './snapshot.js';
 

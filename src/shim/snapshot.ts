@@ -8,9 +8,9 @@ import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 import type { LauncherPaths } from '../paths.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { isOrphanedTemporary } from '../util/orphaned-temporary.js';
 import { makeOwnDir } from '../util/own-dir.js';
 import { findProgram } from '../util/search-path.js';
-import { isOrphanedTemporary } from './leftover-temporary.js';
 
 /** Set to `0` to never build or use the snapshot. */
 export const SNAPSHOT_VAR = 'LAUNCHER_SHIM_SNAPSHOT';

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { errnoCode, fileSystemRefusal, LauncherError } from '../errors.js';
 import { quotePosix } from '../shim/shell-quote.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { removeOrphanedTemporaries } from '../util/orphaned-temporary.js';
 import { readSmallFile } from '../util/read-small-file.js';
 import { writeInPlace } from '../util/write-in-place.js';
 import { parseRequest, type Request } from './request.js';
@@ -89,6 +90,9 @@ export function writePin(file: string, request: Request, options: PinOptions = {
       }) ?? unexpected('write', target, error)
     );
   }
+  // A write killed before its rename (SIGKILL, say) left its temporary file beside the
+  // pin, in the user's project where nothing else would ever remove it.
+  removeOrphanedTemporaries(target);
 }
 
 // A failure no refusal explains (an I/O error): Node's words, the file, and where to look.

@@ -20,6 +20,7 @@ import { ALIASES, COMMAND_WORDS } from '../../src/cli/command-words.js';
 import { LAUNCHER_BIN, launcher, launcherWithFileLimit, run } from '../helpers/cli.js';
 import { type DistServer, startDistServer } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
+import { deadPid } from '../helpers/lock-owners.js';
 import { asUserWithoutPrivileges } from '../helpers/other-user.js';
 import { placeVersion } from '../helpers/store.js';
 
@@ -459,6 +460,30 @@ describe('launcher local', () => {
     expect(statSync(file)).toMatchObject({ ino: before.ino, mode: before.mode });
   });
 
+  it('removes the temporary files of a killed local beside the pin, and nothing else there', async () => {
+    const { env, dir } = project('1.4.2\n');
+    const dead = await deadPid();
+    // A write killed before its rename leaves `<pin>.<pid>.<hex>.tmp`; one of a process that
+    // still runs (this one) may be a write under way.
+    const killed = `.tool-version.${dead}.0badcafe.tmp`;
+    const running = `.tool-version.${process.pid}.0badcafe.tmp`;
+    // The user's own files, only alike: not launcher's name for a pin's temporary file.
+    const kept = [
+      `.tool-version.${dead}.tmp`,
+      `.tool-version.${dead}.notes.tmp`,
+      `.tool-version.${dead}.0badcafe.tmp.bak`,
+      `.tool-versions.${dead}.0badcafe.tmp`,
+      `notes.${dead}.0badcafe.tmp`,
+    ];
+    for (const name of [killed, running, ...kept]) writeFileSync(path.join(dir, name), '1.3\n');
+    mkdirSync(path.join(dir, `.tool-version.${dead}.abc.tmp`));
+    const r = await launcher(['local', '1.5.0'], { env, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(
+      ['.tool-version', running, `.tool-version.${dead}.abc.tmp`, ...kept].sort(),
+    );
+  });
+
   it('writes the request to .tool-version in the current directory', async () => {
     const { env, dir } = project();
     const r = await launcher(['local', 'v1.4'], { env, cwd: dir });
@@ -735,6 +760,18 @@ describe('launcher global', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`cannot write the version file ${file}: you may not write it`);
     expect(readFileSync(file, 'utf8')).toBe('1.4.2\n');
+  });
+
+  it('removes the temporary files of a killed global beside the global default file', async () => {
+    const { env, dir, home } = project();
+    const config = path.join(home, 'config');
+    mkdirSync(config);
+    const killed = `version.${await deadPid()}.0badcafe.tmp`;
+    const running = `version.${process.pid}.0badcafe.tmp`;
+    for (const name of [killed, running]) writeFileSync(path.join(config, name), '1.3\n');
+    const r = await launcher(['global', '1.5.0'], { env, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(readdirSync(config).sort()).toEqual([running, 'version'].sort());
   });
 
   it('sets the default that applies where no project pins a version', async () => {

@@ -1,0 +1,44 @@
+// Temporary files named after the process that writes them, left behind when it was killed:
+// writeFileAtomic's (`<file>.<pid>.<random>.tmp`) or the snapshot's (`shim.blob.<pid>.tmp`).
+import { lstatSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { probeProcess } from '../session/process-identity.js';
+
+const TEMPORARY = /\.(\d+)(?:\.[0-9a-f]+)?\.tmp$/;
+// What writeFileAtomic adds to the name of the file it replaces, and nothing else.
+const ATOMIC_SUFFIX = /^\.\d+\.[0-9a-f]+\.tmp$/;
+
+/**
+ * True when `name` is such a temporary file and the process it names no longer runs. One whose
+ * pid another process has taken since is kept: callers that can judge by age as well do so.
+ */
+export function isOrphanedTemporary(name: string): boolean {
+  const pid = TEMPORARY.exec(name)?.[1];
+  return pid !== undefined && !probeProcess(Number(pid)).alive;
+}
+
+/**
+ * Remove the temporary files a killed writeFileAtomic left beside `file`, in a directory that
+ * may be the user's own (a project's): only regular files named `<file>.<pid>.<hex>.tmp` whose
+ * process runs no more, nothing else there. Best effort: one that cannot go stays.
+ */
+export function removeOrphanedTemporaries(file: string): void {
+  const dir = path.dirname(file);
+  const prefix = path.basename(file);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !ATOMIC_SUFFIX.test(name.slice(prefix.length))) continue;
+    if (!isOrphanedTemporary(name)) continue;
+    const leftover = path.join(dir, name);
+    try {
+      if (lstatSync(leftover).isFile()) rmSync(leftover);
+    } catch {
+      // Gone meanwhile, or not ours to remove (a shared directory): it only takes room.
+    }
+  }
+}
