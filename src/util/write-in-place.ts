@@ -1,18 +1,32 @@
-// Rewrite a file in place (the same file, so its owner, mode and ACL stay), all or nothing.
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+// Rewrite a file in place (the same file, so its owner, mode and ACL stay), all or nothing where
+// the old bytes can be read.
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
+import { errnoCode } from '../errors.js';
 
 /**
  * Replace the content of the existing `file` with `data`, as `echo … > file` would, but without
  * emptying it first: a write refused part way (a full disk, a quota, the file size limit) puts
  * back the bytes it overwrote and the old length before the error is thrown, so the file is left
  * as it was, never empty or half written. Only what the new content can overwrite is kept, so
- * the old file may be of any size. The file is opened for reading too, to keep those bytes.
+ * the old file may be of any size. The file is opened for reading too, to keep those bytes. One
+ * this user may write but not read (mode 0222), which `echo` writes, is written all the same;
+ * its old bytes cannot be kept, so a write refused part way empties it, as `echo` would, rather
+ * than leave a mix of new and old bytes that could read as another pin (one refused before its
+ * first byte leaves it as it was).
  */
 export function writeInPlace(file: string, data: Uint8Array): void {
-  const fd = openSync(file, 'r+');
+  const { fd, readable } = openToRewrite(file);
   try {
     const oldSize = fstatSync(fd).size;
-    const old = Buffer.alloc(Math.min(oldSize, data.length));
+    const old = Buffer.alloc(readable ? Math.min(oldSize, data.length) : 0);
     const kept = fill(fd, old);
     const progress = { written: 0 };
     try {
@@ -23,13 +37,26 @@ export function writeInPlace(file: string, data: Uint8Array): void {
       // and cutting the file back to its old length can only shrink it. Only an I/O error or a
       // copy-on-write file system out of space could still fail it: the first error is the news.
       try {
-        writeAll(fd, old.subarray(0, Math.min(progress.written, kept)));
-        ftruncateSync(fd, oldSize);
+        if (readable) {
+          writeAll(fd, old.subarray(0, Math.min(progress.written, kept)));
+          ftruncateSync(fd, oldSize);
+        } else if (progress.written > 0) ftruncateSync(fd, 0);
       } catch {}
       throw error;
     }
   } finally {
     closeSync(fd);
+  }
+}
+
+// Open for reading and writing; a file this user may only write is opened for writing alone
+// (when writing is refused too, that is the error to report).
+function openToRewrite(file: string): { fd: number; readable: boolean } {
+  try {
+    return { fd: openSync(file, 'r+'), readable: true };
+  } catch (error) {
+    if (errnoCode(error) !== 'EACCES') throw error;
+    return { fd: openSync(file, constants.O_WRONLY), readable: false };
   }
 }
 

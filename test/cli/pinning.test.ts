@@ -396,28 +396,31 @@ describe('launcher local', () => {
   });
 
   it("writes another user's .tool-version in place, as echo would: same file, owner and mode", async () => {
-    const { env, dir, home } = project('1.4.2\n');
-    const file = path.join(dir, '.tool-version');
-    // daemon's project (when the tests run as root): a directory the writer may not write in,
-    // holding a file shared with everyone. Run as root, the file is simply not root's own.
-    const user = asUserWithoutPrivileges(home);
-    const daemon = 1;
-    chownSync(dir, daemon, daemon);
-    chmodSync(dir, 0o755);
-    chownSync(file, daemon, daemon);
-    chmodSync(file, 0o666);
-    const before = statSync(file);
-    const r = await launcher(['local', '1.5.0'], { env, cwd: dir, ...user });
-    expect(r.stderr).not.toContain('cannot write');
-    expect(r.code).toBe(0);
-    expect(readFileSync(file, 'utf8')).toBe('1.5.0\n');
-    const after = statSync(file);
-    expect(after.ino).toBe(before.ino);
-    expect({ uid: after.uid, gid: after.gid, mode: after.mode }).toEqual({
-      uid: daemon,
-      gid: daemon,
-      mode: before.mode,
-    });
+    // Shared with everyone, and one the writer may write but not read, which echo writes too.
+    for (const mode of [0o666, 0o222]) {
+      const { env, dir, home } = project('1.4.2\n');
+      const file = path.join(dir, '.tool-version');
+      // daemon's project (when the tests run as root): a directory the writer may not write in,
+      // holding daemon's file. Run as root, the file is simply not root's own.
+      const user = asUserWithoutPrivileges(home);
+      const daemon = 1;
+      chownSync(dir, daemon, daemon);
+      chmodSync(dir, 0o755);
+      chownSync(file, daemon, daemon);
+      chmodSync(file, mode);
+      const before = statSync(file);
+      const r = await launcher(['local', '1.5.0'], { env, cwd: dir, ...user });
+      expect(r.stderr).not.toContain('cannot write');
+      expect(r.code).toBe(0);
+      expect(readFileSync(file, 'utf8')).toBe('1.5.0\n');
+      const after = statSync(file);
+      expect(after.ino).toBe(before.ino);
+      expect({ uid: after.uid, gid: after.gid, mode: after.mode }).toEqual({
+        uid: daemon,
+        gid: daemon,
+        mode: before.mode,
+      });
+    }
   });
 
   it('leaves a .tool-version it writes in place as it was when the write fails', async () => {

@@ -1,18 +1,24 @@
 // Rewriting a file in place (src/util/write-in-place.ts, as built in dist/): in a process of its
 // own, so that a file size limit (the shell's `ulimit -f`) can make a write fail part way.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { tempDir } from '../helpers/env.js';
+import { asUserWithoutPrivileges } from '../helpers/other-user.js';
 
 const module = pathToFileURL(path.join(REPO_ROOT, 'dist', 'util', 'write-in-place.js')).href;
 
 // Write `text` over `file` in place under a file size limit of `blocks` (512 bytes each in
-// /bin/sh); what the write threw, or 'ok'.
-function writeUnderLimit(file: string, text: string, blocks: number | 'unlimited'): string {
+// /bin/sh), as `user` (see asUserWithoutPrivileges); what the write threw, or 'ok'.
+function writeUnderLimit(
+  file: string,
+  text: string,
+  blocks: number | 'unlimited',
+  user: { uid?: number; gid?: number } = {},
+): string {
   const script = `
     import { writeInPlace } from ${JSON.stringify(module)};
     try {
@@ -33,7 +39,7 @@ function writeUnderLimit(file: string, text: string, blocks: number | 'unlimited
       file,
       text,
     ],
-    { encoding: 'utf8' },
+    { encoding: 'utf8', ...user },
   );
   expect(run.stderr).toBe('');
   return run.stdout;
@@ -65,5 +71,37 @@ describe('writeInPlace', () => {
     expect(readFileSync(file, 'utf8')).toBe('1.5.0\n');
     expect(writeUnderLimit(file, '2.0.0-rc.1\n', 'unlimited')).toBe('ok');
     expect(readFileSync(file, 'utf8')).toBe('2.0.0-rc.1\n');
+  });
+
+  describe('a file this user may write but not read (mode 0222), as echo writes it', () => {
+    // Root reads any file: the write runs as a user who meets the mode.
+    function writeOnly(content: string) {
+      const dir = tempDir();
+      const file = path.join(dir, 'pin');
+      writeFileSync(file, content);
+      chmodSync(file, 0o222);
+      return { file, user: asUserWithoutPrivileges(dir) };
+    }
+
+    it('writes it', () => {
+      const { file, user } = writeOnly(`# ${'comment '.repeat(100)}\n1.4.2\n`);
+      const before = statSync(file);
+      expect(writeUnderLimit(file, '1.5.0\n', 'unlimited', user)).toBe('ok');
+      expect(readFileSync(file, 'utf8')).toBe('1.5.0\n');
+      expect(statSync(file)).toMatchObject({ ino: before.ino, mode: before.mode });
+    });
+
+    it('leaves it as it was when no byte may be written', () => {
+      const { file, user } = writeOnly('1.4.2\n');
+      expect(writeUnderLimit(file, '1.5.0\n', 0, user)).toBe('EFBIG');
+      expect(readFileSync(file, 'utf8')).toBe('1.4.2\n');
+    });
+
+    it('empties it when a write fails part way, rather than leave new bytes before old ones', () => {
+      // Its old bytes cannot be read to put them back.
+      const { file, user } = writeOnly(`1.4.2\n#${'-'.repeat(1000)}\n`);
+      expect(writeUnderLimit(file, 'x'.repeat(4000), 1, user)).toBe('EFBIG');
+      expect(readFileSync(file, 'utf8')).toBe('');
+    });
   });
 });
