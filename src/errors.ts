@@ -120,6 +120,8 @@ export interface WriteContext {
    * launcher's home (a project's), where another LAUNCHER_HOME would not help.
    */
   readonly denied?: string;
+  /** The symbolic link the user named, which led to `file`: the message names it too. */
+  readonly link?: string;
 }
 
 // A path that cannot be what it must be: a file where a directory belongs (LAUNCHER_HOME set to
@@ -165,7 +167,11 @@ function fileSystemError(
   const dest =
     code === 'EISDIR' && syscall === 'rename' ? (error as { dest?: unknown }).dest : undefined;
   const file = dest ?? (error as { path?: unknown }).path;
-  const during = typeof syscall === 'string' ? ` (${syscall})` : '';
+  const details = [
+    ...(typeof syscall === 'string' ? [syscall] : []),
+    ...(context?.link ? [`through the link ${context.link}`] : []),
+  ];
+  const during = details.length > 0 ? ` (${details.join(', ')})` : '';
   // A write to an open file (a full disk mid-download) names no path: the caller may know it.
   const what =
     typeof file === 'string' ? `use ${file}` : context ? `write ${context.file}` : 'write a file';

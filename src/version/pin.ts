@@ -81,6 +81,7 @@ export function writePin(file: string, request: Request, options: PinOptions = {
     throw (
       fileSystemRefusal(error, {
         file: target,
+        ...(target !== file && { link: file }),
         ...(options.project && {
           denied:
             'launcher writes a version file only where you may, as `echo 1.4 > .tool-version` ' +

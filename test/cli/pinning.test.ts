@@ -587,6 +587,21 @@ describe('launcher local', () => {
     expect((await launcher(['local'], { env, cwd: dir })).stdout).toBe('1.5\n');
   });
 
+  it('names the link as well as its file when the file system refuses a write through it', async () => {
+    const { env, dir } = project();
+    const target = path.join(tempDir('launcher-dotfiles-'), 'mycc-version');
+    writeFileSync(target, '1.3.0\n');
+    const link = path.join(dir, '.tool-version');
+    symlinkSync(target, link);
+    // No byte may be written (ulimit -f 0): EFBIG.
+    const r = await launcherWithFileLimit(0, ['local', '1.5.0'], { env, cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `launcher: cannot write ${target} (write, through the link ${link}): file too large for the file size limit (ulimit -f) or the file system`,
+    );
+    expect(readFileSync(target, 'utf8')).toBe('1.3.0\n');
+  });
+
   it('refuses to write through a link to a file that is not a version file (exit 2), changing nothing', async () => {
     // A cloned project whose .tool-version leads to the user's keys, or crontab, must not get
     // them replaced (a crontab's first word, 0, even reads as a request).
