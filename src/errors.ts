@@ -89,18 +89,33 @@ export function errnoCode(error: unknown): string | undefined {
   return undefined;
 }
 
-// The file system saying no is no bug of ours: the file, the reason, and what to do.
+// The file system saying no is no bug of ours: the file, the reason, and what to do. Where the
+// fix suggests another LAUNCHER_HOME, a third entry is the fix for a file outside launcher's
+// home (a project's), which another home would not move.
 const HOME_ELSEWHERE = 'or set LAUNCHER_HOME to a directory of your own elsewhere';
-const REFUSALS: Readonly<Record<string, readonly [string, string]>> = {
-  EACCES: ['permission denied', `Check who owns it and its mode, ${HOME_ELSEWHERE}.`],
-  EPERM: ['operation not permitted', `Check who owns it and its mode, ${HOME_ELSEWHERE}.`],
-  EROFS: ['read-only file system', `Make that file system writable, ${HOME_ELSEWHERE}.`],
+const REFUSALS: Readonly<Record<string, readonly [string, string, string?]>> = {
+  EACCES: [
+    'permission denied',
+    `Check who owns it and its mode, ${HOME_ELSEWHERE}.`,
+    'Check who owns it and its mode.',
+  ],
+  EPERM: [
+    'operation not permitted',
+    `Check who owns it and its mode, ${HOME_ELSEWHERE}.`,
+    'Check who owns it and its mode.',
+  ],
+  EROFS: [
+    'read-only file system',
+    `Make that file system writable, ${HOME_ELSEWHERE}.`,
+    'Make that file system writable.',
+  ],
   ENOSPC: ['no space left on the device', 'Free some space there, then run the command again.'],
   EDQUOT: ['disk quota exceeded', 'Free some space there, then run the command again.'],
   // Past the file size limit (RLIMIT_FSIZE; Node ignores SIGXFSZ) or the file system's largest file.
   EFBIG: [
     'file too large for the file size limit (ulimit -f) or the file system',
     `Raise the file size limit (ulimit -f), ${HOME_ELSEWHERE} on a file system that takes larger files.`,
+    'Raise the file size limit (ulimit -f), then run the command again.',
   ],
 };
 
@@ -120,6 +135,8 @@ export interface WriteContext {
    * launcher's home (a project's), where another LAUNCHER_HOME would not help.
    */
   readonly denied?: string;
+  /** A file outside launcher's home (a project's): no fix suggests another LAUNCHER_HOME. */
+  readonly outsideHome?: boolean;
   /** The symbolic link the user named, which led to `file`: the message names it too. */
   readonly link?: string;
 }
@@ -156,7 +173,7 @@ export function fileSystemRefusal(
 
 function fileSystemError(
   error: unknown,
-  table: Readonly<Record<string, readonly [string, string]>>,
+  table: Readonly<Record<string, readonly [string, string, string?]>>,
   context?: WriteContext,
 ): LauncherError | undefined {
   const code = errnoCode(error) ?? '';
@@ -175,12 +192,13 @@ function fileSystemError(
   // A write to an open file (a full disk mid-download) names no path: the caller may know it.
   const what =
     typeof file === 'string' ? `use ${file}` : context ? `write ${context.file}` : 'write a file';
+  const fix = context?.outsideHome ? (refusal[2] ?? refusal[1]) : refusal[1];
   const hint =
     NO_ROOM.has(code) && context?.noRoom
-      ? `${refusal[1]} ${context.noRoom}`
+      ? `${fix} ${context.noRoom}`
       : DENIED.has(code) && context?.denied
         ? context.denied
-        : refusal[1];
+        : fix;
   return new LauncherError('E_IO', `cannot ${what}${during}: ${refusal[0]}`, {
     hint,
     cause: error,

@@ -71,6 +71,30 @@ describe('errors', () => {
     expect(renderError(denied)).not.toContain('Delete it.');
   });
 
+  it("suggests no other LAUNCHER_HOME for a refused file outside it (a project's)", () => {
+    const pin = '/home/ada/project/.tool-version';
+    for (const [code, reason] of [
+      ['ENOSPC', 'no space left on device'],
+      ['EDQUOT', 'disk quota exceeded'],
+      ['EFBIG', 'file too large'],
+      ['EACCES', 'permission denied'],
+      ['EPERM', 'operation not permitted'],
+      ['EROFS', 'read-only file system'],
+    ] as const) {
+      const error = writeError(code, reason);
+      const text = renderError(fileSystemRefusal(error, { file: pin, outsideHome: true }));
+      expect(text).toMatch(
+        /^launcher: cannot write \/home\/ada\/project\/\.tool-version \(write\): \S/,
+      );
+      expect(text).not.toContain('LAUNCHER_HOME');
+    }
+    // In launcher's home, another one on a file system that takes larger files may help.
+    const home = '/home/ada/.cache/launcher/versions/1.4.2/bin/mycc';
+    expect(
+      renderError(fileSystemRefusal(writeError('EFBIG', 'file too large'), { file: home })),
+    ).toContain('LAUNCHER_HOME');
+  });
+
   // The package's exports map allows no deep import: the class must come from the entry points.
   it('is exported, built, by both entry points, so what they throw passes instanceof', async () => {
     const script = `

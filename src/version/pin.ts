@@ -83,6 +83,7 @@ export function writePin(file: string, request: Request, options: PinOptions = {
         file: target,
         ...(target !== file && { link: file }),
         ...(options.project && {
+          outsideHome: true,
           denied:
             'launcher writes a version file only where you may, as `echo 1.4 > .tool-version` ' +
             `would: make ${path.dirname(target)} writable for you (or ask its owner to pin the ` +

@@ -452,6 +452,19 @@ describe('launcher local', () => {
     }
   });
 
+  it('says to raise the file size limit, not to move LAUNCHER_HOME, when a .tool-version may not grow', async () => {
+    const { env, dir } = project('1.4.2\n');
+    const file = path.join(dir, '.tool-version');
+    // No byte may be written (ulimit -f 0): EFBIG.
+    const r = await launcherWithFileLimit(0, ['local', '1.5.0'], { env, cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `launcher: cannot write ${file} (write): file too large for the file size limit (ulimit -f) or the file system\n\n` +
+        'Raise the file size limit (ulimit -f), then run the command again.\n',
+    );
+    expect(readFileSync(file, 'utf8')).toBe('1.4.2\n');
+  });
+
   it('keeps set-id bits of a .tool-version, writing it in place', async () => {
     const { env, dir } = project('1.4.2\n');
     const file = path.join(dir, '.tool-version');
