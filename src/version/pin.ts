@@ -155,6 +155,19 @@ function pinTarget(file: string): { target: string; existing?: Stats } {
   const content = readSmallFile(target, MAX_VERSION_FILE_BYTES);
   const whole =
     content.status === 'empty' || (content.status === 'text' && isWholeVersionFile(content.text));
+  if (content.status === 'unreadable' && !content.damaged) {
+    // Not read, so not known to be a version file: say why, not that it is none.
+    throw new LauncherError(
+      'E_VERSION_FILE',
+      `${file} is a symbolic link to ${target}, which cannot be read (${content.reason})`,
+      {
+        hint:
+          'launcher writes a pin through a link only into a file it has read to be a version ' +
+          'file (or empty), so that a link cannot make it overwrite another file. Make that file ' +
+          'readable for you, or remove the link, then run the command again.',
+      },
+    );
+  }
   if (!whole) {
     throw new LauncherError(
       'E_VERSION_FILE',

@@ -641,6 +641,27 @@ describe('launcher local', () => {
     }
   });
 
+  it('refuses a .tool-version link to a file it may not read, saying so (exit 2)', async () => {
+    // A write-only version file: written when it is the pin itself, but through a link only a
+    // file read to be a version file is written, so this one is refused, for the reason it is.
+    const { env, dir, home } = project();
+    const other = tempDir('launcher-pins-');
+    const target = path.join(other, 'mycc-version');
+    writeFileSync(target, '1.4.2\n');
+    const user = asUserWithoutPrivileges(home, dir, other);
+    chmodSync(target, 0o222);
+    const link = path.join(dir, '.tool-version');
+    symlinkSync(target, link);
+    const r = await launcher(['local', '1.5.0'], { env, cwd: dir, ...user });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      new RegExp(`^launcher: ${link} is a symbolic link to ${target}, which cannot be read \\(`),
+    );
+    expect(r.stderr).toContain('Make that file readable for you, or remove the link');
+    chmodSync(target, 0o644);
+    expect(readFileSync(target, 'utf8')).toBe('1.4.2\n');
+  });
+
   it('refuses a .tool-version link to nothing (exit 2) and leaves the link as it was', async () => {
     const { env, dir } = project();
     const link = path.join(dir, '.tool-version');
