@@ -5,6 +5,7 @@ import { constants } from 'node:os';
 import type { MessageConnection } from 'vscode-jsonrpc';
 import { ResponseError } from 'vscode-jsonrpc';
 import type { Diagnostic, FileDiagnostics } from '../diagnostics/diagnostic.js';
+import { isLauncherError } from '../errors.js';
 import { createEndpoint, type SocketEndpoint } from '../ipc/endpoint.js';
 import { createRpcConnection } from '../ipc/rpc-connection.js';
 import { isRpcParams } from '../ipc/validate.js';
@@ -30,6 +31,26 @@ export interface ControlTarget {
   stop(): Promise<void>;
   signal(name: NodeJS.Signals): Promise<void>;
   request(method: string, params: unknown): Promise<unknown>;
+}
+
+/**
+ * LSP's RequestFailed: a well-formed control the session cannot carry out now (its child is not
+ * connected, it has ended, the system will not send that signal).
+ */
+const REQUEST_FAILED = -32803;
+
+/**
+ * A refusal of the session, answered as a JSON-RPC error with the launcher's own message (and
+ * its fix as `data.hint`); vscode-jsonrpc would otherwise answer -32603 with "Request … failed
+ * with message: …" around it. Anything else (the child's own error answer) passes unchanged.
+ */
+function refusal(error: unknown): never {
+  if (!isLauncherError(error)) throw error;
+  throw new ResponseError(
+    REQUEST_FAILED,
+    error.message,
+    error.hint ? { hint: error.hint } : undefined,
+  );
 }
 
 // Past this many bytes waiting in a subscriber's socket, it is treated as slow: it stops
@@ -157,7 +178,7 @@ export class ControlServer {
 
   /** Run a control after every control received before it; answer `{}` once it is done. */
   #inOrder(control: () => Promise<void>): Promise<object> {
-    const done = this.#queue.then(control).then(() => ({}));
+    const done = this.#queue.then(control).then(() => ({}), refusal);
     this.#queue = done.catch(() => {});
     return done;
   }
@@ -197,7 +218,7 @@ export class ControlServer {
             'launcher/request "params" must be an array or an object (or absent), as JSON-RPC requires',
           );
         }
-        return target.request(params.method, params.params);
+        return target.request(params.method, params.params).catch(refusal);
       },
     );
     const drop = () => {

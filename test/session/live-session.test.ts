@@ -9,6 +9,8 @@ import { execSession, readySession } from './exec-session.js';
 
 const COOPERATIVE = path.join(REPO_ROOT, 'test', 'fixtures', 'cooperative-server.mjs');
 const IGNORES_SIGTERM = path.join(REPO_ROOT, 'test', 'fixtures', 'ignores-sigterm.mjs');
+// Without flags it never connects to the launcher, and SIGTERM ends it.
+const SIGNAL_CHILD = path.join(REPO_ROOT, 'test', 'fixtures', 'signal-child.mjs');
 
 /** `launcher exec` running the cooperative server, once `status` shows it ready. */
 async function liveSession(extra?: NodeJS.ProcessEnv) {
@@ -77,6 +79,24 @@ describe('a live session', () => {
     }
   });
 
+  // Spec §8: a JSON-RPC error when the child is not connected; the launcher's own message, not
+  // vscode-jsonrpc's "Request … failed with message: …" around it.
+  it('answers launcher/request for a child that is not connected with a plain JSON-RPC error', async () => {
+    const run = execSession(SIGNAL_CHILD, []);
+    await expect
+      .poll(async () => (await run.status())[0]?.control, { timeout: 15_000 })
+      .toBeTruthy();
+    const [session] = await run.status();
+    await expect(
+      sendControl(session!.control!, 'launcher/request', { method: 'x/y' }),
+    ).rejects.toMatchObject({
+      code: -32803,
+      message: 'mycc is not connected to the launcher',
+      data: { hint: expect.stringMatching(/speaks the launcher protocol/) },
+    });
+    await run.stop();
+  });
+
   it('stops gracefully through launcher stop, and the launcher exits like the child', async () => {
     const { env, project, status, exited, line } = await liveSession();
     const stopped = line(/^stopped: /);
@@ -98,7 +118,7 @@ describe('a live session', () => {
         (error: Error) => error.message,
       );
       expect(await stop).toEqual({});
-      expect(await restart).toMatch(/has ended/);
+      expect(await restart).toMatch(/^the session has ended \(\w+\): it cannot be restarted$/);
     } finally {
       client.close();
     }
