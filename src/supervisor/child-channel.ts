@@ -65,7 +65,7 @@ export function handleChildConnection(
     firstMessage: (message) =>
       Message.isRequest(message)
         ? undefined
-        : `refused a connection: it sent ${Message.isNotification(message) ? message.method : 'a response'} before ${Methods.hello}`,
+        : notBeforeHello(Message.isNotification(message) ? message.method : 'a response'),
   });
   const closed = new Promise<void>((resolve) => connection.onClose(() => resolve()));
   const refuse = (message: string, hello = false) => {
@@ -106,11 +106,19 @@ export function handleChildConnection(
   });
   connection.onNotification((method, params) => {
     if (refused) return;
-    if (!accepted) refuse(`refused a connection: it sent ${method} before ${Methods.hello}`);
+    if (!accepted) refuse(notBeforeHello(method));
     else if (run) host.notification(run, method, params);
   });
   connection.listen();
   return closed;
+}
+
+// Why a connection whose first message is a notification (by method) or a response is refused.
+function notBeforeHello(what: string): string {
+  // The hello itself, without an id: it cannot be answered, so it is no hello (spec §7).
+  if (what === Methods.hello)
+    return `refused a connection: it sent ${Methods.hello} as a notification: it must be a request (with an id)`;
+  return `refused a connection: it sent ${what} before ${Methods.hello}`;
 }
 
 // The channel as the supervisor sees it: the child receives params exactly as given (an array

@@ -34,29 +34,26 @@ describe('a connection that does not authenticate', () => {
     await stillSupervised(t);
   });
 
-  it('is closed when anything comes before the hello', async () => {
-    const t = raw('notify-first');
-    await t.supervisor.start();
-    await t.line(/^closed$/);
-    expect(t.stdout()).toBe('closed\n');
-    expect(t.errors).toEqual([
-      ['refused a connection: it sent launcher/ready before launcher/hello'],
-    ]);
-    expect(t.used()).toEqual([]);
-    await stillSupervised(t);
-  });
-
-  // vscode-jsonrpc handles responses and `$/` notifications on its own: they must not slip by.
-  for (const [scenario, what] of [
-    ['response-first', 'a response'],
-    ['cancel-first', '$/cancelRequest'],
+  // Each scenario sends something else first, which closes the connection unanswered (there
+  // is no request to answer). vscode-jsonrpc handles responses and `$/` notifications on its
+  // own: they must not slip by. A hello without an id is no hello (spec §7: it is a request),
+  // and the refusal says so rather than "it sent launcher/hello before launcher/hello".
+  for (const [scenario, what, reason] of [
+    ['notify-first', 'a notification', 'it sent launcher/ready before launcher/hello'],
+    ['response-first', 'a response', 'it sent a response before launcher/hello'],
+    ['cancel-first', '$/cancelRequest', 'it sent $/cancelRequest before launcher/hello'],
+    [
+      'hello-notification',
+      'the hello as a notification',
+      'it sent launcher/hello as a notification: it must be a request (with an id)',
+    ],
   ] as const) {
-    it(`is closed when ${what} comes before the hello (${scenario})`, async () => {
+    it(`is closed when ${what} comes first (${scenario}), and nothing it sends is used`, async () => {
       const t = raw(scenario);
       await t.supervisor.start();
       await t.line(/^closed$/);
       expect(t.stdout()).toBe('closed\n');
-      expect(t.errors).toEqual([[`refused a connection: it sent ${what} before launcher/hello`]]);
+      expect(t.errors).toEqual([[`refused a connection: ${reason}`]]);
       expect(t.used()).toEqual([]);
       await stillSupervised(t);
     });
