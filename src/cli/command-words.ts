@@ -50,3 +50,33 @@ export function commandWord(first: string | undefined): string | undefined {
   const word = Object.hasOwn(ALIASES, first) ? ALIASES[first]! : first;
   return COMMAND_WORDS.has(word) ? word : undefined;
 }
+
+/**
+ * The commands a mistyped word most likely meant (`instal`: install), for "did you mean": those
+ * within a typo or two of it (one for a short word), or that it begins (`lis`: list, list-remote).
+ */
+export function closestCommands(word: string): string[] {
+  const allowed = word.length <= 4 ? 1 : 2;
+  const near = (name: string) =>
+    typoDistance(word, name) <= allowed || (word.length >= 3 && name.startsWith(word));
+  const found = [...COMMAND_WORDS, ...Object.keys(ALIASES)]
+    .filter(near)
+    .map((name) => commandWord(name)!);
+  return [...new Set(found)];
+}
+
+// Edits (insert, delete, replace, swap two neighbours) from one word to the other.
+function typoDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}

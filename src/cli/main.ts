@@ -5,7 +5,7 @@ import { packageVersion } from '../package-root.js';
 import { ownStderr } from '../util/own-stderr.js';
 import { workingDir } from '../util/working-dir.js';
 import type { CliContext } from './cli-context.js';
-import { ALIASES, helpAsFlag } from './command-words.js';
+import { ALIASES, closestCommands, commandWord, helpAsFlag } from './command-words.js';
 import type { LauncherCommand } from './launcher-command.js';
 import { exitAfterOutput, watchOutput } from './output-watch.js';
 
@@ -93,30 +93,64 @@ export async function main(words: string[], context: Partial<CliContext> = {}): 
   try {
     command = cli.process(argv, ctx);
   } catch (error) {
-    if (!own) return usageMistake(cli, error, ctx);
+    if (!own) return usageMistake(cli, error, argv, ctx);
     // A usage mistake is reported by the CLI of every command, so that it reads exactly the
     // same whichever word it starts with.
     cli = await createCli();
     try {
       command = cli.process(argv, ctx);
     } catch (mistake) {
-      return usageMistake(cli, mistake, ctx);
+      return usageMistake(cli, mistake, argv, ctx);
     }
   }
   return exitAfterOutput(await cli.run(command, ctx), outputLost(), ctx.stderr);
 }
 
-// `launcher help nope`: invalid input (exit 2), said as plainly as the mistake is.
+// `launcher nope` and `launcher help nope`: invalid input (exit 2), said as plainly as the
+// mistake is, with the commands it most likely meant.
 function noSuchCommand(word: string, ctx: CliContext): number {
-  const error = new LauncherError('E_USAGE', `there is no command ${JSON.stringify(word)}`, {
-    hint: 'Run `launcher --help` (or `launcher help`) for the list of commands.',
+  const meant = closestCommands(word).map((name) => `\`launcher ${name}\``);
+  const guess = meant.length > 0 ? `Did you mean ${meant.join(' or ')}? ` : '';
+  return refuse(`there is no command ${JSON.stringify(word)}`, guess, ctx);
+}
+
+// `launcher --json`: options but no command; only --help and --version stand alone.
+function noCommand(option: string, ctx: CliContext): number {
+  return refuse(
+    `${JSON.stringify(option)} is no option of launcher itself, and no command came with it`,
+    'Options go with a command, as in `launcher list --json`; launcher alone takes only --help and --version. ',
+    ctx,
+  );
+}
+
+// A usage mistake in the contract's form: what went wrong, a blank line, the fix.
+function refuse(message: string, fix: string, ctx: CliContext): number {
+  const error = new LauncherError('E_USAGE', message, {
+    hint: `${fix}Run \`launcher --help\` (or \`launcher help\`) for the list of commands.`,
   });
   ctx.stderr.write(renderError(error));
   return exitCodeOf(error);
 }
 
-// Usage mistakes are invalid input (exit 2) and go to stderr, unlike clipanion's default.
-function usageMistake(cli: Cli<CliContext>, error: unknown, ctx: CliContext): number {
+// What may come first without a command.
+const STANDALONE_FLAGS: ReadonlySet<string> = new Set(['-h', '--help', ...VERSION_FLAGS]);
+
+/**
+ * Usage mistakes are invalid input (exit 2) and go to stderr, unlike clipanion's default. A
+ * first word that is no command, or options with no command at all, are said plainly, rather
+ * than as clipanion's "Command not found" with every command's usage; a mistake in a command's
+ * words shows that command's usage.
+ */
+function usageMistake(
+  cli: Cli<CliContext>,
+  error: unknown,
+  argv: string[],
+  ctx: CliContext,
+): number {
+  const first = argv[0] ?? '';
+  if (!first.startsWith('-') && commandWord(first) === undefined) return noSuchCommand(first, ctx);
+  if (!STANDALONE_FLAGS.has(first) && argv.every((word) => commandWord(word) === undefined))
+    return noCommand(first, ctx);
   ctx.stderr.write(
     withoutRepeats(cli.error(oneCommandMistake(error) ?? error, { colored: false })),
   );

@@ -1053,9 +1053,10 @@ describe('the command line itself', () => {
     },
   );
 
-  it('lists each usage once for a mistake before any command (`launcher --frob`)', async () => {
+  // An option with a command that does not take it still lists the usages, each once.
+  it('lists each usage once for a mistake before the command word (`launcher --frob list`)', async () => {
     const { env, dir } = project();
-    const r = await launcher(['--frob'], { env, cwd: dir });
+    const r = await launcher(['--frob', 'list'], { env, cwd: dir });
     expect(r).toMatchObject({ code: 2, stdout: '' });
     expect(r.stderr).toContain('Unsupported option name ("--frob")');
     const usages = r.stderr.split('\n').filter((line) => line.startsWith('$ '));
@@ -1063,13 +1064,60 @@ describe('the command line itself', () => {
     expect(usages).toEqual([...new Set(usages)]);
   });
 
-  it('treats an unknown command as a usage error (exit 2, on stderr)', async () => {
-    const { env, dir } = project();
-    const r = await launcher(['frobnicate'], { env, cwd: dir });
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('launcher --help');
-  });
+  // Spec §9: what went wrong, a blank line, the fix; as `launcher help bogus` says it, not
+  // clipanion's numbered list of every usage.
+  it.each([
+    ['bogus', 'bogus', 'Run `launcher --help` (or `launcher help`) for the list of commands.'],
+    [
+      'instal 1.4',
+      'instal',
+      'Did you mean `launcher install`? Run `launcher --help` (or `launcher help`) for the list of commands.',
+    ],
+    [
+      'stauts --json',
+      'stauts',
+      'Did you mean `launcher status`? Run `launcher --help` (or `launcher help`) for the list of commands.',
+    ],
+    [
+      'lis',
+      'lis',
+      'Did you mean `launcher list` or `launcher list-remote`? Run `launcher --help` (or `launcher help`) for the list of commands.',
+    ],
+    [
+      'help instal',
+      'instal',
+      'Did you mean `launcher install`? Run `launcher --help` (or `launcher help`) for the list of commands.',
+    ],
+  ])(
+    'says there is no such command for `launcher %s`, with the closest ones (exit 2)',
+    async (words, word, hint) => {
+      const { env, dir } = project();
+      const r = await launcher(words.split(' '), { env, cwd: dir });
+      expect(r).toEqual({
+        code: 2,
+        signal: null,
+        stdout: '',
+        stderr: `launcher: there is no command "${word}"\n\n${hint}\n`,
+      });
+    },
+  );
+
+  it.each(['--json', '--frob', '--json bogus'])(
+    'says an option needs a command for `launcher %s` (exit 2), in the same form',
+    async (words) => {
+      const { env, dir } = project();
+      const r = await launcher(words.split(' '), { env, cwd: dir });
+      const option = words.split(' ')[0];
+      expect(r).toEqual({
+        code: 2,
+        signal: null,
+        stdout: '',
+        stderr:
+          `launcher: "${option}" is no option of launcher itself, and no command came with it\n\n` +
+          'Options go with a command, as in `launcher list --json`; launcher alone takes only --help and --version. Run `launcher --help` (or `launcher help`) for the list of commands.\n',
+      });
+    },
+  );
 
   it('reports a broken config.json as invalid input naming it', async () => {
     const { env, dir, home } = project('1.4\n');
