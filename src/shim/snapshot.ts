@@ -3,7 +3,7 @@
 // an empty script. Built by the first shim call that finds it missing or out of date, kept in
 // the cache, used by the POSIX shim only while the Node binary and launcher's code are the ones
 // it was built from. Everything here is best effort: without a snapshot, shims still work.
-import { readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 import type { LauncherPaths } from '../paths.js';
@@ -183,6 +183,9 @@ async function buildSnapshot(paths: LauncherPaths): Promise<void> {
     if (statSync(tmp, { bigint: true }).mtimeNs !== node) {
       throw new Error(`${files.dir} cannot hold the Node binary's modification time exactly`);
     }
+    // Node creates the blob with whatever the umask leaves (0666 under umask 000): another user
+    // who could write it would run code in every shim call. chmod keeps the modification time.
+    chmodSync(tmp, 0o644);
     // The blob first, then the stamp naming it: a stamp never vouches for another blob.
     renameSync(tmp, files.blob);
     const blobIno = String(statSync(files.blob, { bigint: true }).ino);

@@ -82,6 +82,14 @@ describe.runIf(process.platform === 'linux')('the shim’s start-up snapshot', (
     expect(new Set([first.session, second.session, third.session]).size).toBe(3);
   }, 30_000);
 
+  it('is writable by its owner alone, whatever the umask: every later call runs its code', async () => {
+    const { env, project, shim, blob } = await world();
+    const r = await run('/bin/sh', ['-c', 'umask 000; exec "$0"', shim], { env, cwd: project });
+    expect(r.code, r.stderr).toBe(0);
+    expect(statSync(blob).mode & 0o777).toBe(0o644);
+    expect(mtimeNs(blob)).toBe(mtimeNs(process.execPath));
+  }, 30_000);
+
   it('is dated by a touch found in an absolute PATH directory, never one a cloned project planted', async () => {
     const { env, project, call, blob } = await world();
     // An empty and a relative entry, as PATH="$SHIMS:$UNSET:$PATH" or "." give: both name the
