@@ -20,12 +20,19 @@ import { errnoCode } from '../errors.js';
  * this user may write but not read (mode 0222), which `echo` writes, is written all the same;
  * its old bytes cannot be kept, so a write refused part way empties it, as `echo` would, rather
  * than leave a mix of new and old bytes that could read as another pin (one refused before its
- * first byte leaves it as it was).
+ * first byte leaves it as it was). `checked`: the file the caller checked (by stat); another one
+ * found at the path (a symbolic link, a FIFO, any other file) is refused and left alone.
  */
-export function writeInPlace(file: string, data: Uint8Array): void {
+export function writeInPlace(file: string, data: Uint8Array, checked?: FileIdentity): void {
   const { fd, readable } = openToRewrite(file);
   try {
-    const oldSize = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    // What was opened must be what the caller checked: in a directory someone else may write,
+    // the file can be swapped (for a hard link, or a new file) between the check and the open.
+    if (!st.isFile() || (checked && (st.dev !== checked.dev || st.ino !== checked.ino))) {
+      throw new Error('it was replaced by another file while launcher was about to write it');
+    }
+    const oldSize = st.size;
     const old = Buffer.alloc(readable ? Math.min(oldSize, data.length) : 0);
     const kept = fill(fd, old);
     const progress = { written: 0 };
@@ -49,14 +56,24 @@ export function writeInPlace(file: string, data: Uint8Array): void {
   }
 }
 
+/** The identity of a file as stat gives it, to tell it from one put at its path since. */
+export interface FileIdentity {
+  readonly dev: number;
+  readonly ino: number;
+}
+
+// Never through a symbolic link put at the path since it was checked (ELOOP), and never
+// waiting for a reader of a FIFO put there (ENXIO): neither flag changes a regular file.
+const GUARDS = (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
 // Open for reading and writing; a file this user may only write is opened for writing alone
 // (when writing is refused too, that is the error to report).
 function openToRewrite(file: string): { fd: number; readable: boolean } {
   try {
-    return { fd: openSync(file, 'r+'), readable: true };
+    return { fd: openSync(file, constants.O_RDWR | GUARDS), readable: true };
   } catch (error) {
     if (errnoCode(error) !== 'EACCES') throw error;
-    return { fd: openSync(file, constants.O_WRONLY), readable: false };
+    return { fd: openSync(file, constants.O_WRONLY | GUARDS), readable: false };
   }
 }
 

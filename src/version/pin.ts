@@ -66,7 +66,7 @@ export function writePin(file: string, request: Request, options: PinOptions = {
     ...(existing ? { keep: { mode: existing.mode & 0o777, gid: existing.gid } } : {}),
   };
   try {
-    if (existing && !replaceable(existing)) writeInPlace(target, Buffer.from(text));
+    if (existing && !replaceable(existing)) writeInPlace(target, Buffer.from(text), existing);
     else {
       try {
         writeFileAtomic(target, text, 0o644, writeOptions);
@@ -74,7 +74,7 @@ export function writePin(file: string, request: Request, options: PinOptions = {
         // A directory this user may not write in, around a file they may write: as `echo`.
         const code = errnoCode(error);
         if (!existing || (code !== 'EACCES' && code !== 'EPERM')) throw error;
-        writeInPlace(target, Buffer.from(text));
+        writeInPlace(target, Buffer.from(text), existing);
       }
     }
   } catch (error) {

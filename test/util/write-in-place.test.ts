@@ -1,12 +1,13 @@
 // Rewriting a file in place (src/util/write-in-place.ts, as built in dist/): in a process of its
 // own, so that a file size limit (the shell's `ulimit -f`) can make a write fail part way.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { tempDir } from '../helpers/env.js';
+import { writeInPlace } from '../../src/util/write-in-place.js';
 import { asUserWithoutPrivileges } from '../helpers/other-user.js';
 
 const module = pathToFileURL(path.join(REPO_ROOT, 'dist', 'util', 'write-in-place.js')).href;
@@ -39,7 +40,7 @@ function writeUnderLimit(
       file,
       text,
     ],
-    { encoding: 'utf8', ...user },
+    { encoding: 'utf8', timeout: 10_000, ...user },
   );
   expect(run.stderr).toBe('');
   return run.stdout;
@@ -102,6 +103,46 @@ describe('writeInPlace', () => {
       const { file, user } = writeOnly(`1.4.2\n#${'-'.repeat(1000)}\n`);
       expect(writeUnderLimit(file, 'x'.repeat(4000), 1, user)).toBe('EFBIG');
       expect(readFileSync(file, 'utf8')).toBe('');
+    });
+  });
+
+  // What the caller checked may be swapped before the open, in a directory another user may
+  // write: nothing but that very file is written.
+  describe('a file swapped at the path after the caller checked it', () => {
+    it('is not written through a symbolic link put there', () => {
+      const dir = tempDir();
+      const victim = path.join(dir, 'victim');
+      writeFileSync(victim, 'precious\n');
+      const file = path.join(dir, 'pin');
+      symlinkSync(victim, file);
+      expect(() => writeInPlace(file, Buffer.from('1.5.0\n'))).toThrow(
+        expect.objectContaining({ code: 'ELOOP' }),
+      );
+      expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    });
+
+    it('is not written when it is another file than the one checked', () => {
+      const dir = tempDir();
+      const checked = path.join(dir, 'checked');
+      writeFileSync(checked, '1.4.2\n');
+      const file = path.join(dir, 'pin');
+      writeFileSync(file, 'other\n');
+      expect(() => writeInPlace(file, Buffer.from('1.5.0\n'), statSync(checked))).toThrow(
+        /replaced by another file/,
+      );
+      expect(readFileSync(file, 'utf8')).toBe('other\n');
+      writeInPlace(checked, Buffer.from('1.5.0\n'), statSync(checked));
+      expect(readFileSync(checked, 'utf8')).toBe('1.5.0\n');
+    });
+
+    it('does not wait for a reader of a FIFO put there, even one it may only write', () => {
+      const dir = tempDir();
+      const fifo = path.join(dir, 'pin');
+      expect(spawnSync('mkfifo', ['-m', '0222', fifo]).status).toBe(0);
+      // Opened for writing alone, a FIFO without a reader would block until one came.
+      expect(writeUnderLimit(fifo, '1.5.0\n', 'unlimited', asUserWithoutPrivileges(dir))).toBe(
+        'ENXIO',
+      );
     });
   });
 });
