@@ -5,8 +5,9 @@ import path from 'node:path';
 import { probeProcess } from '../session/process-identity.js';
 
 const TEMPORARY = /\.(\d+)(?:\.[0-9a-f]+)?\.tmp$/;
-// What writeFileAtomic adds to the name of the file it replaces, and nothing else.
-const ATOMIC_SUFFIX = /^\.\d+\.[0-9a-f]+\.tmp$/;
+// What writeFileAtomic adds to the name of the file it replaces (a pid, then randomHex(4)), and
+// nothing else: a user's `.tool-version.2024.01.tmp` is not launcher's to remove.
+const ATOMIC_SUFFIX = /^\.[1-9]\d{0,9}\.[0-9a-f]{8}\.tmp$/;
 
 /**
  * True when `name` is such a temporary file and the process it names no longer runs. One whose

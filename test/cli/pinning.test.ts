@@ -490,6 +490,11 @@ describe('launcher local', () => {
       `.tool-version.${dead}.0badcafe.tmp.bak`,
       `.tool-versions.${dead}.0badcafe.tmp`,
       `notes.${dead}.0badcafe.tmp`,
+      // Digits and hex, but not as launcher writes them: a pid, then 8 hex digits.
+      '.tool-version.2024.01.tmp',
+      `.tool-version.0${dead}.0badcafe.tmp`,
+      '.tool-version.99999999999999999999.0badcafe.tmp',
+      `.tool-version.${dead}.0badcafe1.tmp`,
     ];
     for (const name of [killed, running, ...kept]) writeFileSync(path.join(dir, name), '1.3\n');
     mkdirSync(path.join(dir, `.tool-version.${dead}.abc.tmp`));
