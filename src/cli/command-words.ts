@@ -57,8 +57,11 @@ export function commandWord(first: string | undefined): string | undefined {
  */
 export function closestCommands(word: string): string[] {
   const allowed = word.length <= 4 ? 1 : 2;
+  // Each edit changes the length by one at most, so a name whose length differs by more is
+  // never near: checked first, a 100 KB word costs no table of 100 KB rows per name.
   const near = (name: string) =>
-    typoDistance(word, name) <= allowed || (word.length >= 3 && name.startsWith(word));
+    (Math.abs(word.length - name.length) <= allowed && typoDistance(word, name) <= allowed) ||
+    (word.length >= 3 && word.length <= name.length && name.startsWith(word));
   const found = [...COMMAND_WORDS, ...Object.keys(ALIASES)]
     .filter(near)
     .map((name) => commandWord(name)!);

@@ -3,6 +3,7 @@ import { Builtins, Cli } from 'clipanion';
 import { ExitCode, exitCodeOf, LauncherError, renderError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import { ownStderr } from '../util/own-stderr.js';
+import { quotedStart } from '../util/printable.js';
 import { workingDir } from '../util/working-dir.js';
 import type { CliContext } from './cli-context.js';
 import { ALIASES, closestCommands, commandWord, helpAsFlag } from './command-words.js';
@@ -111,7 +112,7 @@ export async function main(words: string[], context: Partial<CliContext> = {}): 
 function noSuchCommand(word: string, ctx: CliContext): number {
   const meant = closestCommands(word).map((name) => `\`launcher ${name}\``);
   const guess = meant.length > 0 ? `Did you mean ${meant.join(' or ')}? ` : '';
-  return refuse(`there is no command ${JSON.stringify(word)}`, guess, ctx);
+  return refuse(`there is no command ${quotedStart(word)}`, guess, ctx);
 }
 
 // `launcher --json`: options but no command; only --help and --version stand alone.

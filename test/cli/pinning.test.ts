@@ -1107,6 +1107,20 @@ describe('the command line itself', () => {
     },
   );
 
+  it('says a 100 KB word is no command by its first 80 characters (exit 2)', async () => {
+    const { env, dir } = project();
+    const r = await launcher(['x'.repeat(100_000)], { env, cwd: dir });
+    expect(r).toEqual({
+      code: 2,
+      signal: null,
+      stdout: '',
+      stderr:
+        `launcher: there is no command "${'x'.repeat(80)}"…\n\n` +
+        'Run `launcher --help` (or `launcher help`) for the list of commands.\n',
+    });
+    expect(r.stderr.length).toBeLessThan(1000);
+  });
+
   it.each(['--json', '--frob', '--json bogus'])(
     'says an option needs a command for `launcher %s` (exit 2), in the same form',
     async (words) => {
