@@ -138,9 +138,9 @@ const STANDALONE_FLAGS: ReadonlySet<string> = new Set(['-h', '--help', ...VERSIO
 
 /**
  * Usage mistakes are invalid input (exit 2) and go to stderr, unlike clipanion's default. A
- * first word that is no command, or options with no command at all, are said plainly, rather
- * than as clipanion's "Command not found" with every command's usage; a mistake in a command's
- * words shows that command's usage.
+ * first word (options before it or not) that is no command, or options with no word at all, are
+ * said plainly, rather than as clipanion's "Command not found" with every command's usage; a
+ * mistake in a command's words shows that command's usage.
  */
 function usageMistake(
   cli: Cli<CliContext>,
@@ -148,15 +148,28 @@ function usageMistake(
   argv: string[],
   ctx: CliContext,
 ): number {
+  const word = firstWord(argv);
+  if (word !== undefined && commandWord(word) === undefined) return noSuchCommand(word, ctx);
   const first = argv[0] ?? '';
-  if (!first.startsWith('-') && commandWord(first) === undefined) return noSuchCommand(first, ctx);
-  if (!STANDALONE_FLAGS.has(first) && argv.every((word) => commandWord(word) === undefined))
-    return noCommand(first, ctx);
+  if (word === undefined && !STANDALONE_FLAGS.has(first)) return noCommand(first, ctx);
   ctx.stderr.write(
     withoutRepeats(cli.error(oneCommandMistake(error) ?? error, { colored: false })),
   );
   ctx.stderr.write('\nRun `launcher --help` for the list of commands.\n');
   return ExitCode.InvalidInput;
+}
+
+/**
+ * The first word that is no option, where the command would be (launcher itself takes no
+ * option with a value): `launcher --json instal` meant a command, `instal`, and `launcher --
+ * foo` too. A word after `--` is a word even if it starts with `-`.
+ */
+function firstWord(argv: string[]): string | undefined {
+  for (const [i, word] of argv.entries()) {
+    if (word === '--') return argv[i + 1];
+    if (!word.startsWith('-')) return word;
+  }
+  return undefined;
 }
 
 /**

@@ -1088,6 +1088,18 @@ describe('the command line itself', () => {
       'lis',
       'Did you mean `launcher list` or `launcher list-remote`? Run `launcher --help` (or `launcher help`) for the list of commands.',
     ],
+    // Options before the word do not hide it; a word after `--` is a word.
+    ['-- foo', 'foo', 'Run `launcher --help` (or `launcher help`) for the list of commands.'],
+    [
+      '--json bogus',
+      'bogus',
+      'Run `launcher --help` (or `launcher help`) for the list of commands.',
+    ],
+    [
+      '--json instal',
+      'instal',
+      'Did you mean `launcher install`? Run `launcher --help` (or `launcher help`) for the list of commands.',
+    ],
     [
       'help instal',
       'instal',
@@ -1121,7 +1133,7 @@ describe('the command line itself', () => {
     expect(r.stderr.length).toBeLessThan(1000);
   });
 
-  it.each(['--json', '--frob', '--json bogus'])(
+  it.each(['--json', '--frob', '--json --frob'])(
     'says an option needs a command for `launcher %s` (exit 2), in the same form',
     async (words) => {
       const { env, dir } = project();
