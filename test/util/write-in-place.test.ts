@@ -5,9 +5,9 @@ import { chmodSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'n
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { writeInPlace } from '../../src/util/write-in-place.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { tempDir } from '../helpers/env.js';
-import { writeInPlace } from '../../src/util/write-in-place.js';
 import { asUserWithoutPrivileges } from '../helpers/other-user.js';
 
 const module = pathToFileURL(path.join(REPO_ROOT, 'dist', 'util', 'write-in-place.js')).href;
