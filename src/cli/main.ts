@@ -153,10 +153,22 @@ function usageMistake(
   const first = argv[0] ?? '';
   if (word === undefined && !STANDALONE_FLAGS.has(first)) return noCommand(first, ctx);
   ctx.stderr.write(
-    withoutRepeats(cli.error(oneCommandMistake(error) ?? error, { colored: false })),
+    asOurError(withoutRepeats(cli.error(oneCommandMistake(error) ?? error, { colored: false }))),
   );
   ctx.stderr.write('\nRun `launcher --help` for the list of commands.\n');
   return ExitCode.InvalidInput;
+}
+
+/**
+ * clipanion's first line (`Unknown Syntax Error: Extraneous positional argument ("b").`) said as
+ * launcher's other errors begin: `launcher: extraneous positional argument ("b")`. The usage
+ * lines and the fix follow after the blank line, as the contract's error form has it.
+ */
+function asOurError(text: string): string {
+  return text.replace(
+    /^(?:Unknown Syntax Error|Usage Error): (.)(.*?)\.?$/m,
+    (_, first: string, rest: string) => `launcher: ${first.toLowerCase()}${rest}`,
+  );
 }
 
 /**

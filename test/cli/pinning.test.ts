@@ -1036,13 +1036,13 @@ describe('the command line itself', () => {
   it.each([
     [
       'install a b c',
-      'Extraneous positional argument ("b").',
+      'extraneous positional argument ("b")',
       'install [--force] [--quiet,-q] [request]',
     ],
-    ['local 1.4 1.5', 'Extraneous positional argument ("1.5").', 'local [--unset] [request]'],
-    ['global a b', 'Extraneous positional argument ("b").', 'global [request]'],
-    ['local 1.4 --bogus', 'Unsupported option name ("--bogus").', 'local [--unset] [request]'],
-    ['list extra', 'Extraneous positional argument ("extra").', 'list [--json]'],
+    ['local 1.4 1.5', 'extraneous positional argument ("1.5")', 'local [--unset] [request]'],
+    ['global a b', 'extraneous positional argument ("b")', 'global [request]'],
+    ['local 1.4 --bogus', 'unsupported option name ("--bogus")', 'local [--unset] [request]'],
+    ['list extra', 'extraneous positional argument ("extra")', 'list [--json]'],
   ])(
     'reports `launcher %s` as a usage error (exit 2, on stderr) with the usage once',
     async (words, reason, usage) => {
@@ -1052,7 +1052,7 @@ describe('the command line itself', () => {
         code: 2,
         stdout: '',
         stderr:
-          `Unknown Syntax Error: ${reason}\n\n$ launcher ${usage}\n\n` +
+          `launcher: ${reason}\n\n$ launcher ${usage}\n\n` +
           'Run `launcher --help` for the list of commands.\n',
       });
     },
@@ -1063,7 +1063,7 @@ describe('the command line itself', () => {
     const { env, dir } = project();
     const r = await launcher(['--frob', 'list'], { env, cwd: dir });
     expect(r).toMatchObject({ code: 2, stdout: '' });
-    expect(r.stderr).toContain('Unsupported option name ("--frob")');
+    expect(r.stderr).toContain('launcher: unsupported option name ("--frob")');
     const usages = r.stderr.split('\n').filter((line) => line.startsWith('$ '));
     expect(usages).toContain('$ launcher list [--json]');
     expect(usages).toEqual([...new Set(usages)]);
