@@ -18,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, fileSystemRefusal } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
 import { isSameProcessAlive, ownStartTime, uptimeNowMs } from '../session/process-identity.js';
+import { namesIn } from '../util/names-in.js';
 import { makeOwnDir } from '../util/own-dir.js';
 import { randomHex } from '../util/random.js';
 import { readSmallFile } from '../util/read-small-file.js';
@@ -269,13 +270,7 @@ export function isLeftoverLock(dir: string, name: string): boolean {
 function removeLeftovers(file: string): void {
   const dir = path.dirname(file);
   const prefix = `${path.basename(file)}.tmp-`;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
+  for (const name of namesIn(dir)) {
     if (name.startsWith(prefix) && isLeftoverLock(dir, name)) removeQuietly(path.join(dir, name));
   }
 }

@@ -1,9 +1,10 @@
 // Deleting what launcher put under versions/ (old copies, leftovers of dead installers), also when
 // the user made it read-only, and saying what could not be deleted instead of failing over it.
-import { chmodSync, lstatSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { errnoCode, fileSystemProblem } from '../errors.js';
 import { quotePosix } from '../shim/shell-quote.js';
+import { namesIn } from '../util/names-in.js';
 
 // Refusals that a directory's own mode explains, which adding the owner's permissions may cure.
 const MODE_REFUSALS = new Set(['EACCES', 'EPERM']);
@@ -38,13 +39,7 @@ function openUp(dir: string): void {
   } catch {
     return;
   }
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) openUp(path.join(dir, name));
+  for (const name of namesIn(dir)) openUp(path.join(dir, name));
 }
 
 /**

@@ -1,8 +1,9 @@
 // Temporary files named after the process that writes them, left behind when it was killed:
 // writeFileAtomic's (`<file>.<pid>.<random>.tmp`) or the snapshot's (`shim.blob.<pid>.tmp`).
-import { lstatSync, readdirSync, rmSync } from 'node:fs';
+import { lstatSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { probeProcess } from '../session/process-identity.js';
+import { namesIn } from './names-in.js';
 
 const TEMPORARY = /\.(\d+)(?:\.[0-9a-f]+)?\.tmp$/;
 // What writeFileAtomic adds to the name of the file it replaces (a pid, then randomHex(4)), and
@@ -26,13 +27,7 @@ export function isOrphanedTemporary(name: string): boolean {
 export function removeOrphanedTemporaries(file: string): void {
   const dir = path.dirname(file);
   const prefix = path.basename(file);
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
+  for (const name of namesIn(dir)) {
     if (!name.startsWith(prefix) || !ATOMIC_SUFFIX.test(name.slice(prefix.length))) continue;
     if (!isOrphanedTemporary(name)) continue;
     const leftover = path.join(dir, name);
