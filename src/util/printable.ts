@@ -17,9 +17,9 @@ export function quoted(value: unknown): string {
 }
 
 /**
- * `text` quoted as JSON, cut to its first `max` characters with an ellipsis after the quotes
- * when longer: a 100 KB line is shown by its start, and the error stays a few lines long.
+ * `text` as `quoted` gives it, cut to its first `max` characters with an ellipsis after the
+ * quotes when longer: a 100 KB line is shown by its start, and the error stays a few lines long.
  */
 export function quotedStart(text: string, max = 80): string {
-  return text.length > max ? `${JSON.stringify(text.slice(0, max))}…` : JSON.stringify(text);
+  return text.length > max ? `${quoted(text.slice(0, max))}…` : quoted(text);
 }
