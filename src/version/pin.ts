@@ -114,6 +114,28 @@ function unexpected(verb: string, file: string, error: unknown): LauncherError {
  * `existing`: the file that will be replaced, if there is one.
  */
 function pinTarget(file: string): { target: string; existing?: Stats } {
+  // Each look is a few system calls apart: a pin that another program flips between a link and
+  // a file meanwhile (realpath's readlink then finds no link: EINVAL) is looked at afresh.
+  for (let look = 1; look <= PIN_LOOKS; look++) {
+    const found = lookAtPin(file);
+    if (found !== CHANGED) return found;
+  }
+  throw new LauncherError(
+    'E_VERSION_FILE',
+    `${file} changed ${PIN_LOOKS} times while launcher looked at it (a link one moment, a file the next)`,
+    {
+      hint:
+        'Another program is replacing that file right now. Let it finish (or stop it), then run ' +
+        'the command again.',
+    },
+  );
+}
+
+const PIN_LOOKS = 5;
+/** What `lookAtPin` returns when the pin was replaced while it looked. */
+const CHANGED = Symbol('changed');
+
+function lookAtPin(file: string): { target: string; existing?: Stats } | typeof CHANGED {
   try {
     const st = lstatSync(file);
     if (!st.isSymbolicLink()) {
@@ -130,10 +152,13 @@ function pinTarget(file: string): { target: string; existing?: Stats } {
     target = realpathSync(file);
   } catch (error) {
     const code = errnoCode(error);
+    if (code === 'EINVAL') return CHANGED;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
+      const leadsTo = readLink(file);
+      if (leadsTo === undefined) return CHANGED;
       throw new LauncherError(
         'E_VERSION_FILE',
-        `${file} is a symbolic link to ${readLink(file)}, which does not exist`,
+        `${file} is a symbolic link to ${leadsTo}, which does not exist`,
         {
           hint:
             'launcher writes a pin through a link only to an existing file. Create the file it ' +
@@ -148,7 +173,14 @@ function pinTarget(file: string): { target: string; existing?: Stats } {
     }
     throw error;
   }
-  const st = statSync(target);
+  let st: Stats;
+  try {
+    st = statSync(target);
+  } catch (error) {
+    // Removed since realpath found it.
+    if (errnoCode(error) === 'ENOENT') return CHANGED;
+    throw error;
+  }
   if (!st.isFile()) {
     throw notAFile(file, `a symbolic link to ${target}, which is not a regular file`);
   }
@@ -243,11 +275,12 @@ function notAFile(file: string, what: string): LauncherError {
   );
 }
 
-function readLink(file: string): string {
+/** What the link `file` holds; undefined when it is no link (any more). */
+function readLink(file: string): string | undefined {
   try {
     return readlinkSync(file);
   } catch {
-    return 'a missing file';
+    return undefined;
   }
 }
 
