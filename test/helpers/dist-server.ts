@@ -11,6 +11,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { installTree, type TarEntry, tarBuffer, tarGz } from './tar-archive.js';
+import { closeWhenTestEnds } from './test-scope.js';
 
 export type { TarEntry } from './tar-archive.js';
 
@@ -126,6 +127,7 @@ export class DistServer {
   readonly #authorization: string | undefined;
   #rawIndex: string | Buffer | undefined;
   readonly #server: http.Server | https.Server;
+  #closed: Promise<void> | undefined;
 
   constructor(options: DistServerOptions) {
     this.tool = options.tool ?? 'mycc';
@@ -241,9 +243,16 @@ export class DistServer {
     return new Promise((resolve) => this.#events.once(`stalled ${path}`, () => resolve()));
   }
 
-  async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise((resolve) => this.#server.close(resolve));
+  /**
+   * Cut every connection and stop listening. Closing again (a test that closed its server, then
+   * the end of the test) waits for the first close and does nothing more.
+   */
+  close(): Promise<void> {
+    this.#closed ??= new Promise((resolve) => {
+      this.#server.closeAllConnections();
+      this.#server.close(() => resolve());
+    });
+    return this.#closed;
   }
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -381,7 +390,25 @@ function sendForEver(res: http.ServerResponse, record: RecordedRequest): void {
   pump();
 }
 
-/** Start a distribution server; close it with `close()` (e.g. in `afterEach`). */
+/**
+ * Start a distribution server that the caller closes with `close()`: one shared by the tests of a
+ * file or describe, started in beforeAll and closed in afterAll. In a test, use
+ * startDistServerForTest.
+ */
 export async function startDistServer(options: DistServerOptions): Promise<DistServer> {
   return new DistServer(options).listen();
+}
+
+/**
+ * Start a distribution server closed when the current test ends (after its afterEach hooks). The
+ * test may close it earlier itself (to see how a client takes a server going away).
+ */
+export async function startDistServerForTest(options: DistServerOptions): Promise<DistServer> {
+  const server = new DistServer(options);
+  // Registered before listening, while this test is surely the current one.
+  closeWhenTestEnds(() => server.close(), {
+    opener: 'startDistServerForTest()',
+    shared: 'start it with startDistServer() in beforeAll() and close it in afterAll()',
+  });
+  return server.listen();
 }
