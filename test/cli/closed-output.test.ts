@@ -4,21 +4,16 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createMessageConnection,
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
 import { LAUNCHER_BIN, launcher } from '../helpers/cli.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { placeVersion } from '../helpers/store.js';
-
-const servers: DistServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
 
 // The first run kills itself (an abnormal end, restarted with a notice on stderr); the next
 // exits 3. Nothing of its own goes to stderr, so only the launcher's notices meet the closed pipe.
@@ -27,13 +22,12 @@ const CRASH_ONCE =
 
 /** A home with 1.0.0 installed (and its shim) and an index that offers 2.0.0, crashing once. */
 async function setup() {
-  const server = await startDistServer({
+  const server = await startDistServerForTest({
     versions: [
       { version: '1.0.0' },
       { version: '2.0.0', files: { 'bin/mycc': { content: CRASH_ONCE, mode: 0o755 } } },
     ],
   });
-  servers.push(server);
   const cwd = tempDir('launcher-project-');
   const env = cleanEnv({
     LAUNCHER_DIST_URL: server.indexUrl,

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_WORDS } from '../../src/cli/command-words.js';
 import { launcher, REPO_ROOT, run } from '../helpers/cli.js';
-import { startDistServer } from '../helpers/dist-server.js';
+import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { placeVersion } from '../helpers/store.js';
 
@@ -83,18 +83,14 @@ describe('the CLI code cache', () => {
   });
 
   it('also caches the libraries an install loads, which the next install reads unchanged', async () => {
-    const server = await startDistServer({ versions: [{ version: '1.4.2' }] });
-    try {
-      const { env, cwd, files, stamps } = setUp({ LAUNCHER_DIST_URL: server.indexUrl });
-      expect((await launcher(['install', '1.4.2'], { env, cwd })).code).toBe(0);
-      const libraries = files().filter((f) => f.startsWith('lib-'));
-      expect(libraries.map((f) => f.split('.')[0])).toEqual(['lib-tar', 'lib-undici']);
-      const written = stamps('lib-');
-      expect((await launcher(['install', '--force', '1.4.2'], { env, cwd })).code).toBe(0);
-      expect(stamps('lib-')).toEqual(written);
-    } finally {
-      await server.close();
-    }
+    const server = await startDistServerForTest({ versions: [{ version: '1.4.2' }] });
+    const { env, cwd, files, stamps } = setUp({ LAUNCHER_DIST_URL: server.indexUrl });
+    expect((await launcher(['install', '1.4.2'], { env, cwd })).code).toBe(0);
+    const libraries = files().filter((f) => f.startsWith('lib-'));
+    expect(libraries.map((f) => f.split('.')[0])).toEqual(['lib-tar', 'lib-undici']);
+    const written = stamps('lib-');
+    expect((await launcher(['install', '--force', '1.4.2'], { env, cwd })).code).toBe(0);
+    expect(stamps('lib-')).toEqual(written);
   });
 
   it('caches the JSON-RPC library a shim started from its snapshot loads for a connecting compiler', async () => {

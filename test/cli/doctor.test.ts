@@ -2,21 +2,15 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { launcher } from '../helpers/cli.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { placeVersion } from '../helpers/store.js';
 
-const servers: DistServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
-
 /** A home with mycc 1.4.2 installed from a real distribution and shimmed, shims first on PATH. */
 async function healthyHome() {
-  const server = await startDistServer({ versions: [{ version: '1.4.2' }] });
-  servers.push(server);
+  const server = await startDistServerForTest({ versions: [{ version: '1.4.2' }] });
   const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl, LAUNCHER_HTTP_RETRY_DELAY_MS: '10' });
   const home = env.LAUNCHER_HOME!;
   const shims = path.join(home, 'shims');

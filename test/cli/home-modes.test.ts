@@ -2,15 +2,10 @@
 // under umask 000 they used to be 0777, and another user could swap a compiler in versions/.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { launcherWithUmask } from '../helpers/cli.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
-
-const servers: DistServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
 
 /** Every directory under `root` (itself included), relative to it, with its permission bits. */
 function dirModes(root: string): Record<string, string> {
@@ -41,8 +36,7 @@ function writableByOthers(root: string): string[] {
 
 describe("launcher's own files", () => {
   it('are writable by their owner alone under umask 000, the cached archive included', async () => {
-    const server = await startDistServer({ versions: [{ version: '1.0.0' }] });
-    servers.push(server);
+    const server = await startDistServerForTest({ versions: [{ version: '1.0.0' }] });
     const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
     const cwd = tempDir('launcher-project-');
     for (const args of [
@@ -68,7 +62,7 @@ describe("launcher's own directories", () => {
   ])(
     'are writable by their owner alone under umask $umask, the state directory 0700',
     async ({ umask, own }) => {
-      const server = await startDistServer({
+      const server = await startDistServerForTest({
         versions: [
           {
             version: '1.0.0',
@@ -82,7 +76,6 @@ describe("launcher's own directories", () => {
           },
         ],
       });
-      servers.push(server);
       // A home that does not exist yet: launcher creates it too.
       const home = path.join(tempDir('launcher-home-'), 'home');
       const env = cleanEnv({ LAUNCHER_HOME: home, LAUNCHER_DIST_URL: server.indexUrl });

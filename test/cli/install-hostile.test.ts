@@ -13,15 +13,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { launcher, launcherWithUmask } from '../helpers/cli.js';
-import { type DistServer, startDistServer, type TarEntry } from '../helpers/dist-server.js';
+import { startDistServerForTest, type TarEntry } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
-
-const servers: DistServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
 
 const GOOD: TarEntry[] = [
   { type: 'dir', path: 'bin/' },
@@ -39,10 +34,9 @@ async function installHostile(entries: (outside: string) => TarEntry[]) {
   const outside = path.join(home, 'outside');
   mkdirSync(outside);
   writeFileSync(path.join(outside, 'secret'), 'do not touch');
-  const server = await startDistServer({
+  const server = await startDistServerForTest({
     versions: [{ version: '1.0.0', entries: [...GOOD, ...entries(outside)] }],
   });
-  servers.push(server);
   const result = await launcher(['install', '1.0.0'], {
     env: { ...env, LAUNCHER_DIST_URL: server.indexUrl },
     cwd: tempDir('launcher-project-'),
@@ -183,8 +177,9 @@ describe('modes from the archive', () => {
     { umask: '000', exec: 0o775, dir: 0o775 },
   ])('drops set-uid, set-gid, sticky and world-write bits under umask $umask', async (expected) => {
     const env = cleanEnv();
-    const server = await startDistServer({ versions: [{ version: '1.0.0', entries: RISKY }] });
-    servers.push(server);
+    const server = await startDistServerForTest({
+      versions: [{ version: '1.0.0', entries: RISKY }],
+    });
     const r = await launcherWithUmask(expected.umask, ['install', '1.0.0'], {
       env: { ...env, LAUNCHER_DIST_URL: server.indexUrl },
       cwd: tempDir('launcher-project-'),
@@ -226,10 +221,9 @@ describe("an archive's own receipt file", () => {
     },
   ])('is replaced by launcher’s own when it is $shape', async ({ entry, inside }) => {
     const env = cleanEnv();
-    const server = await startDistServer({
+    const server = await startDistServerForTest({
       versions: [{ version: '1.0.0', entries: [...GOOD, entry, ...inside] }],
     });
-    servers.push(server);
     const r = await launcher(['install', '1.0.0'], {
       env: { ...env, LAUNCHER_DIST_URL: server.indexUrl },
       cwd: tempDir('launcher-project-'),

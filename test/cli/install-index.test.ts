@@ -5,18 +5,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { launcher } from '../helpers/cli.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 
-const servers: DistServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
-
 async function setup() {
-  const server = await startDistServer({
+  const server = await startDistServerForTest({
     versions: [
       { version: '1.3.0', published: '2025-11-01T00:00:00Z' },
       { version: '2.0.0-rc.1' },
@@ -24,7 +19,6 @@ async function setup() {
       { version: '1.10.0', platforms: [{ os: 'plan9', arch: 'mips' }] },
     ],
   });
-  servers.push(server);
   const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
   return { server, env, cwd: tempDir('launcher-project-'), home: env.LAUNCHER_HOME! };
 }
@@ -81,8 +75,7 @@ describe('launcher list-remote', () => {
   );
 
   it('lists nothing, with exit 0, when the index lists no versions and nothing was asked', async () => {
-    const server = await startDistServer({ versions: [] });
-    servers.push(server);
+    const server = await startDistServerForTest({ versions: [] });
     const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
     const cwd = tempDir('launcher-project-');
     const json = await launcher(['list-remote', '--json'], { env, cwd });

@@ -18,23 +18,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { acquireVersionLock } from '../../src/install/install-lock.js';
 import { launcherPaths } from '../../src/paths.js';
 import { LAUNCHER_BIN, launcher, run } from '../helpers/cli.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { deadPid, writeLock } from '../helpers/lock-owners.js';
 
-const servers: DistServer[] = [];
 const children: ChildProcess[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const child of children.splice(0))
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  for (const server of servers.splice(0)) await server.close();
 });
 
 async function setup(files?: Record<string, { content: Buffer | string; mode: number }>) {
-  const server = await startDistServer({
+  const server = await startDistServerForTest({
     versions: [{ version: '1.0.0', ...(files ? { files } : {}) }],
   });
-  servers.push(server);
   const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
   const home = env.LAUNCHER_HOME!;
   return {

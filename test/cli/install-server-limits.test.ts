@@ -4,19 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { launcher } from '../helpers/cli.js';
 import {
   type DistServer,
   type DistServerOptions,
-  startDistServer,
+  startDistServerForTest,
 } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
-
-const servers: DistServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
 
 // An archive of 100 KB (incompressible): at 10 bytes a second it would take hours.
 const BIG: DistServerOptions = {
@@ -27,8 +22,7 @@ const BIG: DistServerOptions = {
 
 // A one-second window: a body averaging under 1 KiB/s over it has stalled.
 async function setup(options: DistServerOptions = BIG, extra: NodeJS.ProcessEnv = {}) {
-  const server = await startDistServer(options);
-  servers.push(server);
+  const server = await startDistServerForTest(options);
   const env = cleanEnv({
     LAUNCHER_DIST_URL: server.indexUrl,
     LAUNCHER_HTTP_TIMEOUT_MS: '1000',

@@ -5,25 +5,22 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LAUNCHER_BIN } from '../helpers/cli.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { openTerminal, TERMINAL_KIND, type Terminal } from '../helpers/terminal.js';
 
-const servers: DistServer[] = [];
 const terminals: Terminal[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const term of terminals.splice(0)) term.close();
-  for (const server of servers.splice(0)) await server.close();
 });
 
 describe(`the progress bar in a real terminal (${TERMINAL_KIND})`, () => {
   it('fits a 20-column terminal, and its line is ended when SIGTERM stops the download', async () => {
-    const server = await startDistServer({
+    const server = await startDistServerForTest({
       versions: [
         { version: '1.0.0', files: { 'bin/mycc': { content: randomBytes(1 << 21), mode: 0o755 } } },
       ],
     });
-    servers.push(server);
     const archive = server.archivePath('1.0.0');
     server.misbehave(archive, { stallAfter: 512 * 1024 });
     const cwd = tempDir('launcher-project-');

@@ -16,22 +16,19 @@ import { acquireVersionLock, type LockOperation } from '../../src/install/instal
 import { launcherPaths } from '../../src/paths.js';
 import { SessionRecord } from '../../src/session/session-record.js';
 import { LAUNCHER_BIN, launcher, launcherWithFileLimit } from '../helpers/cli.js';
-import { type DistServer, type DistVersionSpec, startDistServer } from '../helpers/dist-server.js';
+import { type DistVersionSpec, startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { asUserWithoutPrivileges } from '../helpers/other-user.js';
 import { placeVersion } from '../helpers/store.js';
 
-const servers: DistServer[] = [];
 const sessions: SessionRecord[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const session of sessions.splice(0)) session.remove();
-  for (const server of servers.splice(0)) await server.close();
 });
 
 async function installed(...specs: Array<string | DistVersionSpec>) {
   const versions = specs.map((spec) => (typeof spec === 'string' ? { version: spec } : spec));
-  const server = await startDistServer({ versions });
-  servers.push(server);
+  const server = await startDistServerForTest({ versions });
   const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
   const cwd = tempDir('launcher-project-');
   for (const { version } of versions) {
@@ -212,8 +209,9 @@ async function uninstallAfterWaiting(
  * the tests run as root), who runs every command of the test (`as`).
  */
 async function installedByUser() {
-  const server = await startDistServer({ versions: [{ version: '1.4.2' }, { version: '2.0.0' }] });
-  servers.push(server);
+  const server = await startDistServerForTest({
+    versions: [{ version: '1.4.2' }, { version: '2.0.0' }],
+  });
   const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
   const cwd = tempDir('launcher-project-');
   const home = env.LAUNCHER_HOME!;

@@ -10,27 +10,17 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { launcher, launcherWithFileLimit } from '../helpers/cli.js';
-import {
-  type DistServer,
-  type DistServerOptions,
-  startDistServer,
-} from '../helpers/dist-server.js';
+import { type DistServerOptions, startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { asUserWithoutPrivileges } from '../helpers/other-user.js';
-
-const servers: DistServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
 
 async function setup(
   options: DistServerOptions = { versions: [{ version: '1.4.2' }] },
   extra: NodeJS.ProcessEnv = {},
 ) {
-  const server = await startDistServer(options);
-  servers.push(server);
+  const server = await startDistServerForTest(options);
   const env = cleanEnv({
     LAUNCHER_DIST_URL: server.indexUrl,
     LAUNCHER_HTTP_RETRY_DELAY_MS: '10',
@@ -188,12 +178,11 @@ describe('launcher install', () => {
     const cache = path.join(home, 'cache', 'downloads', '1.4.2');
     const [first] = readdirSync(cache);
     // The vendor re-publishes 1.4.2: same version, other bytes, so another sha256.
-    const republished = await startDistServer({
+    const republished = await startDistServerForTest({
       versions: [
         { version: '1.4.2', files: { 'bin/mycc': { content: '#!/bin/sh\n', mode: 0o755 } } },
       ],
     });
-    servers.push(republished);
     const sha = createHash('sha256').update(republished.archive('1.4.2')).digest('hex');
     const r = await launcher(['install', '1.4.2', '--force'], {
       env: { ...env, LAUNCHER_DIST_URL: republished.indexUrl },

@@ -15,10 +15,10 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ALIASES, COMMAND_WORDS } from '../../src/cli/command-words.js';
 import { LAUNCHER_BIN, launcher, launcherWithFileLimit, run } from '../helpers/cli.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { deadPid } from '../helpers/lock-owners.js';
 import { asUserWithoutPrivileges } from '../helpers/other-user.js';
@@ -201,16 +201,10 @@ describe('launcher current', () => {
   });
 
   describe('with a remote index', () => {
-    const servers: DistServer[] = [];
-    afterEach(async () => {
-      for (const server of servers.splice(0)) await server.close();
-    });
-
     it('resolves from the cached copy, never the network, and null only when none satisfies it', async () => {
-      const server = await startDistServer({
+      const server = await startDistServerForTest({
         versions: [{ version: '1.4.2' }, { version: '1.5.0' }],
       });
-      servers.push(server);
       const { env, dir } = project('1.4\n');
       const remote = { ...env, LAUNCHER_DIST_URL: server.indexUrl };
       // Not cached yet: nothing known satisfies it, nothing names the tool (docs/architecture.md),
@@ -710,16 +704,10 @@ describe('launcher local', () => {
   });
 
   describe('with an index known without the network', () => {
-    const servers: DistServer[] = [];
-    afterEach(async () => {
-      for (const server of servers.splice(0)) await server.close();
-    });
-
     it('pins a request no version in it satisfies, warning that it cannot run (exit 0), without fetching', async () => {
-      const server = await startDistServer({
+      const server = await startDistServerForTest({
         versions: [{ version: '1.4.2' }, { version: '1.5.0' }],
       });
-      servers.push(server);
       const { env, dir } = project();
       const remote = { ...env, LAUNCHER_DIST_URL: server.indexUrl };
       expect((await launcher(['list-remote'], { env: remote, cwd: dir })).code).toBe(0);

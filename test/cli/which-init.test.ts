@@ -12,12 +12,12 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isLauncherError } from '../../src/errors.js';
 import { initSnippet } from '../../src/shim/shell-init.js';
 import { MAX_SHIM_DEPTH, nextShimDepth } from '../../src/shim/shim-depth.js';
 import { launcher, REPO_ROOT, run } from '../helpers/cli.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { placeVersion } from '../helpers/store.js';
 
@@ -128,21 +128,15 @@ describe('launcher which', () => {
   });
 
   describe('with an index known without the network', () => {
-    const servers: DistServer[] = [];
-    afterEach(async () => {
-      for (const server of servers.splice(0)) await server.close();
-    });
-
     // A distribution whose index is cached in the home (by `list-remote`), with one version
     // that has no build for this machine.
     async function cachedIndex() {
-      const server = await startDistServer({
+      const server = await startDistServerForTest({
         versions: [
           { version: '1.4.2' },
           { version: '3.0.0', platforms: [{ os: 'plan9', arch: 'mips' }] },
         ],
       });
-      servers.push(server);
       const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
       const dir = tempDir('launcher-project-');
       expect((await launcher(['list-remote'], { env, cwd: dir })).code).toBe(0);
@@ -199,8 +193,7 @@ describe('launcher which', () => {
     });
 
     it('keeps exit 7, saying it cannot tell, when the index is not cached (and never fetches)', async () => {
-      const server = await startDistServer({ versions: [{ version: '1.4.2' }] });
-      servers.push(server);
+      const server = await startDistServerForTest({ versions: [{ version: '1.4.2' }] });
       const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl, LAUNCHER_VERSION: '9' });
       const r = await launcher(['which', 'mycc'], { env, cwd: tempDir() });
       expect(r.code).toBe(7);

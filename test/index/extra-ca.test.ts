@@ -3,9 +3,9 @@
 // the variable when it starts, so the built CLI runs as a real process.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { launcher, REPO_ROOT, run } from '../helpers/cli.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 
 const TLS = path.join(REPO_ROOT, 'test', 'fixtures', 'tls');
@@ -19,13 +19,8 @@ case "$(tr '\\000' ' ' < /proc/$PPID/cmdline)" in
 esac
 `;
 
-const servers: DistServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
-
 async function httpsWorld() {
-  const server = await startDistServer({
+  const server = await startDistServerForTest({
     versions: ['1.0.0', '1.1.0'].map((version) => ({
       version,
       files: { 'bin/mycc': { content: SAYS_HOW_STARTED(version), mode: 0o755 } },
@@ -35,7 +30,6 @@ async function httpsWorld() {
       cert: readFileSync(path.join(TLS, 'server-cert.pem')),
     },
   });
-  servers.push(server);
   const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl, LAUNCHER_HTTP_RETRIES: '0' });
   // Whatever the host trusts, the test decides.
   delete env.NODE_EXTRA_CA_CERTS;

@@ -3,20 +3,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LauncherContext } from '../../src/context.js';
 import { loadIndex } from '../../src/index/load-index.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 
-const servers: DistServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
-
 async function setup() {
-  const server = await startDistServer({ versions: [{ version: '1.0.0' }, { version: '1.1.0' }] });
-  servers.push(server);
+  const server = await startDistServerForTest({
+    versions: [{ version: '1.0.0' }, { version: '1.1.0' }],
+  });
   const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl, LAUNCHER_HTTP_RETRY_DELAY_MS: '5' });
   const ctx = (extra: NodeJS.ProcessEnv = {}) =>
     new LauncherContext({ ...env, ...extra }, tempDir());

@@ -2,26 +2,20 @@
 // and the documented refusals. Also: the installed path loads neither undici nor tar.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LauncherContext } from '../../src/context.js';
 import { ensureVersion } from '../../src/install/ensure-version.js';
 import { parseRequest } from '../../src/version/request.js';
 import type { SourcedRequest } from '../../src/version/requested.js';
 import { REPO_ROOT } from '../helpers/cli.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { placeVersion } from '../helpers/store.js';
 
-const servers: DistServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
-
 async function setup(extra: NodeJS.ProcessEnv = {}) {
-  const server = await startDistServer({
+  const server = await startDistServerForTest({
     versions: [{ version: '1.4.1' }, { version: '1.4.2' }, { version: '1.5.0-beta.1' }],
   });
-  servers.push(server);
   const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl, ...extra });
   const cwd = tempDir('launcher-project-');
   const ctx = (more: NodeJS.ProcessEnv = {}) => new LauncherContext({ ...env, ...more }, cwd);

@@ -17,7 +17,7 @@ import { LauncherContext } from '../../src/context.js';
 import { probeProcess } from '../../src/session/process-identity.js';
 import { quoteForShim, rehash, renderShim } from '../../src/shim/rehash.js';
 import { LAUNCHER_BIN, launcher } from '../helpers/cli.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { deadPid } from '../helpers/lock-owners.js';
 import { placeVersion } from '../helpers/store.js';
@@ -241,11 +241,10 @@ describe('launcher rehash with an index it cannot read', () => {
   });
 
   it('says it uses the copy cached before, and writes the shims of its bins', async () => {
-    const server = await startDistServer({
+    const server = await startDistServerForTest({
       bins: { othercc: 'bin/othercc' },
       versions: [{ version: '1.0.0' }],
     });
-    servers.push(server);
     const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
     const shim = path.join(env.LAUNCHER_HOME!, 'shims', 'othercc');
     expect((await launcher(['rehash'], { env, cwd: tempDir() })).code).toBe(0);
@@ -262,10 +261,8 @@ describe('launcher rehash with an index it cannot read', () => {
 });
 
 const children: ChildProcess[] = [];
-const servers: DistServer[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
-  for (const server of servers.splice(0)) await server.close();
 });
 
 /** Make a live process that is not us the holder of the shims' lock; resolves to its pid. */
@@ -289,8 +286,7 @@ describe('waiting for the lock of the shims', () => {
   ] as const)(
     '%s says whom it waits for, and %s ends the wait leaving nothing behind',
     async (command, signal) => {
-      const server = await startDistServer({ versions: [{ version: '1.0.0' }] });
-      servers.push(server);
+      const server = await startDistServerForTest({ versions: [{ version: '1.0.0' }] });
       const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
       const home = env.LAUNCHER_HOME!;
       if (command === 'uninstall') placeVersion(home, '1.0.0', { bins: { mycc: 'bin/mycc' } });

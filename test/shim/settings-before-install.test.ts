@@ -3,20 +3,14 @@
 // whether the run is a shim call, `launcher exec`, `launcher lsp --start` or `launcher install`.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { launcher, run } from '../helpers/cli.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
-
-const servers: DistServer[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close();
-});
 
 /** A project pinned to a version that is not installed, its shims written. */
 async function world() {
-  const server = await startDistServer({ versions: [{ version: '1.4.2' }] });
-  servers.push(server);
+  const server = await startDistServerForTest({ versions: [{ version: '1.4.2' }] });
   const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
   const home = env.LAUNCHER_HOME!;
   const project = tempDir('launcher-project-');

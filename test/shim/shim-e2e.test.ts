@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } fro
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { launcher, run } from '../helpers/cli.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { placeVersion } from '../helpers/store.js';
 import { openTerminal, TERMINAL_KIND, type Terminal } from '../helpers/terminal.js';
@@ -34,21 +34,18 @@ esac
 `;
 const ARGV_JS = 'process.stdout.write(JSON.stringify(process.argv.slice(2)) + "\\n");\n';
 
-const servers: DistServer[] = [];
 const terminals: Terminal[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const t of terminals.splice(0)) t.close();
-  for (const s of servers.splice(0)) await s.close();
 });
 
 async function world(pin = '1.4') {
-  const server = await startDistServer({
+  const server = await startDistServerForTest({
     versions: ['1.4.2', '2.0.0'].map((version) => ({
       version,
       files: { 'bin/mycc': { content: MYCC(version), mode: 0o755 }, 'lib/argv.js': ARGV_JS },
     })),
   });
-  servers.push(server);
   const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl, LAUNCHER_RESTART: 'no' });
   const project = tempDir('launcher-project-');
   writeFileSync(path.join(project, '.tool-version'), `${pin}\n`);

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LAUNCHER_BIN, launcher } from '../helpers/cli.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { openTerminal, TERMINAL_KIND, type Terminal } from '../helpers/terminal.js';
 import { alive, allGone, watchText } from '../supervisor/helpers.js';
@@ -19,21 +19,18 @@ wait
 `;
 const PIDS = /pids (\d+) (\d+) (\d+)/;
 
-const servers: DistServer[] = [];
 const terminals: Terminal[] = [];
 const survivors: number[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const pid of survivors.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
   for (const t of terminals.splice(0)) t.close();
-  for (const s of servers.splice(0)) await s.close();
 });
 
 // A home with mycc 1.0.0 installed and its shim written, and a project pinned to it.
 async function world() {
-  const server = await startDistServer({
+  const server = await startDistServerForTest({
     versions: [{ version: '1.0.0', files: { 'bin/mycc': { content: MYCC, mode: 0o755 } } }],
   });
-  servers.push(server);
   const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl, LAUNCHER_RESTART: 'no' });
   const project = tempDir('launcher-project-');
   writeFileSync(path.join(project, '.tool-version'), '1.0.0\n');
