@@ -3,16 +3,11 @@
 // written to disk (a password, or a token in the query).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { launcher } from '../helpers/cli.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { type DistServer, startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
-import { type Redirector, startRedirector } from '../helpers/redirector.js';
-
-const closers: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  for (const server of closers.splice(0)) await server.close();
-});
+import { startRedirectorForTest } from '../helpers/redirector.js';
 
 const USER = 'alice';
 const PASSWORD = 's3cretpw';
@@ -20,19 +15,11 @@ const TOKEN = 'QTOKEN';
 const BASIC = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
 
 /** A distribution of mycc 1.4.2 that answers 401 to any request without alice's credentials. */
-async function privateDist(password = PASSWORD): Promise<DistServer> {
-  const server = await startDistServer({
+function privateDist(password = PASSWORD): Promise<DistServer> {
+  return startDistServerForTest({
     versions: [{ version: '1.4.2' }],
     basicAuth: { user: USER, password },
   });
-  closers.push(server);
-  return server;
-}
-
-async function redirector(to: (path: string) => string): Promise<Redirector> {
-  const server = await startRedirector(to);
-  closers.push(server);
-  return server;
 }
 
 /** `http://alice:s3cretpw@127.0.0.1:<port>/index.json?token=QTOKEN` for a server's base URL. */
@@ -94,9 +81,8 @@ describe('credentials in the index URL', () => {
   // A server may send the launcher elsewhere (a storage host, a mirror): the credentials are for
   // the index's server only, as with curl without --location-trusted.
   it('are not sent to another origin after a redirect', async () => {
-    const server = await startDistServer({ versions: [{ version: '1.4.2' }] });
-    closers.push(server);
-    const front = await redirector((p) => new URL(p, server.url).href);
+    const server = await startDistServerForTest({ versions: [{ version: '1.4.2' }] });
+    const front = await startRedirectorForTest((p) => new URL(p, server.url).href);
     const r = await launcher(['install', '1.4.2'], {
       env: envFor(secretUrl(front.url)),
       cwd: tempDir(),
@@ -158,8 +144,7 @@ describe('credentials in the index URL', () => {
   });
 
   it('are hidden in an archive URL the index gives that does not parse', async () => {
-    const server = await startDistServer({ versions: [{ version: '1.4.2' }] });
-    closers.push(server);
+    const server = await startDistServerForTest({ versions: [{ version: '1.4.2' }] });
     const version = (server.index.versions as Array<{ artifacts: Array<{ url: string }> }>)[0]!;
     version.artifacts[0]!.url = `https://cdn.example.com:99999/mycc.tgz?sig=${TOKEN}`;
     const r = await launcher(['install', '1.4.2'], {
@@ -172,8 +157,7 @@ describe('credentials in the index URL', () => {
   });
 
   it('of signed archive URLs in the index stay private: the cached index is 0600', async () => {
-    const server = await startDistServer({ versions: [{ version: '1.4.2' }] });
-    closers.push(server);
+    const server = await startDistServerForTest({ versions: [{ version: '1.4.2' }] });
     const env = envFor(server.indexUrl);
     expect((await launcher(['list-remote'], { env, cwd: tempDir() })).code).toBe(0);
     const dir = path.join(env.LAUNCHER_HOME!, 'cache', 'index');

@@ -3,6 +3,7 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeWhenTestEnds } from './test-scope.js';
 
 export interface Redirector {
   /** `<base>/index.json`. */
@@ -32,4 +33,16 @@ export async function startRedirector(
     authorizations,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** startRedirector for one test: the server is closed when the current test ends. */
+export async function startRedirectorForTest(
+  to: (path: string, base: string) => string,
+): Promise<Redirector> {
+  const redirector = await startRedirector(to);
+  closeWhenTestEnds(() => redirector.close(), {
+    opener: 'startRedirectorForTest()',
+    shared: 'start it with startRedirector() in beforeAll() and close it in afterAll()',
+  });
+  return redirector;
 }

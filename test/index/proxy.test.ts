@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LauncherContext } from '../../src/context.js';
 import { HttpClient, httpSettings } from '../../src/index/http-client.js';
 import { loadIndex } from '../../src/index/load-index.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { type DistServer, startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 
 const closers: Array<() => Promise<void>> = [];
@@ -76,11 +76,7 @@ async function startClosingProxy(): Promise<{ url: string; connections: () => nu
   };
 }
 
-async function dist(): Promise<DistServer> {
-  const server = await startDistServer({ versions: [{ version: '1.0.0' }] });
-  closers.push(() => server.close());
-  return server;
-}
+const dist = () => startDistServerForTest({ versions: [{ version: '1.0.0' }] });
 
 /** The dist server's index under the name only the proxy resolves (plain http: allowed insecure). */
 const remoteIndex = (server: DistServer) =>

@@ -7,21 +7,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LauncherContext } from '../../src/context.js';
 import { loadIndex } from '../../src/index/load-index.js';
 import { launcher } from '../helpers/cli.js';
-import { type DistServer, startDistServer } from '../helpers/dist-server.js';
+import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
-import { startRedirector } from '../helpers/redirector.js';
+import { startRedirectorForTest } from '../helpers/redirector.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
-
-/** A server that answers every request with a redirect to `to(path)`, counting them. */
-async function redirector(to: (path: string, base: string) => string) {
-  const server = await startRedirector(to);
-  closers.push(() => server.close());
-  return server;
-}
 
 /** A server that answers the paths of `table` with their bytes, and anything else with 404. */
 async function lookupServer(table: Record<string, string | Buffer>) {
@@ -36,11 +29,7 @@ async function lookupServer(table: Record<string, string | Buffer>) {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function dist(): Promise<DistServer> {
-  const server = await startDistServer({ versions: [{ version: '1.0.0' }] });
-  closers.push(() => server.close());
-  return server;
-}
+const dist = () => startDistServerForTest({ versions: [{ version: '1.0.0' }] });
 
 const load = (url: string) =>
   loadIndex(new LauncherContext(cleanEnv({ LAUNCHER_DIST_URL: url }), tempDir()));
@@ -48,14 +37,14 @@ const load = (url: string) =>
 describe('redirects', () => {
   it('are followed to another loopback server', async () => {
     const server = await dist();
-    const moved = await redirector((path) => new URL(path, server.url).href);
+    const moved = await startRedirectorForTest((path) => new URL(path, server.url).href);
     const { index } = await load(moved.url);
     expect(index.versions.map((v) => v.version)).toEqual(['1.0.0']);
     expect(server.count('/index.json')).toBe(1);
   });
 
   it('in a loop end after 10 hops as a network failure (exit 5)', async () => {
-    const loop = await redirector((path, base) => `${base}${path}`);
+    const loop = await startRedirectorForTest((path, base) => `${base}${path}`);
     await expect(load(loop.url)).rejects.toMatchObject({
       code: 'E_NETWORK',
       message: expect.stringContaining('too many redirects'),
@@ -68,7 +57,7 @@ describe('redirects', () => {
     ['another kind of URL', 'ftp://127.0.0.1/index.json'],
     ['plain http to another machine', 'http://192.0.2.1/index.json'],
   ])('to %s are refused as a bad URL (exit 2), naming it', async (_what, target) => {
-    const bad = await redirector(() => target);
+    const bad = await startRedirectorForTest(() => target);
     const error = await load(bad.url).then(
       () => null,
       (e: { code: string; exitCode: number; message: string }) => e,
@@ -91,7 +80,7 @@ describe('redirects', () => {
       '/latest/download/index.json': '/o/7f3a9c?sig=1',
       [`/latest/download${archive}`]: '/o/e21b04?sig=2',
     };
-    const store = await redirector((path) => `${objects}${opaque[path] ?? '/missing'}`);
+    const store = await startRedirectorForTest((path) => `${objects}${opaque[path] ?? '/missing'}`);
     const releases = store.url.replace('/index.json', '/latest/download');
     const env = cleanEnv({ LAUNCHER_DIST_URL: `${releases}/index.json` });
     const r = await launcher(['install', '1.0.0'], { env, cwd: tempDir() });

@@ -10,7 +10,7 @@ import { archiveFile, partialFiles } from '../../src/install/layout.js';
 import { createProgress } from '../../src/install/progress.js';
 import { byteLimit, MAX_UNSIZED_BYTES } from '../../src/install/verify.js';
 import { launcherPaths } from '../../src/paths.js';
-import { startDistServer } from '../helpers/dist-server.js';
+import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv } from '../helpers/env.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -22,7 +22,7 @@ afterEach(async () => {
 const bigFile = randomBytes(200_000);
 
 async function setup(env: NodeJS.ProcessEnv = {}) {
-  const server = await startDistServer({
+  const server = await startDistServerForTest({
     versions: [{ version: '1.0.0', files: { 'bin/mycc': { content: bigFile, mode: 0o755 } } }],
   });
   const fullEnv = cleanEnv({
@@ -31,10 +31,8 @@ async function setup(env: NodeJS.ProcessEnv = {}) {
     ...env,
   });
   const client = new HttpClient(fullEnv);
-  cleanups.push(async () => {
-    await client.close();
-    await server.close();
-  });
+  // In afterEach, so before the server, which closes when the test ends.
+  cleanups.push(() => client.close());
   const paths = launcherPaths(fullEnv);
   const archivePath = server.archivePath('1.0.0');
   const url = new URL(archivePath, server.url);
