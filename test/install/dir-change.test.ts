@@ -4,17 +4,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DirChange } from '../../src/install/dir-change.js';
 import { tempDir } from '../helpers/env.js';
+import { within } from '../helpers/within.js';
 
-// Resolves to how a wait ended: 'change' (or abort/close) before `ms`, or 'timeout'.
-async function outcome(wait: Promise<void>, ms: number): Promise<'ended' | 'still waiting'> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'still waiting'>((resolve) => {
-    timer = setTimeout(() => resolve('still waiting'), ms);
-  });
-  const result = await Promise.race([wait.then(() => 'ended' as const), late]);
-  clearTimeout(timer);
-  return result;
-}
+// Resolves to how a wait ended: 'ended' (a change, an abort, a close) before `ms`, or not.
+const outcome = (wait: Promise<void>, ms: number) =>
+  within(
+    wait.then(() => 'ended' as const),
+    ms,
+    'still waiting' as const,
+  );
 
 describe('DirChange', () => {
   it('ends a wait when an entry of the directory is created, removed or renamed', async () => {

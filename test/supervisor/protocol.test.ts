@@ -1,5 +1,6 @@
 // The channel's defences: only the child's own hello opens it, and bad input closes only it.
 import { describe, expect, it } from 'vitest';
+import { within } from '../helpers/within.js';
 import { fixture, nextEvent, record, supervise, superviseProcess } from './helpers.js';
 
 // Everything a child can make the supervisor use; none of it may appear for a refused child.
@@ -13,6 +14,16 @@ function raw(scenario: string, options = {}) {
   /** The events of USED the supervisor emitted so far, one name per event. */
   const used = () => seen.flatMap(({ name, events }) => events.map(() => name));
   return { ...test, used, errors };
+}
+
+/**
+ * How the connection of a hello-deadline scenario ended: "closed" or "accepted". The wait is
+ * bounded from the moment the child connected (when the deadline starts), far above the
+ * deadlines used here, so that a deadline that never fires fails the assertion in seconds.
+ */
+async function endAfterConnecting(t: ReturnType<typeof raw>): Promise<string> {
+  await t.line(/^connected$/);
+  return within(t.line(/^(closed|accepted)$/), 6000);
 }
 
 // The child is still supervised afterwards: it runs, and a stop ends it the usual way.
@@ -74,7 +85,7 @@ describe('a connection that does not authenticate', () => {
   it('is closed when no hello comes within the hello timeout', async () => {
     const t = raw('silent', { helloTimeoutMs: 200 });
     await t.supervisor.start();
-    await t.line(/^closed$/);
+    expect(await endAfterConnecting(t)).toBe('closed');
     expect(t.errors).toEqual([['refused a connection: no launcher/hello within 200 ms']]);
     await stillSupervised(t);
   });
@@ -86,7 +97,7 @@ describe('a connection that does not authenticate', () => {
     async (scenario) => {
       const t = raw(scenario, { helloTimeoutMs: 200 });
       await t.supervisor.start();
-      await t.line(/^closed$/);
+      expect(await endAfterConnecting(t)).toBe('closed');
       expect(t.errors).toEqual([['refused a connection: no launcher/hello within 200 ms']]);
       expect(t.used()).toEqual([]);
       await stillSupervised(t);
@@ -96,8 +107,8 @@ describe('a connection that does not authenticate', () => {
   it('is closed at the hello timeout after it connected, however late its first byte came', async () => {
     const t = raw('slow-hello', { helloTimeoutMs: 1500 });
     await t.supervisor.start();
-    await t.line(/^(closed|accepted)$/);
-    expect(t.stdout()).toBe('closed\n');
+    expect(await endAfterConnecting(t)).toBe('closed');
+    expect(t.stdout()).toBe('connected\nclosed\n');
     expect(t.errors).toEqual([['refused a connection: no launcher/hello within 1500 ms']]);
     expect(t.used()).toEqual([]);
     await stillSupervised(t);

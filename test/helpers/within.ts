@@ -1,0 +1,22 @@
+// A bounded wait for tests: what a regression would make never come fails an assertion at once.
+
+/**
+ * What `promise` resolves to, or `late` (by default "nothing within <ms> ms") if it has not by
+ * then: a value the test's assertion rejects, so a wait for what never comes fails with a
+ * message rather than at the runner's timeout.
+ */
+export async function within<T, L = string>(
+  promise: Promise<T>,
+  ms: number,
+  late: L = `nothing within ${ms} ms` as L,
+): Promise<T | L> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<L>((resolve) => {
+    timer = setTimeout(() => resolve(late), ms);
+  });
+  try {
+    return await Promise.race([promise, bound]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
