@@ -3,12 +3,17 @@
 // of a local `file:` artifact. Hashes and counts the bytes as they are written.
 import {
   createReadStream,
+  createWriteStream,
   existsSync,
+  lstatSync,
   readFileSync,
+  renameSync,
   rmSync,
+  type Stats,
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { fileSystemRefusal, isLauncherError, LauncherError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../index/http-client.js';
@@ -65,19 +70,67 @@ export async function fetchToPartial(
 }
 
 /** The partial file's size and its validator, when it can be resumed. */
-function resumeState(
+async function resumeState(
   d: ArtifactDownload,
-): { have: number; meta: PartialMeta; validator: string } | null {
+): Promise<{ have: number; meta: PartialMeta; validator: string } | null> {
   const { part, meta } = partialFiles(d.archive);
   try {
-    const have = statSync(part).size;
+    const kept = lstatSync(part);
     const saved = JSON.parse(readFileSync(meta, 'utf8')) as PartialMeta;
     const validator = saved.etag ?? saved.lastModified;
-    if (have === 0 || saved.url !== redactUrl(d.url) || !validator) return null;
-    return { have, meta: saved, validator };
+    if (kept.size === 0 || saved.url !== redactUrl(d.url) || !validator) return null;
+    if (!(await keptPrivately({ part, meta }, kept, saved))) return null;
+    return { have: kept.size, meta: saved, validator };
   } catch {
     return null;
   }
+}
+
+/**
+ * Whether a kept partial file may be continued, made the user's alone first. An older launcher
+ * made it (and its validators) 0666 under umask 000: its bytes are copied into a new file of the
+ * user's, which takes its place. A chmod would not do: whoever opened it for writing meanwhile
+ * would keep that descriptor, and could change the bytes after they were hashed, past the
+ * sha256 check. Another user's file (or no regular file) is not continued: the download starts
+ * over.
+ */
+async function keptPrivately(
+  { part, meta }: { part: string; meta: string },
+  kept: Stats,
+  saved: PartialMeta,
+): Promise<boolean> {
+  const uid = process.getuid?.();
+  // Where there are no uids (Windows), the home's ACLs rule.
+  if (uid === undefined) return true;
+  if (!kept.isFile() || kept.uid !== uid) return false;
+  const loose = (st: Stats) => st.uid !== uid || (st.mode & 0o022) !== 0;
+  // The validators are only read, but are an own file all the same: 0644 at most.
+  if (loose(lstatSync(meta))) freshFile(meta, JSON.stringify(saved));
+  if (!loose(kept)) return true;
+  // Ends in `.part`: the sweep of dead installers' partial downloads takes it if a kill leaves it.
+  const copy = `${part}.own.part`;
+  try {
+    rmSync(copy, { force: true });
+    await pipeline(
+      createReadStream(part),
+      createWriteStream(copy, { flags: 'wx', mode: OWN_FILE_MODE }),
+    );
+    renameSync(copy, part);
+    return true;
+  } catch {
+    // No room for the copy, say: starting over replaces the partial file, and says any trouble.
+    rmSync(copy, { force: true });
+    return false;
+  }
+}
+
+/**
+ * A new file of the user's with `content`, never an old one truncated: that would keep its mode
+ * and owner (an older launcher's may be 0666), and any descriptor others hold on it.
+ */
+function freshFile(file: string, content: string): void {
+  rmSync(file, { force: true });
+  writeFileSync(file, content, { mode: OWN_FILE_MODE, flag: 'wx' });
 }
 
 function header(
@@ -96,7 +149,7 @@ async function attempt(
   allowResume: boolean,
 ): Promise<Fetched> {
   const { part, meta } = partialFiles(d.archive);
-  const state = allowResume ? resumeState(d) : null;
+  const state = allowResume ? await resumeState(d) : null;
   if (state && state.have === d.expected.size) {
     // Killed after the last byte but before the rename: nothing left to fetch.
     return { measured: await measureFile(part), resumed: true };
@@ -128,7 +181,7 @@ async function attempt(
     // Order matters: no meta while the file is truncated, so a kill in between never pairs
     // new validators with old bytes.
     rmSync(meta, { force: true });
-    writeFileSync(part, '', { mode: OWN_FILE_MODE });
+    freshFile(part, '');
     const strong = etag && !etag.startsWith('W/') ? etag : null;
     const lastModified = header(res.headers, 'last-modified');
     if (strong || lastModified) {
@@ -198,7 +251,7 @@ async function copyLocal(d: ArtifactDownload, ctx: DownloadContext): Promise<Fet
   const source = fileURLToPath(d.url);
   try {
     ctx.progress.start(redactUrl(d.url), statSync(source).size, 0);
-    writeFileSync(part, '', { mode: OWN_FILE_MODE });
+    freshFile(part, '');
     const hash = nodeCrypto().createHash('sha256');
     const appended = await appendHashed(
       createReadStream(source, { highWaterMark: 1 << 20, signal: ctx.signal }),

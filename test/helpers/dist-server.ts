@@ -104,7 +104,8 @@ export interface RecordedRequest {
 
 const LAST_MODIFIED = 'Mon, 05 Jan 2026 00:00:00 GMT';
 const ENCODERS = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync } as const;
-const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+/** The sha256 of some bytes, in hex, as the index gives it. */
+export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 /** The script installed for a bin by default: prints the tool, version and arguments. */
 export function binScript(tool: string, version: string): string {

@@ -1,7 +1,22 @@
 // Downloads against a real loopback server that misbehaves on demand: resume, retries, timeouts,
 // wrong bytes, refused ranges, and the verified cache.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../src/index/http-client.js';
@@ -10,7 +25,7 @@ import { archiveFile, partialFiles } from '../../src/install/layout.js';
 import { createProgress } from '../../src/install/progress.js';
 import { byteLimit, MAX_UNSIZED_BYTES } from '../../src/install/verify.js';
 import { launcherPaths } from '../../src/paths.js';
-import { startDistServerForTest } from '../helpers/dist-server.js';
+import { sha256, startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv } from '../helpers/env.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -21,7 +36,8 @@ afterEach(async () => {
 // Incompressible content, so the archive is large enough to cut in half meaningfully.
 const bigFile = randomBytes(200_000);
 
-async function setup(env: NodeJS.ProcessEnv = {}) {
+// `onLine` sees each progress line as it is written, while the download runs.
+async function setup(env: NodeJS.ProcessEnv = {}, onLine: (line: string) => void = () => {}) {
   const server = await startDistServerForTest({
     versions: [{ version: '1.0.0', files: { 'bin/mycc': { content: bigFile, mode: 0o755 } } }],
   });
@@ -41,12 +57,19 @@ async function setup(env: NodeJS.ProcessEnv = {}) {
     server.index.versions as Array<{ artifacts: Array<{ sha256: string; size: number }> }>
   )[0]!.artifacts[0]!;
   const lines: string[] = [];
-  const output = { write: (s: string) => lines.push(s) } as unknown as NodeJS.WritableStream;
+  const output = {
+    write: (s: string) => {
+      lines.push(s);
+      onLine(s);
+    },
+  } as unknown as NodeJS.WritableStream;
+  const archive = archiveFile(paths, '1.0.0', artifact.sha256, url);
+  const partial = partialFiles(archive);
   const download = (expected: { sha256?: string; size?: number | undefined } = {}) =>
     obtainArchive(
       {
         url,
-        archive: archiveFile(paths, '1.0.0', artifact.sha256, url),
+        archive,
         expected: {
           sha256: expected.sha256 ?? artifact.sha256,
           size: 'size' in expected ? expected.size : artifact.size,
@@ -59,7 +82,7 @@ async function setup(env: NodeJS.ProcessEnv = {}) {
         progress: createProgress(output, { label: 'mycc 1.0.0' }),
       },
     );
-  return { server, paths, archivePath, bytes, artifact, download, lines, env: fullEnv };
+  return { server, paths, archivePath, bytes, artifact, download, lines, env: fullEnv, partial };
 }
 
 describe('downloading an artifact', () => {
@@ -134,6 +157,71 @@ describe('downloading an artifact', () => {
       [206, true],
       [200, false],
     ]);
+  });
+
+  // An older launcher made them 0666 under umask 000. A chmod would not be enough: another user
+  // who opened the partial file meanwhile could still write through that descriptor, after its
+  // bytes were hashed. So the bytes move into a new file of launcher's own.
+  it('continues a partial download others may write only in a new file of its own', async () => {
+    const previous = process.umask(0);
+    try {
+      const during: Record<string, string> = {};
+      const mode = (file: string) => (statSync(file).mode & 0o777).toString(8);
+      const { server, archivePath, bytes, download, partial, artifact } = await setup(
+        { LAUNCHER_HTTP_RETRIES: '0' },
+        (line) => {
+          if (!line.includes('resuming at')) return;
+          during.part = mode(partial.part);
+          during.meta = mode(partial.meta);
+        },
+      );
+      server.misbehave(archivePath, { dropAfter: bytes.length >> 1 });
+      await expect(download()).rejects.toMatchObject({ code: 'E_NETWORK' });
+      chmodSync(partial.part, 0o666);
+      chmodSync(partial.meta, 0o666);
+      const othersDescriptor = openSync(partial.part, 'r+');
+      try {
+        const result = await download();
+        expect(result.downloaded).toBe(true);
+        expect(during).toEqual({ part: '644', meta: '644' });
+        expect(server.requests.filter((r) => r.path === archivePath).at(-1)).toMatchObject({
+          range: expect.stringMatching(/^bytes=[1-9]\d*-$/),
+          status: 206,
+        });
+        // What the other user writes now changes nothing launcher keeps.
+        writeSync(othersDescriptor, Buffer.alloc(1000), 0, 1000, 0);
+        expect(sha256(readFileSync(result.file))).toBe(artifact.sha256);
+        expect(mode(result.file)).toBe('644');
+        expect(readdirSync(path.dirname(result.file))).toEqual([path.basename(result.file)]);
+      } finally {
+        closeSync(othersDescriptor);
+      }
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it("starts over rather than continue a partial download that is not launcher's own file", async () => {
+    const { server, archivePath, bytes, download, partial, artifact } = await setup({
+      LAUNCHER_HTTP_RETRIES: '0',
+    });
+    server.misbehave(archivePath, { dropAfter: bytes.length >> 1 });
+    await expect(download()).rejects.toMatchObject({ code: 'E_NETWORK' });
+    // Another user's: as root, a file given away; anyone else cannot give one away, so a link
+    // to one, which is no file of launcher's either.
+    const elsewhere = path.join(path.dirname(partial.part), 'elsewhere');
+    if (process.getuid?.() === 0) {
+      chownSync(partial.part, 12345, 12345);
+    } else {
+      renameSync(partial.part, elsewhere);
+      symlinkSync(elsewhere, partial.part);
+    }
+    const result = await download();
+    expect(sha256(readFileSync(result.file))).toBe(artifact.sha256);
+    const hits = server.requests.filter((r) => r.path === archivePath);
+    expect(hits.at(-1)).toMatchObject({ range: undefined, status: 200 });
+    const cached = lstatSync(result.file);
+    expect([cached.isFile(), cached.uid]).toEqual([true, process.getuid?.()]);
   });
 
   it('retries 5xx answers with backoff and succeeds on the third attempt', async () => {
