@@ -20,8 +20,9 @@ import { errnoCode } from '../errors.js';
  * this user may write but not read (mode 0222), which `echo` writes, is written all the same;
  * its old bytes cannot be kept, so a write refused part way empties it, as `echo` would, rather
  * than leave a mix of new and old bytes that could read as another pin (one refused before its
- * first byte leaves it as it was). `checked`: the file the caller checked (by stat); another one
- * found at the path (a symbolic link, a FIFO, any other file) is refused and left alone.
+ * first byte leaves it as it was). Should putting back (or emptying) fail too, a NotRestoredError
+ * says so. `checked`: the file the caller checked (by stat); another one found at the path (a
+ * symbolic link, a FIFO, any other file) is refused and left alone.
  */
 export function writeInPlace(file: string, data: Uint8Array, checked?: FileIdentity): void {
   const { fd, readable } = openToRewrite(file);
@@ -42,19 +43,39 @@ export function writeInPlace(file: string, data: Uint8Array, checked?: FileIdent
     } catch (error) {
       // The old bytes go back only where new ones were just written, so they need no more room,
       // and cutting the file back to its old length can only shrink it. Only an I/O error or a
-      // copy-on-write file system out of space could still fail it: the first error is the news.
+      // copy-on-write file system out of space could still fail it: then the file is damaged.
       try {
         if (readable) {
           writeAll(fd, old.subarray(0, Math.min(progress.written, kept)));
           ftruncateSync(fd, oldSize);
         } else if (progress.written > 0) ftruncateSync(fd, 0);
-      } catch {}
+      } catch (undoing) {
+        throw new NotRestoredError(error, undoing);
+      }
       throw error;
     }
   } finally {
     closeSync(fd);
   }
 }
+
+/**
+ * A write refused part way whose undoing failed too: the file may be left truncated, or with new
+ * bytes before old ones. `cause` is the refused write, the first news; `undoing` what failed
+ * after it.
+ */
+export class NotRestoredError extends Error {
+  readonly undoing: unknown;
+  constructor(cause: unknown, undoing: unknown) {
+    super(`${messageOf(cause)}; putting the old content back failed too: ${messageOf(undoing)}`, {
+      cause,
+    });
+    this.name = 'NotRestoredError';
+    this.undoing = undoing;
+  }
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The identity of a file as stat gives it, to tell it from one put at its path since. */
 export interface FileIdentity {

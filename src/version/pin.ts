@@ -10,12 +10,13 @@ import {
   statSync,
 } from 'node:fs';
 import path from 'node:path';
-import { errnoCode, fileSystemRefusal, LauncherError } from '../errors.js';
+import { errnoCode, fileSystemRefusal, isLauncherError, LauncherError } from '../errors.js';
 import { quotePosix } from '../shim/shell-quote.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { removeOrphanedTemporaries } from '../util/orphaned-temporary.js';
-import { readSmallFile } from '../util/read-small-file.js';
-import { writeInPlace } from '../util/write-in-place.js';
+import { quotedStart } from '../util/printable.js';
+import { readSmallFile, type SmallFile } from '../util/read-small-file.js';
+import { NotRestoredError, writeInPlace } from '../util/write-in-place.js';
 import { parseRequest, type Request } from './request.js';
 import { isWholeVersionFile, MAX_VERSION_FILE_BYTES } from './version-file.js';
 
@@ -65,8 +66,31 @@ export function writePin(file: string, request: Request, options: PinOptions = {
     createParents: target === file && !options.project,
     ...(existing ? { keep: { mode: existing.mode & 0o777, gid: existing.gid } } : {}),
   };
+  const failure = (error: unknown) =>
+    fileSystemRefusal(error, {
+      file: target,
+      ...(target !== file && { link: file }),
+      ...(options.project && {
+        outsideHome: true,
+        denied:
+          'launcher writes a version file only where you may, as `echo 1.4 > .tool-version` ' +
+          `would: make ${path.dirname(target)} writable for you (or ask its owner to pin the ` +
+          'version), or set LAUNCHER_VERSION instead.',
+      }),
+    }) ?? unexpected('write', target, error);
+  // In place, the old content is read first: should a failed write be past undoing, the error
+  // gives it, for the user to put back by hand.
+  const inPlace = (checked: Stats) => {
+    const old = readSmallFile(target, MAX_VERSION_FILE_BYTES);
+    try {
+      writeInPlace(target, Buffer.from(text), checked);
+    } catch (error) {
+      if (!(error instanceof NotRestoredError)) throw error;
+      throw pinNotRestored(failure(error.cause), error.undoing, target, old);
+    }
+  };
   try {
-    if (existing && !replaceable(existing)) writeInPlace(target, Buffer.from(text), existing);
+    if (existing && !replaceable(existing)) inPlace(existing);
     else {
       try {
         writeFileAtomic(target, text, 0o644, writeOptions);
@@ -74,27 +98,43 @@ export function writePin(file: string, request: Request, options: PinOptions = {
         // A directory this user may not write in, around a file they may write: as `echo`.
         const code = errnoCode(error);
         if (!existing || (code !== 'EACCES' && code !== 'EPERM')) throw error;
-        writeInPlace(target, Buffer.from(text), existing);
+        inPlace(existing);
       }
     }
   } catch (error) {
-    throw (
-      fileSystemRefusal(error, {
-        file: target,
-        ...(target !== file && { link: file }),
-        ...(options.project && {
-          outsideHome: true,
-          denied:
-            'launcher writes a version file only where you may, as `echo 1.4 > .tool-version` ' +
-            `would: make ${path.dirname(target)} writable for you (or ask its owner to pin the ` +
-            'version), or set LAUNCHER_VERSION instead.',
-        }),
-      }) ?? unexpected('write', target, error)
-    );
+    throw isLauncherError(error) ? error : failure(error);
   }
   // A write killed before its rename (SIGKILL, say) left its temporary file beside the
   // pin, in the user's project where nothing else would ever remove it.
   removeOrphanedTemporaries(target);
+}
+
+/**
+ * A pin write that failed (`failure`, with its code and so its exit code) and whose undoing
+ * failed too (`undoing`): the message says the file may be damaged, and the fix gives the old
+ * content (`old`, read before the write) to put back by hand. Exported for its test: no real
+ * failure can be made to strike the undoing, which writes only where the failed write just
+ * wrote (docs/architecture.md).
+ */
+export function pinNotRestored(
+  failure: LauncherError,
+  undoing: unknown,
+  target: string,
+  old: SmallFile,
+): LauncherError {
+  const reason = undoing instanceof Error ? undoing.message : String(undoing);
+  const before =
+    old.status === 'text'
+      ? `Its old content, to put back by hand, was ${quotedStart(old.text, 1000)} (as JSON).`
+      : old.status === 'empty'
+        ? 'It was empty before: empty it by hand (or write the version you want into it).'
+        : `Its old content could not be read (${old.status === 'unreadable' ? old.reason : 'it was gone'}): write the version you want into it by hand.`;
+  return new LauncherError(
+    failure.code,
+    `${failure.message}; putting its old content back failed too (${reason}), so ${target} ` +
+      'may now be truncated, or hold new bytes before old ones',
+    { hint: `${before} ${failure.hint ?? ''}`.trim(), cause: failure.cause },
+  );
 }
 
 // A failure no refusal explains (an I/O error): Node's words, the file, and where to look.

@@ -2,9 +2,17 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isLauncherError } from '../../src/errors.js';
-import { writePin } from '../../src/version/pin.js';
+import {
+  fileSystemRefusal,
+  isLauncherError,
+  LauncherError,
+  renderError,
+} from '../../src/errors.js';
+import { readSmallFile } from '../../src/util/read-small-file.js';
+import { NotRestoredError } from '../../src/util/write-in-place.js';
+import { pinNotRestored, writePin } from '../../src/version/pin.js';
 import { parseRequest } from '../../src/version/request.js';
+import { MAX_VERSION_FILE_BYTES } from '../../src/version/version-file.js';
 import { tempDir } from '../helpers/env.js';
 
 const flippers: ChildProcess[] = [];
@@ -63,4 +71,62 @@ describe('writePin', () => {
     expect([...failures.keys()].filter((what) => what !== 'changed')).toEqual([]);
     expect(['1.4\n', '1.5\n']).toContain(readFileSync(real, 'utf8'));
   }, 60_000);
+});
+
+// The error of a pin written in place whose failed write could not be undone either. No real
+// failure strikes the undoing (it writes only where the failed write just wrote, and cutting
+// only shrinks), so the message is built here from a real refusal and the file's real content.
+// What Node throws for a write past `ulimit -f`, and for an I/O error.
+const errno = (code: string, message: string) =>
+  Object.assign(new Error(`${code}: ${message}, write`), { code, syscall: 'write' });
+const tooLarge = errno('EFBIG', 'file too large');
+const ioError = errno('EIO', 'i/o error');
+
+function pin(content: string) {
+  const file = path.join(tempDir(), '.tool-version');
+  writeFileSync(file, content);
+  const failure = fileSystemRefusal(tooLarge, { file, outsideHome: true })!;
+  return { file, failure };
+}
+
+describe('a pin whose failed write could not be undone', () => {
+  it('says the file may be damaged and gives its old content, with the exit code of the failure', () => {
+    const { file, failure } = pin('# pinned for the CI\n1.4.2\n');
+    const old = readSmallFile(file, MAX_VERSION_FILE_BYTES);
+    const error = pinNotRestored(failure, ioError, file, old);
+    expect(error).toBeInstanceOf(LauncherError);
+    expect(error).toMatchObject({
+      code: failure.code,
+      exitCode: failure.exitCode,
+      cause: tooLarge,
+    });
+    expect(failure.exitCode).toBe(1);
+    expect(renderError(error)).toBe(
+      `launcher: cannot write ${file} (write): file too large for the file size limit (ulimit -f) or the file system; ` +
+        `putting its old content back failed too (EIO: i/o error, write), so ${file} may now be truncated, or hold new bytes before old ones\n\n` +
+        'Its old content, to put back by hand, was "# pinned for the CI\\n1.4.2\\n" (as JSON). ' +
+        'Raise the file size limit (ulimit -f), then run the command again.\n',
+    );
+  });
+
+  it('says so when the old content could not be read, or was empty', () => {
+    const { file, failure } = pin('1.4.2\n');
+    // As readSmallFile says of a file this user may not read (mode 0222), which root still reads.
+    const unreadable = { status: 'unreadable', reason: 'permission denied', denied: true } as const;
+    expect(pinNotRestored(failure, ioError, file, unreadable).hint).toBe(
+      'Its old content could not be read (permission denied): write the version you want into ' +
+        'it by hand. Raise the file size limit (ulimit -f), then run the command again.',
+    );
+    expect(pinNotRestored(failure, ioError, file, { status: 'empty' }).hint).toMatch(
+      /^It was empty before: empty it by hand \(or write the version you want into it\)\. Raise/,
+    );
+  });
+
+  it('is told from the failed write by writeInPlace: both messages, the write as the cause', () => {
+    const error = new NotRestoredError(tooLarge, ioError);
+    expect(error).toMatchObject({ cause: tooLarge, undoing: ioError });
+    expect(error.message).toBe(
+      'EFBIG: file too large, write; putting the old content back failed too: EIO: i/o error, write',
+    );
+  });
 });
