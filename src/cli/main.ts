@@ -115,6 +115,25 @@ function noSuchCommand(word: string, ctx: CliContext): number {
   return refuse(`there is no command ${quotedStart(word)}`, guess, ctx);
 }
 
+// `launcher -- --json`: after `--` a word is a command's name, even one that looks like an
+// option; saying only that there is no command "--json" would leave that unexplained.
+function optionAsCommand(word: string, ctx: CliContext): number {
+  return refuse(
+    `there is no command ${quotedStart(word)}: after "--", a word is taken as a command's name, even one that begins with "-"`,
+    'Options go after their command, as in `launcher list --json`, and "--" is not needed. ',
+    ctx,
+  );
+}
+
+// `launcher --`: the end of launcher's options, and nothing after it.
+function noCommandAfterDashes(ctx: CliContext): number {
+  return refuse(
+    'a command is missing after "--"',
+    'Name one, as in `launcher list` ("--" is not needed before it). ',
+    ctx,
+  );
+}
+
 // `launcher --json`: options but no command; only --help and --version stand alone.
 function noCommand(option: string, ctx: CliContext): number {
   return refuse(
@@ -149,8 +168,11 @@ function usageMistake(
   ctx: CliContext,
 ): number {
   const word = firstWord(argv);
-  if (word !== undefined && commandWord(word) === undefined) return noSuchCommand(word, ctx);
+  // A word that begins with "-" is one only after `--` (see firstWord).
+  if (word !== undefined && commandWord(word) === undefined)
+    return word.startsWith('-') ? optionAsCommand(word, ctx) : noSuchCommand(word, ctx);
   const first = argv[0] ?? '';
+  if (word === undefined && first === '--') return noCommandAfterDashes(ctx);
   if (word === undefined && !STANDALONE_FLAGS.has(first)) return noCommand(first, ctx);
   ctx.stderr.write(
     asOurError(withoutRepeats(cli.error(oneCommandMistake(error) ?? error, { colored: false }))),

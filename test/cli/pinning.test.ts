@@ -1138,6 +1138,34 @@ describe('the command line itself', () => {
     },
   );
 
+  it('says a command is missing for `launcher --` (exit 2)', async () => {
+    const { env, dir } = project();
+    expect(await launcher(['--'], { env, cwd: dir })).toEqual({
+      code: 2,
+      signal: null,
+      stdout: '',
+      stderr:
+        'launcher: a command is missing after "--"\n\n' +
+        'Name one, as in `launcher list` ("--" is not needed before it). Run `launcher --help` (or `launcher help`) for the list of commands.\n',
+    });
+  });
+
+  // After `--` every word is a word: the option the user meant is judged as a command's name.
+  it.each(['--json', '-'])(
+    'says `launcher -- %s` takes it as a command name, which no command has (exit 2)',
+    async (option) => {
+      const { env, dir } = project();
+      expect(await launcher(['--', option], { env, cwd: dir })).toEqual({
+        code: 2,
+        signal: null,
+        stdout: '',
+        stderr:
+          `launcher: there is no command "${option}": after "--", a word is taken as a command's name, even one that begins with "-"\n\n` +
+          'Options go after their command, as in `launcher list --json`, and "--" is not needed. Run `launcher --help` (or `launcher help`) for the list of commands.\n',
+      });
+    },
+  );
+
   it('reports a broken config.json as invalid input naming it', async () => {
     const { env, dir, home } = project('1.4\n');
     mkdirSync(path.join(home, 'config'));
