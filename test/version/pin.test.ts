@@ -16,9 +16,17 @@ import { MAX_VERSION_FILE_BYTES } from '../../src/version/version-file.js';
 import { tempDir } from '../helpers/env.js';
 
 const flippers: ChildProcess[] = [];
-afterEach(() => {
-  for (const flipper of flippers.splice(0)) flipper.kill('SIGKILL');
+// Before env.ts removes the directory it renames files in (a SIGKILL is not a death yet).
+afterEach(async () => {
+  await Promise.all(flippers.splice(0).map(stop));
 });
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await gone;
+}
 
 describe('writePin', () => {
   it('looks again at a pin another program flips between a link and a file meanwhile', async () => {
@@ -67,7 +75,7 @@ describe('writePin', () => {
         failures.set(what, (failures.get(what) ?? 0) + 1);
       }
     }
-    flipper.kill('SIGKILL');
+    await stop(flipper);
     expect([...failures.keys()].filter((what) => what !== 'changed')).toEqual([]);
     expect(['1.4\n', '1.5\n']).toContain(readFileSync(real, 'utf8'));
   }, 60_000);
