@@ -35,8 +35,6 @@ export interface LiveSessionOptions {
    * launcher between the spawn and its handlers and kill it with the child orphaned.
    */
   readonly stopOnSignals?: boolean;
-  /** Start the watchdog that outlives a killed launcher (default true; see the Supervisor). */
-  readonly watchdog?: boolean;
 }
 
 // A run that ends sooner than this is never registered: `launcher status` could hardly have
@@ -80,7 +78,6 @@ export class LiveSession {
       ...options.settings,
       ...(options.stdio ? { stdio: options.stdio } : {}),
       ...(options.log ? { log: options.log } : {}),
-      ...(options.watchdog === false ? { watchdog: false } : {}),
     });
     const live = new LiveSession(options, supervisor, id);
     // A connected child may publish diagnostics, which are kept, and may serve a port.
