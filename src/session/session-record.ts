@@ -41,8 +41,6 @@ export interface SessionInit {
 export interface SessionRecordOptions {
   /** Shortest time between two rewrites of the file (default 50 ms). */
   readonly intervalMs?: number;
-  /** Where a failed background rewrite is reported (default: ignored, retried on next update). */
-  readonly onError?: (error: unknown) => void;
 }
 
 /**
@@ -63,7 +61,6 @@ export class SessionRecord {
     this.file = sessionFile(paths, record.session);
     this.#writer = new WriteCoalescer(() => this.#write(), {
       intervalMs: options.intervalMs ?? 50,
-      ...(options.onError ? { onError: options.onError } : {}),
     });
   }
 
