@@ -56,9 +56,10 @@ export interface BridgeOptions {
   readonly log: (line: string) => void;
   /** With `--start`: runs the bin supervised, once the project is known. */
   readonly start?: (projectRoot: string) => Promise<StartedSession>;
-  /** How often to look for a live session while there is none (default 250 ms). */
-  readonly pollMs?: number;
 }
+
+/** How often to look for a live session while there is none. */
+const SESSION_POLL_MS = 250;
 
 /** How often to try again to follow the kept diagnostics after that failed. */
 const KEPT_RETRY_MS = 1000;
@@ -170,12 +171,11 @@ export function runLspBridge(options: BridgeOptions): Promise<BridgeEnd> {
   // Follow the project's live session for as long as the bridge runs: the one it started while
   // that runs, then (or without --start) whichever the project has.
   const follow = async (root: string) => {
-    const pollMs = options.pollMs ?? 250;
     while (!closed) {
       const own = started;
       const address = own ? own.control : projectSession(root);
       if (!address) {
-        await sleep(pollMs);
+        await sleep(SESSION_POLL_MS);
         continue;
       }
       let failure: unknown;
@@ -183,7 +183,7 @@ export function runLspBridge(options: BridgeOptions): Promise<BridgeEnd> {
         failure = error;
       });
       // A started session's socket goes with it: its end comes next, and others are looked for.
-      await (own ? Promise.race([own.ended, sleep(pollMs)]) : sleep(pollMs));
+      await (own ? Promise.race([own.ended, sleep(SESSION_POLL_MS)]) : sleep(SESSION_POLL_MS));
       // Failing to attach to a session that ended meanwhile is no problem; to a live one it is.
       const live = own ? started === own : projectSession(root) === address;
       if (failure !== undefined && live && !closed) {
