@@ -32,15 +32,15 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /** A short, human reason for a network failure. */
-export function describeNetworkError(error: unknown, settings?: HttpSettings): string {
+export function describeNetworkError(error: unknown, settings: HttpSettings): string {
   if (error instanceof HttpStatusError) return `the server answered ${error.status}`;
   switch (errnoCode(error)) {
     case 'UND_ERR_CONNECT_TIMEOUT':
-      return `no connection within ${settings?.connectTimeoutMs ?? '?'} ms`;
+      return `no connection within ${settings.connectTimeoutMs} ms`;
     case 'UND_ERR_HEADERS_TIMEOUT':
-      return `no answer within ${settings?.headersTimeoutMs ?? '?'} ms`;
+      return `no answer within ${settings.headersTimeoutMs} ms`;
     case 'UND_ERR_BODY_TIMEOUT':
-      return `the download stalled for ${settings?.bodyTimeoutMs ?? '?'} ms`;
+      return `the download stalled for ${settings.bodyTimeoutMs} ms`;
     case 'UND_ERR_SOCKET':
     case 'ECONNRESET':
     case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
