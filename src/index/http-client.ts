@@ -10,7 +10,7 @@ import { pacedBody, type ResponseBody } from './paced-body.js';
 import { redactUrl, splitCredentials, withOriginCredentials } from './url-secrets.js';
 
 // Re-exported for callers that build a client with adjusted settings (doctor).
-export { type HttpSettings, HttpStatusError, httpSettings } from './http-settings.js';
+export { httpSettings } from './http-settings.js';
 
 /**
  * A response whose body the caller must consume or dump. The body fails with TooSlowError when

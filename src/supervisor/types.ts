@@ -1,11 +1,6 @@
 // The supervisor's public shapes: options, state snapshot, outcome and events.
 
-import type {
-  HelloParams,
-  LogParams,
-  PublishDiagnosticsParams,
-  ReadyParams,
-} from '../ipc/protocol.js';
+import type { HelloParams, LogParams, PublishDiagnosticsParams } from '../ipc/protocol.js';
 import type { LauncherPaths } from '../paths.js';
 import type { Clock } from './clock.js';
 import type { ExitCause, RestartPolicy } from './restart-policy.js';
@@ -121,5 +116,3 @@ export interface SupervisorEvents {
   'gave-up': [{ crashes: number; cause: ExitCause }];
   'protocol-error': [string];
 }
-
-export type { ReadyParams };
