@@ -1,6 +1,8 @@
-// What the two esbuild bundles (the shim's hot path and the CLI) have in common: ESM with lazy
-// chunks, a require() for bundled CommonJS code, semver loaded on first use, and no facade module
-// for `node:process`. The output directory is emptied first, so no stale chunk is ever shipped.
+// What the build's esbuild bundles (the shim's hot path, its start-up snapshot, the CLI and the
+// libraries of dist/lib/) have in common: semver loaded on first use, no facade module for
+// `node:process`, the CommonJS options and build ids, the libraries loaded from dist/lib/ through
+// the code cache, and the shim's ESM bundle with lazy chunks and a require() for bundled CommonJS
+// code. Each output directory is emptied first, so no stale chunk is ever shipped.
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,4 +1,5 @@
-// Reads LSP base-protocol frames from a socket, refusing anything malformed or over the size limit.
+// Reads LSP base-protocol frames from a socket or a server's stdin, refusing anything malformed or
+// over the size limit.
 import {
   AbstractMessageReader,
   type DataCallback,
@@ -31,12 +32,6 @@ const MAX_HEADER_BYTES = 8 * 1024;
 const HEADER_END = Buffer.from('\r\n\r\n');
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/**
- * vscode-jsonrpc's own reader has no size limit and buffers headers without bound, so this one
- * replaces it: Content-Length is checked before a single body byte is kept, bodies must be UTF-8
- * JSON-RPC 2.0, and the first fault stops reading and fires a ProtocolError once the messages
- * before it have been handled (see `serve`).
- */
 /** A socket, or any stream of bytes (an LSP server's stdin: a pipe, a file, a terminal). */
 type ByteSource = Pick<NodeJS.ReadableStream, 'on' | 'off'>;
 
@@ -54,6 +49,12 @@ export interface FrameReaderOptions {
   readonly endIsClose?: boolean;
 }
 
+/**
+ * vscode-jsonrpc's own reader has no size limit and buffers headers without bound, so this one
+ * replaces it: Content-Length is checked before a single body byte is kept, bodies must be UTF-8
+ * JSON-RPC 2.0, and the first fault stops reading and fires a ProtocolError once the messages
+ * before it have been handled (see `serve`).
+ */
 export class FrameReader extends AbstractMessageReader implements MessageReader {
   readonly #socket: ByteSource;
   readonly #endIsClose: boolean;

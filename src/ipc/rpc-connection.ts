@@ -37,8 +37,9 @@ export interface RpcConnectionOptions {
 const silent: Logger = { error() {}, warn() {}, info() {}, log() {} };
 
 /**
- * The one way this code base speaks JSON-RPC over a socket: the child channel and the session's
- * control socket both use it. The caller registers its handlers, then calls `listen()`.
+ * The one way this code base speaks JSON-RPC over a socket: both ends of the child channel (the
+ * supervisor's and the worker's) and both ends of the session's control socket use it. The
+ * caller registers its handlers, then calls `listen()`.
  * `onClose` fires once every message that arrived before the socket closed has been handled.
  */
 export function createRpcConnection(
