@@ -24,18 +24,25 @@ export function readLocalIndex(
   ctx: DistUrlSource & { readonly paths: LauncherPaths },
 ): LocalIndex | null {
   try {
-    const url = requireDistUrl(ctx);
-    if (url.protocol === 'file:') {
-      const text = readLocalIndexSync(fileURLToPath(url), url.href);
-      return { index: parseIndex(text, url.href), cachedAt: null };
-    }
-    const cached = readCachedIndex(ctx.paths, url.href);
-    return cached
-      ? { index: parseIndex(cached.body, url.href), cachedAt: cached.meta.fetchedAt }
-      : null;
+    return localIndexAt(requireDistUrl(ctx), ctx.paths);
   } catch {
     return null;
   }
+}
+
+/**
+ * The index at `url` as known without the network: a `file:` index read where it is, else the
+ * cached copy (null when there is none). Throws what reading or validating it throws.
+ */
+export function localIndexAt(url: URL, paths: LauncherPaths): LocalIndex | null {
+  if (url.protocol === 'file:') {
+    const text = readLocalIndexSync(fileURLToPath(url), url.href);
+    return { index: parseIndex(text, url.href), cachedAt: null };
+  }
+  const cached = readCachedIndex(paths, url.href);
+  return cached
+    ? { index: parseIndex(cached.body, url.href), cachedAt: cached.meta.fetchedAt }
+    : null;
 }
 
 /**

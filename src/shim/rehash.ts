@@ -1,11 +1,10 @@
 // `launcher rehash`: one shim per bin of every installed version, and none for bins no longer provided.
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { LauncherContext } from '../context.js';
 import { configuredDistUrl } from '../index/dist-url.js';
-import { readCachedIndex } from '../index/index-cache.js';
-import { type DistIndex, parseIndex, readLocalIndexSync } from '../index/index-schema.js';
+import type { DistIndex } from '../index/index-schema.js';
+import { localIndexAt } from '../index/local-index.js';
 import { acquireLock, lockHolder } from '../install/install-lock.js';
 import { packageRoot } from '../package-root.js';
 import { listInstalled } from '../store/installed.js';
@@ -67,12 +66,7 @@ export function indexForShims(ctx: LauncherContext): DistIndex | undefined {
   const raw = configuredDistUrl(ctx);
   if (!raw) return undefined;
   try {
-    const url = new URL(raw);
-    const text =
-      url.protocol === 'file:'
-        ? readLocalIndexSync(fileURLToPath(url), url.href)
-        : readCachedIndex(ctx.paths, url.href)?.body;
-    return text === undefined ? undefined : parseIndex(text, url.href);
+    return localIndexAt(new URL(raw), ctx.paths)?.index;
   } catch {
     return undefined;
   }
