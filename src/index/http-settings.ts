@@ -1,5 +1,5 @@
-// HTTP settings from the environment, and the error for an unusable answer: what the install
-// path needs before (and without) loading the HTTP client.
+// HTTP settings from the environment, the error for an unusable answer, and reading an answer's
+// headers: what the install path needs before (and without) loading the HTTP client.
 import { LauncherError } from '../errors.js';
 import { MAX_TIMER_MS } from '../util/max-timer.js';
 import { redactUrl } from './url-secrets.js';
@@ -57,6 +57,15 @@ export class HttpStatusError extends Error {
   ) {
     super(`the server answered ${status} for ${redactUrl(url)}`);
   }
+}
+
+/** A header that has one value (ETag, Content-Range), or null when it is absent or repeated. */
+export function headerValue(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  name: string,
+): string | null {
+  const value = headers[name];
+  return typeof value === 'string' ? value : null;
 }
 
 /**

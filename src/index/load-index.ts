@@ -7,7 +7,7 @@ import type { LauncherPaths } from '../paths.js';
 import { readIndexBody } from './content-encoding.js';
 import { type DistUrlSource, requireDistUrl } from './dist-url.js';
 import { HttpClient } from './http-client.js';
-import { HttpStatusError, headerList } from './http-settings.js';
+import { HttpStatusError, headerList, headerValue } from './http-settings.js';
 import { readCachedIndex, writeCachedIndex } from './index-cache.js';
 import { type DistIndex, parseIndex, readLocalIndexSync } from './index-schema.js';
 import { withRetries } from './retry.js';
@@ -93,15 +93,11 @@ export async function loadIndex(
     if (answer === null)
       return { index: parseIndex(cached!.body, url.href), origin: 'revalidated' };
     const index = parseIndex(answer.body, url.href);
-    const header = (name: string) => {
-      const value = answer.headers[name];
-      return typeof value === 'string' ? value : null;
-    };
     writeCachedIndex(ctx.paths, {
       url: url.href,
       body: answer.body,
-      etag: header('etag'),
-      lastModified: header('last-modified'),
+      etag: headerValue(answer.headers, 'etag'),
+      lastModified: headerValue(answer.headers, 'last-modified'),
       tool: index.tool,
     });
     return { index, origin: 'network' };

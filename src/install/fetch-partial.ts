@@ -17,7 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { fileSystemRefusal, isLauncherError, LauncherError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../index/http-client.js';
-import { HttpStatusError, headerList } from '../index/http-settings.js';
+import { HttpStatusError, headerList, headerValue } from '../index/http-settings.js';
 import { withRetries } from '../index/retry.js';
 import { redactUrl } from '../index/url-secrets.js';
 import { nodeCrypto } from '../util/random.js';
@@ -133,14 +133,6 @@ function freshFile(file: string, content: string): void {
   writeFileSync(file, content, { mode: OWN_FILE_MODE, flag: 'wx' });
 }
 
-function header(
-  headers: Readonly<Record<string, string | string[] | undefined>>,
-  name: string,
-): string | null {
-  const value = headers[name];
-  return typeof value === 'string' ? value : null;
-}
-
 /** One HTTP attempt: resume the partial file with Range/If-Range, or (re)start it. */
 async function attempt(
   d: ArtifactDownload,
@@ -162,8 +154,8 @@ async function attempt(
   const res = await client.get(d.url, { headers, signal: ctx.signal });
   let from = 0;
   let total: number | undefined;
-  const range = /^bytes (\d+)-\d+\/(\d+)$/.exec(header(res.headers, 'content-range') ?? '');
-  const etag = header(res.headers, 'etag');
+  const range = /^bytes (\d+)-\d+\/(\d+)$/.exec(headerValue(res.headers, 'content-range') ?? '');
+  const etag = headerValue(res.headers, 'etag');
   if (
     state &&
     res.status === 206 &&
@@ -175,7 +167,7 @@ async function attempt(
     const refused = await refuseAnnounced(d, res, from);
     if (refused) return refused;
   } else if (res.status === 200) {
-    total = Number(header(res.headers, 'content-length')) || undefined;
+    total = Number(headerValue(res.headers, 'content-length')) || undefined;
     const refused = await refuseAnnounced(d, res, 0);
     if (refused) return refused;
     // Order matters: no meta while the file is truncated, so a kill in between never pairs
@@ -183,7 +175,7 @@ async function attempt(
     rmSync(meta, { force: true });
     freshFile(part, '');
     const strong = etag && !etag.startsWith('W/') ? etag : null;
-    const lastModified = header(res.headers, 'last-modified');
+    const lastModified = headerValue(res.headers, 'last-modified');
     if (strong || lastModified) {
       const saved: PartialMeta = {
         url: redactUrl(d.url),
@@ -228,7 +220,7 @@ async function refuseAnnounced(
   res: HttpResponse,
   from: number,
 ): Promise<Fetched | null> {
-  const length = header(res.headers, 'content-length');
+  const length = headerValue(res.headers, 'content-length');
   if (length === null || !/^\d+$/.test(length)) return null;
   const size = from + Number(length);
   const fits =
