@@ -3,8 +3,9 @@ import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { errnoCode, LauncherError } from '../errors.js';
 import { type LauncherPaths, stateSubdir } from '../paths.js';
+import { isOrphanedTemporary } from '../util/orphaned-temporary.js';
 import { readSmallFile } from '../util/read-small-file.js';
-import { isSameProcessAlive, probeProcess } from './process-identity.js';
+import { isSameProcessAlive } from './process-identity.js';
 import { canonicalProjectRoot } from './project-root.js';
 import { isSessionId, publicSession, type Session } from './session.js';
 import { decodeSession, SESSION_FILE_SUFFIX, sessionFile } from './session-file.js';
@@ -34,10 +35,9 @@ export function listSessions(paths: LauncherPaths): Session[] {
   const live: Session[] = [];
   for (const name of names) {
     const file = path.join(dir, name);
-    const temp = TEMP_FILE.exec(name);
-    if (temp) {
+    if (TEMP_FILE.test(name)) {
       // Left by a writer that died between write and rename.
-      if (!probeProcess(Number(temp[1])).alive) prune(file);
+      if (isOrphanedTemporary(name)) prune(file);
       continue;
     }
     if (!name.endsWith(SESSION_FILE_SUFFIX)) continue;
