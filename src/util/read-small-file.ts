@@ -1,6 +1,7 @@
 // Read a small text file that a user wrote, turning every way it can be unreadable into one answer.
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { errnoCode } from '../errors.js';
+import { readFromStart } from './read-from-start.js';
 
 export type SmallFile =
   | { readonly status: 'absent' }
@@ -50,12 +51,7 @@ export function readSmallFile(file: string, maxBytes: number): SmallFile {
       };
     }
     const buffer = Buffer.alloc(st.size);
-    let filled = 0;
-    while (filled < buffer.length) {
-      const n = readSync(fd, buffer, filled, buffer.length - filled, filled);
-      if (n === 0) break;
-      filled += n;
-    }
+    const filled = readFromStart(fd, buffer);
     try {
       return { status: 'text', text: decoder.decode(buffer.subarray(0, filled)) };
     } catch {

@@ -1,15 +1,8 @@
 // Rewrite a file in place (the same file, so its owner, mode and ACL stay), all or nothing where
 // the old bytes can be read.
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  ftruncateSync,
-  openSync,
-  readSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { errnoCode } from '../errors.js';
+import { readFromStart } from './read-from-start.js';
 
 /**
  * Replace the content of the existing `file` with `data`, as `echo … > file` would, but without
@@ -35,7 +28,7 @@ export function writeInPlace(file: string, data: Uint8Array, checked?: FileIdent
     }
     const oldSize = st.size;
     const old = Buffer.alloc(readable ? Math.min(oldSize, data.length) : 0);
-    const kept = fill(fd, old);
+    const kept = readFromStart(fd, old);
     const progress = { written: 0 };
     try {
       writeAll(fd, data, progress);
@@ -96,17 +89,6 @@ function openToRewrite(file: string): { fd: number; readable: boolean } {
     if (errnoCode(error) !== 'EACCES') throw error;
     return { fd: openSync(file, constants.O_WRONLY | GUARDS), readable: false };
   }
-}
-
-// Read from the start of the file into `buffer` until it is full or the file ends; bytes read.
-function fill(fd: number, buffer: Buffer): number {
-  let filled = 0;
-  while (filled < buffer.length) {
-    const n = readSync(fd, buffer, filled, buffer.length - filled, filled);
-    if (n === 0) break;
-    filled += n;
-  }
-  return filled;
 }
 
 // Write `bytes` from the start of the file; `progress` tells how far it got if a write throws.
