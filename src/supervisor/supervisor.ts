@@ -10,8 +10,8 @@ import { HELLO_TIMEOUT_MS, type PublishDiagnosticsParams } from '../ipc/protocol
 import { newToken } from '../ipc/token.js';
 import { isRpcParams } from '../ipc/validate.js';
 import { launcherPaths } from '../paths.js';
+import { newSessionId } from '../session/session.js';
 import { ownStderr } from '../util/own-stderr.js';
-import { randomHex } from '../util/random.js';
 import { ChildEndpoint } from './child-endpoint.js';
 import { ChildReports } from './child-reports.js';
 import { type ChildEnd, ChildRun } from './child-run.js';
@@ -90,7 +90,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.#stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_SETTINGS.stopTimeoutMs;
     this.#readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_SETTINGS.readyTimeoutMs;
     this.#helloTimeoutMs = options.helloTimeoutMs ?? HELLO_TIMEOUT_MS;
-    this.session = options.sessionId ?? randomHex(8);
+    this.session = options.sessionId ?? newSessionId();
     const stdio = options.stdio ?? 'inherit';
     this.stdout = stdio === 'pipe' ? new PassThrough() : null;
     this.stderr = stdio === 'pipe' ? new PassThrough() : null;

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { readProcStat } from '../session/process-identity.js';
+import { isSessionId } from '../session/session.js';
 
 // The watchdog is a POSIX sh script shipped in the package's shims/ folder, found from the
 // package root: this module runs compiled in dist/ and bundled in the shim's bundle alike.
@@ -95,7 +96,7 @@ export class Watchdog {
     const group = ownGroup();
     if (group !== undefined) watchdog.#send(`group ${group}`);
     // A library caller chooses the id: only a plain one may go down the line-based pipe.
-    if (/^[A-Za-z0-9_-]{1,64}$/.test(session)) watchdog.#send(`session ${session}`);
+    if (isSessionId(session)) watchdog.#send(`session ${session}`);
     return watchdog;
   }
 
