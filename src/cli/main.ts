@@ -6,7 +6,7 @@ import { ownStderr } from '../util/own-stderr.js';
 import { quotedStart } from '../util/printable.js';
 import { workingDir } from '../util/working-dir.js';
 import type { CliContext } from './cli-context.js';
-import { ALIASES, closestCommands, commandWord, helpAsFlag } from './command-words.js';
+import { closestCommands, commandWord, helpAsFlag } from './command-words.js';
 import type { LauncherCommand } from './launcher-command.js';
 import { exitAfterOutput, watchOutput } from './output-watch.js';
 
@@ -81,12 +81,12 @@ export async function main(words: string[], context: Partial<CliContext> = {}): 
   // `help` followed by a word that is no command (see helpAsFlag).
   if (argv[0] === 'help') return noSuchCommand(argv[1]!, ctx);
   const first = argv[0] ?? '';
-  const word = Object.hasOwn(ALIASES, first) ? ALIASES[first]! : first;
+  const word = commandWord(first);
   // `--version` needs no command at all; a command's word, that command; anything else (help,
   // a mistake) all of them.
-  const own = VERSION_FLAGS.has(word)
+  const own = VERSION_FLAGS.has(first)
     ? []
-    : Object.hasOwn(COMMANDS, word)
+    : word !== undefined
       ? [await COMMANDS[word]!()]
       : undefined;
   let cli = await createCli(own);
