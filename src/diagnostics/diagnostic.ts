@@ -61,7 +61,7 @@ function isPosition(value: unknown): value is Position {
 }
 
 /** Whether a value is a well-formed LSP range. */
-export function isRange(value: unknown): value is Range {
+function isRange(value: unknown): value is Range {
   return isRecord(value) && isPosition(value.start) && isPosition(value.end);
 }
 

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { Diagnostic, FileDiagnostics, Location, Range } from './diagnostic.js';
 import { byPosition, severityOf, shownCode, uriToPath } from './document-path.js';
 
-export const SARIF_SCHEMA =
+const SARIF_SCHEMA =
   'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** The rule id of a diagnostic that has no code. */
 export const NO_CODE_RULE = 'no-code';

@@ -21,7 +21,7 @@ export function tscCode(code: Diagnostic['code']): { token: string; shown: strin
 }
 
 /** One diagnostic as `path(line,col): error TS123: message`, 1-based. */
-export function tscLine(file: string, diagnostic: Diagnostic): string {
+function tscLine(file: string, diagnostic: Diagnostic): string {
   const { line, character } = diagnostic.range.start;
   const { token, shown } = tscCode(diagnostic.code);
   const message = oneLine(diagnostic.message);
@@ -51,7 +51,7 @@ export function formatTsc(files: FileDiagnostics[], projectRoot: string): string
 }
 
 /** How many of the diagnostics are errors (tsc's summary counts only those). */
-export function countErrors(files: FileDiagnostics[]): number {
+function countErrors(files: FileDiagnostics[]): number {
   let errors = 0;
   for (const { diagnostics } of files) {
     for (const diagnostic of diagnostics) if (severityOf(diagnostic) === 1) errors++;

@@ -22,7 +22,7 @@ export interface KeptDiagnostics {
 }
 
 /** Kept diagnostics may name other people's code: private to the user like the sessions. */
-export const KEPT_FILE_MODE = 0o600;
+const KEPT_FILE_MODE = 0o600;
 // Far more than any real project; a bound so a corrupt file cannot exhaust memory.
 const MAX_KEPT_BYTES = 256 * 1024 * 1024;
 

@@ -11,7 +11,7 @@ import { checkSocketDirectory } from './socket-check.js';
 import { checkVersions } from './versions-check.js';
 
 /** The checks, named for the report when one cannot run at all. */
-export function doctorChecks(ctx: LauncherContext): [string, Check][] {
+function doctorChecks(ctx: LauncherContext): [string, Check][] {
   return [
     ['PATH', () => checkPath(ctx)],
     ['directories', () => checkDirectories(ctx.paths)],

@@ -6,7 +6,7 @@ import { printable, quoted } from '../util/printable.js';
 import { redactUrl } from './url-secrets.js';
 
 /** The newest `schema` this launcher understands. */
-export const SUPPORTED_SCHEMA = 1;
+const SUPPORTED_SCHEMA = 1;
 /** An index larger than this is not an index. */
 export const MAX_INDEX_BYTES = 32 * 1024 * 1024;
 /** The tool's name doubles as a file name in shims and settings. */
@@ -72,7 +72,7 @@ const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Why a bin path would escape the install directory (or be unusable), or undefined when fine. */
-export function unsafeBinPath(rel: string): string | undefined {
+function unsafeBinPath(rel: string): string | undefined {
   if (rel === '' || rel.includes('\0')) return 'it is empty or has a NUL byte';
   if (rel.includes('\\')) return 'it contains a backslash';
   if (rel.startsWith('/') || /^[A-Za-z]:/.test(rel)) return 'it is absolute';

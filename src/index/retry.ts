@@ -32,7 +32,7 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /** A short, human reason for a network failure. */
-export function describeNetworkError(error: unknown, settings: HttpSettings): string {
+function describeNetworkError(error: unknown, settings: HttpSettings): string {
   if (error instanceof HttpStatusError) return `the server answered ${error.status}`;
   switch (errnoCode(error)) {
     case 'UND_ERR_CONNECT_TIMEOUT':

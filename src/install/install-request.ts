@@ -38,7 +38,7 @@ export interface InstallOutcome {
 }
 
 /** The highest version of the index satisfying the request; E_NO_MATCH (exit 4) when none. */
-export function pickVersion(index: DistIndex, target: InstallTarget): DistVersion {
+function pickVersion(index: DistIndex, target: InstallTarget): DistVersion {
   const best = highestSatisfying(
     target.request,
     index.versions.map((v) => v.version),

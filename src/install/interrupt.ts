@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** The abort reason when a signal stops an install. */
-export class Interrupted extends Error {
+class Interrupted extends Error {
   constructor(readonly signal: NodeJS.Signals) {
     super(`interrupted by ${signal}`);
     this.name = 'Interrupted';

@@ -16,7 +16,7 @@ const MODE_REFUSALS = new Set(['EACCES', 'EPERM']);
  * again, as `chmod -R u+rwX` then `rm -rf` would. Throws what still refuses (another user's
  * directory, a read-only mount).
  */
-export function removeTree(target: string): void {
+function removeTree(target: string): void {
   try {
     rmSync(target, { recursive: true, force: true, maxRetries: 2 });
     return;

@@ -19,13 +19,13 @@ export class ProtocolError extends Error {
  * connection announces its close only when this comes out of its queue, so every message that
  * arrived before the close is handled first (vscode-jsonrpc drops its queue on close).
  */
-export const END_OF_STREAM = '$/launcher/endOfStream';
+const END_OF_STREAM = '$/launcher/endOfStream';
 
 /**
  * The same for a fault: queued behind the messages that arrived complete before it, so they are
  * handled first (protocol §2); the reader reports the fault when this comes out of the queue.
  */
-export const PROTOCOL_FAULT = '$/launcher/protocolFault';
+const PROTOCOL_FAULT = '$/launcher/protocolFault';
 
 // Headers are a line or two; a peer that sends kilobytes without a blank line is not speaking LSP.
 const MAX_HEADER_BYTES = 8 * 1024;

@@ -18,11 +18,11 @@ export function projectSession(
 }
 
 /** Beyond the stop timeout: the time a stop takes besides waiting for the child to exit. */
-export const CONTROL_MARGIN_MS = 5000;
+const CONTROL_MARGIN_MS = 5000;
 /** How long a session's launcher may take to answer the check that it is still there. */
-export const CONTROL_CHECK_MS = 2000;
+const CONTROL_CHECK_MS = 2000;
 /** Checks after which `stop`/`restart` give up even though the session still answers. */
-export const CONTROL_MAX_CHECKS = 5;
+const CONTROL_MAX_CHECKS = 5;
 
 /**
  * Send `launcher/restart` or `launcher/stop` and wait until it has been carried out. Resolves to

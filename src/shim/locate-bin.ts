@@ -23,7 +23,7 @@ export function requireBinName(bin: string): void {
 }
 
 /** The installed versions that provide `bin`, highest first (for the 127 message). */
-export function versionsWithBin(ctx: LauncherContext, bin: string): string[] {
+function versionsWithBin(ctx: LauncherContext, bin: string): string[] {
   return listInstalled(ctx.paths).filter(
     (v) => readReceipt(ctx.paths, v)?.bins?.[bin] !== undefined,
   );

@@ -18,7 +18,7 @@ import { quotePosix } from './shell-quote.js';
 import { forgetSnapshotFailure, removeSnapshotLeftovers, snapshotFiles } from './snapshot.js';
 
 /** The script every shim runs: the lean shim entry (see docs/architecture.md). */
-export function shimEntry(): string {
+function shimEntry(): string {
   return path.join(packageRoot(), 'bin', 'launcher-shim.mjs');
 }
 // The line that marks a file in the shims directory as ours, so rehash never deletes a user's file.

@@ -13,7 +13,7 @@ import { makeOwnDir } from '../util/own-dir.js';
 import { findProgram } from '../util/search-path.js';
 
 /** Set to `0` to never build or use the snapshot. */
-export const SNAPSHOT_VAR = 'LAUNCHER_SHIM_SNAPSHOT';
+const SNAPSHOT_VAR = 'LAUNCHER_SHIM_SNAPSHOT';
 
 /** Where the snapshot of one home lives (the shims name the blob; the rest is ours). */
 export function snapshotFiles(paths: LauncherPaths): {
@@ -32,7 +32,7 @@ export function snapshotFiles(paths: LauncherPaths): {
 }
 
 /** The file the snapshot is built from: all of the shim's code in one CommonJS file. */
-export function snapshotSource(): string {
+function snapshotSource(): string {
   return path.join(packageRoot(), 'dist', 'shim-snapshot', 'snapshot.cjs');
 }
 
@@ -40,7 +40,7 @@ export function snapshotSource(): string {
  * What a snapshot depends on, as a string to compare: the Node binary (path, version and file
  * identity) and launcher's code (the source file's identity). Undefined when the source is missing.
  */
-export function snapshotIdentity(): string | undefined {
+function snapshotIdentity(): string | undefined {
   const source = fileIdentity(snapshotSource());
   const node = fileIdentity(process.execPath);
   if (!source || !node) return undefined;

@@ -10,7 +10,7 @@ import type { ChildConnection, ChildRun } from './child-run.js';
 import type { Clock } from './clock.js';
 
 /** JSON-RPC error code of a refused hello (implementation-defined server error range). */
-export const UNAUTHORIZED = -32001;
+const UNAUTHORIZED = -32001;
 
 /** What the channel needs from the supervisor, and what it reports back. */
 export interface ChannelHost {

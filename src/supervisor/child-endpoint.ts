@@ -14,7 +14,7 @@ import { Watchdog } from './watchdog-client.js';
 // child, so a short call never pays for them. The watchdog is not deferred: it starts before
 // the first child, because a SIGKILLed launcher must take the child's descendants with it at
 // any moment (spec §6), and it alone can find them.
-export const RECORD_AFTER_MS = 20;
+const RECORD_AFTER_MS = 20;
 
 // How many times a watchdog that ended unasked is replaced, so one that cannot stay up (a
 // broken shell, say) is not restarted for ever.

@@ -69,7 +69,7 @@ export function procRow(pid: number): ProcessRow | undefined {
 }
 
 /** The pids below `root` in the process tree, parents before children. */
-export function descendantsOf(root: number, table = processTable()): number[] {
+function descendantsOf(root: number, table = processTable()): number[] {
   const children = new Map<number, number[]>();
   for (const row of table) {
     const list = children.get(row.ppid) ?? [];

@@ -40,7 +40,7 @@ export function childEnv(
  * Find the program as execvp would (a name with a slash is a path, else the first match on the
  * child's PATH), so a missing or non-executable bin is a clear error before anything starts.
  */
-export function resolveCommand(command: string, env: NodeJS.ProcessEnv, cwd: string): string {
+function resolveCommand(command: string, env: NodeJS.ProcessEnv, cwd: string): string {
   if (process.platform === 'win32') {
     if (isBatchFile(command)) throw batchFileRefused(command);
     return command;
@@ -89,7 +89,7 @@ export function isBatchFile(program: string): boolean {
 }
 
 /** A batch file refused (126): before the spawn, or by Node's spawn itself (`cause`). */
-export function batchFileRefused(program: string, cause?: unknown): LauncherError {
+function batchFileRefused(program: string, cause?: unknown): LauncherError {
   const why =
     cause === undefined
       ? 'it is a batch file (.cmd, .bat), which Node.js starts only through cmd.exe'

@@ -24,7 +24,7 @@ import { launcherPaths } from '../paths.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 /** Set to `0` to never read or write a code cache. */
-export const CODE_CACHE_VAR = 'LAUNCHER_CODE_CACHE';
+const CODE_CACHE_VAR = 'LAUNCHER_CODE_CACHE';
 
 // When a run saves a code cache it had none of: long enough for the code to have got going,
 // short enough that V8 has not yet dropped any of what got it there (see `saveWithin`).
@@ -78,7 +78,7 @@ const OTHER_KEY_MS = 24 * 60 * 60_000;
  * scripts/bundle-options.mjs): a packed release keeps one modification time for every version
  * of a file.
  */
-export const BUILD_ID_MARK = '\n//# launcherBuild=';
+const BUILD_ID_MARK = '\n//# launcherBuild=';
 
 /** What became of the cache in a load. */
 export type CacheUse = 'off' | 'none' | 'used' | 'rejected';

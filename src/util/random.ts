@@ -5,7 +5,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 /** `size` bytes from a cryptographically secure source. */
-export function secureRandomBytes(size: number): Buffer {
+function secureRandomBytes(size: number): Buffer {
   const bytes = Buffer.alloc(size);
   if (process.platform !== 'win32') {
     let fd: number | undefined;

@@ -6,7 +6,7 @@ import { readSmallFile } from '../util/read-small-file.js';
 import { parseRequest, type Request } from './request.js';
 
 export const VERSION_FILE = '.tool-version';
-export const ASDF_VERSION_FILE = '.tool-versions';
+const ASDF_VERSION_FILE = '.tool-versions';
 /** A version file holds one word; anything this large is not one. */
 export const MAX_VERSION_FILE_BYTES = 64 * 1024;
 
@@ -153,7 +153,7 @@ function readAsdfVersionFile(
  * the file would run another version than the project's (a parent's pin), so it is an error;
  * the runs that may use the network fetch the index and look again (requireRequestOnline).
  */
-export function toolNotKnown(file: string): LauncherError {
+function toolNotKnown(file: string): LauncherError {
   return new LauncherError(
     'E_TOOL_UNKNOWN',
     `cannot tell whether ${file} pins a version: it names its tools, and the name of the tool ` +
