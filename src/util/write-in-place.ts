@@ -23,7 +23,7 @@ export function writeInPlace(file: string, data: Uint8Array, checked?: FileIdent
     const st = fstatSync(fd);
     // What was opened must be what the caller checked: in a directory someone else may write,
     // the file can be swapped (for a hard link, or a new file) between the check and the open.
-    if (!st.isFile() || (checked && (st.dev !== checked.dev || st.ino !== checked.ino))) {
+    if (!st.isFile() || (checked && !isSameFile(st, checked))) {
       throw new Error('it was replaced by another file while launcher was about to write it');
     }
     const oldSize = st.size;
@@ -74,6 +74,11 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 export interface FileIdentity {
   readonly dev: number;
   readonly ino: number;
+}
+
+/** Whether `a` and `b` (when there is a `b`) are one file: the same device and inode. */
+export function isSameFile(a: FileIdentity, b: FileIdentity | undefined): boolean {
+  return b !== undefined && a.dev === b.dev && a.ino === b.ino;
 }
 
 // Never through a symbolic link put at the path since it was checked (ELOOP), and never

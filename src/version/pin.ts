@@ -16,7 +16,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { removeOrphanedTemporaries } from '../util/orphaned-temporary.js';
 import { quotedStart } from '../util/printable.js';
 import { readSmallFile, type SmallFile } from '../util/read-small-file.js';
-import { NotRestoredError, writeInPlace } from '../util/write-in-place.js';
+import { isSameFile, NotRestoredError, writeInPlace } from '../util/write-in-place.js';
 import { parseRequest, type Request } from './request.js';
 import { isWholeVersionFile, MAX_VERSION_FILE_BYTES } from './version-file.js';
 
@@ -58,8 +58,6 @@ export interface PinOptions {
  */
 export function writePin(file: string, request: Request, options: PinOptions = {}): void {
   const { target, existing } = pinTarget(file);
-  const through = target === file ? '' : ` (through the link ${file})`;
-  if (existing) requireWritable(target, existing, through);
   const text = `${request.raw}\n`;
   // The file a link leads to exists, and so does its directory.
   const writeOptions = {
@@ -155,10 +153,13 @@ function unexpected(verb: string, file: string, error: unknown): LauncherError {
  */
 function pinTarget(file: string): { target: string; existing?: Stats } {
   // Each look is a few system calls apart: a pin that another program flips between a link and
-  // a file meanwhile (realpath's readlink then finds no link: EINVAL) is looked at afresh.
+  // a file meanwhile, or whose target it replaces, is looked at afresh.
   for (let look = 1; look <= PIN_LOOKS; look++) {
     const found = lookAtPin(file);
-    if (found !== CHANGED) return found;
+    if (found === CHANGED) continue;
+    if (!found.existing || requireWritable(file, found.target, found.existing) !== CHANGED) {
+      return found;
+    }
   }
   throw new LauncherError(
     'E_VERSION_FILE',
@@ -176,11 +177,12 @@ const PIN_LOOKS = 5;
 const CHANGED = Symbol('changed');
 
 function lookAtPin(file: string): { target: string; existing?: Stats } | typeof CHANGED {
+  let link: Stats;
   try {
-    const st = lstatSync(file);
-    if (!st.isSymbolicLink()) {
-      if (st.isFile()) return { target: file, existing: st };
-      throw notAFile(file, st.isDirectory() ? 'a directory' : 'not a regular file');
+    link = lstatSync(file);
+    if (!link.isSymbolicLink()) {
+      if (link.isFile()) return { target: file, existing: link };
+      throw notAFile(file, link.isDirectory() ? 'a directory' : 'not a regular file');
     }
   } catch (error) {
     const code = errnoCode(error);
@@ -213,6 +215,9 @@ function lookAtPin(file: string): { target: string; existing?: Stats } | typeof 
     }
     throw error;
   }
+  // Still the link lstat found? realpath of a file put in its place finds no link (EINVAL
+  // above when it read one that then went), and returns that file's own path.
+  if (!isSameFile(link, lstatOrUndefined(file))) return CHANGED;
   let st: Stats;
   try {
     st = statSync(target);
@@ -225,8 +230,11 @@ function lookAtPin(file: string): { target: string; existing?: Stats } | typeof 
     throw notAFile(file, `a symbolic link to ${target}, which is not a regular file`);
   }
   const content = readSmallFile(target, MAX_VERSION_FILE_BYTES);
+  if (content.status === 'absent') return CHANGED;
   const whole =
     content.status === 'empty' || (content.status === 'text' && isWholeVersionFile(content.text));
+  // What was read may be a write of another program caught half way (cut, not yet refilled).
+  if (!whole && changedSince(target, st)) return CHANGED;
   if (content.status === 'unreadable' && !content.damaged) {
     // Not read, so not known to be a version file: say why, not that it is none.
     throw new LauncherError(
@@ -268,12 +276,19 @@ function replaceable(existing: Stats): boolean {
 
 /**
  * A version file is changed only where the user could change it (`echo 1.4 > file`): replacing
- * a read-only one by a rename would bypass its mode. Root may write any, as there.
+ * a read-only one by a rename would bypass its mode. Root may write any, as there. CHANGED when
+ * `target` went away since it was looked at.
  */
-function requireWritable(target: string, existing: Stats, through: string): void {
+function requireWritable(
+  file: string,
+  target: string,
+  existing: Stats,
+): typeof CHANGED | undefined {
   try {
     accessSync(target, constants.W_OK);
   } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return CHANGED;
+    const through = target === file ? '' : ` (through the link ${file})`;
     const readOnlyMount = errnoCode(error) === 'EROFS';
     const reason = readOnlyMount ? 'it is on a read-only file system' : 'you may not write it';
     throw new LauncherError(
@@ -313,6 +328,24 @@ function notAFile(file: string, what: string): LauncherError {
       hint: 'Move it out of the way (a version file is a small text file), then run the command again.',
     },
   );
+}
+
+/** Whether `file` is no longer what `before` describes: another file, or changed since. */
+function changedSince(file: string, before: Stats): boolean {
+  try {
+    const now = statSync(file);
+    return !isSameFile(before, now) || now.size !== before.size || now.mtimeMs !== before.mtimeMs;
+  } catch {
+    return true;
+  }
+}
+
+function lstatOrUndefined(file: string): Stats | undefined {
+  try {
+    return lstatSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 /** What the link `file` holds; undefined when it is no link (any more). */
