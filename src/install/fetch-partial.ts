@@ -24,6 +24,7 @@ import { nodeCrypto } from '../util/random.js';
 import { appendHashed } from './append-hashed.js';
 import type { ArtifactDownload, DownloadContext } from './download.js';
 import { partialFiles } from './layout.js';
+import { formatBytes } from './progress.js';
 import { byteLimit, hashInto, type Measured, measureFile } from './verify.js';
 
 // The partial file becomes the cached archive, unpacked after it is verified: no one else may
@@ -72,6 +73,7 @@ export async function fetchToPartial(
 /** The partial file's size and its validator, when it can be resumed. */
 async function resumeState(
   d: ArtifactDownload,
+  ctx: DownloadContext,
 ): Promise<{ have: number; meta: PartialMeta; validator: string } | null> {
   const { part, meta } = partialFiles(d.archive);
   try {
@@ -79,9 +81,11 @@ async function resumeState(
     const saved = JSON.parse(readFileSync(meta, 'utf8')) as PartialMeta;
     const validator = saved.etag ?? saved.lastModified;
     if (kept.size === 0 || saved.url !== redactUrl(d.url) || !validator) return null;
-    if (!(await keptPrivately({ part, meta }, kept, saved))) return null;
+    if (!(await keptPrivately({ part, meta }, kept, saved, ctx))) return null;
     return { have: kept.size, meta: saved, validator };
-  } catch {
+  } catch (error) {
+    // Ctrl-C during the copy of a partial others may write: the install stops, as at any step.
+    if (ctx.signal?.aborted) throw error;
     return null;
   }
 }
@@ -98,6 +102,7 @@ async function keptPrivately(
   { part, meta }: { part: string; meta: string },
   kept: Stats,
   saved: PartialMeta,
+  { progress, signal }: DownloadContext,
 ): Promise<boolean> {
   const uid = process.getuid?.();
   // Where there are no uids (Windows), the home's ACLs rule.
@@ -109,17 +114,24 @@ async function keptPrivately(
   if (!loose(kept)) return true;
   // Ends in `.part`: the sweep of dead installers' partial downloads takes it if a kill leaves it.
   const copy = `${part}.own.part`;
+  // Gigabytes take seconds to copy, before the download's own line: say why nothing shows.
+  progress.note(
+    `copying the partial download (${formatBytes(kept.size)}), which others may write, into a file of launcher's own`,
+  );
   try {
     rmSync(copy, { force: true });
     await pipeline(
       createReadStream(part),
       createWriteStream(copy, { flags: 'wx', mode: OWN_FILE_MODE }),
+      { signal },
     );
     renameSync(copy, part);
     return true;
-  } catch {
-    // No room for the copy, say: starting over replaces the partial file, and says any trouble.
+  } catch (error) {
     rmSync(copy, { force: true });
+    // Stopped by Ctrl-C or kill: the old partial file is still there for the next install.
+    if (signal?.aborted) throw error;
+    // No room for the copy, say: starting over replaces the partial file, and says any trouble.
     return false;
   }
 }
@@ -141,7 +153,7 @@ async function attempt(
   allowResume: boolean,
 ): Promise<Fetched> {
   const { part, meta } = partialFiles(d.archive);
-  const state = allowResume ? await resumeState(d) : null;
+  const state = allowResume ? await resumeState(d, ctx) : null;
   if (state && state.have === d.expected.size) {
     // Killed after the last byte but before the rename: nothing left to fetch.
     return { measured: await measureFile(part), resumed: true };

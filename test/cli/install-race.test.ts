@@ -16,11 +16,13 @@ import {
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acquireVersionLock } from '../../src/install/install-lock.js';
+import { archiveFile, partialFiles } from '../../src/install/layout.js';
 import { launcherPaths } from '../../src/paths.js';
 import { LAUNCHER_BIN, launcher, run } from '../helpers/cli.js';
 import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { deadPid, writeLock } from '../helpers/lock-owners.js';
+import { placeLoosePartial } from '../helpers/store.js';
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -225,6 +227,30 @@ describe('installers that die', () => {
         n.includes('.part'),
       ),
     ).toEqual([]);
+  });
+
+  it('dies of SIGINT at once while copying a partial download others may write, and keeps it', async () => {
+    // The index vouches for 2 GiB, so a partial of 1 GiB is worth continuing.
+    const server = await startDistServerForTest({
+      versions: [{ version: '1.0.0', artifact: { size: 2 ** 31 } }],
+    });
+    const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl });
+    const url = new URL(server.archivePath('1.0.0'), server.url);
+    const sha = (server.index.versions as Array<{ artifacts: Array<{ sha256: string }> }>)[0]!
+      .artifacts[0]!.sha256;
+    const { part, meta } = partialFiles(archiveFile(launcherPaths(env), '1.0.0', sha, url));
+    placeLoosePartial({ part, meta }, url, 2 ** 30);
+    const first = startInstall(env, tempDir('launcher-project-'));
+    await first.sawOnStderr('copying the partial download (1.0 GiB)');
+    first.child.kill('SIGINT');
+    expect(await first.exited).toMatchObject({ code: null, signal: 'SIGINT' });
+    // Stopped before the copy took the partial file's place: it is kept as it was, the copy gone.
+    const kept = statSync(part);
+    expect([kept.size, kept.mode & 0o777]).toEqual([2 ** 30, 0o666]);
+    expect(readdirSync(path.dirname(part)).sort()).toEqual(
+      [path.basename(part), path.basename(meta)].sort(),
+    );
+    expect(server.count(server.archivePath('1.0.0'))).toBe(0);
   });
 
   it('removes its staging directory and dies of SIGTERM when terminated while unpacking', async () => {

@@ -1,5 +1,6 @@
-// Lay out installed versions in a temporary LAUNCHER_HOME exactly as the installer leaves them.
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+// Lay out installed versions and partial downloads in a temporary LAUNCHER_HOME exactly as the
+// installer (or an older one) leaves them.
+import { chmodSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -36,4 +37,23 @@ export function placeVersion(
     writeFileSync(path.join(dir, '.launcher-install.json'), JSON.stringify(receipt));
   }
   return dir;
+}
+
+/**
+ * A partial download of `size` bytes as an older launcher left it under umask 000: writable by
+ * others (0666), with validators for `url`. Sparse, so a gigabyte costs neither time nor disk.
+ */
+export function placeLoosePartial(
+  partial: { part: string; meta: string },
+  url: URL,
+  size: number,
+): void {
+  mkdirSync(path.dirname(partial.part), { recursive: true });
+  writeFileSync(partial.part, '');
+  truncateSync(partial.part, size);
+  chmodSync(partial.part, 0o666);
+  writeFileSync(
+    partial.meta,
+    JSON.stringify({ url: url.href, etag: '"kept"', lastModified: null }),
+  );
 }

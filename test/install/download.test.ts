@@ -14,6 +14,7 @@ import {
   renameSync,
   statSync,
   symlinkSync,
+  watch,
   writeFileSync,
   writeSync,
 } from 'node:fs';
@@ -27,6 +28,7 @@ import { byteLimit, MAX_UNSIZED_BYTES } from '../../src/install/verify.js';
 import { launcherPaths } from '../../src/paths.js';
 import { sha256, startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv } from '../helpers/env.js';
+import { placeLoosePartial } from '../helpers/store.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -65,7 +67,10 @@ async function setup(env: NodeJS.ProcessEnv = {}, onLine: (line: string) => void
   } as unknown as NodeJS.WritableStream;
   const archive = archiveFile(paths, '1.0.0', artifact.sha256, url);
   const partial = partialFiles(archive);
-  const download = (expected: { sha256?: string; size?: number | undefined } = {}) =>
+  const download = (
+    expected: { sha256?: string; size?: number | undefined } = {},
+    signal?: AbortSignal,
+  ) =>
     obtainArchive(
       {
         url,
@@ -80,9 +85,21 @@ async function setup(env: NodeJS.ProcessEnv = {}, onLine: (line: string) => void
         env: fullEnv,
         client: async () => client,
         progress: createProgress(output, { label: 'mycc 1.0.0' }),
+        signal,
       },
     );
-  return { server, paths, archivePath, bytes, artifact, download, lines, env: fullEnv, partial };
+  return {
+    server,
+    paths,
+    archivePath,
+    bytes,
+    artifact,
+    download,
+    lines,
+    env: fullEnv,
+    partial,
+    url,
+  };
 }
 
 describe('downloading an artifact', () => {
@@ -199,6 +216,35 @@ describe('downloading an artifact', () => {
     } finally {
       process.umask(previous);
     }
+  });
+
+  // Copying gigabytes takes seconds: Ctrl-C must not wait for the copy, nor find it half made.
+  it('stops copying a partial download others may write when the install is aborted', async () => {
+    const { download, partial, url, lines } = await setup();
+    const size = 2 ** 30;
+    placeLoosePartial(partial, url, size);
+    const copy = `${partial.part}.own.part`;
+    const controller = new AbortController();
+    // Aborted once the copy has bytes: in the middle of it, not before it starts.
+    const watcher = watch(path.dirname(partial.part), () => {
+      if (existsSync(copy) && statSync(copy).size > 0) controller.abort();
+    });
+    try {
+      await expect(download({ size: 2 * size }, controller.signal)).rejects.toMatchObject({
+        name: 'AbortError',
+      });
+    } finally {
+      watcher.close();
+    }
+    expect(controller.signal.aborted).toBe(true);
+    // The copy is gone; the partial file is as it was, for the next install to copy again.
+    expect(existsSync(copy)).toBe(false);
+    const kept = statSync(partial.part);
+    expect([kept.size, kept.mode & 0o777]).toEqual([size, 0o666]);
+    // Said before the copy, which no progress line announces.
+    expect(lines.join('')).toContain(
+      "copying the partial download (1.0 GiB), which others may write, into a file of launcher's own",
+    );
   });
 
   it("starts over rather than continue a partial download that is not launcher's own file", async () => {
