@@ -81,6 +81,8 @@ async function resumeState(
     const saved = JSON.parse(readFileSync(meta, 'utf8')) as PartialMeta;
     const validator = saved.etag ?? saved.lastModified;
     if (kept.size === 0 || saved.url !== redactUrl(d.url) || !validator) return null;
+    // More than the whole file: no server would continue it (a 416), so it is not worth copying.
+    if (d.expected.size !== undefined && kept.size > d.expected.size) return null;
     if (!(await keptPrivately({ part, meta }, kept, saved, ctx))) return null;
     return { have: kept.size, meta: saved, validator };
   } catch (error) {

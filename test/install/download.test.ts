@@ -247,6 +247,18 @@ describe('downloading an artifact', () => {
     );
   });
 
+  it('starts over, without copying it, a partial download larger than the whole file', async () => {
+    const { server, archivePath, download, partial, url, lines, artifact } = await setup();
+    placeLoosePartial(partial, url, artifact.size + 1000);
+    const result = await download();
+    expect(sha256(readFileSync(result.file))).toBe(artifact.sha256);
+    // One request, for the whole file: no Range the server could only refuse (416).
+    expect(server.requests.filter((r) => r.path === archivePath)).toMatchObject([
+      { range: undefined, status: 200 },
+    ]);
+    expect(lines.join('')).not.toContain('copying the partial download');
+  });
+
   it("starts over rather than continue a partial download that is not launcher's own file", async () => {
     const { server, archivePath, bytes, download, partial, artifact } = await setup({
       LAUNCHER_HTTP_RETRIES: '0',
