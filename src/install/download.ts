@@ -8,7 +8,7 @@ import { isLauncherError, LauncherError } from '../errors.js';
 import type { HttpClient } from '../index/http-client.js';
 import { makeOwnDir } from '../util/own-dir.js';
 import { fetchToPartial } from './fetch-partial.js';
-import { dropDirIfEmpty, partialFiles } from './layout.js';
+import { dropDirIfEmpty, partialFiles, removePartial } from './layout.js';
 import type { Progress } from './progress.js';
 import { type Expected, type Measured, measureFile, mismatch } from './verify.js';
 
@@ -64,10 +64,7 @@ async function obtain(
   }
   makeOwnDir(path.dirname(d.archive));
   const { part, meta } = partialFiles(d.archive);
-  const discard = () => {
-    rmSync(part, { force: true });
-    rmSync(meta, { force: true });
-  };
+  const discard = () => removePartial(part, meta);
   try {
     let fetched = await fetchToPartial(d, ctx, true);
     let problem = mismatch(d.expected, fetched.measured);
@@ -88,7 +85,7 @@ async function obtain(
     throw error;
   }
   renameSync(part, d.archive);
-  rmSync(meta, { force: true });
+  removePartial(meta);
   pruneOtherArchives(d.archive);
   return { file: d.archive, downloaded: true };
 }

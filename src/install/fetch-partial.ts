@@ -8,7 +8,6 @@ import {
   lstatSync,
   readFileSync,
   renameSync,
-  rmSync,
   type Stats,
   statSync,
   writeFileSync,
@@ -23,7 +22,7 @@ import { redactUrl } from '../index/url-secrets.js';
 import { nodeCrypto } from '../util/random.js';
 import { appendHashed } from './append-hashed.js';
 import type { ArtifactDownload, DownloadContext } from './download.js';
-import { partialFiles } from './layout.js';
+import { partialFiles, removePartial } from './layout.js';
 import { formatBytes } from './progress.js';
 import { byteLimit, hashInto, type Measured, measureFile } from './verify.js';
 
@@ -121,7 +120,7 @@ async function keptPrivately(
     `copying the partial download (${formatBytes(kept.size)}), which others may write, into a file of launcher's own`,
   );
   try {
-    rmSync(copy, { force: true });
+    removePartial(copy);
     await pipeline(
       createReadStream(part),
       createWriteStream(copy, { flags: 'wx', mode: OWN_FILE_MODE }),
@@ -130,7 +129,7 @@ async function keptPrivately(
     renameSync(copy, part);
     return true;
   } catch (error) {
-    rmSync(copy, { force: true });
+    removePartial(copy);
     // Stopped by Ctrl-C or kill: the old partial file is still there for the next install.
     if (signal?.aborted) throw error;
     // No room for the copy, say: starting over replaces the partial file, and says any trouble.
@@ -143,7 +142,7 @@ async function keptPrivately(
  * and owner (an older launcher's may be 0666), and any descriptor others hold on it.
  */
 function freshFile(file: string, content: string): void {
-  rmSync(file, { force: true });
+  removePartial(file);
   writeFileSync(file, content, { mode: OWN_FILE_MODE, flag: 'wx' });
 }
 
@@ -186,7 +185,7 @@ async function attempt(
     if (refused) return refused;
     // Order matters: no meta while the file is truncated, so a kill in between never pairs
     // new validators with old bytes.
-    rmSync(meta, { force: true });
+    removePartial(meta);
     freshFile(part, '');
     const strong = etag && !etag.startsWith('W/') ? etag : null;
     const lastModified = headerValue(res.headers, 'last-modified');
@@ -201,8 +200,7 @@ async function attempt(
   } else if (state && (res.status === 206 || res.status === 416)) {
     // The server does not agree with the partial file: forget it and start over.
     await res.body.dump();
-    rmSync(part, { force: true });
-    rmSync(meta, { force: true });
+    removePartial(part, meta);
     return attempt(d, ctx, client, false);
   } else {
     await res.body.dump();
@@ -269,7 +267,7 @@ async function copyLocal(d: ArtifactDownload, ctx: DownloadContext): Promise<Fet
     return { measured: { sha256: hash.digest('hex'), ...appended }, resumed: false };
   } catch (error) {
     // A copy is never continued (it is made again), so a failed one only takes up space.
-    rmSync(part, { force: true });
+    removePartial(part);
     if (isLauncherError(error) || ctx.signal?.aborted) throw error;
     // Writing the copy into the cache failed: this machine's trouble, said as such.
     const refusal = fileSystemRefusal(error);

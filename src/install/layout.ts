@@ -1,5 +1,5 @@
 // Names the installer uses beside the versions (staging, trash, locks) and in the download cache.
-import { rmdirSync } from 'node:fs';
+import { rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { LauncherPaths } from '../paths.js';
 import { randomHex } from '../util/random.js';
@@ -81,4 +81,13 @@ export function archiveFile(
 /** The partial download of an archive, and the validators needed to resume it. */
 export function partialFiles(archive: string): { part: string; meta: string } {
   return { part: `${archive}.part`, meta: `${archive}.part.json` };
+}
+
+/**
+ * Delete files of a partial download (`partialFiles`), or whatever is in their place: a
+ * directory there (made by hand, say) would otherwise fail every install of the version, and
+ * the download cache is launcher's own.
+ */
+export function removePartial(...files: string[]): void {
+  for (const file of files) rmSync(file, { recursive: true, force: true });
 }

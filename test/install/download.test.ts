@@ -19,6 +19,7 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../src/index/http-client.js';
 import { obtainArchive } from '../../src/install/download.js';
@@ -27,7 +28,7 @@ import { createProgress } from '../../src/install/progress.js';
 import { byteLimit, MAX_UNSIZED_BYTES } from '../../src/install/verify.js';
 import { launcherPaths } from '../../src/paths.js';
 import { sha256, startDistServerForTest } from '../helpers/dist-server.js';
-import { cleanEnv } from '../helpers/env.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
 import { placeLoosePartial } from '../helpers/store.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -67,13 +68,14 @@ async function setup(env: NodeJS.ProcessEnv = {}, onLine: (line: string) => void
   } as unknown as NodeJS.WritableStream;
   const archive = archiveFile(paths, '1.0.0', artifact.sha256, url);
   const partial = partialFiles(archive);
+  // `from`: another URL of the same file name (so the same place in the cache), a `file:` one.
   const download = (
     expected: { sha256?: string; size?: number | undefined } = {},
-    signal?: AbortSignal,
+    { signal, from = url }: { signal?: AbortSignal; from?: URL } = {},
   ) =>
     obtainArchive(
       {
-        url,
+        url: from,
         archive,
         expected: {
           sha256: expected.sha256 ?? artifact.sha256,
@@ -230,7 +232,9 @@ describe('downloading an artifact', () => {
       if (existsSync(copy) && statSync(copy).size > 0) controller.abort();
     });
     try {
-      await expect(download({ size: 2 * size }, controller.signal)).rejects.toMatchObject({
+      await expect(
+        download({ size: 2 * size }, { signal: controller.signal }),
+      ).rejects.toMatchObject({
         name: 'AbortError',
       });
     } finally {
@@ -246,6 +250,25 @@ describe('downloading an artifact', () => {
       "copying the partial download (1.0 GiB), which others may write, into a file of launcher's own",
     );
   });
+
+  // Launcher's own cache: whatever is in the partial files' place is deleted like them.
+  it.each(['http:', 'file:'])(
+    'downloads (%s) in place of a directory where the partial download goes',
+    async (protocol) => {
+      const { download, partial, artifact, bytes, archivePath } = await setup();
+      let from: URL | undefined;
+      if (protocol === 'file:') {
+        const source = path.join(tempDir(), path.posix.basename(archivePath));
+        writeFileSync(source, bytes);
+        from = pathToFileURL(source);
+      }
+      mkdirSync(path.join(partial.part, 'inside'), { recursive: true });
+      mkdirSync(path.join(partial.meta, 'inside'), { recursive: true });
+      const result = await download({}, { from });
+      expect(sha256(readFileSync(result.file))).toBe(artifact.sha256);
+      expect(readdirSync(path.dirname(result.file))).toEqual([path.basename(result.file)]);
+    },
+  );
 
   it('starts over, without copying it, a partial download larger than the whole file', async () => {
     const { server, archivePath, download, partial, url, lines, artifact } = await setup();
