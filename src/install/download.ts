@@ -63,7 +63,10 @@ async function obtain(
     );
   }
   makeOwnDir(path.dirname(d.archive));
-  const { part, meta } = partialFiles(d.archive);
+  const { part, meta, copy } = partialFiles(d.archive);
+  // The caller holds the version's lock: a copy of the partial file is a killed run's leftover,
+  // which the sweep spares (it keeps the partial download of the version being installed).
+  removePartial(copy);
   const discard = () => removePartial(part, meta);
   try {
     let fetched = await fetchToPartial(d, ctx, true);

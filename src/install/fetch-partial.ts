@@ -74,7 +74,7 @@ async function resumeState(
   d: ArtifactDownload,
   ctx: DownloadContext,
 ): Promise<{ have: number; meta: PartialMeta; validator: string } | null> {
-  const { part, meta } = partialFiles(d.archive);
+  const { part, meta, copy } = partialFiles(d.archive);
   try {
     const kept = lstatSync(part);
     const saved = JSON.parse(readFileSync(meta, 'utf8')) as PartialMeta;
@@ -82,7 +82,7 @@ async function resumeState(
     if (kept.size === 0 || saved.url !== redactUrl(d.url) || !validator) return null;
     // More than the whole file: no server would continue it (a 416), so it is not worth copying.
     if (d.expected.size !== undefined && kept.size > d.expected.size) return null;
-    if (!(await keptPrivately({ part, meta }, kept, saved, ctx))) return null;
+    if (!(await keptPrivately({ part, meta, copy }, kept, saved, ctx))) return null;
     return { have: kept.size, meta: saved, validator };
   } catch (error) {
     // Ctrl-C during the copy of a partial others may write: the install stops, as at any step.
@@ -100,7 +100,7 @@ async function resumeState(
  * over.
  */
 async function keptPrivately(
-  { part, meta }: { part: string; meta: string },
+  { part, meta, copy }: { part: string; meta: string; copy: string },
   kept: Stats,
   saved: PartialMeta,
   { progress, signal }: DownloadContext,
@@ -113,14 +113,11 @@ async function keptPrivately(
   // The validators are only read, but are an own file all the same: 0644 at most.
   if (loose(lstatSync(meta))) freshFile(meta, JSON.stringify(saved));
   if (!loose(kept)) return true;
-  // Ends in `.part`: the sweep of dead installers' partial downloads takes it if a kill leaves it.
-  const copy = `${part}.own.part`;
   // Gigabytes take seconds to copy, before the download's own line: say why nothing shows.
   progress.note(
     `copying the partial download (${formatBytes(kept.size)}), which others may write, into a file of launcher's own`,
   );
   try {
-    removePartial(copy);
     await pipeline(
       createReadStream(part),
       createWriteStream(copy, { flags: 'wx', mode: OWN_FILE_MODE }),

@@ -78,9 +78,16 @@ export function archiveFile(
   return path.join(downloadDir(paths, version), `${sha256.slice(0, 16)}-${base}`);
 }
 
-/** The partial download of an archive, and the validators needed to resume it. */
-export function partialFiles(archive: string): { part: string; meta: string } {
-  return { part: `${archive}.part`, meta: `${archive}.part.json` };
+/**
+ * The partial download of an archive, the validators needed to resume it, and the copy that makes
+ * a partial others may write the user's own (ending in `.part`, so the sweep takes it too).
+ */
+export function partialFiles(archive: string): { part: string; meta: string; copy: string } {
+  return {
+    part: `${archive}.part`,
+    meta: `${archive}.part.json`,
+    copy: `${archive}.part.own.part`,
+  };
 }
 
 /**

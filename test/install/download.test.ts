@@ -225,7 +225,7 @@ describe('downloading an artifact', () => {
     const { download, partial, url, lines } = await setup();
     const size = 2 ** 30;
     placeLoosePartial(partial, url, size);
-    const copy = `${partial.part}.own.part`;
+    const { copy } = partial;
     const controller = new AbortController();
     // Aborted once the copy has bytes: in the middle of it, not before it starts.
     const watcher = watch(path.dirname(partial.part), () => {
@@ -269,6 +269,23 @@ describe('downloading an artifact', () => {
       expect(readdirSync(path.dirname(result.file))).toEqual([path.basename(result.file)]);
     },
   );
+
+  // The sweep spares the partial download of the version being installed, and with it this copy.
+  it('deletes the copy a killed run left beside the partial download, though none is made now', async () => {
+    const { server, archivePath, bytes, download, partial } = await setup({
+      LAUNCHER_HTTP_RETRIES: '0',
+    });
+    server.misbehave(archivePath, { dropAfter: bytes.length >> 1 });
+    await expect(download()).rejects.toMatchObject({ code: 'E_NETWORK' });
+    // As `kill -9` leaves it in the middle of copying a partial others could write.
+    writeFileSync(partial.copy, bytes.subarray(0, 1000));
+    const result = await download();
+    // The partial, the user's own, is continued as it is.
+    expect(server.requests.filter((r) => r.path === archivePath).at(-1)).toMatchObject({
+      status: 206,
+    });
+    expect(readdirSync(path.dirname(result.file))).toEqual([path.basename(result.file)]);
+  });
 
   it('starts over, without copying it, a partial download larger than the whole file', async () => {
     const { server, archivePath, download, partial, url, lines, artifact } = await setup();
