@@ -44,6 +44,21 @@ export function helpAsFlag(argv: string[]): string[] {
 // What `launcher help <word>` answers with the general help.
 const GENERAL_HELP: ReadonlySet<string> = new Set(['help', '--help', '-h']);
 
+/**
+ * Where the command's name is in `argv`: the first word that is no option (launcher itself takes
+ * no option with a value, so `--json instal` names `instal`), or the word right after a `--`
+ * that comes before any such word, whatever it looks like (`-- --help` names "--help"; `--`
+ * ends launcher's options, the command's name comes next). Undefined if none is there
+ * (`--json`, `--`).
+ */
+export function commandPlace(argv: readonly string[]): number | undefined {
+  for (const [i, word] of argv.entries()) {
+    if (word === '--') return i + 1 < argv.length ? i + 1 : undefined;
+    if (!word.startsWith('-')) return i;
+  }
+  return undefined;
+}
+
 /** The command a first argument starts (aliases resolved), or undefined if none. */
 export function commandWord(first: string | undefined): string | undefined {
   if (first === undefined) return undefined;

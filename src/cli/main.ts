@@ -6,7 +6,7 @@ import { ownStderr } from '../util/own-stderr.js';
 import { quotedStart } from '../util/printable.js';
 import { workingDir } from '../util/working-dir.js';
 import type { CliContext } from './cli-context.js';
-import { closestCommands, commandWord, helpAsFlag } from './command-words.js';
+import { closestCommands, commandPlace, commandWord, helpAsFlag } from './command-words.js';
 import type { LauncherCommand } from './launcher-command.js';
 import { exitAfterOutput, watchOutput } from './output-watch.js';
 
@@ -80,6 +80,10 @@ export async function main(words: string[], context: Partial<CliContext> = {}): 
   const outputLost = watchOutput(ctx.stdout);
   // `help` followed by a word that is no command (see helpAsFlag).
   if (argv[0] === 'help') return noSuchCommand(argv[1]!, ctx);
+  // A word in the command's place that names none is refused before clipanion sees it, which
+  // would take `-- --help` for its own --help, as if the "--" were not there.
+  const at = commandPlace(argv);
+  if (at !== undefined && commandWord(argv[at]) === undefined) return notACommand(argv[at]!, ctx);
   const first = argv[0] ?? '';
   const word = commandWord(first);
   // `--version` needs no command at all; a command's word, that command; anything else (help,
@@ -94,17 +98,23 @@ export async function main(words: string[], context: Partial<CliContext> = {}): 
   try {
     command = cli.process(argv, ctx);
   } catch (error) {
-    if (!own) return usageMistake(cli, error, argv, ctx);
+    if (!own) return usageMistake(cli, error, argv, at, ctx);
     // A usage mistake is reported by the CLI of every command, so that it reads exactly the
     // same whichever word it starts with.
     cli = await createCli();
     try {
       command = cli.process(argv, ctx);
     } catch (mistake) {
-      return usageMistake(cli, mistake, argv, ctx);
+      return usageMistake(cli, mistake, argv, at, ctx);
     }
   }
   return exitAfterOutput(await cli.run(command, ctx), outputLost(), ctx.stderr);
+}
+
+// A word where the command's name goes (see commandPlace) that names no command. One that
+// begins with "-" is there only after `--`.
+function notACommand(word: string, ctx: CliContext): number {
+  return word.startsWith('-') ? optionAsCommand(word, ctx) : noSuchCommand(word, ctx);
 }
 
 // `launcher nope` and `launcher help nope`: invalid input (exit 2), said as plainly as the
@@ -116,11 +126,15 @@ function noSuchCommand(word: string, ctx: CliContext): number {
 }
 
 // `launcher -- --json`: after `--` a word is a command's name, even one that looks like an
-// option; saying only that there is no command "--json" would leave that unexplained.
+// option; saying only that there is no command "--json" would leave that unexplained. Even
+// launcher's own --help and --version (`launcher -- --help`): "--" ends launcher's options.
 function optionAsCommand(word: string, ctx: CliContext): number {
+  const fix = STANDALONE_FLAGS.has(word)
+    ? `For launcher's own ${word}, leave out "--": \`launcher ${word}\`. `
+    : 'Options go after their command, as in `launcher list --json`, and "--" is not needed. ';
   return refuse(
     `there is no command ${quotedStart(word)}: after "--", a word is taken as a command's name, even one that begins with "-"`,
-    'Options go after their command, as in `launcher list --json`, and "--" is not needed. ',
+    fix,
     ctx,
   );
 }
@@ -156,24 +170,21 @@ function refuse(message: string, fix: string, ctx: CliContext): number {
 const STANDALONE_FLAGS: ReadonlySet<string> = new Set(['-h', '--help', ...VERSION_FLAGS]);
 
 /**
- * Usage mistakes are invalid input (exit 2) and go to stderr, unlike clipanion's default. A
- * first word (options before it or not) that is no command, or options with no word at all, are
- * said plainly, rather than as clipanion's "Command not found" with every command's usage; a
- * mistake in a command's words shows that command's usage.
+ * Usage mistakes are invalid input (exit 2) and go to stderr, unlike clipanion's default.
+ * Options with no word in the command's place (`at`, see commandPlace; a word there that is no
+ * command was refused before) are said plainly, rather than as clipanion's "Command not found"
+ * with every command's usage; a mistake in a command's words shows that command's usage.
  */
 function usageMistake(
   cli: Cli<CliContext>,
   error: unknown,
   argv: string[],
+  at: number | undefined,
   ctx: CliContext,
 ): number {
-  const word = firstWord(argv);
-  // A word that begins with "-" is one only after `--` (see firstWord).
-  if (word !== undefined && commandWord(word) === undefined)
-    return word.startsWith('-') ? optionAsCommand(word, ctx) : noSuchCommand(word, ctx);
   const first = argv[0] ?? '';
-  if (word === undefined && first === '--') return noCommandAfterDashes(ctx);
-  if (word === undefined && !STANDALONE_FLAGS.has(first)) return noCommand(first, ctx);
+  if (at === undefined && first === '--') return noCommandAfterDashes(ctx);
+  if (at === undefined && !STANDALONE_FLAGS.has(first)) return noCommand(first, ctx);
   ctx.stderr.write(
     asOurError(withoutRepeats(cli.error(oneCommandMistake(error) ?? error, { colored: false }))),
   );
@@ -191,19 +202,6 @@ function asOurError(text: string): string {
     /^(?:Unknown Syntax Error|Usage Error): (.)(.*?)\.?$/m,
     (_, first: string, rest: string) => `launcher: ${first.toLowerCase()}${rest}`,
   );
-}
-
-/**
- * The first word that is no option, where the command would be (launcher itself takes no
- * option with a value): `launcher --json instal` meant a command, `instal`, and `launcher --
- * foo` too. A word after `--` is a word even if it starts with `-`.
- */
-function firstWord(argv: string[]): string | undefined {
-  for (const [i, word] of argv.entries()) {
-    if (word === '--') return argv[i + 1];
-    if (!word.startsWith('-')) return word;
-  }
-  return undefined;
 }
 
 /**

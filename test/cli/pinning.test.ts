@@ -17,12 +17,16 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ALIASES, COMMAND_WORDS } from '../../src/cli/command-words.js';
-import { LAUNCHER_BIN, launcher, launcherWithFileLimit, run } from '../helpers/cli.js';
+import { LAUNCHER_BIN, launcher, launcherWithFileLimit, REPO_ROOT, run } from '../helpers/cli.js';
 import { startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { deadPid } from '../helpers/lock-owners.js';
 import { asUserWithoutPrivileges } from '../helpers/other-user.js';
 import { placeVersion } from '../helpers/store.js';
+
+const { version: VERSION } = JSON.parse(
+  readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'),
+) as { version: string };
 
 function project(file?: string) {
   const env = cleanEnv();
@@ -1150,10 +1154,19 @@ describe('the command line itself', () => {
     });
   });
 
-  // After `--` every word is a word: the option the user meant is judged as a command's name.
-  it.each(['--json', '-'])(
+  // After `--` every word is a word: the option the user meant is judged as a command's name,
+  // launcher's own --help and --version too ("--" ends launcher's options), with the fix for each.
+  const OPTIONS_AFTER =
+    'Options go after their command, as in `launcher list --json`, and "--" is not needed.';
+  const ownFlag = (flag: string) =>
+    `For launcher's own ${flag}, leave out "--": \`launcher ${flag}\`.`;
+  it.each([
+    ['--json', OPTIONS_AFTER],
+    ['-', OPTIONS_AFTER],
+    ...['--help', '-h', '--version', '-v'].map((flag) => [flag, ownFlag(flag)]),
+  ])(
     'says `launcher -- %s` takes it as a command name, which no command has (exit 2)',
-    async (option) => {
+    async (option, fix) => {
       const { env, dir } = project();
       expect(await launcher(['--', option], { env, cwd: dir })).toEqual({
         code: 2,
@@ -1161,10 +1174,46 @@ describe('the command line itself', () => {
         stdout: '',
         stderr:
           `launcher: there is no command "${option}": after "--", a word is taken as a command's name, even one that begins with "-"\n\n` +
-          'Options go after their command, as in `launcher list --json`, and "--" is not needed. Run `launcher --help` (or `launcher help`) for the list of commands.\n',
+          `${fix} Run \`launcher --help\` (or \`launcher help\`) for the list of commands.\n`,
       });
     },
   );
+
+  // After a leading "--" (launcher's options before it or not), the next word is the command's
+  // name whatever it looks like; what works without "--" works as before. Each row: the words,
+  // the exit code, the first line of stdout and that of stderr.
+  const TAKEN = `after "--", a word is taken as a command's name, even one that begins with "-"`;
+  const GENERAL_HELP = `launcher - ${VERSION}`;
+  const LIST_HELP = 'List the installed versions';
+  it.each([
+    ['--', 2, '', 'launcher: a command is missing after "--"'],
+    ['-- --json', 2, '', `launcher: there is no command "--json": ${TAKEN}`],
+    ['-- --help', 2, '', `launcher: there is no command "--help": ${TAKEN}`],
+    ['-- -h', 2, '', `launcher: there is no command "-h": ${TAKEN}`],
+    ['-- --version', 2, '', `launcher: there is no command "--version": ${TAKEN}`],
+    ['-- -v', 2, '', `launcher: there is no command "-v": ${TAKEN}`],
+    ['--json -- --help', 2, '', `launcher: there is no command "--help": ${TAKEN}`],
+    ['-- nope', 2, '', 'launcher: there is no command "nope"'],
+    ['-- list --json', 2, '', 'launcher: extraneous positional argument ("--json")'],
+    ['--json -- list', 0, '[]', ''],
+    ['--json list', 0, '[]', ''],
+    ['--help', 0, GENERAL_HELP, ''],
+    ['-h', 0, GENERAL_HELP, ''],
+    ['help', 0, GENERAL_HELP, ''],
+    ['--version', 0, VERSION, ''],
+    ['-v', 0, VERSION, ''],
+    ['help list', 0, LIST_HELP, ''],
+    ['list --help', 0, LIST_HELP, ''],
+    ['help nope', 2, '', 'launcher: there is no command "nope"'],
+  ])('answers `launcher %s` with exit %i', async (words, code, stdout, stderr) => {
+    const { env, dir } = project();
+    const r = await launcher(words.split(' '), { env, cwd: dir });
+    expect({
+      code: r.code,
+      stdout: r.stdout.split('\n')[0],
+      stderr: r.stderr.split('\n')[0],
+    }).toEqual({ code, stdout, stderr });
+  });
 
   it('reports a broken config.json as invalid input naming it', async () => {
     const { env, dir, home } = project('1.4\n');
