@@ -33,12 +33,18 @@ export const ALIASES: Readonly<Record<string, string>> = { ls: 'list' };
  * left as it came (`help nope`), for main.ts to refuse: as `nope --help` clipanion would say
  * "while running nope --help", as if `nope` were a command. Applied before anything looks at
  * the command word.
+ *
+ * `help` is a command word like the others wherever one goes (see commandPlace): after `--`
+ * (`-- help list`) and after launcher's options (`--json help list`), which stay before the
+ * command as they were (`--json list --help`). The `--` goes: `--help` after it would be a word.
  */
 export function helpAsFlag(argv: string[]): string[] {
-  if (argv[0] !== 'help') return argv;
-  const topic = argv[1];
-  if (topic === undefined || GENERAL_HELP.has(topic)) return ['--help'];
-  return commandWord(topic) === undefined ? argv : [topic, '--help'];
+  const at = commandPlace(argv);
+  if (at === undefined || argv[at] !== 'help') return argv;
+  const options = argv.slice(0, argv[at - 1] === '--' ? at - 1 : at);
+  const topic = argv[at + 1];
+  if (topic === undefined || GENERAL_HELP.has(topic)) return [...options, '--help'];
+  return commandWord(topic) === undefined ? argv : [...options, topic, '--help'];
 }
 
 // What `launcher help <word>` answers with the general help.

@@ -78,12 +78,12 @@ export async function main(words: string[], context: Partial<CliContext> = {}): 
     ...context,
   };
   const outputLost = watchOutput(ctx.stdout);
-  // `help` followed by a word that is no command (see helpAsFlag).
-  if (argv[0] === 'help') return noSuchCommand(argv[1]!, ctx);
   // A word in the command's place that names none is refused before clipanion sees it, which
-  // would take `-- --help` for its own --help, as if the "--" were not there.
+  // would take `-- --help` for its own --help, as if the "--" were not there. `help` is left
+  // there only before a word that is no command (see helpAsFlag): that word is the mistake.
   const at = commandPlace(argv);
-  if (at !== undefined && commandWord(argv[at]) === undefined) return notACommand(argv[at]!, ctx);
+  if (at !== undefined && commandWord(argv[at]) === undefined)
+    return argv[at] === 'help' ? noSuchCommand(argv[at + 1]!, ctx) : notACommand(argv[at]!, ctx);
   const first = argv[0] ?? '';
   const word = commandWord(first);
   // `--version` needs no command at all; a command's word, that command; anything else (help,

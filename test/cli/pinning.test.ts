@@ -1205,6 +1205,14 @@ describe('the command line itself', () => {
     ['help list', 0, LIST_HELP, ''],
     ['list --help', 0, LIST_HELP, ''],
     ['help nope', 2, '', 'launcher: there is no command "nope"'],
+    // `help` is a command word there too.
+    ['-- help', 0, GENERAL_HELP, ''],
+    ['-- help --help', 0, GENERAL_HELP, ''],
+    ['-- help list', 0, LIST_HELP, ''],
+    ['-- help ls', 0, LIST_HELP, ''],
+    ['--json -- help list', 0, LIST_HELP, ''],
+    ['--json help list', 0, LIST_HELP, ''],
+    ['-- help nope', 2, '', 'launcher: there is no command "nope"'],
   ])('answers `launcher %s` with exit %i', async (words, code, stdout, stderr) => {
     const { env, dir } = project();
     const r = await launcher(words.split(' '), { env, cwd: dir });
@@ -1214,6 +1222,15 @@ describe('the command line itself', () => {
       stderr: r.stderr.split('\n')[0],
     }).toEqual({ code, stdout, stderr });
   });
+
+  it.each(['help', 'help list', 'help exec mycc', 'help instal'])(
+    'answers `launcher -- %s` as it does without "--"',
+    async (words) => {
+      const { env, dir } = project();
+      const plain = await launcher(words.split(' '), { env, cwd: dir });
+      expect(await launcher(['--', ...words.split(' ')], { env, cwd: dir })).toEqual(plain);
+    },
+  );
 
   it('reports a broken config.json as invalid input naming it', async () => {
     const { env, dir, home } = project('1.4\n');
