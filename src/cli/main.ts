@@ -126,17 +126,24 @@ function noSuchCommand(word: string, ctx: CliContext): number {
 }
 
 // `launcher -- --json`: after `--` a word is a command's name, even one that looks like an
-// option; saying only that there is no command "--json" would leave that unexplained. Even
-// launcher's own --help and --version (`launcher -- --help`): "--" ends launcher's options.
+// option; saying only that there is no command "--json" would leave that unexplained.
 function optionAsCommand(word: string, ctx: CliContext): number {
-  const fix = STANDALONE_FLAGS.has(word)
-    ? `For launcher's own ${word}, leave out "--": \`launcher ${word}\`. `
-    : 'Options go after their command, as in `launcher list --json`, and "--" is not needed. ';
   return refuse(
     `there is no command ${quotedStart(word)}: after "--", a word is taken as a command's name, even one that begins with "-"`,
-    fix,
+    fixAfterDashes(word),
     ctx,
   );
+}
+
+// What the user of `launcher -- <word>` most likely meant, by the word.
+function fixAfterDashes(word: string): string {
+  // `launcher -- -- list`: a second "--", which is no option either.
+  if (word === '--')
+    return 'One "--" is enough, and none is needed before a command, as in `launcher list`. ';
+  // `launcher -- --help`: launcher's own flag, which "--" has ended.
+  if (STANDALONE_FLAGS.has(word))
+    return `For launcher's own ${word}, leave out "--": \`launcher ${word}\`. `;
+  return 'Options go after their command, as in `launcher list --json`, and "--" is not needed. ';
 }
 
 // `launcher --`: the end of launcher's options, and nothing after it.

@@ -1164,6 +1164,7 @@ describe('the command line itself', () => {
     ['--json', OPTIONS_AFTER],
     ['-', OPTIONS_AFTER],
     ...['--help', '-h', '--version', '-v'].map((flag) => [flag, ownFlag(flag)]),
+    ['--', 'One "--" is enough, and none is needed before a command, as in `launcher list`.'],
   ])(
     'says `launcher -- %s` takes it as a command name, which no command has (exit 2)',
     async (option, fix) => {
@@ -1194,6 +1195,7 @@ describe('the command line itself', () => {
     ['-- -v', 2, '', `launcher: there is no command "-v": ${TAKEN}`],
     ['--json -- --help', 2, '', `launcher: there is no command "--help": ${TAKEN}`],
     ['-- nope', 2, '', 'launcher: there is no command "nope"'],
+    ['-- -- list', 2, '', `launcher: there is no command "--": ${TAKEN}`],
     ['-- list --json', 2, '', 'launcher: extraneous positional argument ("--json")'],
     ['--json -- list', 0, '[]', ''],
     ['--json list', 0, '[]', ''],
