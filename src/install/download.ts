@@ -1,11 +1,12 @@
 // Fetching an artifact into the download cache: streamed to a partial file and hashed on the
 // way, resumed with Range when the server allows it, retried with backoff, and verified (sha256
 // and size) before anyone unpacks it. A verified archive stays cached for the next install.
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { isOffline } from '../config/switches.js';
 import { isLauncherError, LauncherError } from '../errors.js';
 import type { HttpClient } from '../index/http-client.js';
+import { namesIn } from '../util/names-in.js';
 import { makeOwnDir } from '../util/own-dir.js';
 import { fetchToPartial } from './fetch-partial.js';
 import { dropDirIfEmpty, partialFiles, removePartial } from './layout.js';
@@ -106,12 +107,20 @@ async function goodCachedCopy(d: ArtifactDownload, progress: Progress): Promise<
   return false;
 }
 
-/** A re-published build (new checksum, new file name) makes the older archives of the version stale. */
+/**
+ * A re-published build (new checksum, new file name) makes the older archives of the version
+ * stale; anything else there (a directory made by hand) is the cache's clutter. Housekeeping
+ * after the archive is in place: what cannot go stays, and the install goes on.
+ */
 function pruneOtherArchives(keep: string): void {
   const dir = path.dirname(keep);
-  for (const name of readdirSync(dir)) {
+  for (const name of namesIn(dir)) {
     const file = path.join(dir, name);
-    if (file !== keep && !name.endsWith('.part') && !name.endsWith('.part.json'))
-      rmSync(file, { force: true });
+    if (file === keep || name.endsWith('.part') || name.endsWith('.part.json')) continue;
+    try {
+      rmSync(file, { recursive: true, force: true });
+    } catch {
+      // Not ours to remove after all (another user's, in a shared cache): it only takes room.
+    }
   }
 }

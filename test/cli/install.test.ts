@@ -195,6 +195,17 @@ describe('launcher install', () => {
     expect(readdirSync(cache)).toEqual([kept]);
   });
 
+  it('drops whatever else is in the version’s download cache, a directory too', async () => {
+    const { env, cwd, home } = await setup();
+    const cache = path.join(home, 'cache', 'downloads', '1.4.2');
+    // Made by hand, or by a launcher of another day: the cache is launcher's own.
+    mkdirSync(path.join(cache, 'unpacked-by-hand', 'bin'), { recursive: true });
+    writeFileSync(path.join(cache, 'unpacked-by-hand', 'bin', 'mycc'), '');
+    const r = await launcher(['install', '1.4.2'], { env, cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(cache)).toEqual([expect.stringMatching(/^[0-9a-f]{16}-/)]);
+  });
+
   it('prints nothing with --quiet', async () => {
     const { env, cwd } = await setup();
     const r = await launcher(['install', '1.4.2', '--quiet'], { env, cwd });
