@@ -27,13 +27,40 @@ const END_OF_STREAM = '$/launcher/endOfStream';
  */
 const PROTOCOL_FAULT = '$/launcher/protocolFault';
 
+/**
+ * A notification the reader queues after every CHECKPOINT_EVERY messages (and when it pauses):
+ * when it comes out of the connection's queue, everything delivered before it has been handled.
+ * vscode-jsonrpc handles one queued message per turn of the event loop, however fast they come;
+ * the reader counts what it delivered against the last checkpoint handled, and stops reading
+ * while too many wait (see FrameReader). Counting at checkpoints rather than per message stays
+ * right when vscode-jsonrpc queues nothing for a message (a `$/cancelRequest` for a request
+ * already running) or one entry for two (a repeated request id).
+ */
+const CHECKPOINT = '$/launcher/checkpoint';
+
+// Messages delivered but not yet handled: above HIGH_WATER the source is paused, and resumed
+// once no more than LOW_WATER are left. Memory is then bounded by the window, the source's own
+// buffers and the chunk being parsed.
+const HIGH_WATER = 1000;
+const LOW_WATER = 100;
+const CHECKPOINT_EVERY = 100;
+
+/** A checkpoint's params: found by identity, so no peer can send one (JSON makes new objects). */
+interface Checkpoint {
+  readonly delivered: number;
+}
+
 // Headers are a line or two; a peer that sends kilobytes without a blank line is not speaking LSP.
 const MAX_HEADER_BYTES = 8 * 1024;
 const HEADER_END = Buffer.from('\r\n\r\n');
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** A socket, or any stream of bytes (an LSP server's stdin: a pipe, a file, a terminal). */
-type ByteSource = Pick<NodeJS.ReadableStream, 'on' | 'off'>;
+/**
+ * A socket, or any stream of bytes (an LSP server's stdin: a pipe, a file, a terminal). Paused,
+ * it stops emitting 'data' (and so 'end'); a socket then stops reading, and its peer's writes
+ * wait.
+ */
+type ByteSource = Pick<NodeJS.ReadableStream, 'on' | 'off' | 'pause' | 'resume'>;
 
 export interface FrameReaderOptions {
   /**
@@ -53,7 +80,8 @@ export interface FrameReaderOptions {
  * vscode-jsonrpc's own reader has no size limit and buffers headers without bound, so this one
  * replaces it: Content-Length is checked before a single body byte is kept, bodies must be UTF-8
  * JSON-RPC 2.0, and the first fault stops reading and fires a ProtocolError once the messages
- * before it have been handled (see `serve`).
+ * before it have been handled (see `serve`). Once served, it also reads no faster than the
+ * connection handles messages (see CHECKPOINT): a flooding peer waits instead of filling memory.
  */
 export class FrameReader extends AbstractMessageReader implements MessageReader {
   readonly #socket: ByteSource;
@@ -64,9 +92,21 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
   #bodyLength = -1;
   #failed = false;
   #fault: ProtocolError | undefined;
+  /** The source closed (or ended, with `endIsClose`). */
   #ended = false;
+  /** The end-of-stream marker was delivered. */
+  #endDelivered = false;
   #closed = false;
   #callback: DataCallback | undefined;
+  /** Set by `serve`: without it no checkpoint would ever be handled, so none is sent. */
+  #flowControl = false;
+  /** Messages delivered to the connection, and how many of those are known to be handled. */
+  #delivered = 0;
+  #handled = 0;
+  /** Checkpoints delivered and not yet handled, oldest first. */
+  #checkpoints: Checkpoint[] = [];
+  /** The source is paused and buffered bytes are left unparsed until enough are handled. */
+  #paused = false;
   #checkFirst: ((message: Message) => string | undefined) | undefined;
 
   constructor(socket: ByteSource, maxBytes: number, options: FrameReaderOptions = {}) {
@@ -81,10 +121,12 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
     this.#callback = callback;
     const onData = (chunk: Buffer) => this.#onData(chunk);
     const onError = (error: Error) => this.fireError(error);
+    // The marker waits behind complete frames still buffered while paused (a partial frame
+    // left at the end is dropped).
     const onClose = () => {
       if (this.#ended) return;
       this.#ended = true;
-      callback({ jsonrpc: '2.0', method: END_OF_STREAM } as Message);
+      this.#pump();
     };
     this.#socket.on('data', onData).on('error', onError).on('close', onClose);
     if (this.#endIsClose) this.#socket.on('end', onClose);
@@ -110,24 +152,68 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
     if (fault) this.fireError(fault);
   }
 
-  /** Route both markers of a connection reading from this reader to it. */
+  /** Route the markers of a connection reading from this reader to it, and pace the reading. */
   serve(connection: MessageConnection): void {
     connection.onNotification(END_OF_STREAM, () => this.finish());
     connection.onNotification(PROTOCOL_FAULT, () => this.fault());
+    connection.onNotification(CHECKPOINT, (params: unknown) => this.#checkpointHandled(params));
+    this.#flowControl = true;
   }
 
   #onData(chunk: Buffer): void {
     if (this.#failed) return;
     this.#chunks.push(chunk);
     this.#size += chunk.length;
+    this.#pump();
+  }
+
+  // Parses what is buffered until it runs out, a fault, or the window is full; then, at the
+  // end of the input, queues the end-of-stream marker behind it all.
+  #pump(): void {
+    if (this.#paused) return;
     try {
-      while (this.#next()) {}
+      while (!this.#failed && this.#size > 0 && this.#next() && !this.#paused) {}
     } catch (error) {
       this.#failed = true;
       this.#chunks = [];
+      this.#size = 0;
       this.#fault = error instanceof ProtocolError ? error : new ProtocolError(String(error));
       this.#callback?.({ jsonrpc: '2.0', method: PROTOCOL_FAULT } as Message);
     }
+    if (this.#paused || !this.#ended || this.#endDelivered) return;
+    this.#endDelivered = true;
+    this.#callback?.({ jsonrpc: '2.0', method: END_OF_STREAM } as Message);
+  }
+
+  // Hands a message to the connection; with a full window, stops reading until it drains.
+  #deliver(message: Message): void {
+    this.#callback?.(message);
+    if (!this.#flowControl) return;
+    this.#delivered++;
+    const full = this.#delivered - this.#handled >= HIGH_WATER;
+    if (full || this.#delivered % CHECKPOINT_EVERY === 0) this.#queueCheckpoint();
+    if (!full) return;
+    this.#paused = true;
+    this.#socket.pause();
+  }
+
+  #queueCheckpoint(): void {
+    const last = this.#checkpoints.at(-1);
+    if (last?.delivered === this.#delivered) return;
+    const checkpoint: Checkpoint = { delivered: this.#delivered };
+    this.#checkpoints.push(checkpoint);
+    this.#callback?.({ jsonrpc: '2.0', method: CHECKPOINT, params: checkpoint } as Message);
+  }
+
+  // A checkpoint came out of the queue: what was delivered before it is handled.
+  #checkpointHandled(params: unknown): void {
+    if (params !== this.#checkpoints[0]) return;
+    this.#handled = this.#checkpoints.shift()!.delivered;
+    if (!this.#paused || this.#delivered - this.#handled > LOW_WATER) return;
+    this.#paused = false;
+    // Bytes read before the pause go first; they may fill the window again.
+    this.#pump();
+    if (!this.#paused) this.#socket.resume();
   }
 
   // Takes one step (a header or a body) when enough bytes are there; false when it must wait.
@@ -152,8 +238,8 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
     this.#checkFirst = undefined;
     const refused = check?.(message);
     if (refused !== undefined) throw new ProtocolError(refused);
-    this.#callback?.(message);
-    return this.#size > 0;
+    this.#deliver(message);
+    return true;
   }
 
   #contentLength(headers: string): number {

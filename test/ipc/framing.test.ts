@@ -157,6 +157,18 @@ describe('malformed input closes the connection with the reason', () => {
       expect(c.errors[0]).toMatch(reason);
     });
   }
+
+  // More messages than the reader lets wait at once: it pauses with the bad frame still in its
+  // buffer, and finds it only once the 5000 before it have been handled.
+  it('after a backlog, handling every message before the bad one first', async () => {
+    const c = await channel();
+    const notes = Array.from({ length: 5000 }, (_, i) => frame(note(i)));
+    c.client.write(Buffer.concat([...notes, frame('{"jsonrpc"')]));
+    await c.closed;
+    expect(c.notes).toHaveLength(5000);
+    expect(c.notes.at(-1)).toEqual({ n: 4999 });
+    expect(c.errors).toEqual([expect.stringMatching(/^bad JSON in message body/)]);
+  });
 });
 
 describe('writing frames', () => {

@@ -701,7 +701,9 @@ describe('launcher lsp (usage)', () => {
     expect(fromPipe).toEqual({ code: 0, signal: null, stdout: '', stderr: '' });
   });
 
-  // Requests read from a file or a pipe that then ends: every one is answered before the end is.
+  // Requests read from a file or a pipe that then ends: every one is answered before the end is,
+  // even behind 5000 notifications, more than the reader lets wait at once (it pauses its input
+  // and resumes it).
   it('answers every request that came before its input ended, from a file or a pipe', async () => {
     const env = cleanEnv();
     const cwd = tempDir();
@@ -713,6 +715,7 @@ describe('launcher lsp (usage)', () => {
     const full =
       initialize +
       frame({ method: 'initialized', params: {} }) +
+      frame({ method: 'test/unknown', params: {} }).repeat(5000) +
       frame({ id: 2, method: 'shutdown' }) +
       frame({ method: 'exit' });
     const answers = (stdout: string) =>

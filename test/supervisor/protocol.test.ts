@@ -1,7 +1,11 @@
 // The channel's defences: only the child's own hello opens it, and bad input closes only it.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cleanEnv } from '../helpers/env.js';
 import { within } from '../helpers/within.js';
-import { fixture, nextEvent, record, supervise, superviseProcess } from './helpers.js';
+import { FIXTURES, fixture, nextEvent, record, supervise, superviseProcess } from './helpers.js';
 
 // Everything a child can make the supervisor use; none of it may appear for a refused child.
 const USED = ['connected', 'ready', 'diagnostics', 'log'] as const;
@@ -275,5 +279,27 @@ describe('a flood of diagnostics', () => {
       seen.every(([d], i) => d.version === i && d.diagnostics[0]?.message === `problem ${i}`),
     ).toBe(true);
     expect(supervisor.diagnostics()).toEqual([seen[9999]?.[0]]);
+  });
+
+  // The child sends as fast as its socket takes it for 3 s, to an embedder that spends 100 µs on
+  // each set; it promised heartbeats every 500 ms and sends none, so only its flood, handled
+  // while the launcher makes it wait, keeps it from being judged hung. The supervising process
+  // stops should its live heap pass 32 MiB: without flow control it does within a second.
+  it('makes a child that floods faster than the embedder handles wait, with memory bounded', async () => {
+    const host = spawn(
+      process.execPath,
+      ['--expose-gc', path.join(FIXTURES, 'supervise-flood.mjs'), '3000', '100', '32'],
+      { env: cleanEnv(), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    host.stdout.setEncoding('utf8').on('data', (text: string) => {
+      out += text;
+    });
+    await once(host, 'close');
+    const summary = JSON.parse(out);
+    expect(summary).toMatchObject({ over: false, code: 0, cause: 'exited' });
+    const [, sent, blocked] = /^sent (\d+) blocked (\d+)$/.exec(summary.childReport)!.map(Number);
+    expect(blocked).toBeGreaterThan(5);
+    expect(summary).toMatchObject({ received: sent, inOrder: true, afterLog: 0 });
   });
 });
