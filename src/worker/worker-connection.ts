@@ -14,6 +14,12 @@ export interface WorkerConnection {
   publishDiagnostics(uri: string, diagnostics: Diagnostic[], version?: number): void;
   log(level: LogLevel, message: string): void;
   /**
+   * Settles once what was sent so far has left this process's buffer (at once when nothing
+   * waits), or the connection has ended. The launcher reads no faster than it handles messages,
+   * so a compiler that floods it awaits this now and then to keep its own memory bounded.
+   */
+  drained(): Promise<void>;
+  /**
    * Run `handler` when the launcher asks the child to stop. The answer goes out first; when the
    * handler settles the process exits (0, or 1 if it threw). Without a handler: exit 0 at once.
    */
@@ -45,6 +51,8 @@ export class Worker implements WorkerConnection {
   #onShutdown: ((reason: string) => void | Promise<void>) | undefined;
   #closing = false;
   #shuttingDown = false;
+  /** The wait for the socket's buffer to empty, shared by every `drained()` meanwhile. */
+  #draining: Promise<void> | undefined;
 
   constructor(
     connection: MessageConnection,
@@ -90,6 +98,22 @@ export class Worker implements WorkerConnection {
 
   log(level: LogLevel, message: string): void {
     this.#send(Methods.log, { level, message });
+  }
+
+  drained(): Promise<void> {
+    const socket = this.#socket;
+    if (!socket.writableNeedDrain || socket.destroyed) return Promise.resolve();
+    this.#draining ??= new Promise<void>((resolve) => {
+      // An ending socket emits no 'drain': 'finish' says its buffer is out, 'close' that it
+      // never will be.
+      const done = () => {
+        socket.off('drain', done).off('finish', done).off('close', done);
+        this.#draining = undefined;
+        resolve();
+      };
+      socket.on('drain', done).on('finish', done).on('close', done);
+    });
+    return this.#draining;
   }
 
   onShutdown(handler: (reason: string) => void | Promise<void>): void {

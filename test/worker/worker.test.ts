@@ -7,6 +7,7 @@ import { createRpcConnection } from '../../src/ipc/rpc-connection.js';
 import { newToken } from '../../src/ipc/token.js';
 import { connect, type WorkerConnection, type WorkerOptions } from '../../src/worker/index.js';
 import { tempDir } from '../helpers/env.js';
+import { within } from '../helpers/within.js';
 import { fixture, nextEvent, supervise } from '../supervisor/helpers.js';
 
 const cleanup: (() => void)[] = [];
@@ -245,6 +246,35 @@ describe('a connected worker', () => {
     await connected(fake.env);
     expect(fake.asked()).toBeDefined();
     await expect(fake.asked()).resolves.toEqual({});
+  });
+
+  // The launcher's socket paused stands for a launcher that makes a flooding compiler wait.
+  async function flooded() {
+    const fake = await fakeLauncher();
+    const worker = await connected(fake.env);
+    await worker.drained();
+    const { socket } = await fake.launcher;
+    socket.pause();
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+    // 2 MB: more than the socket's buffers take, so some of it waits in the worker.
+    for (let i = 0; i < 2000; i++)
+      worker.publishDiagnostics('file:///a.my', [{ range, message: 'x'.repeat(1000) }], i);
+    return { fake, worker, socket, waiting: worker.drained() };
+  }
+
+  it('lets a flooding compiler wait with drained() until the launcher has read what it sent', async () => {
+    const { fake, socket, waiting } = await flooded();
+    expect(await within(waiting, 300)).toBe('nothing within 300 ms');
+    socket.resume();
+    await waiting;
+    const versions = (await fake.until(2000)).map((s) => (s.params as { version: number }).version);
+    expect(versions).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+  });
+
+  it('ends the wait of drained() when the connection closes', async () => {
+    const { socket, waiting } = await flooded();
+    socket.destroy();
+    expect(await within(waiting, 5000)).toBeUndefined();
   });
 
   it('flushes everything on close(), then ends the stream', async () => {
