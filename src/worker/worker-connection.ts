@@ -14,8 +14,8 @@ export interface WorkerConnection {
   publishDiagnostics(uri: string, diagnostics: Diagnostic[], version?: number): void;
   log(level: LogLevel, message: string): void;
   /**
-   * Settles once what was sent so far has left this process's buffer (at once when nothing
-   * waits), or the connection has ended. The launcher reads no faster than it handles messages,
+   * Settles once this process's send buffer is below the socket's high-water mark (at once when
+   * it is), or the connection has ended. The launcher reads no faster than it handles messages,
    * so a compiler that floods it awaits this now and then to keep its own memory bounded.
    */
   drained(): Promise<void>;
