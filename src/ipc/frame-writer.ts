@@ -1,30 +1,33 @@
-// Writes JSON-RPC messages as LSP base-protocol frames, one socket write per message.
-import type { Socket } from 'node:net';
+// Writes JSON-RPC messages as LSP base-protocol frames, one stream write per message.
+import type { Writable } from 'node:stream';
 import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-jsonrpc/node';
 import { ProtocolError } from './frame-reader.js';
 
 /**
  * vscode-jsonrpc's stream writer waits for each write to finish before the next one starts,
  * which caps a flood of notifications at one message per event-loop turn. This one frames the
- * message into a single buffer and hands it to the socket at once; the socket keeps the order.
+ * message into a single buffer and hands it to the socket (or an LSP server's stdout) at once;
+ * the stream keeps the order.
  */
 export class FrameWriter extends AbstractMessageWriter implements MessageWriter {
-  readonly #socket: Socket;
+  readonly #stream: Writable;
   readonly #maxBytes: number;
   readonly #dispatched: ((message: Message) => void) | undefined;
   #corked = false;
+  /** The last frame's write, settled either way: a stream calls back its writes in order. */
+  #lastWrite: Promise<void> = Promise.resolve();
 
   /**
-   * `dispatched` hears of each message once it is on the socket, or dropped because the socket
+   * `dispatched` hears of each message once it is on the stream, or dropped because the stream
    * is closed already: either way, nothing sent later can reach the peer before it.
    */
-  constructor(socket: Socket, maxBytes: number, dispatched?: (message: Message) => void) {
+  constructor(stream: Writable, maxBytes: number, dispatched?: (message: Message) => void) {
     super();
-    this.#socket = socket;
+    this.#stream = stream;
     this.#maxBytes = maxBytes;
     this.#dispatched = dispatched;
     // Only the reader announces the close, once every message received has been handled.
-    socket.on('error', (error) => this.fireError(error));
+    stream.on('error', (error) => this.fireError(error));
   }
 
   write(message: Message): Promise<void> {
@@ -46,8 +49,8 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
     const frame = Buffer.allocUnsafe(header.length + length);
     frame.write(header, 0, 'latin1');
     frame.write(json, header.length, 'utf8');
-    const socket = this.#socket;
-    if (socket.destroyed) {
+    const stream = this.#stream;
+    if (stream.destroyed) {
       // A peer that hung up before reading this (a compiler that sent its hello and its
       // diagnostics, then exited) is still told of it: what it sent is still to be handled.
       this.#dispatched?.(message);
@@ -57,23 +60,34 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
     // otherwise pay one each); the batch is flushed before anything else runs.
     if (!this.#corked) {
       this.#corked = true;
-      socket.cork();
+      stream.cork();
       process.nextTick(() => {
         this.#corked = false;
-        socket.uncork();
+        stream.uncork();
       });
     }
     const sent = new Promise<void>((resolve, reject) => {
-      socket.write(frame, (error) => (error ? reject(error) : resolve()));
+      stream.write(frame, (error) => (error ? reject(error) : resolve()));
     });
+    this.#lastWrite = sent.then(ignore, ignore);
     this.#dispatched?.(message);
     return sent;
   }
 
+  /**
+   * Settles once every frame written so far has been handed to the system, or has failed to be
+   * (the reader went away). A process that exits sooner loses what its streams still hold.
+   */
+  flushed(): Promise<void> {
+    return this.#lastWrite;
+  }
+
   end(): void {
-    this.#socket.end();
+    this.#stream.end();
   }
 }
+
+const ignore = () => {};
 
 // JSON-RPC's "Internal error".
 const INTERNAL_ERROR = -32603;

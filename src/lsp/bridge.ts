@@ -2,12 +2,12 @@
 // LSP editor. It follows the project's live session through its control socket, re-attaching
 // after restarts and new sessions, and the project's kept diagnostics on disk, which every run
 // writes; it never writes anything but LSP frames to its output.
+import type { Writable } from 'node:stream';
 import {
   createMessageConnection,
   ErrorCodes,
   type MessageConnection,
   ResponseError,
-  StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
 import type { LauncherContext } from '../context.js';
 import type { FileDiagnostics } from '../diagnostics/diagnostic.js';
@@ -15,6 +15,7 @@ import { readKept } from '../diagnostics/kept-file.js';
 import { watchKept } from '../diagnostics/watch-kept.js';
 import { LauncherError, problemText, sentence } from '../errors.js';
 import { FrameReader } from '../ipc/frame-reader.js';
+import { FrameWriter } from '../ipc/frame-writer.js';
 import { MAX_MESSAGE_BYTES } from '../ipc/protocol.js';
 import { packageVersion } from '../package-root.js';
 import { connectControl, subscribe } from '../session/control-client.js';
@@ -22,6 +23,7 @@ import { processExists } from '../session/process-identity.js';
 import { findProjectRoot } from '../session/project-root.js';
 import { findProjectSession } from '../session/registry.js';
 import { STOP_SIGNALS } from '../supervisor/launcher-signals.js';
+import { TIMED_OUT, within } from '../util/within.js';
 import { EditorView } from './editor-view.js';
 import { checkInitialize, editorFolder } from './initialize-params.js';
 import {
@@ -51,7 +53,7 @@ export interface BridgeEnd {
 export interface BridgeOptions {
   readonly ctx: LauncherContext;
   readonly input: NodeJS.ReadableStream;
-  readonly output: NodeJS.WritableStream;
+  readonly output: Writable;
   /** Where the bridge's own messages go (never the LSP output). */
   readonly log: (line: string) => void;
   /** With `--start`: runs the bin supervised, once the project is known. */
@@ -66,6 +68,12 @@ const KEPT_RETRY_MS = 1000;
 
 /** How often to look whether the editor's process (`initialize`'s `processId`) is still there. */
 const EDITOR_CHECK_MS = 3000;
+
+/**
+ * How long the ending server waits for the editor to read what it was sent: an editor that holds
+ * the output open and reads nothing must not keep it for ever.
+ */
+const OUTPUT_GRACE_MS = 5000;
 
 /**
  * The project of the folder the editor opened (the server's working directory when it opened
@@ -92,10 +100,11 @@ export function runLspBridge(options: BridgeOptions): Promise<BridgeEnd> {
   // came before it, so `launcher lsp < requests` answers every one of them before it ends
   // (vscode-jsonrpc's reader announces the end at once, and a file's end is no close at all).
   const reader = new FrameReader(options.input, MAX_MESSAGE_BYTES, { endIsClose: true });
-  const connection: MessageConnection = createMessageConnection(
-    reader,
-    new StreamMessageWriter(options.output),
-  );
+  // The project's writer: each message goes to the output at once, and `flushed()` tells when
+  // all of them have left (vscode-jsonrpc's own writes one per turn and tells nothing). LSP sets no
+  // size limit, and the editor takes any set the session passed on.
+  const writer = new FrameWriter(options.output, Number.POSITIVE_INFINITY);
+  const connection: MessageConnection = createMessageConnection(reader, writer);
   reader.serve(connection);
   /** Whether `initialize` was answered without an error. */
   let answered = false;
@@ -397,9 +406,17 @@ export function runLspBridge(options: BridgeOptions): Promise<BridgeEnd> {
       } catch (error) {
         problem('stop', error);
       }
-      // Answers are written a turn after they are made (vscode-jsonrpc's writer queues them):
-      // let the last ones out before the connection goes.
+      // An answer is written in the microtasks after its handler is done (`shutdown`'s maybe
+      // just now, once the compiler stopped): a turn lets every one be written. Then they must
+      // have left before the process exits, which drops what its stdout still holds.
       await new Promise((resolve) => setImmediate(resolve));
+      if ((await within(writer.flushed(), OUTPUT_GRACE_MS)) === TIMED_OUT) {
+        log(
+          `launcher lsp: the editor did not read the last messages within ` +
+            `${OUTPUT_GRACE_MS / 1000} s; exiting without them`,
+        );
+        if (signal === null) code = 1;
+      }
       connection.dispose();
       resolve({ code, signal });
     };
@@ -411,13 +428,22 @@ export function runLspBridge(options: BridgeOptions): Promise<BridgeEnd> {
     connection.onNotification('exit', () => void finish(shutdownRequested ? 0 : 1));
     // The editor's end closing without `shutdown` is an abnormal end (1, as LSP says for `exit`),
     // unless nothing was asked at all: input that ends before `initialize` (`launcher lsp
-    // </dev/null`, an empty pipe) ends cleanly. This comes only once every message that arrived
-    // before the end has been handled (see the reader above).
-    connection.onClose(() => void finish(shutdownRequested || !initializeSeen ? 0 : 1));
+    // </dev/null`, an empty pipe) ends cleanly.
+    const editorGone = () => void finish(shutdownRequested || !initializeSeen ? 0 : 1);
+    // This comes only once every message that arrived before the end has been handled (see the
+    // reader above).
+    connection.onClose(editorGone);
     // A broken frame stops the reader: nothing more can be read, so that is the end too.
     reader.onError((error) => {
       log(`launcher lsp: stopped reading the editor's messages: ${error.message}`);
       void finish(1);
+    });
+    // So is an output that fails (its reader closed it: EPIPE), ending as the input's close does;
+    // whatever was still to be written is then lost anyway.
+    writer.onError(([error]) => {
+      if (closed) return;
+      log(`launcher lsp: cannot write to the editor (${error.message}); stopping`);
+      editorGone();
     });
     connection.listen();
   });

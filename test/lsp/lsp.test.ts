@@ -8,6 +8,7 @@ import {
   copyFileSync,
   mkdirSync,
   openSync,
+  readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -159,6 +160,30 @@ function startLsp(args: string[]) {
     shown: (file: string) => diagnostics.get(uri(file))?.[0]?.message,
     stderr: () => stderr,
   };
+}
+
+/** One LSP frame holding `message` (a JSON-RPC 2.0 message without its `jsonrpc`). */
+function lspFrame(message: object): string {
+  const body = JSON.stringify({ jsonrpc: '2.0', ...message });
+  return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+/** The messages in a server's output, in order; a frame cut short or not JSON fails the test. */
+function lspMessages(output: Buffer): Array<{ id?: number; result?: unknown }> {
+  const messages = [];
+  let at = 0;
+  while (at < output.length) {
+    const headerEnd = output.indexOf('\r\n\r\n', at);
+    const length = /^Content-Length: (\d+)$/.exec(output.toString('latin1', at, headerEnd))?.[1];
+    expect(length, `a frame header at byte ${at}`).toBeDefined();
+    const start = headerEnd + 4;
+    expect(start + Number(length), `the end of the frame at byte ${at}`).toBeLessThanOrEqual(
+      output.length,
+    );
+    messages.push(JSON.parse(output.toString('utf8', start, start + Number(length))));
+    at = start + Number(length);
+  }
+  return messages;
 }
 
 /** `launcher lsp --start -- mycc serve` with the fixture compiler, once the editor shows it runs. */
@@ -707,17 +732,13 @@ describe('launcher lsp (usage)', () => {
   it('answers every request that came before its input ended, from a file or a pipe', async () => {
     const env = cleanEnv();
     const cwd = tempDir();
-    const frame = (message: object) => {
-      const body = JSON.stringify({ jsonrpc: '2.0', ...message });
-      return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-    };
-    const initialize = frame({ id: 1, method: 'initialize', params: { rootUri: null } });
+    const initialize = lspFrame({ id: 1, method: 'initialize', params: { rootUri: null } });
     const full =
       initialize +
-      frame({ method: 'initialized', params: {} }) +
-      frame({ method: 'test/unknown', params: {} }).repeat(5000) +
-      frame({ id: 2, method: 'shutdown' }) +
-      frame({ method: 'exit' });
+      lspFrame({ method: 'initialized', params: {} }) +
+      lspFrame({ method: 'test/unknown', params: {} }).repeat(5000) +
+      lspFrame({ id: 2, method: 'shutdown' }) +
+      lspFrame({ method: 'exit' });
     const answers = (stdout: string) =>
       [...stdout.matchAll(/"id":(\d+)/g)].map((m) => Number(m[1]));
     const file = path.join(tempDir(), 'requests');
@@ -743,6 +764,114 @@ describe('launcher lsp (usage)', () => {
       const fromPipe = await launcher(['lsp'], { env, cwd, input });
       expect([fromPipe.code, answers(fromPipe.stdout)]).toEqual([code, ids]);
     }
+  });
+
+  // What an editor that does not wait for answers sends (or a file of requests holds): 5000
+  // requests between `initialize` and `shutdown`, then `exit`.
+  const requests = Array.from({ length: 5000 }, (_, i) => i + 3);
+  const manyRequests =
+    lspFrame({ id: 1, method: 'initialize', params: { rootUri: null } }) +
+    lspFrame({ method: 'initialized', params: {} }) +
+    requests.map((id) => lspFrame({ id, method: 'test/unknown' })).join('') +
+    lspFrame({ id: 2, method: 'shutdown' }) +
+    lspFrame({ method: 'exit' });
+
+  /**
+   * `launcher lsp` reading `input` from a file, or from a pipe (ended unless `keepOpen`), and
+   * writing to a file, or to a pipe nobody reads until `read()`.
+   */
+  const pipedLsp = (
+    input: string,
+    stdin: 'file' | 'pipe',
+    stdout: 'file' | 'pipe',
+    keepOpen = false,
+  ) => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'in'), input);
+    const inFd = stdin === 'file' ? openSync(path.join(dir, 'in'), 'r') : 'pipe';
+    const outFd = stdout === 'file' ? openSync(path.join(dir, 'out'), 'w') : 'pipe';
+    const child = spawn(process.execPath, [LAUNCHER_BIN, 'lsp'], {
+      env: cleanEnv(),
+      cwd: tempDir(),
+      stdio: [inFd, outFd, 'pipe'],
+    });
+    children.push(child);
+    for (const fd of [inFd, outFd]) if (typeof fd === 'number') closeSync(fd);
+    child.stdin?.write(input);
+    if (!keepOpen) child.stdin?.end();
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const exited = once(child, 'exit');
+    return {
+      /** Resolves once the process has exited, or after `ms`, whichever comes first. */
+      exitedWithin: (ms: number) =>
+        Promise.race([exited, new Promise((resolve) => setTimeout(resolve, ms))]),
+      /** The editor closes its end of the output without reading it. */
+      closeOutput: () => child.stdout!.destroy(),
+      /** Reads the output until the server has ended: its exit code, stderr and messages. */
+      read: async () => {
+        const chunks: Buffer[] = [];
+        child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+        const code = await closed;
+        const output =
+          stdout === 'file' ? readFileSync(path.join(dir, 'out')) : Buffer.concat(chunks);
+        return { code, stderr, messages: lspMessages(output) };
+      },
+    };
+  };
+
+  // LSP: the server exits on `exit`, and everything it answered before, `shutdown` above all, must
+  // reach the editor. Exiting at once dropped what its stdout still held (most of 5000 answers
+  // when the editor read late), and said 0.
+  it('sends every answer, shutdown’s last, before it exits, though the editor reads them late', async () => {
+    for (const [stdin, stdout] of [
+      ['file', 'pipe'],
+      ['pipe', 'pipe'],
+      ['file', 'file'],
+    ] as const) {
+      const lsp = pipedLsp(manyRequests, stdin, stdout);
+      // Meanwhile the pipe is soon full, and the rest waits in the server's buffers.
+      await lsp.exitedWithin(1500);
+      const { code, stderr, messages } = await lsp.read();
+      const answers = messages.filter((message) => message.id !== undefined);
+      // In the order asked: the server handles them one at a time.
+      expect(answers.map((answer) => answer.id)).toEqual([1, ...requests, 2]);
+      expect(answers.at(-1)).toEqual({ jsonrpc: '2.0', id: 2, result: null });
+      expect({ stdin, stdout, code, stderr }).toEqual({ stdin, stdout, code: 0, stderr: '' });
+    }
+  });
+
+  // An editor that holds the output open and never reads it cannot keep the server for ever.
+  it('gives up on output the editor does not read within 5 s, saying so, and exits 1', async () => {
+    const lsp = pipedLsp(manyRequests, 'pipe', 'pipe');
+    await lsp.exitedWithin(20_000);
+    const { code, stderr } = await lsp.read();
+    expect({ code, stderr }).toEqual({
+      code: 1,
+      stderr:
+        'launcher lsp: the editor did not read the last messages within 5 s; ' +
+        'exiting without them\n',
+    });
+  });
+
+  // Each write then fails (EPIPE): an editor that can no longer hear the server is gone, and
+  // that must not hold up the end either.
+  it('ends when the editor closes its end of the output: at once, or after shutdown cleanly', async () => {
+    const initialize = lspFrame({ id: 1, method: 'initialize', params: { rootUri: null } });
+    const gone = pipedLsp(initialize, 'pipe', 'pipe', true);
+    gone.closeOutput();
+    expect(await gone.read()).toEqual({
+      code: 1,
+      stderr: 'launcher lsp: cannot write to the editor (write EPIPE); stopping\n',
+      messages: [],
+    });
+    const done = pipedLsp(manyRequests, 'pipe', 'pipe');
+    await done.exitedWithin(1500);
+    done.closeOutput();
+    expect(await done.read()).toEqual({ code: 0, stderr: '', messages: [] });
   });
 
   it('takes the editor’s folder even when started in a directory that was removed', async () => {
