@@ -1,4 +1,5 @@
 // A bounded wait for tests: what a regression would make never come fails an assertion at once.
+import { TIMED_OUT, within as withinOrTimedOut } from '../../src/util/within.js';
 
 /**
  * What `promise` resolves to, or `late` (by default "nothing within <ms> ms") if it has not by
@@ -10,13 +11,6 @@ export async function within<T, L = string>(
   ms: number,
   late: L = `nothing within ${ms} ms` as L,
 ): Promise<T | L> {
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<L>((resolve) => {
-    timer = setTimeout(() => resolve(late), ms);
-  });
-  try {
-    return await Promise.race([promise, bound]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const value = await withinOrTimedOut(promise, ms);
+  return value === TIMED_OUT ? late : value;
 }
