@@ -246,11 +246,16 @@ function renderRaw(error: unknown, options: { debug?: boolean }): string {
  * An error as one line (for the editor, a log, a warning): the message, and the fix when there
  * is one.
  */
+/** An error's own message, or what was thrown, as text (not made printable: see problemText). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export function problemText(raw: unknown): string {
   const error = isLauncherError(raw) ? raw : (fileSystemProblem(raw) ?? raw);
   if (isLauncherError(error))
     return printable(error.hint ? `${sentence(error.message)} ${error.hint}` : error.message);
-  return printable(error instanceof Error ? error.message : String(error));
+  return printable(messageOf(error));
 }
 
 /** Text that ends as a sentence does. */

@@ -1,5 +1,5 @@
 // What a doctor check reports, and how the findings are printed: one line each, a fix under each failure.
-import { fileSystemProblem, isLauncherError, type LauncherError } from '../errors.js';
+import { fileSystemProblem, isLauncherError, type LauncherError, messageOf } from '../errors.js';
 
 /** `ok` passes; `warn` is worth knowing but works; `fail` is a problem with a fix. */
 export type FindingStatus = 'ok' | 'warn' | 'fail';
@@ -72,7 +72,7 @@ function thrownFinding(name: string, error: unknown, debug: boolean): Finding {
   if (known) return failFrom(name, known);
   return fail(
     name,
-    `the check itself failed: ${error instanceof Error ? error.message : String(error)}`,
+    `the check itself failed: ${messageOf(error)}`,
     debug
       ? 'this is a bug in launcher: report this output, with the trace below'
       : 'this is a bug in launcher: run `LAUNCHER_DEBUG=1 launcher doctor` and report the output',

@@ -3,7 +3,7 @@
 // limit of the decoded bytes, so a small compressed body cannot fill the memory.
 import { pipeline, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { isLauncherError } from '../errors.js';
+import { isLauncherError, messageOf } from '../errors.js';
 import { printable } from '../util/printable.js';
 import type { HttpResponse } from './http-client.js';
 import { badIndex, decodeIndex, indexTooLarge, MAX_INDEX_BYTES } from './index-schema.js';
@@ -60,7 +60,7 @@ export async function readIndexBody(
   } catch (error) {
     // The body's own failure (cut, aborted, over the limit) is no fault of the encoding.
     if (!decoder || isLauncherError(error) || error === body.errored) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = messageOf(error);
     throw badIndex(url, `its ${coding} Content-Encoding cannot be decoded (${reason})`);
   }
   return decodeIndex(Buffer.concat(chunks), url);

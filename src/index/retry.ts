@@ -1,6 +1,12 @@
 // Retrying network work with exponential backoff, and saying in words why it finally failed.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errnoCode, fileSystemRefusal, isLauncherError, LauncherError } from '../errors.js';
+import {
+  errnoCode,
+  fileSystemRefusal,
+  isLauncherError,
+  LauncherError,
+  messageOf,
+} from '../errors.js';
 import { type HttpSettings, HttpStatusError } from './http-settings.js';
 import { MIN_BYTES_PER_SECOND, TooSlowError } from './paced-body.js';
 
@@ -52,7 +58,7 @@ function describeNetworkError(error: unknown, settings: HttpSettings): string {
     case 'EAI_AGAIN':
       return 'the host name could not be resolved';
     default:
-      return error instanceof Error ? error.message : String(error);
+      return messageOf(error);
   }
 }
 

@@ -13,7 +13,7 @@ import type { LauncherContext } from '../context.js';
 import type { FileDiagnostics } from '../diagnostics/diagnostic.js';
 import { readKept } from '../diagnostics/kept-file.js';
 import { watchKept } from '../diagnostics/watch-kept.js';
-import { LauncherError, problemText, sentence } from '../errors.js';
+import { LauncherError, messageOf, problemText, sentence } from '../errors.js';
 import { FrameReader } from '../ipc/frame-reader.js';
 import { FrameWriter } from '../ipc/frame-writer.js';
 import { MAX_MESSAGE_BYTES } from '../ipc/protocol.js';
@@ -196,7 +196,7 @@ export function runLspBridge(options: BridgeOptions): Promise<BridgeEnd> {
       // Failing to attach to a session that ended meanwhile is no problem; to a live one it is.
       const live = own ? started === own : projectSession(root) === address;
       if (failure !== undefined && live && !closed) {
-        const reason = failure instanceof Error ? failure.message : String(failure);
+        const reason = messageOf(failure);
         problem(
           'attach',
           new LauncherError('E_SESSION', `cannot attach to the session at ${address}: ${reason}`, {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import path from 'node:path';
-import { errnoCode, LauncherError } from '../errors.js';
+import { errnoCode, LauncherError, messageOf } from '../errors.js';
 import { isDeadState, isStoppedState, readProcStat } from '../session/process-identity.js';
 import { findProgram } from '../util/search-path.js';
 
@@ -154,7 +154,7 @@ export function signalRefusal(
   pid: number,
 ): LauncherError | undefined {
   if (errnoCode(error) === 'ESRCH') return undefined;
-  const why = error instanceof Error ? error.message : String(error);
+  const why = messageOf(error);
   return new LauncherError(
     'E_SESSION',
     `could not send ${signal} to the child (pid ${pid}): ${why}`,

@@ -1,6 +1,6 @@
 // Read a small text file that a user wrote, turning every way it can be unreadable into one answer.
 import { closeSync, constants, fstatSync, openSync } from 'node:fs';
-import { errnoCode } from '../errors.js';
+import { errnoCode, messageOf } from '../errors.js';
 import { readFromStart } from './read-from-start.js';
 
 export type SmallFile =
@@ -74,6 +74,6 @@ function describeErrno(code: string | undefined, error: unknown): string {
     case 'EISDIR':
       return 'it is a directory, not a file';
     default:
-      return error instanceof Error ? error.message : String(error);
+      return messageOf(error);
   }
 }

@@ -1,7 +1,7 @@
 // Rewrite a file in place (the same file, so its owner, mode and ACL stay), all or nothing where
 // the old bytes can be read.
 import { closeSync, constants, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
-import { errnoCode } from '../errors.js';
+import { errnoCode, messageOf } from '../errors.js';
 import { readFromStart } from './read-from-start.js';
 
 /**
@@ -67,8 +67,6 @@ export class NotRestoredError extends Error {
     this.undoing = undoing;
   }
 }
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The identity of a file as stat gives it, to tell it from one put at its path since. */
 export interface FileIdentity {

@@ -10,7 +10,13 @@ import {
   statSync,
 } from 'node:fs';
 import path from 'node:path';
-import { errnoCode, fileSystemRefusal, isLauncherError, LauncherError } from '../errors.js';
+import {
+  errnoCode,
+  fileSystemRefusal,
+  isLauncherError,
+  LauncherError,
+  messageOf,
+} from '../errors.js';
 import { quotePosix } from '../shim/shell-quote.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { removeOrphanedTemporaries } from '../util/orphaned-temporary.js';
@@ -120,7 +126,7 @@ export function pinNotRestored(
   target: string,
   old: SmallFile,
 ): LauncherError {
-  const reason = undoing instanceof Error ? undoing.message : String(undoing);
+  const reason = messageOf(undoing);
   const before =
     old.status === 'text'
       ? `Its old content, to put back by hand, was ${quotedStart(old.text, 1000)} (as JSON).`
