@@ -1,5 +1,5 @@
 // A file's stats when it can be had, for comparing identities over time.
-import { type BigIntStats, type Stats, statSync } from 'node:fs';
+import { type BigIntStats, lstatSync, type Stats, statSync } from 'node:fs';
 
 /**
  * `statSync(file)`, or undefined when it is gone or cannot be looked at. With `bigint`, the times
@@ -13,6 +13,15 @@ export function statOrUndefined(
 ): Stats | BigIntStats | undefined {
   try {
     return options ? statSync(file, options) : statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `lstatSync(file)` (a symbolic link itself, not what it leads to), or undefined likewise. */
+export function lstatOrUndefined(file: string): Stats | undefined {
+  try {
+    return lstatSync(file);
   } catch {
     return undefined;
   }

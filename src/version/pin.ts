@@ -22,6 +22,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { removeOrphanedTemporaries } from '../util/orphaned-temporary.js';
 import { quotedStart } from '../util/printable.js';
 import { readSmallFile, type SmallFile } from '../util/read-small-file.js';
+import { lstatOrUndefined, statOrUndefined } from '../util/stat-or-undefined.js';
 import { isSameFile, NotRestoredError, writeInPlace } from '../util/write-in-place.js';
 import { parseRequest, type Request } from './request.js';
 import { isWholeVersionFile, MAX_VERSION_FILE_BYTES } from './version-file.js';
@@ -336,22 +337,10 @@ function notAFile(file: string, what: string): LauncherError {
   );
 }
 
-/** Whether `file` is no longer what `before` describes: another file, or changed since. */
+/** Whether `file` is no longer what `before` describes: gone, another file, or changed since. */
 function changedSince(file: string, before: Stats): boolean {
-  try {
-    const now = statSync(file);
-    return !isSameFile(before, now) || now.size !== before.size || now.mtimeMs !== before.mtimeMs;
-  } catch {
-    return true;
-  }
-}
-
-function lstatOrUndefined(file: string): Stats | undefined {
-  try {
-    return lstatSync(file);
-  } catch {
-    return undefined;
-  }
+  const now = statOrUndefined(file);
+  return !isSameFile(before, now) || now?.size !== before.size || now.mtimeMs !== before.mtimeMs;
 }
 
 /** What the link `file` holds; undefined when it is no link (any more). */
