@@ -38,16 +38,26 @@ const PROTOCOL_FAULT = '$/launcher/protocolFault';
  */
 const CHECKPOINT = '$/launcher/checkpoint';
 
-// Messages delivered but not yet handled: above HIGH_WATER the source is paused, and resumed
-// once no more than LOW_WATER are left. Memory is then bounded by the window, the source's own
-// buffers and the chunk being parsed.
+// Messages delivered but not yet handled, counted and in bytes (their frames): when either
+// reaches its high water mark the source is paused, and it is resumed once both are down to
+// their low ones. Memory is then bounded by the window, the source's own buffers and the chunk
+// being parsed. The count bounds a flood of small messages, the bytes one of large messages
+// (a thousand of up to 16 MiB each would be no bound at all); a single message larger than the
+// byte window still goes through, and the source pauses after it.
 const HIGH_WATER = 1000;
 const LOW_WATER = 100;
+const HIGH_WATER_BYTES = 8 * 1024 * 1024;
+const LOW_WATER_BYTES = 1024 * 1024;
+// A checkpoint follows every CHECKPOINT_EVERY messages, and the first message that brings the
+// bytes delivered since the last one to CHECKPOINT_BYTES.
 const CHECKPOINT_EVERY = 100;
+const CHECKPOINT_BYTES = 512 * 1024;
 
 /** A checkpoint's params: found by identity, so no peer can send one (JSON makes new objects). */
 interface Checkpoint {
+  /** Messages, and their frames' bytes, delivered before it. */
   readonly delivered: number;
+  readonly deliveredBytes: number;
 }
 
 // Headers are a line or two; a peer that sends kilobytes without a blank line is not speaking LSP.
@@ -90,6 +100,8 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
   #chunks: Buffer[] = [];
   #size = 0;
   #bodyLength = -1;
+  /** The headers' length of the frame whose body is awaited. */
+  #headerBytes = 0;
   #failed = false;
   #fault: ProtocolError | undefined;
   /** The source closed (or ended, with `endIsClose`). */
@@ -103,6 +115,9 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
   /** Messages delivered to the connection, and how many of those are known to be handled. */
   #delivered = 0;
   #handled = 0;
+  /** The same in bytes: the frames of those messages, headers included. */
+  #deliveredBytes = 0;
+  #handledBytes = 0;
   /** Checkpoints delivered and not yet handled, oldest first. */
   #checkpoints: Checkpoint[] = [];
   /** The source is paused and buffered bytes are left unparsed until enough are handled. */
@@ -185,13 +200,20 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
     this.#callback?.({ jsonrpc: '2.0', method: END_OF_STREAM } as Message);
   }
 
-  // Hands a message to the connection; with a full window, stops reading until it drains.
-  #deliver(message: Message): void {
+  // Hands a message (`frameBytes` long on the wire) to the connection; with a full window,
+  // stops reading until it drains.
+  #deliver(message: Message, frameBytes: number): void {
     this.#callback?.(message);
     if (!this.#flowControl) return;
     this.#delivered++;
-    const full = this.#delivered - this.#handled >= HIGH_WATER;
-    if (full || this.#delivered % CHECKPOINT_EVERY === 0) this.#queueCheckpoint();
+    this.#deliveredBytes += frameBytes;
+    const full =
+      this.#delivered - this.#handled >= HIGH_WATER ||
+      this.#deliveredBytes - this.#handledBytes >= HIGH_WATER_BYTES;
+    const sinceCheckpoint =
+      this.#deliveredBytes - (this.#checkpoints.at(-1)?.deliveredBytes ?? this.#handledBytes);
+    if (full || this.#delivered % CHECKPOINT_EVERY === 0 || sinceCheckpoint >= CHECKPOINT_BYTES)
+      this.#queueCheckpoint();
     if (!full) return;
     this.#paused = true;
     this.#socket.pause();
@@ -200,7 +222,10 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
   #queueCheckpoint(): void {
     const last = this.#checkpoints.at(-1);
     if (last?.delivered === this.#delivered) return;
-    const checkpoint: Checkpoint = { delivered: this.#delivered };
+    const checkpoint: Checkpoint = {
+      delivered: this.#delivered,
+      deliveredBytes: this.#deliveredBytes,
+    };
     this.#checkpoints.push(checkpoint);
     this.#callback?.({ jsonrpc: '2.0', method: CHECKPOINT, params: checkpoint } as Message);
   }
@@ -208,8 +233,15 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
   // A checkpoint came out of the queue: what was delivered before it is handled.
   #checkpointHandled(params: unknown): void {
     if (params !== this.#checkpoints[0]) return;
-    this.#handled = this.#checkpoints.shift()!.delivered;
-    if (!this.#paused || this.#delivered - this.#handled > LOW_WATER) return;
+    const checkpoint = this.#checkpoints.shift()!;
+    this.#handled = checkpoint.delivered;
+    this.#handledBytes = checkpoint.deliveredBytes;
+    if (
+      !this.#paused ||
+      this.#delivered - this.#handled > LOW_WATER ||
+      this.#deliveredBytes - this.#handledBytes > LOW_WATER_BYTES
+    )
+      return;
     this.#paused = false;
     // Bytes read before the pause go first; they may fill the window again.
     this.#pump();
@@ -227,7 +259,8 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
         return false;
       }
       this.#bodyLength = this.#contentLength(buffer.toString('latin1', 0, end));
-      this.#consume(end + HEADER_END.length);
+      this.#headerBytes = end + HEADER_END.length;
+      this.#consume(this.#headerBytes);
     }
     if (this.#size < this.#bodyLength) return false;
     const body = this.#flatten().subarray(0, this.#bodyLength);
@@ -238,7 +271,7 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
     this.#checkFirst = undefined;
     const refused = check?.(message);
     if (refused !== undefined) throw new ProtocolError(refused);
-    this.#deliver(message);
+    this.#deliver(message, this.#headerBytes + body.length);
     return true;
   }
 
