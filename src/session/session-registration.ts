@@ -19,6 +19,8 @@ export class SessionRegistration {
   #keeper: DiagnosticsKeeper | undefined;
   #control: ControlServer | undefined;
   #record: SessionRecord | undefined;
+  /** Why a write of the kept diagnostics failed while the run went on, once one did. */
+  #liveProblem: string | undefined;
 
   constructor(
     readonly paths: LauncherPaths,
@@ -43,6 +45,17 @@ export class SessionRegistration {
     const keeper = new DiagnosticsKeeper(paths, facts.projectRoot, {
       tool: facts.tool ?? facts.bin,
       version: keptVersion(facts.version, supervisor.snapshot().hello?.version),
+      // Tried again at the next change, so a failing disk would say it at every change: the
+      // first failure is told, with what `launcher diagnostics` shows meanwhile.
+      onError: (error) => {
+        if (this.#liveProblem !== undefined) return;
+        this.#liveProblem = problemText(error);
+        this.log(
+          'launcher: warning: the diagnostics of this run cannot be kept for now ' +
+            '(`launcher diagnostics` shows older ones; trying again at the next change): ' +
+            this.#liveProblem,
+        );
+      },
     });
     this.#keeper = keeper;
     // A child's hello comes before anything it publishes, so its version is in the next write.
@@ -97,8 +110,11 @@ export class SessionRegistration {
     try {
       this.#keeper?.close();
     } catch (error) {
+      const problem = problemText(error);
       this.log(
-        `launcher: warning: the last diagnostics of this run were not kept: ${problemText(error)}`,
+        problem === this.#liveProblem
+          ? 'launcher: warning: the last diagnostics of this run were not kept either, for the same reason'
+          : `launcher: warning: the last diagnostics of this run were not kept: ${problem}`,
       );
     }
     try {

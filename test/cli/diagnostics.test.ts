@@ -1,11 +1,12 @@
 // End to end: `launcher diagnostics` reads what the keeper kept, in every format, once or watching.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { DiagnosticsKeeper } from '../../src/diagnostics/keeper.js';
 import { keptDiagnosticsFile } from '../../src/diagnostics/kept-file.js';
@@ -202,12 +203,65 @@ describe('launcher diagnostics', () => {
     const files = JSON.stringify([{ uri: uri('a.my'), diagnostics: [diag(0, 0)] }]);
     const r = await launcher(['exec', 'mycc', files], { env, cwd: root, timeout: 20_000 });
     expect(r).toMatchObject({ code: 3, signal: null });
-    expect(r.stderr).toMatch(
+    // Told when the first write fails, then at the end in short, as the reason is the same.
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
       new RegExp(
-        `^launcher: warning: the last diagnostics of this run were not kept: cannot use ${kept} \\(rename\\): it is a directory\\. Move that directory away`,
+        '^launcher: warning: the diagnostics of this run cannot be kept for now \\(`launcher diagnostics` shows older ones; trying again at the next change\\): ' +
+          `cannot use ${kept} \\(rename\\): it is a directory\\. Move that directory away`,
       ),
     );
+    expect(lines[1]).toBe(
+      'launcher: warning: the last diagnostics of this run were not kept either, for the same reason',
+    );
     expect(listSessions(launcherPaths(env))).toEqual([]);
+  });
+
+  it('says once that a run’s diagnostics cannot be kept, and keeps them once it can again', async () => {
+    const { env, root, uri } = project();
+    const steps = path.join(tempDir(), 'steps');
+    execFileSync('mkfifo', [steps]);
+    placeVersion(env.LAUNCHER_HOME!, '1.4.2', {
+      script: `#!/bin/sh
+exec '${process.execPath}' '${PUBLISH}' "$@"
+`,
+    });
+    const kept = keptDiagnosticsFile(launcherPaths(env), root);
+    mkdirSync(kept, { recursive: true });
+    const files = ['a.my', 'b.my', 'c.my'].map((name, i) => ({
+      uri: uri(name),
+      diagnostics: [diag(i, 0)],
+    }));
+    const run = spawn(process.execPath, [LAUNCHER_BIN, 'exec', 'mycc', JSON.stringify(files)], {
+      env: { ...env, PUBLISH_STEPS: steps },
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    run.stderr!.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+    });
+    onTestFinished(() => {
+      run.kill('SIGKILL');
+    });
+    const exited = once(run, 'close');
+    // a.my's write failed; b.my's fails too, unsaid.
+    await expect.poll(() => stderr, { timeout: 15_000 }).toContain('cannot be kept for now');
+    await writeFile(steps, 'next\n');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The way clear again, c.my's write puts all three in place.
+    rmSync(kept, { recursive: true });
+    await writeFile(steps, 'next\n');
+    expect(await exited).toEqual([0, null]);
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^launcher: warning: the diagnostics of this run cannot be kept for now .*it is a directory/,
+      ),
+    ]);
+    const r = await launcher(['diagnostics', '--json'], { env, cwd: root });
+    expect(JSON.parse(r.stdout)).toEqual(files);
   });
 
   it('finds the project of --dir instead of the cwd', async () => {
