@@ -1215,6 +1215,21 @@ describe('the command line itself', () => {
     ['--json -- help list', 0, LIST_HELP, ''],
     ['--json help list', 0, LIST_HELP, ''],
     ['-- help nope', 2, '', 'launcher: there is no command "nope"'],
+    // `--` after `help` ends its options, as after any command.
+    ['help -- list', 0, LIST_HELP, ''],
+    ['help -- --help', 0, GENERAL_HELP, ''],
+    ['help -- nope', 2, '', 'launcher: there is no command "nope"'],
+    ['help -- -- list', 2, '', 'launcher: there is no command "--"'],
+    // Options without a command, one of them asking for help: the general help.
+    ['--json help', 0, GENERAL_HELP, ''],
+    ['--json --help', 0, GENERAL_HELP, ''],
+    ['--json -h', 0, GENERAL_HELP, ''],
+    [
+      '--json',
+      2,
+      '',
+      'launcher: "--json" is no option of launcher itself, and no command came with it',
+    ],
   ])('answers `launcher %s` with exit %i', async (words, code, stdout, stderr) => {
     const { env, dir } = project();
     const r = await launcher(words.split(' '), { env, cwd: dir });
