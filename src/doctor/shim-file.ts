@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expandCmdWord } from '../shim/cmd-path.js';
-import { readShimText } from '../shim/rehash.js';
+import { readOurShim } from '../shim/shim-marker.js';
 
 /** A shim as found on disk. `node` and `entry` are null when its command line cannot be read. */
 export interface ShimFile {
@@ -11,10 +11,6 @@ export interface ShimFile {
   readonly node: string | null;
   readonly entry: string | null;
 }
-
-// The marker line every shim carries (`# launcher shim for mycc: …`, `rem` in .cmd files);
-// files without it are the user's own and are left out.
-const MARKER = /^(?:#|rem) launcher shim for (.+?): /m;
 
 /**
  * The shims in `dir`, by bin name; an absent directory has none. `env` is what a .cmd shim's
@@ -31,12 +27,11 @@ export function shimFiles(dir: string, env: NodeJS.ProcessEnv): ShimFile[] {
   for (const name of names) {
     if (name.startsWith('.')) continue;
     const file = path.join(dir, name);
-    const text = readShimText(file);
-    if (text === undefined) continue;
-    const bin = MARKER.exec(text.slice(0, 300))?.[1];
-    if (bin === undefined) continue;
-    const [node, entry] = commandWords(text, dir, env);
-    found.push({ bin, file, node: node ?? null, entry: entry ?? null });
+    // Files without our marker line are the user's own and are left out.
+    const shim = readOurShim(file);
+    if (shim === undefined) continue;
+    const [node, entry] = commandWords(shim.text, dir, env);
+    found.push({ bin: shim.bin, file, node: node ?? null, entry: entry ?? null });
   }
   return found;
 }

@@ -12,17 +12,15 @@ import { readReceipt } from '../store/receipt.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { isOrphanedTemporary } from '../util/orphaned-temporary.js';
 import { makeOwnDir } from '../util/own-dir.js';
-import { readSmallFile } from '../util/read-small-file.js';
 import { cmdPath, quoteCmd } from './cmd-path.js';
 import { quotePosix } from './shell-quote.js';
+import { readOurShim } from './shim-marker.js';
 import { forgetSnapshotFailure, removeSnapshotLeftovers, snapshotFiles } from './snapshot.js';
 
 /** The script every shim runs: the lean shim entry (see docs/architecture.md). */
 function shimEntry(): string {
   return path.join(packageRoot(), 'bin', 'launcher-shim.mjs');
 }
-// The line that marks a file in the shims directory as ours, so rehash never deletes a user's file.
-const MARKER = 'launcher shim for ';
 const isWindows = process.platform === 'win32';
 
 /**
@@ -130,24 +128,6 @@ function shimFile(dir: string, bin: string): string {
   return path.join(dir, isWindows ? `${bin}.cmd` : bin);
 }
 
-/** A shim is about 1 KB; a larger file in the shims directory is not one. */
-const MAX_SHIM_BYTES = 64 * 1024;
-
-/**
- * The text of a file in the shims directory, or undefined when it cannot be a shim. Read as a
- * version file is (`readSmallFile`): a FIFO left there would otherwise block the read, and with
- * it every install's rehash, for good.
- */
-export function readShimText(file: string): string | undefined {
-  const content = readSmallFile(file, MAX_SHIM_BYTES);
-  return content.status === 'text' ? content.text : undefined;
-}
-
-/** True when `file` is a shim we wrote (not a user's file that happens to sit there). */
-function isOurShim(file: string): boolean {
-  return readShimText(file)?.slice(0, 300).includes(MARKER) === true;
-}
-
 export interface RehashOptions {
   /** Ends a wait for the lock (Ctrl-C, kill): the caller's `interruptible` signal. */
   readonly signal?: AbortSignal | undefined;
@@ -210,7 +190,8 @@ export async function rehash(
       // A shim a killed rehash was writing: no shim (maybe empty), so it goes whatever else is
       // kept, and unlisted. Only rehash writes here, under the lock we hold.
       if (isOrphanedTemporary(name)) rmSync(file, { force: true });
-      else if (damaged.length === 0 && isOurShim(file)) {
+      // Never a user's file that happens to sit here: only one with our marker line.
+      else if (damaged.length === 0 && readOurShim(file) !== undefined) {
         rmSync(file, { force: true });
         removed.push(bin);
       }

@@ -14,6 +14,7 @@ import {
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LauncherContext } from '../../src/context.js';
+import { shimFiles } from '../../src/doctor/shim-file.js';
 import { probeProcess } from '../../src/session/process-identity.js';
 import { quoteForShim, rehash, renderShim } from '../../src/shim/rehash.js';
 import { LAUNCHER_BIN, launcher } from '../helpers/cli.js';
@@ -53,6 +54,20 @@ describe('rehash', () => {
     const result = await rehash(new LauncherContext(env));
     expect(result.removed).toEqual(['mycc-lsp']);
     expect(readdirSync(shims).sort()).toEqual(['mycc', 'users-own-script']);
+  });
+
+  it("keeps a user's script that only mentions the shim marker; doctor does not count it either", async () => {
+    const env = cleanEnv();
+    const shims = path.join(env.LAUNCHER_HOME!, 'shims');
+    placeVersion(env.LAUNCHER_HOME!, '1.4.2', { bins: { mycc: 'bin/mycc' } });
+    await rehash(new LauncherContext(env));
+    const script =
+      '#!/bin/sh\n# Wraps the launcher shim for mycc: adds --verbose.\nexec mycc --verbose "$@"\n';
+    writeFileSync(path.join(shims, 'mycc-debug'), script);
+    const result = await rehash(new LauncherContext(env));
+    expect(result.removed).toEqual([]);
+    expect(readFileSync(path.join(shims, 'mycc-debug'), 'utf8')).toBe(script);
+    expect(shimFiles(shims, env).map((s) => s.bin)).toEqual(['mycc']);
   });
 
   // A directory named `name` holding a shim entry that prints the arguments it was given.
