@@ -1,4 +1,5 @@
 // `diagnostics --format tsc`: lines that VS Code's stock `$tsc` problem matcher reads as they are.
+import { clock } from '../util/clock.js';
 import type { Diagnostic, FileDiagnostics } from './diagnostic.js';
 import { byPosition, displayPath, oneLine, severityOf, shownCode } from './document-path.js';
 
@@ -57,12 +58,6 @@ function countErrors(files: FileDiagnostics[]): number {
     for (const diagnostic of diagnostics) if (severityOf(diagnostic) === 1) errors++;
   }
   return errors;
-}
-
-function clock(now: Date): string {
-  return [now.getHours(), now.getMinutes(), now.getSeconds()]
-    .map((n) => String(n).padStart(2, '0'))
-    .join(':');
 }
 
 /**

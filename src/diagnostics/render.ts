@@ -1,4 +1,5 @@
 // Kept diagnostics in each output format of `launcher diagnostics`, once or as a watch update.
+import { clock } from '../util/clock.js';
 import type { FileDiagnostics } from './diagnostic.js';
 import { toSarif } from './format-sarif.js';
 import { formatText, summarize } from './format-text.js';
@@ -61,8 +62,10 @@ export function renderWatchUpdate(
       return lines([begin, ...formatTsc(files, ctx.projectRoot), end]);
     }
     case 'text': {
-      const time = now.toTimeString().slice(0, 8);
-      return lines([`-- ${time} ${summarize(files)} --`, ...formatText(files, ctx.projectRoot)]);
+      return lines([
+        `-- ${clock(now)} ${summarize(files)} --`,
+        ...formatText(files, ctx.projectRoot),
+      ]);
     }
   }
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { launcher } from '../helpers/cli.js';
-import { startDistServerForTest } from '../helpers/dist-server.js';
+import { thisMachineArtifact as artifact, startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 
 async function setup() {
@@ -111,13 +111,6 @@ describe('launcher list-remote', () => {
 });
 
 describe('a bad index', () => {
-  const artifact = (extra: Record<string, unknown> = {}) => ({
-    os: process.platform,
-    arch: process.arch,
-    url: 'a.tar.gz',
-    sha256: 'b'.repeat(64),
-    ...extra,
-  });
   const cases: Array<[string, Record<string, unknown> | string, string]> = [
     [
       'a newer schema',

@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ALIASES, COMMAND_WORDS } from '../../src/cli/command-words.js';
 import { LAUNCHER_BIN, launcher, launcherWithFileLimit, REPO_ROOT, run } from '../helpers/cli.js';
-import { startDistServerForTest } from '../helpers/dist-server.js';
+import { startDistServerForTest, thisMachineArtifact } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { deadPid } from '../helpers/lock-owners.js';
 import { asUserWithoutPrivileges } from '../helpers/other-user.js';
@@ -172,9 +172,7 @@ describe('launcher current', () => {
     const { env, dir, home } = project('1\n');
     placeVersion(home, '0.9.0');
     const index = path.join(tempDir(), 'index.json');
-    const artifacts = [
-      { os: process.platform, arch: process.arch, url: 'a.tar.gz', sha256: 'a'.repeat(64) },
-    ];
+    const artifacts = [thisMachineArtifact()];
     writeFileSync(
       index,
       JSON.stringify({

@@ -7,6 +7,7 @@ import type { Diagnostic, FileDiagnostics } from '../../src/diagnostics/diagnost
 import { NO_CODE_RULE, type SarifLog, toSarif } from '../../src/diagnostics/format-sarif.js';
 import { formatText } from '../../src/diagnostics/format-text.js';
 import { formatTsc, tscCode, tscWatchMarkers } from '../../src/diagnostics/format-tsc.js';
+import { renderWatchUpdate } from '../../src/diagnostics/render.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
 // The oracles, copied verbatim from VS Code: the `$tsc` problem pattern, and the background
@@ -174,6 +175,13 @@ describe('text format', () => {
     expect(formatText(FILES, ROOT)[2]).toBe(
       `${path.join('src', 'main.my')}:5:1: hint: consider splitting this`,
     );
+  });
+
+  it('dates a watch update by the same local HH:MM:SS clock as the tsc markers', () => {
+    const at = new Date(2026, 0, 10, 9, 5, 3);
+    const ctx = { projectRoot: ROOT, tool: 'mycc' };
+    expect(renderWatchUpdate('text', FILES, ctx, true, at)).toMatch(/^-- 09:05:03 /);
+    expect(renderWatchUpdate('tsc', FILES, ctx, true, at)).toMatch(/^09:05:03 - /);
   });
 });
 

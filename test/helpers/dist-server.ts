@@ -107,6 +107,20 @@ const ENCODERS = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync 
 /** The sha256 of some bytes, in hex, as the index gives it. */
 export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
+/**
+ * An artifact entry for this machine that no test downloads, for an index written by hand (a
+ * `file:` index, a bad index). `extra` replaces fields; an undefined value leaves one out.
+ */
+export function thisMachineArtifact(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    os: process.platform,
+    arch: process.arch,
+    url: 'a.tar.gz',
+    sha256: 'a'.repeat(64),
+    ...extra,
+  };
+}
+
 /** The script installed for a bin by default: prints the tool, version and arguments. */
 export function binScript(tool: string, version: string): string {
   return `#!/bin/sh\necho "${tool} ${version} $*"\n`;
