@@ -1,8 +1,8 @@
 // `launcher restart`: give the project's live session a fresh compiler process.
 import { Command } from 'clipanion';
 import { LauncherError } from '../../errors.js';
-import { controlSession, projectSession } from '../../session/act-on-session.js';
-import { stopTimeoutSetting } from '../../supervisor/settings.js';
+import { projectSession } from '../../session/act-on-session.js';
+import { askSession } from '../ask-session.js';
 import { LauncherCommand } from '../launcher-command.js';
 import { valueOption } from '../value-option.js';
 
@@ -25,15 +25,7 @@ export class RestartCommand extends LauncherCommand {
         hint: 'Start the compiler through its shim (or `launcher exec <bin>`) first; `launcher status` lists live sessions.',
       });
     }
-    // The wait for the answer is bounded by the stop timeout (see controlSession).
-    const stopTimeoutMs = stopTimeoutSetting(this.launcher.env, this.launcher.config);
-    const onSlow = (ms: number) =>
-      this.note(
-        `session ${session.session} (pid ${session.pid}) is still restarting after ${Math.round(ms / 1000)} s; it answers, so waiting on`,
-      );
-    if (
-      !(await controlSession(this.launcher.paths, session, 'restart', { stopTimeoutMs, onSlow }))
-    ) {
+    if (!(await askSession(this, session, 'restart'))) {
       throw new LauncherError(
         'E_NO_SESSION',
         `the session of ${projectRoot} ended before it could be restarted`,
@@ -42,9 +34,6 @@ export class RestartCommand extends LauncherCommand {
         },
       );
     }
-    this.note(
-      `restarted ${session.tool ?? session.bin} ${session.version} (session ${session.session})`,
-    );
     return 0;
   }
 }

@@ -1,7 +1,7 @@
 // `launcher stop`: stop the project's running compiler gracefully.
 import { Command } from 'clipanion';
-import { controlSession, projectSession } from '../../session/act-on-session.js';
-import { stopTimeoutSetting } from '../../supervisor/settings.js';
+import { projectSession } from '../../session/act-on-session.js';
+import { askSession } from '../ask-session.js';
 import { LauncherCommand } from '../launcher-command.js';
 import { valueOption } from '../value-option.js';
 
@@ -23,19 +23,9 @@ export class StopCommand extends LauncherCommand {
       this.note(`no live session for the project ${projectRoot}: nothing to stop`);
       return 0;
     }
-    // The wait for the answer is bounded by the stop timeout (see controlSession).
-    const stopTimeoutMs = stopTimeoutSetting(this.launcher.env, this.launcher.config);
-    const onSlow = (ms: number) =>
-      this.note(
-        `session ${session.session} (pid ${session.pid}) is still stopping after ${Math.round(ms / 1000)} s; it answers, so waiting on`,
-      );
-    if (!(await controlSession(this.launcher.paths, session, 'stop', { stopTimeoutMs, onSlow }))) {
+    if (!(await askSession(this, session, 'stop'))) {
       this.note(`the session of ${projectRoot} ended on its own: nothing to stop`);
-      return 0;
     }
-    this.note(
-      `stopped ${session.tool ?? session.bin} ${session.version} (session ${session.session})`,
-    );
     return 0;
   }
 }
