@@ -14,6 +14,15 @@ export interface ChosenArtifact {
 /** `linux-x64`: how platforms are named in messages. */
 export const platformName = (os: string, arch: string): string => `${os}-${arch}`;
 
+/** The build of `version` for `os`/`arch` (Node's names), by default this machine's, if any. */
+export function artifactFor(
+  version: DistVersion,
+  os: string = process.platform,
+  arch: string = process.arch,
+): DistArtifact | undefined {
+  return version.artifacts.find((a) => a.os === os && a.arch === arch);
+}
+
 /**
  * The artifact of `version` for `os`/`arch` (Node's `process.platform`/`process.arch` names).
  * When none fits, the error lists the platforms the version does have.
@@ -25,7 +34,7 @@ export function chooseArtifact(
   os: string = process.platform,
   arch: string = process.arch,
 ): ChosenArtifact {
-  const artifact = version.artifacts.find((a) => a.os === os && a.arch === arch);
+  const artifact = artifactFor(version, os, arch);
   if (!artifact) {
     const available = [...new Set(version.artifacts.map((a) => platformName(a.os, a.arch)))];
     throw new LauncherError(

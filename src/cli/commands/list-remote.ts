@@ -1,6 +1,7 @@
 // `launcher list-remote [request]`: the versions the distribution index offers, highest first.
 import { Command, Option } from 'clipanion';
 import { LauncherError } from '../../errors.js';
+import { artifactFor, platformName } from '../../index/artifact.js';
 import { noMatchHint } from '../../index/index-schema.js';
 import { redactUrl } from '../../index/url-secrets.js';
 import { isInstalled } from '../../store/installed.js';
@@ -58,13 +59,11 @@ export class ListRemoteCommand extends LauncherCommand {
       this.note(`no version of ${index.tool} in ${redactUrl(index.url)}`);
       return 0;
     }
-    const here = (v: (typeof versions)[number]) =>
-      v.artifacts.some((a) => a.os === process.platform && a.arch === process.arch);
     for (const v of versions) {
       const notes = [
         isInstalled(paths, v.version) ? 'installed' : undefined,
         v.published ? v.published.slice(0, 10) : undefined,
-        here(v) ? undefined : `no ${process.platform}-${process.arch} build`,
+        artifactFor(v) ? undefined : `no ${platformName(process.platform, process.arch)} build`,
       ].filter(Boolean);
       this.out(`${v.version}${notes.length ? `  (${notes.join(', ')})` : ''}`);
     }

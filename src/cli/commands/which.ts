@@ -2,7 +2,7 @@
 import { Command, Option } from 'clipanion';
 import type { LauncherContext } from '../../context.js';
 import { LauncherError } from '../../errors.js';
-import { platformName } from '../../index/artifact.js';
+import { artifactFor, platformName } from '../../index/artifact.js';
 import { configuredDistUrl } from '../../index/dist-url.js';
 import { noMatchHint } from '../../index/index-schema.js';
 import { describeLocalIndex } from '../../index/local-index.js';
@@ -74,7 +74,7 @@ function notInstalled(ctx: LauncherContext, current: CurrentVersion): LauncherEr
     );
   }
   const platform = platformName(process.platform, process.arch);
-  if (!entry.artifacts.some((a) => a.os === process.platform && a.arch === process.arch)) {
+  if (!artifactFor(entry)) {
     return new LauncherError(
       'E_NO_ARTIFACT',
       `${index.tool} ${entry.version} satisfies ${raw} (${origin}), but ${where} has no build of it for ${platform}`,
