@@ -35,11 +35,14 @@ const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
  * The speed is checked at each chunk: a body that goes silent instead is ended by undici's
  * bodyTimeout, so no timer is needed. The clock starts at the first read, and `dump()` before it
  * is undici's own, which keeps the connection for the next request when the rest is short.
+ * Destroyed before it is read, it destroys the raw body, which closes the connection.
  */
 class PacedBody extends Transform {
   readonly #raw: ResponseBody;
   readonly #pace: BodyPace;
-  #start: number | undefined;
+  #start = 0;
+  /** Whether the raw body is taken care of: piped into this one (at the first read), or dumped. */
+  #handedOver = false;
   #windowStart = 0;
   #windowBytes = 0;
 
@@ -50,7 +53,8 @@ class PacedBody extends Transform {
   }
 
   override _read(size: number): void {
-    if (this.#start === undefined) {
+    if (!this.#handedOver) {
+      this.#handedOver = true;
       this.#start = this.#windowStart = performance.now();
       // A failure on either side (cut, timed out, too slow, the reader gone) destroys both.
       pipeline(this.#raw, this, () => {});
@@ -64,16 +68,24 @@ class PacedBody extends Transform {
     else done(null, chunk);
   }
 
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // Nothing else ends the raw body: unread, it would keep the connection busy until it is
+    // garbage collected. Its "aborted" error is only the echo of this destroy.
+    if (!this.#handedOver) this.#raw.on('error', () => {}).destroy();
+    callback(error);
+  }
+
   async dump(): Promise<void> {
-    const started = this.#start !== undefined;
+    const handedOver = this.#handedOver;
+    this.#handedOver = true;
     this.destroy();
-    if (!started) await this.#raw.dump();
+    if (!handedOver) await this.#raw.dump();
   }
 
   #check(bytes: number): TooSlowError | undefined {
     const now = performance.now();
     const { windowMs, deadlineMs } = this.#pace;
-    if (deadlineMs !== undefined && now - this.#start! > deadlineMs) {
+    if (deadlineMs !== undefined && now - this.#start > deadlineMs) {
       return new TooSlowError(`not complete after ${seconds(deadlineMs)}`);
     }
     this.#windowBytes += bytes;

@@ -69,11 +69,15 @@ export async function fetchToPartial(
   });
 }
 
+/** A partial file that can be resumed: its size and its validator. */
+interface ResumeState {
+  readonly have: number;
+  readonly meta: PartialMeta;
+  readonly validator: string;
+}
+
 /** The partial file's size and its validator, when it can be resumed. */
-async function resumeState(
-  d: ArtifactDownload,
-  ctx: DownloadContext,
-): Promise<{ have: number; meta: PartialMeta; validator: string } | null> {
+async function resumeState(d: ArtifactDownload, ctx: DownloadContext): Promise<ResumeState | null> {
   const { part, meta, copy } = partialFiles(d.archive);
   try {
     const kept = lstatSync(part);
@@ -150,11 +154,10 @@ async function attempt(
   client: HttpClient,
   allowResume: boolean,
 ): Promise<Fetched> {
-  const { part, meta } = partialFiles(d.archive);
   const state = allowResume ? await resumeState(d, ctx) : null;
   if (state && state.have === d.expected.size) {
     // Killed after the last byte but before the rename: nothing left to fetch.
-    return { measured: await measureFile(part), resumed: true };
+    return { measured: await measureFile(partialFiles(d.archive).part), resumed: true };
   }
   const headers: Record<string, string> = {};
   if (state) {
@@ -162,6 +165,27 @@ async function attempt(
     headers['if-range'] = state.validator;
   }
   const res = await client.get(d.url, { headers, signal: ctx.signal });
+  try {
+    return await takeAnswer(d, ctx, client, state, res);
+  } catch (error) {
+    // Given up on the answer (its partial file cannot be replaced or read, say): unread, its
+    // body would keep the connection busy until garbage collected, and a long-lived process
+    // (`launcher lsp --start` installs) goes on. Closed at once rather than dumped, which would
+    // wait on a server that trickles. A body read or dumped already is left as it is.
+    res.body.destroy();
+    throw error;
+  }
+}
+
+/** The server's answer to an attempt: continue the partial file, start it over, or give up. */
+async function takeAnswer(
+  d: ArtifactDownload,
+  ctx: DownloadContext,
+  client: HttpClient,
+  state: ResumeState | null,
+  res: HttpResponse,
+): Promise<Fetched> {
+  const { part, meta } = partialFiles(d.archive);
   let from = 0;
   let total: number | undefined;
   const range = /^bytes (\d+)-\d+\/(\d+)$/.exec(headerValue(res.headers, 'content-range') ?? '');

@@ -1,9 +1,9 @@
 // A real distribution server for tests: `http.createServer` (or https) on a loopback port 0, serving an
 // index.json and `.tar.gz` archives built in memory, able to misbehave on demand (cut a
 // download, answer 500, never answer, stall, trickle, send without end, corrupt bytes, ignore
-// or botch Range, withhold validators, add a Content-Encoding, ask for credentials) and recording
-// every request it gets. Used by the install tests, and by anyone who needs a distribution to
-// install.
+// or botch Range, withhold validators, add a Content-Encoding, ask for credentials), recording
+// every request it gets and telling when each answer is over. Used by the install tests, and by
+// anyone who needs a distribution to install.
 import { createHash } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import http from 'node:http';
@@ -138,6 +138,7 @@ export class DistServer {
   readonly #archives = new Map<string, string>();
   readonly #misbehaviours = new Map<string, Misbehaviour[]>();
   readonly #gates = new Map<string, Promise<unknown>>();
+  readonly #answered = new WeakMap<RecordedRequest, Promise<void>>();
   readonly #events = new EventEmitter();
   readonly #authorization: string | undefined;
   #rawIndex: string | Buffer | undefined;
@@ -253,6 +254,14 @@ export class DistServer {
     });
   }
 
+  /**
+   * Resolves once the answer to `request` is over for the server: all of it sent, or its
+   * connection gone (the client hung up).
+   */
+  answerClosed(request: RecordedRequest): Promise<void> {
+    return this.#answered.get(request)!;
+  }
+
   /** Resolves when a `stallAfter` answer to `path` has sent its bytes and gone silent. */
   stalled(path: string): Promise<void> {
     return new Promise((resolve) => this.#events.once(`stalled ${path}`, () => resolve()));
@@ -282,6 +291,7 @@ export class DistServer {
       status: 0,
       sent: 0,
     };
+    this.#answered.set(record, new Promise((resolve) => res.once('close', () => resolve())));
     this.requests.push(record);
     this.#events.emit('request', record);
     await this.#gates.get(path);

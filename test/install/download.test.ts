@@ -1,6 +1,8 @@
 // Downloads against a real loopback server that misbehaves on demand: resume, retries, timeouts,
 // wrong bytes, refused ranges, and the verified cache.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import {
   chmodSync,
   chownSync,
@@ -27,9 +29,12 @@ import { archiveFile, partialFiles } from '../../src/install/layout.js';
 import { createProgress } from '../../src/install/progress.js';
 import { byteLimit, MAX_UNSIZED_BYTES } from '../../src/install/verify.js';
 import { launcherPaths } from '../../src/paths.js';
+import { REPO_ROOT } from '../helpers/cli.js';
 import { sha256, startDistServerForTest } from '../helpers/dist-server.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
+import { asUserWithoutPrivileges } from '../helpers/other-user.js';
 import { placeLoosePartial } from '../helpers/store.js';
+import { within } from '../helpers/within.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -90,6 +95,45 @@ async function setup(env: NodeJS.ProcessEnv = {}, onLine: (line: string) => void
         signal,
       },
     );
+  /**
+   * The same download in a process of its own, run as `user`, which prints how it failed and
+   * then lives on with its HTTP client open (as a long-lived process that installs does) until
+   * the test ends, its environment changed by `extra`. Resolves to what it printed.
+   */
+  const downloadElsewhere = async (
+    user: { uid?: number; gid?: number },
+    extra: NodeJS.ProcessEnv = {},
+  ) => {
+    const script = `
+      const dist = process.argv[1];
+      const { obtainArchive } = await import(dist + '/install/download.js');
+      const { HttpClient } = await import(dist + '/index/http-client.js');
+      const { createProgress } = await import(dist + '/install/progress.js');
+      const client = new HttpClient(process.env);
+      try {
+        await obtainArchive(
+          { url: new URL(process.argv[2]), archive: process.argv[3], expected: JSON.parse(process.argv[4]) },
+          { env: process.env, client: async () => client, progress: createProgress(process.stderr, { label: 'x' }) },
+        );
+        console.log('downloaded');
+      } catch (error) {
+        console.log(JSON.stringify({ code: error.code, message: error.message }));
+      }
+      setInterval(() => {}, 1 << 30);
+    `;
+    const expected = { sha256: artifact.sha256, size: artifact.size, what: 'mycc 1.0.0' };
+    const args = [path.join(REPO_ROOT, 'dist'), url.href, archive, JSON.stringify(expected)];
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...fullEnv, ...extra },
+      ...user,
+    });
+    cleanups.push(async () => void child.kill('SIGKILL'));
+    let errors = '';
+    child.stderr!.on('data', (d) => (errors += d));
+    const printed = await within(once(child.stdout!, 'data'), 10_000, null);
+    return printed ? JSON.parse(String(printed[0])) : `nothing printed; stderr: ${errors}`;
+  };
   return {
     server,
     paths,
@@ -97,6 +141,7 @@ async function setup(env: NodeJS.ProcessEnv = {}, onLine: (line: string) => void
     bytes,
     artifact,
     download,
+    downloadElsewhere,
     lines,
     env: fullEnv,
     partial,
@@ -321,6 +366,54 @@ describe('downloading an artifact', () => {
     const cached = lstatSync(result.file);
     expect([cached.isFile(), cached.uid]).toEqual([true, process.getuid?.()]);
   });
+
+  // A process that lives on after a failed install (`launcher lsp --start` installs) must not
+  // keep the answer's connection busy once it gave up on it. The server trickles the body, so
+  // it cannot all have been sent when the connection closes within the bound.
+  it.each([
+    ['answers 200 to the Range request, and the partial download cannot be replaced', 'meta'],
+    ['answers 206, and the partial download cannot be read', 'part'],
+  ] as const)(
+    'closes the connection of an answer it gives up on: the server %s',
+    async (_, refused) => {
+      const { server, archivePath, bytes, download, downloadElsewhere, paths, partial, env } =
+        await setup({ LAUNCHER_HTTP_RETRIES: '0' });
+      server.misbehave(archivePath, { dropAfter: bytes.length >> 1 });
+      await expect(download()).rejects.toMatchObject({ code: 'E_NETWORK' });
+      const dir = path.dirname(partial.part);
+      const user = asUserWithoutPrivileges(env.LAUNCHER_HOME!, paths.cache, path.dirname(dir), dir);
+      // The partial download is the user's own, so it is resumed.
+      if (user.uid !== undefined) {
+        chownSync(partial.part, user.uid, user.gid!);
+        chownSync(partial.meta, user.uid, user.gid!);
+      }
+      const trickle = { bytes: 100, everyMs: 50 };
+      if (refused === 'meta') {
+        server.misbehave(archivePath, { ignoreRange: true, trickle });
+        chmodSync(dir, 0o555);
+      } else {
+        server.misbehave(archivePath, { trickle });
+        chmodSync(partial.part, 0o200);
+      }
+      try {
+        // The body timeout must not be what closes the connection.
+        const failure = await downloadElsewhere(user, { LAUNCHER_HTTP_TIMEOUT_MS: '60000' });
+        const syscall = refused === 'meta' ? 'unlink' : 'open';
+        expect(failure).toEqual({
+          code: 'E_IO',
+          message: `cannot use ${partial[refused]} (${syscall}): permission denied`,
+        });
+      } finally {
+        chmodSync(dir, 0o755);
+      }
+      const hit = server.requests.at(-1)!;
+      expect(hit).toMatchObject({
+        range: expect.stringMatching(/^bytes=[1-9]\d*-$/),
+        status: refused === 'meta' ? 200 : 206,
+      });
+      expect(await within(server.answerClosed(hit), 5000, 'still open')).toBeUndefined();
+    },
+  );
 
   it('retries 5xx answers with backoff and succeeds on the third attempt', async () => {
     const { server, archivePath, download, lines } = await setup();
