@@ -14,8 +14,15 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
   readonly #maxBytes: number;
   readonly #dispatched: ((message: Message) => void) | undefined;
   #corked = false;
-  /** The last frame's write, settled either way: a stream calls back its writes in order. */
-  #lastWrite: Promise<void> = Promise.resolve();
+  /** How many frames were handed to the stream, and the last of them whose write called back. */
+  #written = 0;
+  #settled = 0;
+  /**
+   * The `flushed()` calls still waiting, each for the frame that was the last written when it
+   * was made (a stream calls back its writes in order). Only the LSP bridge waits, at its end:
+   * the other writers pay only the count for it, not a promise per write.
+   */
+  #waiting: Array<{ readonly upTo: number; readonly resolve: () => void }> = [];
 
   /**
    * `dispatched` hears of each message once it is on the stream, or dropped because the stream
@@ -66,10 +73,14 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
         stream.uncork();
       });
     }
+    const number = ++this.#written;
     const sent = new Promise<void>((resolve, reject) => {
-      stream.write(frame, (error) => (error ? reject(error) : resolve()));
+      stream.write(frame, (error) => {
+        if (error) reject(error);
+        else resolve();
+        this.#settle(number);
+      });
     });
-    this.#lastWrite = sent.then(ignore, ignore);
     this.#dispatched?.(message);
     return sent;
   }
@@ -79,15 +90,22 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
    * (the reader went away). A process that exits sooner loses what its streams still hold.
    */
   flushed(): Promise<void> {
-    return this.#lastWrite;
+    if (this.#settled === this.#written) return Promise.resolve();
+    return new Promise((resolve) => this.#waiting.push({ upTo: this.#written, resolve }));
+  }
+
+  /** Frame `number`'s write called back: the waits for it, or for an earlier frame, are over. */
+  #settle(number: number): void {
+    this.#settled = number;
+    while (this.#waiting.length > 0 && this.#waiting[0]!.upTo <= number) {
+      this.#waiting.shift()!.resolve();
+    }
   }
 
   end(): void {
     this.#stream.end();
   }
 }
-
-const ignore = () => {};
 
 // JSON-RPC's "Internal error".
 const INTERNAL_ERROR = -32603;

@@ -2,8 +2,10 @@
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FrameWriter } from '../../src/ipc/frame-writer.js';
 import { createRpcConnection } from '../../src/ipc/rpc-connection.js';
 import { tempDir } from '../helpers/env.js';
+import { within } from '../helpers/within.js';
 
 const open: net.Server[] = [];
 afterEach(() => {
@@ -216,5 +218,95 @@ describe('writing frames', () => {
     await expect(asking.sendRequest('test/small')).resolves.toEqual({ ok: true });
     asking.dispose();
     socket.end();
+  });
+
+  // The LSP bridge exits once `flushed()` settles: what its output still holds would be lost.
+  describe('flushed()', () => {
+    /** A writer on a socket whose peer reads only when `read` is called. */
+    async function slowPeer() {
+      const address = path.join(tempDir(), 'sock');
+      const server = net.createServer();
+      open.push(server);
+      await new Promise<void>((resolve) => server.listen(address, resolve));
+      const peer = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+      const socket = net.connect(address);
+      socket.on('error', () => {});
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const reader = await peer;
+      reader.pause();
+      let received = 0;
+      /** Read until `bytes` have arrived in all, then stop reading again. */
+      const read = (bytes: number) => {
+        reader.on('data', (chunk) => {
+          received += chunk.length;
+          if (received >= bytes) reader.pause();
+        });
+        reader.resume();
+      };
+      return { socket, writer: new FrameWriter(socket, Number.POSITIVE_INFINITY), read };
+    }
+
+    /** Write `count` messages of about 1 MiB each: what became of each, and their frames' bytes. */
+    function write(writer: FrameWriter, count: number) {
+      const outcomes: Array<'pending' | 'sent' | 'dropped'> = [];
+      let bytes = 0;
+      for (let i = 0; i < count; i++) {
+        const params = { s: 'x'.repeat(2 ** 20) };
+        const message = { jsonrpc: '2.0' as const, method: 'test/big', params };
+        bytes += frame(message).length;
+        outcomes.push('pending');
+        writer.write(message).then(
+          () => {
+            outcomes[i] = 'sent';
+          },
+          () => {
+            outcomes[i] = 'dropped';
+          },
+        );
+      }
+      return { outcomes, bytes };
+    }
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('settles at once when no write is pending', async () => {
+      const { socket, writer } = await slowPeer();
+      expect(await within(writer.flushed(), 1000, 'pending')).toBeUndefined();
+      await writer.write(note(1));
+      expect(await within(writer.flushed(), 1000, 'pending')).toBeUndefined();
+      socket.destroy();
+    });
+
+    it('waits for every write made before it, not for those made after', async () => {
+      const { socket, writer, read } = await slowPeer();
+      // Far more than the socket's buffers hold: none of it can leave until the peer reads.
+      const before = write(writer, 4);
+      let flushed = false;
+      const waiting = writer.flushed().then(() => (flushed = true));
+      // Written in a later turn, so in another system call than those before.
+      await nextTurn();
+      const after = write(writer, 16);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(flushed).toBe(false);
+      read(before.bytes);
+      expect(await within(waiting, 5000, 'pending')).toBe(true);
+      expect(before.outcomes).toEqual(['sent', 'sent', 'sent', 'sent']);
+      // The peer stopped reading: most of what came after is still waiting to be sent.
+      expect(after.outcomes.at(-1)).toBe('pending');
+      socket.destroy();
+    });
+
+    it('settles when the writes it waits for are dropped because the stream closed', async () => {
+      const { socket, writer } = await slowPeer();
+      write(writer, 4);
+      // Behind those, in the stream's own buffer: dropped when it is destroyed.
+      await nextTurn();
+      const queued = write(writer, 2);
+      const waiting = writer.flushed();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(queued.outcomes).toEqual(['pending', 'pending']);
+      socket.destroy();
+      expect(await within(waiting, 5000, 'pending')).toBeUndefined();
+      expect(queued.outcomes).toEqual(['dropped', 'dropped']);
+    });
   });
 });
