@@ -64,9 +64,14 @@ export function downloadsRoot(paths: LauncherPaths): string {
   return path.join(paths.cache, 'downloads');
 }
 
+// The most of the URL's file name an archive's name keeps: with the checksum before it and a
+// partial download's suffixes after it, far below the 255 bytes a file name may have.
+const MAX_NAME_FROM_URL = 100;
+
 /**
  * The verified archive of an artifact: named by its checksum (so a re-published build is a new
- * file) and the URL's file name (so a person browsing the cache knows what it is).
+ * file) and the URL's file name (so a person browsing the cache knows what it is). A long file
+ * name keeps its beginning and its end (the platform and the extension), joined by `_`.
  */
 export function archiveFile(
   paths: LauncherPaths,
@@ -74,7 +79,11 @@ export function archiveFile(
   sha256: string,
   url: URL,
 ): string {
-  const base = path.posix.basename(url.pathname).replace(/[^A-Za-z0-9._-]/g, '_') || 'archive';
+  let base = path.posix.basename(url.pathname).replace(/[^A-Za-z0-9._-]/g, '_') || 'archive';
+  if (base.length > MAX_NAME_FROM_URL) {
+    const half = MAX_NAME_FROM_URL / 2;
+    base = `${base.slice(0, half)}_${base.slice(-(half - 1))}`;
+  }
   return path.join(downloadDir(paths, version), `${sha256.slice(0, 16)}-${base}`);
 }
 

@@ -66,6 +66,23 @@ describe('launcher install', () => {
     expect(readdirSync(versions).sort()).toEqual(['1.4.2']);
   });
 
+  // The cache names an archive after its URL's file name, and a partial download adds to that:
+  // a name near the file system's 255-byte limit must not make every install of it fail.
+  it('installs an archive whose URL file name is as long as a file name can be', async () => {
+    const archiveName = `mycc-1.4.2-${'x'.repeat(230)}.tar.gz`;
+    const { env, cwd, home, versions } = await setup({
+      versions: [{ version: '1.4.2', archiveName }],
+    });
+    const r = await launcher(['install', '1.4.2'], { env, cwd });
+    expect(r).toMatchObject({ code: 0, stderr: expect.stringContaining('downloading mycc 1.4.2') });
+    expect(existsSync(path.join(versions, '1.4.2', 'bin', 'mycc'))).toBe(true);
+    // Kept under a shorter name that still begins and ends as the URL's.
+    const [kept, ...others] = readdirSync(path.join(home, 'cache', 'downloads', '1.4.2'));
+    expect(others).toEqual([]);
+    expect(kept!.length).toBeLessThanOrEqual(120);
+    expect(kept).toMatch(/^[0-9a-f]{16}-mycc-1\.4\.2-x+_x+\.tar\.gz$/);
+  });
+
   it('installs the request in force here when none is given', async () => {
     const { env, cwd, versions } = await setup({
       versions: [{ version: '1.4.2' }, { version: '2.0.0' }],

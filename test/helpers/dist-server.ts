@@ -38,6 +38,8 @@ export interface DistVersionSpec {
   gzip?: boolean;
   /** Fields written over the generated artifact entry (a wrong sha256, a missing size…). */
   artifact?: Record<string, unknown>;
+  /** The archive's file name in its URL; default `<tool>-<version>-<os>-<arch>.tar.gz`. */
+  archiveName?: string;
 }
 
 export interface DistServerOptions {
@@ -177,7 +179,7 @@ export class DistServer {
     const archive = spec.archive ?? (gzip ? tarGz(entries) : tarBuffer(entries));
     const platforms = spec.platforms ?? [{ os: process.platform, arch: process.arch }];
     const artifacts = platforms.map(({ os, arch }) => {
-      const name = `archives/${this.tool}-${spec.version}-${os}-${arch}.${gzip ? 'tar.gz' : 'tar'}`;
+      const name = `archives/${spec.archiveName ?? `${this.tool}-${spec.version}-${os}-${arch}.${gzip ? 'tar.gz' : 'tar'}`}`;
       this.#files.set(`/${name}`, archive);
       this.#archives.set(`${spec.version}/${os}/${arch}`, `/${name}`);
       return {
