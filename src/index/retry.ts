@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   errnoCode,
-  fileSystemRefusal,
+  fileSystemProblem,
   isLauncherError,
   LauncherError,
   messageOf,
@@ -24,8 +24,9 @@ export function isRetryable(error: unknown): boolean {
   }
   if (error instanceof TooSlowError) return true;
   if (isLauncherError(error)) return false;
-  // The file system refusing a write (a full disk, permissions) will refuse it again.
-  if (fileSystemRefusal(error)) return false;
+  // The file system refusing a write (a full disk, permissions), or a path that cannot be what it
+  // must be (a file where the download's directory goes), will refuse it again.
+  if (fileSystemProblem(error)) return false;
   const name = (error as { name?: unknown } | null)?.name;
   if (name === 'AbortError') return false;
   const code = errnoCode(error) ?? '';
@@ -158,9 +159,10 @@ export async function withRetries<T>(
       return await attempt(n);
     } catch (error) {
       if (signal?.aborted || isLauncherError(error)) throw error;
-      // Writing what arrived was refused (a full disk, permissions): no network trouble at all.
-      const refusal = fileSystemRefusal(error);
-      if (refusal) throw refusal;
+      // Writing what arrived was refused (a full disk, permissions), or its path is wrong (a
+      // file where its directory goes): no network trouble at all.
+      const problem = fileSystemProblem(error);
+      if (problem) throw problem;
       if (n >= settings.retries || !isRetryable(error)) {
         const tries = n > 0 ? ` (after ${n + 1} attempts)` : '';
         throw new LauncherError(

@@ -1,7 +1,10 @@
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LauncherError } from '../../src/errors.js';
 import { HttpStatusError } from '../../src/index/http-settings.js';
 import { isRetryable, withRetries } from '../../src/index/retry.js';
+import { tempDir } from '../helpers/env.js';
 
 const withCode = (code: string) => Object.assign(new Error(code), { code });
 
@@ -66,4 +69,55 @@ describe('the hint of a final network failure', () => {
     for (const status of [401, 403, 407, 429, 503])
       expect(await answered(status)).not.toBe('Check the URL.');
   });
+});
+
+// What the file system throws while a download is written (its directory replaced by a file, a
+// link loop put in its way): real errors, not the network's, whose retries could not help.
+function fileSystemErrors(): Array<[string, string, unknown]> {
+  const dir = tempDir();
+  const file = path.join(dir, 'a-file');
+  writeFileSync(file, '');
+  const loop = path.join(dir, 'loop');
+  symlinkSync(loop, loop);
+  const thrown = (read: () => unknown) => {
+    try {
+      read();
+    } catch (error) {
+      return error;
+    }
+    throw new Error('expected the read to fail');
+  };
+  return [
+    ['ENOTDIR', path.join(file, 'x'), thrown(() => readFileSync(path.join(file, 'x')))],
+    ['ELOOP', loop, thrown(() => readFileSync(loop))],
+    ['EISDIR', dir, thrown(() => writeFileSync(dir, ''))],
+  ];
+}
+
+describe('a file system error during a download', () => {
+  it.each(fileSystemErrors())(
+    '(%s) is not retried, and is told as one naming %s',
+    async (code, file, error) => {
+      expect(isRetryable(error)).toBe(false);
+      let attempts = 0;
+      const failure = await withRetries(
+        'mycc 1.0.0',
+        () => {
+          attempts++;
+          return Promise.reject(error);
+        },
+        {
+          settings: { retries: 3, retryDelayMs: 0 } as Parameters<
+            typeof withRetries
+          >[2]['settings'],
+        },
+      ).catch((e: unknown) => e as LauncherError);
+      expect(attempts).toBe(1);
+      expect(failure).toMatchObject({
+        code: 'E_IO',
+        message: expect.stringContaining(`cannot use ${file} (`),
+      });
+      expect((failure as { cause?: { code?: string } }).cause?.code).toBe(code);
+    },
+  );
 });
