@@ -19,8 +19,9 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
   #settled = 0;
   /**
    * The `flushed()` calls still waiting, each for the frame that was the last written when it
-   * was made (a stream calls back its writes in order). Only the LSP bridge waits, at its end:
-   * the other writers pay only the count for it, not a promise per write.
+   * was made (a stream calls back its writes in order, but for one after end(): see #settle).
+   * Only the LSP bridge waits, at its end: the other writers pay only the count for it, not a
+   * promise per write.
    */
   #waiting: Array<{ readonly upTo: number; readonly resolve: () => void }> = [];
 
@@ -96,7 +97,8 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
 
   /** Frame `number`'s write called back: the waits for it, or for an earlier frame, are over. */
   #settle(number: number): void {
-    this.#settled = number;
+    // Out of order at times (a write after end() is called back at once): never backwards.
+    this.#settled = Math.max(this.#settled, number);
     while (this.#waiting.length > 0 && this.#waiting[0]!.upTo <= number) {
       this.#waiting.shift()!.resolve();
     }

@@ -1,7 +1,7 @@
 // The framing over a real socket: odd chunking, the size limit, and malformed input.
 import net from 'node:net';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FrameWriter } from '../../src/ipc/frame-writer.js';
 import { createRpcConnection } from '../../src/ipc/rpc-connection.js';
 import { tempDir } from '../helpers/env.js';
@@ -307,6 +307,23 @@ describe('writing frames', () => {
       socket.destroy();
       expect(await within(waiting, 5000, 'pending')).toBeUndefined();
       expect(queued.outcomes).toEqual(['dropped', 'dropped']);
+    });
+
+    // A write after end() is called back at once with an error, before the writes still on
+    // their way (the error then destroys the socket, which calls those back): the callbacks
+    // come out of order, and none may be taken for the last.
+    it('settles once every write is called back, in whatever order', async () => {
+      const { writer } = await slowPeer();
+      // More than the socket's buffers hold: these are still on their way at the end().
+      const before = write(writer, 16);
+      await nextTurn();
+      writer.end();
+      const late = write(writer, 1);
+      await vi.waitFor(() =>
+        expect([...before.outcomes, ...late.outcomes].includes('pending')).toBe(false),
+      );
+      expect(late.outcomes).toEqual(['dropped']);
+      expect(await within(writer.flushed(), 1000, 'pending')).toBeUndefined();
     });
   });
 });
