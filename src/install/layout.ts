@@ -64,14 +64,17 @@ export function downloadsRoot(paths: LauncherPaths): string {
   return path.join(paths.cache, 'downloads');
 }
 
-// The most of the URL's file name an archive's name keeps: with the checksum before it and a
-// partial download's suffixes after it, far below the 255 bytes a file name may have.
-const MAX_NAME_FROM_URL = 100;
+// The most of the URL's file name an archive's name keeps: with the checksum's 17 characters
+// before it and a partial download's longest suffix (`.part.own.part`) after it, the 255 bytes
+// a file name may have. Only names that could not be used at all are shortened: an archive
+// cached under a long name by an earlier launcher is still found.
+const MAX_NAME_FROM_URL = 255 - 17 - '.part.own.part'.length;
 
 /**
  * The verified archive of an artifact: named by its checksum (so a re-published build is a new
- * file) and the URL's file name (so a person browsing the cache knows what it is). A long file
- * name keeps its beginning and its end (the platform and the extension), joined by `_`.
+ * file) and the URL's (percent-encoded) file name (so a person browsing the cache knows what it
+ * is). A name too long for that keeps its beginning and its end (the platform and the
+ * extension), joined by `_`.
  */
 export function archiveFile(
   paths: LauncherPaths,
@@ -81,8 +84,8 @@ export function archiveFile(
 ): string {
   let base = path.posix.basename(url.pathname).replace(/[^A-Za-z0-9._-]/g, '_') || 'archive';
   if (base.length > MAX_NAME_FROM_URL) {
-    const half = MAX_NAME_FROM_URL / 2;
-    base = `${base.slice(0, half)}_${base.slice(-(half - 1))}`;
+    const head = Math.ceil(MAX_NAME_FROM_URL / 2);
+    base = `${base.slice(0, head)}_${base.slice(-(MAX_NAME_FROM_URL - head - 1))}`;
   }
   return path.join(downloadDir(paths, version), `${sha256.slice(0, 16)}-${base}`);
 }

@@ -67,20 +67,34 @@ describe('launcher install', () => {
   });
 
   // The cache names an archive after its URL's file name, and a partial download adds to that:
-  // a name near the file system's 255-byte limit must not make every install of it fail.
+  // a name near the file system's 255-byte limit must not make every install of it fail, and
+  // one that fits stays whole (an archive cached under it before is found again).
   it('installs an archive whose URL file name is as long as a file name can be', async () => {
-    const archiveName = `mycc-1.4.2-${'x'.repeat(230)}.tar.gz`;
+    const longest = `mycc-1.4.2-${'x'.repeat(230)}.tar.gz`;
+    const fits = `mycc-1.5.0-${'y'.repeat(206)}.tar.gz`;
     const { env, cwd, home, versions } = await setup({
-      versions: [{ version: '1.4.2', archiveName }],
+      versions: [
+        { version: '1.4.2', archiveName: longest },
+        { version: '1.5.0', archiveName: fits },
+      ],
     });
-    const r = await launcher(['install', '1.4.2'], { env, cwd });
-    expect(r).toMatchObject({ code: 0, stderr: expect.stringContaining('downloading mycc 1.4.2') });
-    expect(existsSync(path.join(versions, '1.4.2', 'bin', 'mycc'))).toBe(true);
-    // Kept under a shorter name that still begins and ends as the URL's.
-    const [kept, ...others] = readdirSync(path.join(home, 'cache', 'downloads', '1.4.2'));
+    const kept = (version: string) => readdirSync(path.join(home, 'cache', 'downloads', version));
+    for (const version of ['1.4.2', '1.5.0']) {
+      const r = await launcher(['install', version], { env, cwd });
+      expect(r).toMatchObject({
+        code: 0,
+        stderr: expect.stringContaining(`downloading mycc ${version}`),
+      });
+      expect(existsSync(path.join(versions, version, 'bin', 'mycc'))).toBe(true);
+    }
+    // Kept under a name that begins and ends as the URL's, short enough for a partial's suffixes.
+    const [shortened, ...others] = kept('1.4.2');
     expect(others).toEqual([]);
-    expect(kept!.length).toBeLessThanOrEqual(120);
-    expect(kept).toMatch(/^[0-9a-f]{16}-mycc-1\.4\.2-x+_x+\.tar\.gz$/);
+    expect(shortened!.length).toBe(255 - '.part.own.part'.length);
+    expect(shortened).toMatch(/^[0-9a-f]{16}-mycc-1\.4\.2-x+_x+\.tar\.gz$/);
+    expect(kept('1.5.0')).toEqual([
+      expect.stringMatching(new RegExp(`^[0-9a-f]{16}-${fits.replaceAll('.', '\\.')}$`)),
+    ]);
   });
 
   it('installs the request in force here when none is given', async () => {
