@@ -46,13 +46,13 @@ export class SessionRegistration {
       tool: facts.tool ?? facts.bin,
       version: keptVersion(facts.version, supervisor.snapshot().hello?.version),
       // Tried again at the next change, so a failing disk would say it at every change: the
-      // first failure is told, with what `launcher diagnostics` shows meanwhile.
+      // first failure is told.
       onError: (error) => {
         if (this.#liveProblem !== undefined) return;
         this.#liveProblem = problemText(error);
         this.log(
           'launcher: warning: the diagnostics of this run cannot be kept for now ' +
-            '(`launcher diagnostics` shows older ones; trying again at the next change): ' +
+            '(launcher tries again at their next change): ' +
             this.#liveProblem,
         );
       },

@@ -208,7 +208,7 @@ describe('launcher diagnostics', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(
       new RegExp(
-        '^launcher: warning: the diagnostics of this run cannot be kept for now \\(`launcher diagnostics` shows older ones; trying again at the next change\\): ' +
+        '^launcher: warning: the diagnostics of this run cannot be kept for now \\(launcher tries again at their next change\\): ' +
           `cannot use ${kept} \\(rename\\): it is a directory\\. Move that directory away`,
       ),
     );

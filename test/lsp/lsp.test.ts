@@ -334,7 +334,7 @@ describe('launcher lsp --start', () => {
     expect(await lsp.shutDown()).toBe(0);
     // Said when the first write failed, and in short at the end, for the same reason.
     expect(lsp.stderr()).toContain(
-      '(`launcher diagnostics` shows older ones; trying again at the next change): ' +
+      '(launcher tries again at their next change): ' +
         `cannot use ${kept} (rename): it is a directory.`,
     );
     expect(lsp.stderr()).toContain(
