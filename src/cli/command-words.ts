@@ -37,35 +37,34 @@ export const ALIASES: Readonly<Record<string, string>> = { ls: 'list' };
  * `help` is a command word like the others wherever one goes (see commandPlace): after `--`
  * (`-- help list`) and after launcher's options (`--json help list`), which stay before the
  * command as they were (`--json list --help`). The `--` goes: `--help` after it would be a word.
- * A `--` right after `help` ends its options, as after any command: `help -- list`.
- *
- * The general help is also what options without a command get when `--help` or `-h` is among
- * them (`--json --help`, `--json help`): they have no command to go with, and the help says what
- * they could have gone with.
+ * A `--` right after `help` ends its options, as after any command: `help -- list`. And
+ * `--help` (or `-h`) among launcher's options before a command's word is `help` with that word
+ * (`--json --help list`, as `--json help list`). Options with no command's word stay refused as
+ * they are, `--help` among them or not (`--json --help`, as `--frob --help`): main.ts says that
+ * options go with a command.
  */
 export function helpAsFlag(argv: string[]): string[] {
   const at = commandPlace(argv);
-  if (at === undefined) return asksForHelp(argv) ? ['--help'] : argv;
-  if (argv[at] !== 'help') return argv;
-  const options = argv.slice(0, argv[at - 1] === '--' ? at - 1 : at);
+  if (at === undefined) return argv;
+  // Launcher's options before the command's word, and those of them not asking for help.
+  const before = argv.slice(0, argv[at - 1] === '--' ? at - 1 : at);
+  const options = before.filter((word) => !HELP_FLAGS.has(word));
+  if (argv[at] !== 'help') {
+    const asked = options.length < before.length;
+    return asked && commandWord(argv[at]) !== undefined ? [...options, argv[at]!, '--help'] : argv;
+  }
   const topicAt = argv[at + 1] === '--' ? at + 2 : at + 1;
   const topic = argv[topicAt];
-  if (topic === undefined || GENERAL_HELP.has(topic)) return ['--help'];
+  if (topic === undefined || GENERAL_HELP.has(topic)) return [...options, '--help'];
   // A word that is no command is refused by main.ts as the word after `help`.
   if (commandWord(topic) === undefined) return [...argv.slice(0, at + 1), ...argv.slice(topicAt)];
   return [...options, topic, '--help'];
 }
 
-// What `launcher help <word>` answers with the general help.
-const GENERAL_HELP: ReadonlySet<string> = new Set(['help', '--help', '-h']);
-
-// Options alone (`at`: no command's word among them) of which one asks for the help.
-function asksForHelp(argv: readonly string[]): boolean {
-  const end = argv.indexOf('--');
-  return argv
-    .slice(0, end < 0 ? argv.length : end)
-    .some((word) => word === '--help' || word === '-h');
-}
+// Launcher's options that ask for its help; and what `launcher help <word>` answers with the
+// general help.
+const HELP_FLAGS: ReadonlySet<string> = new Set(['--help', '-h']);
+const GENERAL_HELP: ReadonlySet<string> = new Set(['help', ...HELP_FLAGS]);
 
 /**
  * Where the command's name is in `argv`: the first word that is no option (launcher itself takes

@@ -1184,6 +1184,7 @@ describe('the command line itself', () => {
   const TAKEN = `after "--", a word is taken as a command's name, even one that begins with "-"`;
   const GENERAL_HELP = `launcher - ${VERSION}`;
   const LIST_HELP = 'List the installed versions';
+  const NO_COMMAND = 'is no option of launcher itself, and no command came with it';
   it.each([
     ['--', 2, '', 'launcher: a command is missing after "--"'],
     ['-- --json', 2, '', `launcher: there is no command "--json": ${TAKEN}`],
@@ -1218,16 +1219,19 @@ describe('the command line itself', () => {
     ['help -- --help', 0, GENERAL_HELP, ''],
     ['help -- nope', 2, '', 'launcher: there is no command "nope"'],
     ['help -- -- list', 2, '', 'launcher: there is no command "--"'],
-    // Options without a command, one of them asking for help: the general help.
-    ['--json help', 0, GENERAL_HELP, ''],
-    ['--json --help', 0, GENERAL_HELP, ''],
-    ['--json -h', 0, GENERAL_HELP, ''],
-    [
-      '--json',
-      2,
-      '',
-      'launcher: "--json" is no option of launcher itself, and no command came with it',
-    ],
+    // --help among launcher's options before a command's word: that command's help.
+    ['--json --help list', 0, LIST_HELP, ''],
+    ['-h ls', 0, LIST_HELP, ''],
+    ['--help -- list', 0, LIST_HELP, ''],
+    ['-h help list', 0, LIST_HELP, ''],
+    ['--help help', 0, GENERAL_HELP, ''],
+    ['--frob --help list', 2, '', 'launcher: unsupported option name ("--frob")'],
+    // Options without a command stay refused, one of them asking for help or not.
+    ['--json', 2, '', `launcher: "--json" ${NO_COMMAND}`],
+    ['--json help', 2, '', `launcher: "--json" ${NO_COMMAND}`],
+    ['--json --help', 2, '', `launcher: "--json" ${NO_COMMAND}`],
+    ['--json -h', 2, '', `launcher: "--json" ${NO_COMMAND}`],
+    ['--frob --help', 2, '', `launcher: "--frob" ${NO_COMMAND}`],
   ])('answers `launcher %s` with exit %i', async (words, code, stdout, stderr) => {
     const { env, dir } = project();
     const r = await launcher(words.split(' '), { env, cwd: dir });
