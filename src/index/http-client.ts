@@ -6,7 +6,7 @@ import { errnoCode, LauncherError } from '../errors.js';
 import { TIMED_OUT, within } from '../util/within.js';
 import { checkUrlAllowed, isLoopbackHost } from './dist-url.js';
 import { type HttpSettings, httpSettings } from './http-settings.js';
-import { pacedBody, type ResponseBody } from './paced-body.js';
+import { discardBody, pacedBody, type ResponseBody } from './paced-body.js';
 import { redactUrl, splitCredentials, withOriginCredentials } from './url-secrets.js';
 
 // Re-exported for callers that build a client with adjusted settings (doctor).
@@ -61,7 +61,7 @@ export class HttpClient {
         const body = pacedBody(res.body, pace);
         return { url: current, status: res.statusCode, headers: res.headers, body };
       }
-      await res.body.dump();
+      await discardBody(res.body);
       // A relative Location keeps the credentials of `current` (an absolute one has none of
       // them); a hop back to the origin asked for, after one elsewhere, gets them again.
       const next = withOriginCredentials(new URL(location, current), url);

@@ -22,7 +22,24 @@ export class TooSlowError extends Error {
 }
 
 /** A response body: a stream, and a way to discard it that may keep the connection. */
-export type ResponseBody = Readable & { dump(): Promise<unknown> };
+export type ResponseBody = Readable & {
+  dump(options?: { signal?: AbortSignal }): Promise<unknown>;
+};
+
+/**
+ * How long the rest of a body nobody wants (an error page, a redirect's) may take to be read away,
+ * which keeps its connection for the next request, before the connection is closed instead.
+ */
+const DISCARD_MS = 1000;
+
+/**
+ * Discard `raw`, undici's body: read away (up to undici's limit of 128 KiB) for DISCARD_MS at
+ * most, then closed. Never waits longer, nor throws: a server trickling its error page would
+ * otherwise hold the attempt, and its retries, for as long as it trickles.
+ */
+export async function discardBody(raw: ResponseBody): Promise<void> {
+  await raw.dump({ signal: AbortSignal.timeout(DISCARD_MS) }).catch(() => {});
+}
 
 /** `raw`, failing with TooSlowError when it falls behind `pace` (see PacedBody). */
 export function pacedBody(raw: ResponseBody, pace: BodyPace): ResponseBody {
@@ -34,7 +51,7 @@ const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 /**
  * The speed is checked at each chunk: a body that goes silent instead is ended by undici's
  * bodyTimeout, so no timer is needed. The clock starts at the first read, and `dump()` before it
- * is undici's own, which keeps the connection for the next request when the rest is short.
+ * is discardBody's, which keeps the connection for the next request when the rest comes soon.
  * Destroyed before it is read, it destroys the raw body, which closes the connection.
  */
 class PacedBody extends Transform {
@@ -79,7 +96,7 @@ class PacedBody extends Transform {
     const handedOver = this.#handedOver;
     this.#handedOver = true;
     this.destroy();
-    if (!handedOver) await this.#raw.dump();
+    if (!handedOver) await discardBody(this.#raw);
   }
 
   #check(bytes: number): TooSlowError | undefined {

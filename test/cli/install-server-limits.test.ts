@@ -73,6 +73,27 @@ describe('an index that arrives too slowly', () => {
   });
 });
 
+// The body of an answer launcher does not take (an error to retry, a redirect) is read away to
+// keep the connection, but not for long: a server that trickles it would hold every attempt.
+describe('an answer whose body nobody wants, trickled', () => {
+  // 23 bytes, one every 500 ms: 11 s an answer if its body were awaited.
+  const trickled = { trickle: { bytes: 1, everyMs: 500 } };
+
+  it.each([
+    ['a 500 to retry', { status: 500, ...trickled }],
+    ['a redirect', { status: 302, headers: { location: '/index.json' }, ...trickled }],
+  ])('does not hold list-remote: %s', async (_name, misbehaviour) => {
+    const { server, env, cwd } = await setup(BIG, { LAUNCHER_HTTP_RETRIES: '2' });
+    server.misbehave('/index.json', misbehaviour, misbehaviour);
+    const started = Date.now();
+    const r = await launcher(['list-remote'], { env, cwd, timeout: 60_000 });
+    expect(r).toMatchObject({ code: 0, stdout: expect.stringContaining('1.0.0') });
+    expect(server.count('/index.json')).toBe(3);
+    // Two bodies of about a second each at most, and the rest of a CLI run.
+    expect(Date.now() - started).toBeLessThan(8000);
+  });
+});
+
 describe('an archive that arrives too slowly', () => {
   it('fails the install with exit 5 after its retries, keeping only the resumable partial', async () => {
     const { server, env, cwd, versions, downloads } = await setup(undefined, {
