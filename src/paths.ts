@@ -2,6 +2,8 @@
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import envPaths from 'env-paths';
+import { LauncherError } from './errors.js';
+import { quoted } from './util/printable.js';
 
 /** The directories of spec §1, resolved once for an environment. */
 export interface LauncherPaths {
@@ -21,10 +23,16 @@ export interface LauncherPaths {
   readonly state: string;
 }
 
-/** Resolve the layout for an environment (`process.env` by default). */
+/**
+ * Resolve the layout for an environment (`process.env` by default). Every directory must be
+ * absolute: a relative one (`LAUNCHER_HOME=~/x` in a file no shell expands, an empty HOME)
+ * would move with the directory launcher runs from, so it is refused (exit 2) naming the
+ * variable.
+ */
 export function launcherPaths(env: NodeJS.ProcessEnv = process.env): LauncherPaths {
-  const home = env.LAUNCHER_HOME ? path.resolve(env.LAUNCHER_HOME) : undefined;
+  const home = env.LAUNCHER_HOME || undefined;
   if (home) {
+    if (!path.isAbsolute(home)) throw notAbsolute('LAUNCHER_HOME', home);
     const config = path.join(home, 'config');
     return {
       home,
@@ -38,6 +46,7 @@ export function launcherPaths(env: NodeJS.ProcessEnv = process.env): LauncherPat
     };
   }
   const platform = envPaths('launcher', { suffix: '' });
+  checkPlatformDirs(platform);
   return {
     home: undefined,
     versions: path.join(platform.data, 'versions'),
@@ -48,6 +57,46 @@ export function launcherPaths(env: NodeJS.ProcessEnv = process.env): LauncherPat
     globalVersionFile: path.join(platform.config, 'version'),
     state: runtimeStateDir(env) ?? platform.log,
   };
+}
+
+// The variable each of env-paths' directories comes from on Linux when it is set (env-paths
+// reads process.env itself); otherwise it is built from the home directory.
+const XDG_OF = {
+  data: 'XDG_DATA_HOME',
+  config: 'XDG_CONFIG_HOME',
+  cache: 'XDG_CACHE_HOME',
+  log: 'XDG_STATE_HOME',
+} as const;
+
+function checkPlatformDirs(platform: Record<keyof typeof XDG_OF, string>): void {
+  for (const [kind, variable] of Object.entries(XDG_OF) as [keyof typeof XDG_OF, string][]) {
+    if (path.isAbsolute(platform[kind])) continue;
+    const value = process.env[variable];
+    if (value && !path.isAbsolute(value)) throw notAbsolute(variable, value);
+    throw new LauncherError(
+      'E_BAD_CONFIG',
+      process.env.HOME
+        ? `HOME is ${quoted(process.env.HOME)}, which is not an absolute path`
+        : 'your home directory is unknown: HOME is empty',
+      {
+        hint: 'Set HOME to your home directory, or LAUNCHER_HOME to the full path of a directory for launcher.',
+      },
+    );
+  }
+}
+
+// A setting that must be a full path and is not.
+function notAbsolute(variable: string, value: string): LauncherError {
+  const tilde = value.startsWith('~')
+    ? 'The shell does not expand "~" inside quotes, nor do most service and CI files: '
+    : 'A relative one would change with the directory launcher runs from: ';
+  const example =
+    variable === 'LAUNCHER_HOME' ? ', as in LAUNCHER_HOME="$HOME/.launcher"' : ', or unset it';
+  return new LauncherError(
+    'E_BAD_CONFIG',
+    `${variable} is ${quoted(value)}, which is not an absolute path`,
+    { hint: `${tilde}set ${variable} to a full path${example}.` },
+  );
 }
 
 // $XDG_RUNTIME_DIR is the best home for sockets (short, private, cleaned at logout), but only

@@ -1,0 +1,81 @@
+// Every directory launcher uses must be a full path: a relative one (a "~" no shell expanded, an
+// empty HOME) would put a home in whatever directory launcher runs from, and another in the
+// next. Refused with exit 2 naming the variable; nothing is written where launcher ran.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { launcher } from '../helpers/cli.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+
+/** No LAUNCHER_HOME and no XDG base directories: the platform directories under `home`. */
+function platformEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return cleanEnv({
+    LAUNCHER_HOME: '',
+    HOME: home,
+    XDG_DATA_HOME: '',
+    XDG_CONFIG_HOME: '',
+    XDG_CACHE_HOME: '',
+    XDG_STATE_HOME: '',
+    ...extra,
+  });
+}
+
+describe('a home directory that is not a full path', () => {
+  it.each([
+    [
+      'LAUNCHER_HOME with a "~" no shell expanded',
+      { LAUNCHER_HOME: '~/.launcher' },
+      'launcher: LAUNCHER_HOME is "~/.launcher", which is not an absolute path',
+      'The shell does not expand "~" inside quotes',
+    ],
+    [
+      'a relative LAUNCHER_HOME',
+      { LAUNCHER_HOME: 'launcher-home' },
+      'launcher: LAUNCHER_HOME is "launcher-home", which is not an absolute path',
+      'A relative one would change with the directory launcher runs from',
+    ],
+    [
+      'an empty HOME',
+      { HOME: '' },
+      'launcher: your home directory is unknown: HOME is empty',
+      'Set HOME to your home directory, or LAUNCHER_HOME',
+    ],
+    [
+      'a relative HOME',
+      { HOME: 'me' },
+      'launcher: HOME is "me", which is not an absolute path',
+      'Set HOME to your home directory, or LAUNCHER_HOME',
+    ],
+    [
+      'an XDG_DATA_HOME with a "~"',
+      { XDG_DATA_HOME: '~/.local/share' },
+      'launcher: XDG_DATA_HOME is "~/.local/share", which is not an absolute path',
+      'set XDG_DATA_HOME to a full path, or unset it',
+    ],
+    [
+      'a relative XDG_CACHE_HOME',
+      { XDG_CACHE_HOME: 'cache' },
+      'launcher: XDG_CACHE_HOME is "cache", which is not an absolute path',
+      'set XDG_CACHE_HOME to a full path, or unset it',
+    ],
+  ])('is refused: %s', async (_name, extra, message, fix) => {
+    const cwd = tempDir('launcher-project-');
+    const env = platformEnv(tempDir('launcher-user-'), extra);
+    for (const args of [['list'], ['install', '1.4.2'], ['local', '1.4']]) {
+      const r = await launcher(args, { env, cwd });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.split('\n')[0]).toBe(message);
+      expect(r.stderr).toContain(fix);
+    }
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('uses the platform directories under a full HOME', async () => {
+    const home = tempDir('launcher-user-');
+    const cwd = tempDir('launcher-project-');
+    const env = platformEnv(home);
+    expect(await launcher(['global', '1.4'], { env, cwd })).toMatchObject({ code: 0 });
+    expect(readdirSync(path.join(home, '.config', 'launcher'))).toContain('version');
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+});
