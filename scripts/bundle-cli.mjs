@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import {
   cjs,
+  lazyEnvPaths,
   lazySemver,
   librariesFrom,
   moduleUrl,
@@ -25,7 +26,7 @@ await build({
   entryPoints: [path.join(root, 'src/cli/main.ts')],
   outfile: path.join(outdir, 'cli.cjs'),
   sourcemap: 'linked',
-  plugins: [librariesFrom('../lib'), lazySemver, processGlobal],
+  plugins: [librariesFrom('../lib'), lazyEnvPaths, lazySemver, processGlobal],
   ...moduleUrl(),
 });
 stampBuildId(path.join(outdir, 'cli.cjs'));
@@ -35,6 +36,6 @@ await build({
   ...cjs,
   entryPoints: [path.join(root, 'src/cli/start.ts')],
   outfile: path.join(outdir, 'start.cjs'),
-  plugins: [processGlobal],
+  plugins: [lazyEnvPaths, processGlobal],
   ...moduleUrl(),
 });

@@ -124,6 +124,27 @@ export function librariesFrom(dir) {
   };
 }
 
+// env-paths reads the home directory once, when its module is first run: run when a bundle
+// loads (or while the snapshot is built, which would keep the build's home for every later
+// call), it would fail every command where the home directory is unknown (no HOME, and none
+// for the user in the system's database), LAUNCHER_HOME set or not. It runs on first use
+// instead: only when LAUNCHER_HOME is unset, and src/paths.ts then says what is wrong.
+export const lazyEnvPaths = {
+  name: 'lazy-env-paths',
+  setup(b) {
+    b.onResolve({ filter: /^env-paths$/ }, (args) =>
+      args.namespace === 'lazy-env-paths'
+        ? undefined
+        : { path: 'env-paths', namespace: 'lazy-env-paths' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-env-paths' }, () => ({
+      contents: "export default (...args) => require('env-paths').default(...args);\n",
+      resolveDir: root,
+      loader: 'js',
+    }));
+  },
+};
+
 /** Bundle `entry` into `outdir` (emptied first) as `main.mjs` plus chunks. */
 export async function bundle(entry, outdir, plugins = []) {
   rmSync(outdir, { recursive: true, force: true });
@@ -139,7 +160,7 @@ export async function bundle(entry, outdir, plugins = []) {
     minify: true,
     sourcemap: 'linked',
     chunkNames: 'chunks/[name]-[hash]',
-    plugins: [...plugins, lazySemver, processGlobal],
+    plugins: [...plugins, lazyEnvPaths, lazySemver, processGlobal],
     // Bundled CommonJS code (vscode-jsonrpc, undici, clipanion) require()s Node's built-in
     // modules. ESM has no require(): give it one that fetches built-ins directly, without loading
     // node:module and creating a resolver in every chunk as createRequire() did.

@@ -8,28 +8,10 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { cjs, librariesFrom, moduleUrl, processGlobal } from './bundle-options.mjs';
+import { cjs, lazyEnvPaths, librariesFrom, moduleUrl, processGlobal } from './bundle-options.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist/shim-snapshot');
-
-// env-paths reads the home directory once, when its module is first run. Run while the snapshot
-// is built, it would keep the build's home for every later call: it runs on first use instead.
-const lazyEnvPaths = {
-  name: 'lazy-env-paths',
-  setup(b) {
-    b.onResolve({ filter: /^env-paths$/ }, (args) =>
-      args.namespace === 'lazy-env-paths'
-        ? undefined
-        : { path: 'env-paths', namespace: 'lazy-env-paths' },
-    );
-    b.onLoad({ filter: /.*/, namespace: 'lazy-env-paths' }, () => ({
-      contents: "export default (...args) => require('env-paths').default(...args);\n",
-      resolveDir: root,
-      loader: 'js',
-    }));
-  },
-};
 
 rmSync(outdir, { recursive: true, force: true });
 await build({

@@ -2,7 +2,7 @@
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import envPaths from 'env-paths';
-import { LauncherError } from './errors.js';
+import { LauncherError, messageOf } from './errors.js';
 import { quoted } from './util/printable.js';
 
 /** The directories of spec §1, resolved once for an environment. */
@@ -45,7 +45,17 @@ export function launcherPaths(env: NodeJS.ProcessEnv = process.env): LauncherPat
       state: path.join(home, 'state'),
     };
   }
-  const platform = envPaths('launcher', { suffix: '' });
+  let platform: ReturnType<typeof envPaths>;
+  try {
+    platform = envPaths('launcher', { suffix: '' });
+  } catch (error) {
+    // env-paths asks Node for the home directory (in the bundles, when first used): with HOME
+    // unset, Node asks the system's user database, which may not know this user (a container
+    // run as an arbitrary uid).
+    throw homeUnknown(
+      `HOME is not set, and the system knows no home for this user (${messageOf(error)})`,
+    );
+  }
   checkPlatformDirs(platform);
   return {
     home: undefined,
@@ -73,16 +83,19 @@ function checkPlatformDirs(platform: Record<keyof typeof XDG_OF, string>): void 
     if (path.isAbsolute(platform[kind])) continue;
     const value = process.env[variable];
     if (value && !path.isAbsolute(value)) throw notAbsolute(variable, value);
-    throw new LauncherError(
-      'E_BAD_CONFIG',
+    throw homeUnknown(
       process.env.HOME
         ? `HOME is ${quoted(process.env.HOME)}, which is not an absolute path`
-        : 'your home directory is unknown: HOME is empty',
-      {
-        hint: 'Set HOME to your home directory, or LAUNCHER_HOME to the full path of a directory for launcher.',
-      },
+        : 'HOME is empty',
     );
   }
+}
+
+// No usable home directory: for launcher's own files, LAUNCHER_HOME does without one.
+function homeUnknown(reason: string): LauncherError {
+  return new LauncherError('E_BAD_CONFIG', `your home directory is unknown: ${reason}`, {
+    hint: 'Set HOME to your home directory, or LAUNCHER_HOME to the full path of a directory for launcher.',
+  });
 }
 
 // A setting that must be a full path and is not.

@@ -1,7 +1,7 @@
 // Every directory launcher uses must be a full path: a relative one (a "~" no shell expanded, an
 // empty HOME) would put a home in whatever directory launcher runs from, and another in the
 // next. Refused with exit 2 naming the variable; nothing is written where launcher ran.
-import { readdirSync } from 'node:fs';
+import { chmodSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launcher } from '../helpers/cli.js';
@@ -43,7 +43,7 @@ describe('a home directory that is not a full path', () => {
     [
       'a relative HOME',
       { HOME: 'me' },
-      'launcher: HOME is "me", which is not an absolute path',
+      'launcher: your home directory is unknown: HOME is "me", which is not an absolute path',
       'Set HOME to your home directory, or LAUNCHER_HOME',
     ],
     [
@@ -77,5 +77,47 @@ describe('a home directory that is not a full path', () => {
     expect(await launcher(['global', '1.4'], { env, cwd })).toMatchObject({ code: 0 });
     expect(readdirSync(path.join(home, '.config', 'launcher'))).toContain('version');
     expect(readdirSync(cwd)).toEqual([]);
+  });
+});
+
+// A container run as an arbitrary uid, with no HOME: the system's user database has no entry
+// for it, so Node cannot tell its home directory (it throws).
+describe('a user whose home directory is unknown', () => {
+  const UNKNOWN_UID = 12345;
+  /** Spawn options for that user, HOME unset, in directories opened to it. */
+  function asHomeless(extra: NodeJS.ProcessEnv) {
+    // Only root may run a process as another uid: without it this would prove nothing.
+    expect(
+      process.getuid?.(),
+      'needs root, to run launcher as a uid the system does not know',
+    ).toBe(0);
+    const cwd = tempDir('launcher-project-');
+    chmodSync(cwd, 0o777);
+    const env = cleanEnv(extra);
+    delete env.HOME;
+    return { env, cwd, uid: UNKNOWN_UID, gid: UNKNOWN_UID };
+  }
+
+  it('needs none when LAUNCHER_HOME is set', async () => {
+    const home = tempDir('launcher-home-');
+    chmodSync(home, 0o777);
+    const run = asHomeless({ LAUNCHER_HOME: home });
+    expect(await launcher(['list'], run)).toMatchObject({
+      code: 0,
+      stderr: expect.stringContaining('no versions installed yet'),
+    });
+    expect(await launcher(['global', '1.4'], run)).toMatchObject({ code: 0 });
+    expect(readdirSync(path.join(home, 'config'))).toContain('version');
+  });
+
+  it('is said to be unknown, with the fix, when LAUNCHER_HOME is not set', async () => {
+    const run = asHomeless({ LAUNCHER_HOME: '' });
+    const r = await launcher(['list'], run);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^launcher: your home directory is unknown: HOME is not set, and the system knows no home for this user \(.*uv_os_homedir/,
+    );
+    expect(r.stderr).toContain('Set HOME to your home directory, or LAUNCHER_HOME');
+    expect(readdirSync(run.cwd)).toEqual([]);
   });
 });
