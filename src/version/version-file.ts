@@ -3,6 +3,7 @@ import { readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { LauncherError } from '../errors.js';
 import { readSmallFile } from '../util/read-small-file.js';
+import { unsearchableDir } from '../util/unsearchable-dir.js';
 import { parseRequest, type Request } from './request.js';
 
 export const VERSION_FILE = '.tool-version';
@@ -87,6 +88,7 @@ export function readVersionFile(file: string): FileRequest | null {
     case 'empty':
       return null;
     case 'unreadable':
+      if (content.denied) refuseUnsearchableDir(file);
       throw new LauncherError(
         'E_VERSION_FILE',
         `cannot read the version file ${file}: ${content.reason}`,
@@ -115,6 +117,27 @@ function refuseDanglingLink(file: string): void {
     'E_VERSION_FILE',
     `cannot read the version file ${file}: it is a symbolic link to ${target}, which does not exist`,
     { hint: `Point ${file} at an existing version file, or remove it.` },
+  );
+}
+
+/**
+ * An open refused with EACCES means the file may not be read only when its directory can be
+ * searched. Otherwise nothing at all can be looked up there, whether a file is there or not: a
+ * directory on the way lacks the search permission, as for a shell left in a project under
+ * another user's private directory (a process stays in a directory it can no longer reach by its
+ * path). Whether a pin is there cannot be told, so the search stops, naming that directory.
+ */
+function refuseUnsearchableDir(file: string): void {
+  const dir = path.dirname(file);
+  const blocked = unsearchableDir(dir);
+  if (blocked === undefined) return;
+  const where = blocked === dir ? '' : ` (${blocked} may not be searched)`;
+  throw new LauncherError(
+    'E_VERSION_FILE',
+    `cannot look for ${path.basename(file)} in ${dir}: permission denied${where}`,
+    {
+      hint: `Make ${blocked} searchable for you (the x permission, which its owner can grant), or set LAUNCHER_VERSION to the version to use: no version file is looked for then.`,
+    },
   );
 }
 

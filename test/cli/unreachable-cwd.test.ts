@@ -1,0 +1,64 @@
+// A working directory the user is in but cannot reach by its path: a directory above it may not
+// be searched (a project under a private directory entered before its mode changed, or entered
+// by someone who could and then handed on). A shell enters it, closes the directory above, and
+// runs the launcher there.
+import { chmodSync, chownSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LAUNCHER_BIN, run } from '../helpers/cli.js';
+import { cleanEnv, tempDir } from '../helpers/env.js';
+import { asUserWithoutPrivileges } from '../helpers/other-user.js';
+
+/** `<base>/private/project`, where `private` will be closed (mode 000) once the shell is inside. */
+function world() {
+  const env = cleanEnv();
+  const home = env.LAUNCHER_HOME!;
+  const base = tempDir('launcher-project-');
+  const closed = path.join(base, 'private');
+  const project = path.join(closed, 'project');
+  mkdirSync(project, { recursive: true });
+  const user = asUserWithoutPrivileges(base, home);
+  // The user's own directory, so that the user's shell may close it.
+  if (user.uid !== undefined) chownSync(closed, user.uid, user.gid!);
+  return { env, home, closed, project, user };
+}
+
+/** Run `launcher <args>` from inside the project, with the directory above it closed meanwhile. */
+async function fromInside(
+  w: ReturnType<typeof world>,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+) {
+  try {
+    return await run(
+      '/bin/sh',
+      [
+        '-c',
+        'cd "$0" && chmod 000 .. && exec "$@"',
+        w.project,
+        process.execPath,
+        LAUNCHER_BIN,
+        ...args,
+      ],
+      { env: { ...w.env, ...env }, cwd: path.dirname(w.closed), ...w.user },
+    );
+  } finally {
+    chmodSync(w.closed, 0o755);
+  }
+}
+
+describe('a working directory that cannot be reached by its path', () => {
+  it('is refused by current (exit 2), naming the directory that may not be searched, not a version file', async () => {
+    const w = world();
+    const r = await fromInside(w, ['current']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `launcher: cannot look for .tool-version in ${w.project}: permission denied (${w.closed} may not be searched)\n\n` +
+        `Make ${w.closed} searchable for you (the x permission, which its owner can grant), or set LAUNCHER_VERSION to the version to use: no version file is looked for then.\n`,
+    );
+    // What the hint offers works.
+    const pinned = await fromInside(w, ['current'], { LAUNCHER_VERSION: '1.4.2' });
+    expect(pinned).toMatchObject({ code: 0, stderr: '' });
+    expect(pinned.stdout).toMatch(/^1\.4\.2 \(set by LAUNCHER_VERSION/);
+  });
+});
