@@ -5,6 +5,7 @@ import path from 'node:path';
 import { errnoCode, LauncherError } from '../errors.js';
 import { EnvVars } from '../ipc/protocol.js';
 import { findProgram } from '../util/search-path.js';
+import { searchDenied } from '../util/unsearchable-dir.js';
 import { workingDir } from '../util/working-dir.js';
 
 /** Everything needed to start one child. */
@@ -191,14 +192,18 @@ function isPipeOrSocket(fd: number): boolean {
 
 /**
  * Whether the child is to inherit the launcher's working directory rather than be given `cwd`:
- * only when `cwd` is that directory and its name was lost in decoding (Node reads bytes that are
- * not UTF-8 as U+FFFD, so the string names another directory or none). Any other directory is
- * named, so that a restart enters the directory by its path again: one removed and made anew
- * (`rm -rf out && mkdir out`) is entered as the new one, not kept as the deleted one. The
- * string test comes first; process.cwd() is cached by Node, so neither asks the system anything.
+ * only when `cwd` is that directory and its path cannot serve to enter it. Either its name was
+ * lost in decoding (Node reads bytes that are not UTF-8 as U+FFFD, so the string names another
+ * directory or none), or this user may not search a directory on the way (the launcher stays in
+ * a directory it can no longer reach by its path, and so may the child: chdir by the path would
+ * fail with EACCES, and the spawn with it). Any other directory is named, so that a restart
+ * enters the directory by its path again: one removed and made anew (`rm -rf out && mkdir out`)
+ * is entered as the new one, not kept as the deleted one. The string tests come first;
+ * process.cwd() is cached by Node; the launcher's own directory costs one access() call.
  */
 function inheritsCwd(cwd: string): boolean {
-  return cwd.includes('\uFFFD') && cwd === workingDir();
+  if (cwd !== workingDir()) return false;
+  return cwd.includes('\uFFFD') || searchDenied(cwd);
 }
 
 /**

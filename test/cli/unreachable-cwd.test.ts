@@ -2,12 +2,13 @@
 // be searched (a project under a private directory entered before its mode changed, or entered
 // by someone who could and then handed on). A shell enters it, closes the directory above, and
 // runs the launcher there.
-import { chmodSync, chownSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LAUNCHER_BIN, run } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 import { asUserWithoutPrivileges } from '../helpers/other-user.js';
+import { placeVersion } from '../helpers/store.js';
 
 /** `<base>/private/project`, where `private` will be closed (mode 000) once the shell is inside. */
 function world() {
@@ -17,6 +18,7 @@ function world() {
   const closed = path.join(base, 'private');
   const project = path.join(closed, 'project');
   mkdirSync(project, { recursive: true });
+  writeFileSync(path.join(project, 'marker'), 'the marker of the project\n');
   const user = asUserWithoutPrivileges(base, home);
   // The user's own directory, so that the user's shell may close it.
   if (user.uid !== undefined) chownSync(closed, user.uid, user.gid!);
@@ -60,5 +62,17 @@ describe('a working directory that cannot be reached by its path', () => {
     const pinned = await fromInside(w, ['current'], { LAUNCHER_VERSION: '1.4.2' });
     expect(pinned).toMatchObject({ code: 0, stderr: '' });
     expect(pinned.stdout).toMatch(/^1\.4\.2 \(set by LAUNCHER_VERSION/);
+  });
+
+  it('runs the compiler there through exec, in that very directory', async () => {
+    const w = world();
+    // It reads `marker` relative to its working directory.
+    placeVersion(w.home, '1.4.2', { script: '#!/bin/sh\necho "mycc 1.4.2 $*"; cat marker\n' });
+    const r = await fromInside(w, ['exec', 'mycc', '--version'], { LAUNCHER_VERSION: '1.4.2' });
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: 'mycc 1.4.2 --version\nthe marker of the project\n',
+      stderr: '',
+    });
   });
 });
