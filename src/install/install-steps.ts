@@ -26,7 +26,7 @@ export async function installNow(
   const { url, artifact } = plan.artifact;
   const label = `${plan.tool} ${version}`;
   const what = `${label} (${redactUrl(url)})`;
-  const progress = createProgress(options.output, { quiet: options.quiet, label });
+  const progress = createProgress(options.output, { quiet: options.quiet, label, term: env.TERM });
   const archive = archiveFile(paths, version, artifact.sha256, url);
   const { file } = await obtainArchive(
     {

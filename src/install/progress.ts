@@ -85,18 +85,25 @@ function barColumns(stream: NodeJS.WritableStream): number | undefined {
 }
 
 /**
- * The progress output for `stream`: a bar when it is a terminal, plain lines when it is not,
- * nothing when there is no stream or `quiet` is set.
+ * The progress output for `stream`: a bar when it is a terminal that can redraw a line, plain
+ * lines when it is not, nothing when there is no stream or `quiet` is set. `term` is the
+ * terminal's type (TERM): a `dumb` one (an editor's shell or compilation buffer) moves no
+ * cursor, and would show the bar's `\r` and `ESC[K` as they are.
  */
 export function createProgress(
   stream: NodeJS.WritableStream | null,
-  options: { quiet?: boolean | undefined; label: string; now?: () => number },
+  options: {
+    quiet?: boolean | undefined;
+    label: string;
+    term?: string | undefined;
+    now?: () => number;
+  },
 ): Progress {
   if (!stream || options.quiet) {
     return { start() {}, advance() {}, finish() {}, note() {}, end() {} };
   }
   const now = options.now ?? (() => performance.now());
-  const tty = (stream as { isTTY?: boolean }).isTTY === true;
+  const drawsBar = (stream as { isTTY?: boolean }).isTTY === true && options.term !== 'dumb';
   let total: number | undefined;
   let done = 0;
   let from = 0;
@@ -128,7 +135,7 @@ export function createProgress(
     if (open) draw();
   };
   const close = (ending: string) => {
-    if (tty) stream.off('resize', onResize);
+    if (drawsBar) stream.off('resize', onResize);
     if (open) stream.write(ending);
     open = false;
   };
@@ -139,7 +146,7 @@ export function createProgress(
       from = already;
       startedAt = now();
       const resumed = already > 0 ? `, resuming at ${formatBytes(already)}` : '';
-      if (tty) {
+      if (drawsBar) {
         stream.off('resize', onResize);
         stream.on('resize', onResize);
         draw();
@@ -150,10 +157,10 @@ export function createProgress(
     },
     advance(bytes) {
       done += bytes;
-      if (tty && now() - drawnAt >= REDRAW_MS) draw();
+      if (drawsBar && now() - drawnAt >= REDRAW_MS) draw();
     },
     finish() {
-      if (tty) {
+      if (drawsBar) {
         draw();
         close('\n');
       } else {
@@ -163,8 +170,8 @@ export function createProgress(
     },
     note(line) {
       // On a terminal the note takes the bar's line; the next chunk draws the bar again below.
-      if (tty) open = false;
-      stream.write(tty ? `\r\x1b[K${line}\n` : `${line}\n`);
+      if (drawsBar) open = false;
+      stream.write(drawsBar ? `\r\x1b[K${line}\n` : `${line}\n`);
     },
     end() {
       close('\n');

@@ -1,5 +1,6 @@
 // The install's progress bar in a real terminal: it fits the terminal's width, and a download
 // stopped by a signal leaves the bar's line ended, so what follows starts on a line of its own.
+// A terminal whose TERM is dumb gets plain lines instead.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -48,5 +49,28 @@ describe(`the progress bar in a real terminal (${TERMINAL_KIND})`, () => {
     for (const frame of frames) expect(frame.length).toBeLessThan(20);
     // The line ends with the bar: what follows (the shell's "Terminated") is on the next one.
     expect(frames.at(-1)).toMatch(/^mycc 1\.0\.0 \d+%$/);
+  });
+
+  it("writes plain lines instead of a bar when TERM is dumb (an editor's shell buffer)", async () => {
+    const server = await startDistServerForTest({
+      versions: [
+        { version: '1.0.0', files: { 'bin/mycc': { content: randomBytes(1 << 20), mode: 0o755 } } },
+      ],
+    });
+    const cwd = tempDir('launcher-project-');
+    const env = cleanEnv({ LAUNCHER_DIST_URL: server.indexUrl, NODE: process.execPath });
+    const term = openTerminal(env, cwd);
+    terminals.push(term);
+    await term.waitFor(/[$#] $/m);
+    // Set for the command alone: tmux gives its shell a TERM of its own.
+    term.type(`TERM=dumb "$NODE" ${LAUNCHER_BIN} install 1.0.0; echo "[exit $?]"\n`);
+    await term.waitFor(/\[exit \d+\]/);
+    const screen = term.screen();
+    expect(screen).toContain('[exit 0]');
+    expect(screen).toMatch(/^downloading mycc 1\.0\.0 from \S+ \(1\.0 MiB\)$/m);
+    expect(screen).toMatch(/^downloaded 1\.0 MiB in \S+ s \(.+\/s\)$/m);
+    // Neither the bar nor its redrawing: no percentage, no erase-line sequence.
+    expect(screen).not.toContain('%');
+    expect(screen).not.toContain('\x1b[K');
   });
 });

@@ -124,6 +124,30 @@ describe('download progress', () => {
     );
   });
 
+  it('writes the same plain lines on a terminal whose TERM is dumb, which cannot redraw a line', () => {
+    const lines = (tty: boolean, term: string | undefined) => {
+      const out = capture(tty);
+      const time = clock();
+      const progress = createProgress(out.stream, { label: 'mycc 1.4.2', term, now: time.now });
+      progress.start('https://x/a.tgz', 2048, 0);
+      time.advance(500);
+      progress.advance(1024);
+      progress.note('retrying');
+      progress.advance(1024);
+      progress.finish();
+      out.stream.emit('resize');
+      return out.text();
+    };
+    const plain = lines(false, undefined);
+    expect(plain).toBe(
+      'downloading mycc 1.4.2 from https://x/a.tgz (2.0 KiB)\n' +
+        'retrying\n' +
+        'downloaded 2.0 KiB in 0.5 s (4.0 KiB/s)\n',
+    );
+    expect(lines(true, 'dumb')).toBe(plain);
+    expect(lines(true, 'xterm')).toContain('\x1b[K');
+  });
+
   it('writes nothing when quiet or without a stream', () => {
     const out = capture(true);
     for (const progress of [
