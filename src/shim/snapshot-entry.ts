@@ -47,7 +47,10 @@ if (startupSnapshot.isBuildingSnapshot()) {
   });
   warmUp().catch((error: unknown) => {
     // Without a working warm-up there is no snapshot: the build must fail, not save a broken one.
-    process.stderr.write(`launcher: warming up the shim failed: ${(error as Error).stack}\n`);
+    // Its message, not its stack: Node takes no stack traces while it builds a snapshot (the
+    // stack is undefined), and the builder records this line as the reason (snapshot.ts).
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`launcher: warming up the shim failed: ${reason}\n`);
     process.exit(1);
   });
 }

@@ -267,4 +267,16 @@ describe.runIf(process.platform === 'linux')('the shim’s start-up snapshot', (
     const after = await launcher(['doctor'], { env, cwd: project });
     expect(after.stdout).toMatch(/✓ shim start-up snapshot/);
   }, 30_000);
+
+  it('has doctor name what made its build fail, without Node’s warnings about the build', async () => {
+    const { call, env, project } = await world({ TMPDIR: '/nonexistent-tmp' });
+    await call();
+    const r = await launcher(['doctor'], { env, cwd: project });
+    const line = r.stdout.split('\n').find((l) => l.includes('shim start-up snapshot')) ?? '';
+    // The warm-up's error as it was thrown: no stack is taken while Node builds a snapshot.
+    expect(line).toMatch(
+      /building it failed: node --build-snapshot failed \(1\): launcher: warming up the shim failed: ENOENT: no such file or directory, mkdtemp '\/nonexistent-tmp\/lsw-XXXXXX'$/,
+    );
+    expect(line).not.toMatch(/undefined|It may still work|Warning/);
+  }, 30_000);
 });
