@@ -8,7 +8,7 @@ export function checkSnapshot(ctx: LauncherContext): Finding[] {
   const off = snapshotOff(ctx.env);
   if (off !== undefined) return [ok(`${what} not used here: ${off}`)];
   const { blob } = snapshotFiles(ctx.paths);
-  const state = snapshotState(ctx.paths);
+  const state = snapshotState(ctx.paths, ctx.env);
   switch (state.state) {
     case 'ready':
       return [ok(`${what} ${blob} is current`)];

@@ -80,10 +80,23 @@ export type SnapshotState =
   | { readonly state: 'failed'; readonly reason: string };
 
 /**
- * Whether the snapshot can be used: its stamp names the current Node and code, and the blob's
- * modification time is the Node binary's (what the POSIX shim checks before using it).
+ * What a build takes from the caller's environment, and nothing else: the PATH it finds `touch`
+ * in (and its warm-up, setpriv), and the TMPDIR its warm-up works in. A failed build is recorded
+ * with them, as a failure may be theirs alone (docs/architecture.md).
  */
-export function snapshotState(paths: LauncherPaths): SnapshotState {
+function buildEnvironment(env: NodeJS.ProcessEnv): { PATH: string; TMPDIR?: string } {
+  return { PATH: env.PATH ?? '/usr/bin:/bin', ...(env.TMPDIR ? { TMPDIR: env.TMPDIR } : {}) };
+}
+
+/**
+ * Whether the snapshot can be used: its stamp names the current Node and code, and the blob's
+ * modification time is the Node binary's (what the POSIX shim checks before using it). A failed
+ * build counts for calls in the environment it failed in (`env`'s PATH and TMPDIR) only.
+ */
+export function snapshotState(
+  paths: LauncherPaths,
+  env: NodeJS.ProcessEnv = process.env,
+): SnapshotState {
   const files = snapshotFiles(paths);
   const identity = snapshotIdentity();
   const blob = statSync(files.blob, { bigint: true, throwIfNoEntry: false });
@@ -98,7 +111,11 @@ export function snapshotState(paths: LauncherPaths): SnapshotState {
     return { state: 'ready' };
   }
   const failed = readJson(files.failed);
-  if (failed && failed.identity === identity) {
+  if (
+    failed !== undefined &&
+    failed.identity === identity &&
+    JSON.stringify(failed.environment) === JSON.stringify(buildEnvironment(env))
+  ) {
     return { state: 'failed', reason: String(failed.reason) };
   }
   return { state: blob ? 'stale' : 'missing' };
@@ -106,7 +123,7 @@ export function snapshotState(paths: LauncherPaths): SnapshotState {
 
 /**
  * Build the snapshot if it is missing or out of date, unless building it already failed for
- * this Node and code (`launcher rehash` forgets such a failure). Never throws.
+ * this Node, code and environment (`launcher rehash` forgets such a failure). Never throws.
  */
 export async function refreshSnapshot(paths: LauncherPaths): Promise<SnapshotState> {
   let state: SnapshotState;
@@ -134,13 +151,15 @@ export function forgetSnapshotFailure(paths: LauncherPaths): void {
 
 // Runs `node --build-snapshot` on the source (which also runs the shim once, on a throwaway
 // home, so the code is compiled in the snapshot), gives the blob the Node binary's modification
-// time, writes the stamp, and renames the blob into place. A failure is recorded, not thrown.
+// time, writes the stamp, and renames the blob into place. A failure is recorded, with the
+// environment it happened in, not thrown.
 async function buildSnapshot(paths: LauncherPaths): Promise<void> {
   // Loaded here: every command that rehashes imports this module, and only a build spawns.
   const { spawnSync } = process.getBuiltinModule('node:child_process');
   const files = snapshotFiles(paths);
   const identity = snapshotIdentity();
   if (identity === undefined) return;
+  const environment = buildEnvironment(process.env);
   makeOwnDir(files.dir);
   removeSnapshotLeftovers(paths);
   // Sixteen shims started at once on a fresh home (make -j16) need one build, not sixteen: the
@@ -161,11 +180,7 @@ async function buildSnapshot(paths: LauncherPaths): Promise<void> {
         // that some built-in modules are not verified in snapshots (several lines each), so
         // that the last lines of a failed build's output say what went wrong; a call started
         // from the snapshot shows warnings as its own environment says.
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
-          NODE_NO_WARNINGS: '1',
-        },
+        env: { ...environment, NODE_NO_WARNINGS: '1' },
         stdio: ['ignore', 'ignore', 'pipe'],
         timeout: BUILD_TIMEOUT_MS,
         encoding: 'utf8',
@@ -178,9 +193,12 @@ async function buildSnapshot(paths: LauncherPaths): Promise<void> {
     // `touch -r` copies the time to the nanosecond, as the shim's `test -nt`/`-ot` compare it. A
     // file system with coarser times (NTFS under WSL, some NFS) cannot hold it: the shim would
     // never use the snapshot and every call would build it again, so that is a failed build.
-    // (By its path: see findProgram.)
-    const touch = findProgram('touch');
-    if (touch === undefined) throw new Error('no touch in an absolute PATH directory');
+    // (By its path: see findProgram.) A PATH without one (`PATH= mycc` in a script) has the
+    // system's, from the directories the default PATH names.
+    const touch = findProgram('touch', environment.PATH) ?? findProgram('touch', '/usr/bin:/bin');
+    if (touch === undefined) {
+      throw new Error('no touch in an absolute PATH directory, nor in /usr/bin or /bin');
+    }
     const touched = spawnSync(touch, ['-r', process.execPath, tmp], { stdio: 'ignore' });
     if (touched.status !== 0) throw new Error('touch -r could not date the snapshot');
     const node = statSync(process.execPath, { bigint: true }).mtimeNs;
@@ -200,7 +218,7 @@ async function buildSnapshot(paths: LauncherPaths): Promise<void> {
     rmSync(tmp, { force: true });
     writeFileAtomic(
       files.failed,
-      `${JSON.stringify({ identity, reason: (error as Error).message })}\n`,
+      `${JSON.stringify({ identity, environment, reason: (error as Error).message })}\n`,
     );
   } finally {
     lock.release();

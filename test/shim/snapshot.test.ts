@@ -185,11 +185,41 @@ describe.runIf(process.platform === 'linux')('the shim’s start-up snapshot', (
     expect((await call()).fromSnapshot).toBe(false);
     expect(statSync(failed).mtimeMs).toBe(recorded);
 
-    const fixed = { ...env, TMPDIR: tempDir() };
-    expect((await launcher(['rehash'], { env: fixed, cwd: project })).code).toBe(0);
+    // Forgotten by a rehash: the next call, in the same environment, tries again.
+    expect((await launcher(['rehash'], { env, cwd: project })).code).toBe(0);
     expect(existsSync(failed)).toBe(false);
-    await call([], { TMPDIR: fixed.TMPDIR });
-    expect((await call([], { TMPDIR: fixed.TMPDIR })).fromSnapshot).toBe(true);
+    expect((await call()).fromSnapshot).toBe(false);
+    expect(existsSync(failed)).toBe(true);
+  }, 30_000);
+
+  it('is built by a call with another TMPDIR after a call whose TMPDIR made the build fail', async () => {
+    const { env, project, call, blob, failed } = await world();
+    const missing = { TMPDIR: '/nonexistent-tmp' };
+    expect((await call([], missing)).fromSnapshot).toBe(false);
+    expect(existsSync(blob)).toBe(false);
+    const recorded = statSync(failed).mtimeMs;
+    // The failure holds for calls with that TMPDIR: they do not try again.
+    expect((await call([], missing)).fromSnapshot).toBe(false);
+    expect(statSync(failed).mtimeMs).toBe(recorded);
+    // doctor tells what a call in its own environment would do.
+    const doctor = async (more: NodeJS.ProcessEnv = {}) =>
+      (await launcher(['doctor'], { env: { ...env, ...more }, cwd: project })).stdout;
+    expect(await doctor(missing)).toMatch(/start-up snapshot: building it failed/);
+    expect(await doctor()).toMatch(/start-up snapshot not built yet/);
+    // A call with the usual environment builds it, no rehash needed; then every call uses it.
+    expect((await call()).fromSnapshot).toBe(false);
+    expect(mtimeNs(blob)).toBe(mtimeNs(process.execPath));
+    expect((await call()).fromSnapshot).toBe(true);
+    expect((await call([], missing)).fromSnapshot).toBe(true);
+  }, 30_000);
+
+  it('is built by a call with an empty PATH, dated by the system’s touch', async () => {
+    const { env, project, shim, call, blob, failed } = await world();
+    // The compiler itself finds none of its tools then (`tr`): only the build is looked at.
+    await run(shim, ['--version'], { env: { ...env, PATH: '' }, cwd: project });
+    expect(existsSync(failed)).toBe(false);
+    expect(mtimeNs(blob)).toBe(mtimeNs(process.execPath));
+    expect((await call()).fromSnapshot).toBe(true);
   }, 30_000);
 
   it('finds the home directory of the call, not the one of the build', async () => {
