@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { errnoCode, LauncherError } from '../errors.js';
 import { EnvVars, Methods } from '../ipc/protocol.js';
+import { searchRefusal } from '../util/unsearchable-dir.js';
 import type { Clock, TimerHandle } from './clock.js';
 import {
   catcherRunning,
@@ -133,6 +134,16 @@ export class ChildRun {
       // exec's own refusals (a binary for another machine, a loader that is missing) are the
       // program's trouble, 126 as the shell says; a missing working directory is not.
       const code = errnoCode(error);
+      // A working directory this user may not enter by its path (another than the launcher's
+      // own, which the child inherits instead: see spawn-child.ts) is no fault of the program.
+      const refusal = code === 'EACCES' ? searchRefusal(plan.cwd) : undefined;
+      if (refusal !== undefined) {
+        throw new LauncherError(
+          'E_IO',
+          `cannot start ${plan.command} in ${plan.cwd}: ${refusal.why}`,
+          { hint: `${refusal.fix}, or start it in another directory.`, cause: error },
+        );
+      }
       const noCwd = code === 'ENOENT' && !existsSync(plan.cwd);
       const unrunnable = code === 'EACCES' || code === 'ENOEXEC' || (code === 'ENOENT' && !noCwd);
       // Node names the program for a working directory it could not enter (or setpriv, when

@@ -1,6 +1,15 @@
 // Starting the child: no shell, the contract's variables, its own process group or the terminal's.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import { errnoCode, LauncherError } from '../errors.js';
 import { EnvVars } from '../ipc/protocol.js';
@@ -37,6 +46,18 @@ export function childEnv(
   return env;
 }
 
+// A candidate in a directory this user may not search (a relative PATH entry under a directory
+// closed since) is passed over, as execvp passes it over.
+function statOrDenied(candidate: string): Stats | undefined {
+  try {
+    return statSync(candidate, { throwIfNoEntry: false });
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'EACCES' || code === 'EPERM') return undefined;
+    throw error;
+  }
+}
+
 /**
  * Find the program as execvp would (a name with a slash is a path, else the first match on the
  * child's PATH), so a missing or non-executable bin is a clear error before anything starts.
@@ -53,7 +74,7 @@ function resolveCommand(command: string, env: NodeJS.ProcessEnv, cwd: string): s
   // later one can be run (a directory, as a shell says of it, 126; so is a missing execute bit).
   let unusable: LauncherError | undefined;
   for (const candidate of candidates) {
-    const stat = statSync(candidate, { throwIfNoEntry: false });
+    const stat = statOrDenied(candidate);
     if (stat?.isDirectory()) {
       unusable ??= new LauncherError('E_NOT_EXECUTABLE', `${candidate} is a directory`, {
         hint: 'Give the path of the program itself, not of a directory.',

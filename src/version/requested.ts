@@ -4,6 +4,7 @@ import path from 'node:path';
 import { errnoCode, LauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
 import { realPathOr } from '../util/real-path.js';
+import { searchRefusal } from '../util/unsearchable-dir.js';
 import { requireDecodedWorkingDir } from '../util/working-dir.js';
 import { parseRequest, type Request } from './request.js';
 import { findVersionFile, readVersionFile } from './version-file.js';
@@ -93,7 +94,18 @@ export function requireDirectory(
       throw new LauncherError('E_NO_DIR', `the directory ${shown}${named} does not exist`, {
         hint,
       });
-    // Not ours to look into (EACCES on the way to it, a link loop): as unusable, said as such.
+    // A directory on the way that may not be searched (a shell left in a project under a
+    // directory closed since): said as such, as nothing needs creating.
+    const refusal = code === 'EACCES' || code === 'EPERM' ? searchRefusal(dir) : undefined;
+    if (refusal !== undefined)
+      throw new LauncherError(
+        'E_NO_DIR',
+        `cannot use the directory ${shown}${named}: ${refusal.why}`,
+        {
+          hint: `${refusal.fix}.`,
+        },
+      );
+    // Not ours to look into otherwise (a link loop): as unusable, said as such.
     throw new LauncherError(
       'E_NO_DIR',
       `cannot use the directory ${shown}${named}: ${(error as Error).message}`,

@@ -3,7 +3,7 @@ import { readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { LauncherError } from '../errors.js';
 import { readSmallFile } from '../util/read-small-file.js';
-import { unsearchableDir } from '../util/unsearchable-dir.js';
+import { searchRefusal } from '../util/unsearchable-dir.js';
 import { parseRequest, type Request } from './request.js';
 
 export const VERSION_FILE = '.tool-version';
@@ -129,14 +129,13 @@ function refuseDanglingLink(file: string): void {
  */
 function refuseUnsearchableDir(file: string): void {
   const dir = path.dirname(file);
-  const blocked = unsearchableDir(dir);
-  if (blocked === undefined) return;
-  const where = blocked === dir ? '' : ` (${blocked} may not be searched)`;
+  const refusal = searchRefusal(dir);
+  if (refusal === undefined) return;
   throw new LauncherError(
     'E_VERSION_FILE',
-    `cannot look for ${path.basename(file)} in ${dir}: permission denied${where}`,
+    `cannot look for ${path.basename(file)} in ${dir}: ${refusal.why}`,
     {
-      hint: `Make ${blocked} searchable for you (the x permission, which its owner can grant), or set LAUNCHER_VERSION to the version to use: no version file is looked for then.`,
+      hint: `${refusal.fix}, or set LAUNCHER_VERSION to the version to use: no version file is looked for then.`,
     },
   );
 }
