@@ -83,10 +83,13 @@ function checkPlatformDirs(platform: Record<keyof typeof XDG_OF, string>): void 
     if (path.isAbsolute(platform[kind])) continue;
     const value = process.env[variable];
     if (value && !path.isAbsolute(value)) throw notAbsolute(variable, value);
+    const home = process.env.HOME;
     throw homeUnknown(
-      process.env.HOME
-        ? `HOME is ${quoted(process.env.HOME)}, which is not an absolute path`
-        : 'HOME is empty',
+      home === undefined
+        ? "HOME is not set, and the system's user database gives no full path for this user's home"
+        : home
+          ? `HOME is ${quoted(home)}, which is not an absolute path`
+          : 'HOME is empty',
     );
   }
 }

@@ -1,10 +1,10 @@
 // Every directory launcher uses must be a full path: a relative one (a "~" no shell expanded, an
 // empty HOME) would put a home in whatever directory launcher runs from, and another in the
 // next. Refused with exit 2 naming the variable; nothing is written where launcher ran.
-import { chmodSync, readdirSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { launcher } from '../helpers/cli.js';
+import { LAUNCHER_BIN, launcher, run as launcherRun } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/env.js';
 
 /** No LAUNCHER_HOME and no XDG base directories: the platform directories under `home`. */
@@ -119,5 +119,37 @@ describe('a user whose home directory is unknown', () => {
     );
     expect(r.stderr).toContain('Set HOME to your home directory, or LAUNCHER_HOME');
     expect(readdirSync(run.cwd)).toEqual([]);
+  });
+
+  // In a mount namespace of its own, so that the system's file is not touched.
+  it('is said to be unusable when the user database gives a relative one', async () => {
+    const run = asHomeless({ LAUNCHER_HOME: '' });
+    const passwd = path.join(tempDir(), 'passwd');
+    writeFileSync(
+      passwd,
+      `${readFileSync('/etc/passwd', 'utf8')}tester:x:${UNKNOWN_UID}:${UNKNOWN_UID}::relative/dir:/bin/sh\n`,
+    );
+    const r = await launcherRun(
+      'unshare',
+      [
+        '--mount',
+        'sh',
+        '-c',
+        'mount --bind "$0" /etc/passwd && exec "$@"',
+        passwd,
+        'setpriv',
+        `--reuid=${UNKNOWN_UID}`,
+        `--regid=${UNKNOWN_UID}`,
+        '--clear-groups',
+        process.execPath,
+        LAUNCHER_BIN,
+        'list',
+      ],
+      { env: run.env, cwd: run.cwd },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(
+      "launcher: your home directory is unknown: HOME is not set, and the system's user database gives no full path for this user's home",
+    );
   });
 });
