@@ -89,6 +89,12 @@ export function errnoCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** The system refusing this user (EACCES, EPERM): a permission, not a missing or broken file. */
+export function isAccessDenied(error: unknown): boolean {
+  const code = errnoCode(error);
+  return code === 'EACCES' || code === 'EPERM';
+}
+
 // The file system saying no is no bug of ours: the file, the reason, and what to do. Where the
 // fix suggests another LAUNCHER_HOME, a third entry is the fix for a file outside launcher's
 // home (a project's), which another home would not move.

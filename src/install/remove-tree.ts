@@ -2,12 +2,9 @@
 // the user made it read-only, and saying what could not be deleted instead of failing over it.
 import { chmodSync, lstatSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { errnoCode, fileSystemProblem } from '../errors.js';
+import { fileSystemProblem, isAccessDenied } from '../errors.js';
 import { quotePosix } from '../shim/shell-quote.js';
 import { namesIn } from '../util/names-in.js';
-
-// Refusals that a directory's own mode explains, which adding the owner's permissions may cure.
-const MODE_REFUSALS = new Set(['EACCES', 'EPERM']);
 
 /**
  * Remove `target` and everything under it. A directory the user made read-only (`chmod -R a-w`
@@ -21,7 +18,8 @@ function removeTree(target: string): void {
     rmSync(target, { recursive: true, force: true, maxRetries: 2 });
     return;
   } catch (error) {
-    if (!MODE_REFUSALS.has(errnoCode(error) ?? '')) throw error;
+    // A refusal a directory's own mode explains, which adding the owner's permissions may cure.
+    if (!isAccessDenied(error)) throw error;
   }
   openUp(target);
   rmSync(target, { recursive: true, force: true, maxRetries: 2 });

@@ -11,7 +11,7 @@ import {
   statSync,
 } from 'node:fs';
 import path from 'node:path';
-import { errnoCode, LauncherError } from '../errors.js';
+import { errnoCode, isAccessDenied, LauncherError } from '../errors.js';
 import { EnvVars } from '../ipc/protocol.js';
 import { findProgram } from '../util/search-path.js';
 import { searchDenied } from '../util/unsearchable-dir.js';
@@ -52,8 +52,7 @@ function statOrDenied(candidate: string): Stats | undefined {
   try {
     return statSync(candidate, { throwIfNoEntry: false });
   } catch (error) {
-    const code = errnoCode(error);
-    if (code === 'EACCES' || code === 'EPERM') return undefined;
+    if (isAccessDenied(error)) return undefined;
     throw error;
   }
 }

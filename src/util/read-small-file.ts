@@ -1,6 +1,6 @@
 // Read a small text file that a user wrote, turning every way it can be unreadable into one answer.
 import { closeSync, constants, fstatSync, openSync } from 'node:fs';
-import { errnoCode, messageOf } from '../errors.js';
+import { errnoCode, isAccessDenied, messageOf } from '../errors.js';
 import { readFromStart } from './read-from-start.js';
 
 export type SmallFile =
@@ -35,7 +35,7 @@ export function readSmallFile(file: string, maxBytes: number): SmallFile {
   } catch (error) {
     const code = errnoCode(error);
     if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'absent' };
-    const denied = code === 'EACCES' || code === 'EPERM';
+    const denied = isAccessDenied(error);
     return { status: 'unreadable', reason: describeErrno(code, error), ...(denied && { denied }) };
   }
   try {

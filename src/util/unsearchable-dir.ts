@@ -2,7 +2,7 @@
 // search it (the x permission), though a process already inside it needs none of them.
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import { errnoCode } from '../errors.js';
+import { isAccessDenied } from '../errors.js';
 
 /**
  * Whether this user may not pass through `dir` by its path (EACCES, EPERM): `dir`, or a
@@ -13,8 +13,7 @@ export function searchDenied(dir: string): boolean {
     accessSync(dir, constants.X_OK);
     return false;
   } catch (error) {
-    const code = errnoCode(error);
-    return code === 'EACCES' || code === 'EPERM';
+    return isAccessDenied(error);
   }
 }
 

@@ -13,6 +13,7 @@ import path from 'node:path';
 import {
   errnoCode,
   fileSystemRefusal,
+  isAccessDenied,
   isLauncherError,
   LauncherError,
   messageOf,
@@ -101,8 +102,7 @@ export function writePin(file: string, request: Request, options: PinOptions = {
         writeFileAtomic(target, text, 0o644, writeOptions);
       } catch (error) {
         // A directory this user may not write in, around a file they may write: as `echo`.
-        const code = errnoCode(error);
-        if (!existing || (code !== 'EACCES' && code !== 'EPERM')) throw error;
+        if (!existing || !isAccessDenied(error)) throw error;
         inPlace(existing);
       }
     }

@@ -1,7 +1,7 @@
 // Which request is in force, and where it came from: env > nearest version file > global default.
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { errnoCode, LauncherError } from '../errors.js';
+import { errnoCode, isAccessDenied, LauncherError } from '../errors.js';
 import type { LauncherPaths } from '../paths.js';
 import { realPathOr } from '../util/real-path.js';
 import { searchRefusal } from '../util/unsearchable-dir.js';
@@ -96,7 +96,7 @@ export function requireDirectory(
       });
     // A directory on the way that may not be searched (a shell left in a project under a
     // directory closed since): said as such, as nothing needs creating.
-    const refusal = code === 'EACCES' || code === 'EPERM' ? searchRefusal(dir) : undefined;
+    const refusal = isAccessDenied(error) ? searchRefusal(dir) : undefined;
     if (refusal !== undefined)
       throw new LauncherError(
         'E_NO_DIR',
