@@ -10,7 +10,7 @@ import type { LauncherPaths } from '../paths.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { isOrphanedTemporary } from '../util/orphaned-temporary.js';
 import { makeOwnDir } from '../util/own-dir.js';
-import { findProgram } from '../util/search-path.js';
+import { findProgram, SYSTEM_PATH } from '../util/search-path.js';
 
 /** Set to `0` to never build or use the snapshot. */
 const SNAPSHOT_VAR = 'LAUNCHER_SHIM_SNAPSHOT';
@@ -85,7 +85,7 @@ export type SnapshotState =
  * with them, as a failure may be theirs alone (docs/architecture.md).
  */
 function buildEnvironment(env: NodeJS.ProcessEnv): { PATH: string; TMPDIR?: string } {
-  return { PATH: env.PATH ?? '/usr/bin:/bin', ...(env.TMPDIR ? { TMPDIR: env.TMPDIR } : {}) };
+  return { PATH: env.PATH ?? SYSTEM_PATH, ...(env.TMPDIR ? { TMPDIR: env.TMPDIR } : {}) };
 }
 
 /**
@@ -195,7 +195,7 @@ async function buildSnapshot(paths: LauncherPaths): Promise<void> {
     // never use the snapshot and every call would build it again, so that is a failed build.
     // (By its path: see findProgram.) A PATH without one (`PATH= mycc` in a script) has the
     // system's, from the directories the default PATH names.
-    const touch = findProgram('touch', environment.PATH) ?? findProgram('touch', '/usr/bin:/bin');
+    const touch = findProgram('touch', environment.PATH) ?? findProgram('touch', SYSTEM_PATH);
     if (touch === undefined) {
       throw new Error('no touch in an absolute PATH directory, nor in /usr/bin or /bin');
     }

@@ -13,7 +13,7 @@ import {
 import path from 'node:path';
 import { errnoCode, isAccessDenied, LauncherError } from '../errors.js';
 import { EnvVars } from '../ipc/protocol.js';
-import { findProgram } from '../util/search-path.js';
+import { findProgram, SYSTEM_PATH } from '../util/search-path.js';
 import { searchDenied } from '../util/unsearchable-dir.js';
 import { workingDir } from '../util/working-dir.js';
 
@@ -179,7 +179,7 @@ let setprivLookup: { readonly path: string; readonly found: string | undefined }
 // only, and spawned by that path (see findProgram).
 function findSetpriv(): string | undefined {
   if (process.platform !== 'linux') return undefined;
-  const searchPath = process.env.PATH ?? '/usr/bin:/bin';
+  const searchPath = process.env.PATH ?? SYSTEM_PATH;
   if (setprivLookup?.path !== searchPath) {
     setprivLookup = { path: searchPath, found: findProgram('setpriv', searchPath) };
   }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { readProcStat } from '../session/process-identity.js';
 import { isSessionId } from '../session/session.js';
+import { SYSTEM_PATH } from '../util/search-path.js';
 
 // The watchdog is a POSIX sh script shipped in the package's shims/ folder, found from the
 // package root: this module runs compiled in dist/ and bundled in the shim's bundle alike.
@@ -77,7 +78,7 @@ export class Watchdog {
       detached: true,
       stdio: ['pipe', 'ignore', 'ignore'],
       // Only for `ps`, where there is no /proc to walk.
-      env: { PATH: '/usr/bin:/bin' },
+      env: { PATH: SYSTEM_PATH },
     });
     child.on('error', () => {});
     if (child.pid === undefined) return undefined;

@@ -26,6 +26,9 @@ export function samePath(
   return path.win32.resolve(a).toLowerCase() === path.win32.resolve(b).toLowerCase();
 }
 
+/** Where a POSIX system keeps its basic programs: the PATH to use when there is none. */
+export const SYSTEM_PATH = '/usr/bin:/bin';
+
 /**
  * The path of the program `name` in the first absolute directory of `searchPath` that has it as
  * an executable file, or undefined. Empty and relative entries (`::`, `.`, `bin`) are passed
@@ -34,7 +37,7 @@ export function samePath(
  */
 export function findProgram(
   name: string,
-  searchPath = process.env.PATH ?? '/usr/bin:/bin',
+  searchPath = process.env.PATH ?? SYSTEM_PATH,
 ): string | undefined {
   for (const dir of pathEntries(searchPath)) {
     if (!path.isAbsolute(dir)) continue;
